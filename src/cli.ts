@@ -1,0 +1,2 @@
+import { createRequire } from 'node:module';
+console.log('cli', typeof createRequire);
