@@ -1,0 +1,58 @@
+// The whole test suite, as the README and .ci/run call it (`npm test`):
+// static checks (lint, types, generated files fresh), then every vitest file.
+// Prints the closing line "N passed, N failed" that CI reads.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+
+const node = process.execPath;
+const bin = (name) => `node_modules/.bin/${name}`;
+const failures = [];
+
+function step(title, command, args) {
+  console.log(`\n▶ ${title}`);
+  const { status, error } = spawnSync(command, args, { stdio: 'inherit' });
+  if (error || status !== 0) failures.push(title);
+}
+
+function generatedFresh(title, paths) {
+  const { stdout } = spawnSync('git', ['status', '--porcelain', '--', ...paths], { encoding: 'utf8' });
+  if (stdout.trim()) {
+    console.error(`${title} is stale: regenerate and commit it.\n${stdout}`);
+    failures.push(`${title} fresh`);
+  }
+}
+
+step('lint and format (biome)', bin('biome'), ['check', '.']);
+step('types (tsc)', bin('tsc'), ['--noEmit']);
+step('build dist/', node, ['scripts/build.mjs']);
+generatedFresh('dist/', ['dist']);
+if (existsSync('scripts/gen-schema.ts')) {
+  step('JSON Schema', bin('tsx'), ['scripts/gen-schema.ts']);
+  generatedFresh('schema/', ['schema']);
+}
+if (existsSync('scripts/gen-readme.ts')) {
+  step('README inputs table', bin('tsx'), ['scripts/gen-readme.ts', '--check']);
+}
+
+const report = 'build/vitest-report.json';
+rmSync(report, { force: true });
+step('tests (vitest)', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+]);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  passed = r.numPassedTests;
+  failed = r.numFailedTests;
+  skipped = r.numPendingTests + r.numTodoTests;
+}
+failed += failures.filter((f) => f !== 'tests (vitest)').length;
+if (failures.length) console.error(`\nFailed: ${failures.join('; ')}`);
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failures.length ? 1 : 0);

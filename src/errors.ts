@@ -1,0 +1,55 @@
+// Exit codes of shared/DESIGN.md and the one way to turn anything thrown into a message.
+
+export const EXIT = { pass: 0, regression: 1, usage: 2, measurement: 3 } as const;
+
+/** Bad command-line usage: an unknown flag, a missing value, a ref that does not exist. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The measurement itself failed: a build, a server, a probe. */
+export class MeasurementError extends Error {
+  override name = 'MeasurementError';
+  constructor(
+    message: string,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The message of anything thrown, even a non-Error, never empty. */
+export function getErrorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  if (typeof error === 'string') return error || 'an empty string was thrown';
+  try {
+    return `a non-Error was thrown: ${JSON.stringify(error)}`;
+  } catch {
+    return `a non-Error was thrown: ${String(error)}`;
+  }
+}
+
+// Errors that mean "the input was wrong", by name, so the folders that define them need not
+// import this file.
+const USAGE_ERRORS = new Set(['UsageError', 'ConfigError', 'GitRefError', 'InputError']);
+
+export function exitCodeFor(error: unknown): number {
+  const name = error instanceof Error ? error.name : '';
+  return USAGE_ERRORS.has(name) ? EXIT.usage : EXIT.measurement;
+}
+
+/** A hint ("what to do") carried by a typed error, if it has one. */
+export function getErrorHint(error: unknown): string | undefined {
+  if (error && typeof error === 'object' && 'hint' in error) {
+    const hint = (error as { hint: unknown }).hint;
+    if (typeof hint === 'string' && hint) return hint;
+  }
+  return undefined;
+}
