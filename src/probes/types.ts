@@ -1,0 +1,59 @@
+// The probe contract the sampler drives: one probe per benchmark, one observation per side
+// per round, every metric announced up front as a MetricSpec.
+import type { Better, MetricSpec, Observation, Scale, Side } from '../model.js';
+
+export interface Probe {
+  benchmark: string;
+  /** Every metric `measure` reports, known before sampling starts. */
+  specs: MetricSpec[];
+  /** One round on one side; the observation holds a value for every spec's key. */
+  measure(side: Side, round: number): Promise<Observation>;
+  /** What advice/ may read after sampling (status codes seen, audits, bundle diff…). */
+  evidence?(): Promise<unknown>;
+  /** Stops anything still running; safe to call more than once. */
+  dispose?(): Promise<void>;
+}
+
+/**
+ * The metric key of model.ts: `benchmark/target/metric`, or `benchmark/metric` without a target.
+ * Names are joined verbatim (a route name holds slashes: `api/GET /products/p99`), because
+ * gate.thresholds is keyed by the same text the user reads in the report.
+ */
+export function metricKey(benchmark: string, target: string | undefined, metric: string): string {
+  return target === undefined ? `${benchmark}/${metric}` : `${benchmark}/${target}/${metric}`;
+}
+
+export function metricSpec(fields: {
+  benchmark: string;
+  target?: string;
+  metric: string;
+  unit: string;
+  better: Better;
+  scale: Scale;
+}): MetricSpec {
+  const spec: MetricSpec = {
+    key: metricKey(fields.benchmark, fields.target, fields.metric),
+    benchmark: fields.benchmark,
+    metric: fields.metric,
+    unit: fields.unit,
+    better: fields.better,
+    scale: fields.scale,
+  };
+  if (fields.target !== undefined) spec.target = fields.target;
+  return spec;
+}
+
+/**
+ * A round that could not be measured. The sampler tells these apart from bugs: it may retry a
+ * round or stop the run with exit code 3 ("the measurement itself failed").
+ */
+export class ProbeError extends Error {
+  override name = 'ProbeError';
+  readonly benchmark: string;
+  readonly side: Side;
+  constructor(message: string, benchmark: string, side: Side, options?: { cause?: unknown }) {
+    super(message, options);
+    this.benchmark = benchmark;
+    this.side = side;
+  }
+}
