@@ -18,7 +18,7 @@ beforeAll(() => {
     writeFileSync(path.join(dir, 'delay'), delay);
     return { side, ref: side, sha: side === 'base' ? 'aaaaaaa' : 'bbbbbbb', dir };
   };
-  trees = { base: tree('base', '0.05'), head: tree('head', '0.15') };
+  trees = { base: tree('base', '0.05'), head: tree('head', '0.25') };
 });
 afterAll(() => {
   rmSync(root, { recursive: true, force: true });
@@ -62,13 +62,15 @@ describe('createCommandProbe', () => {
 
   it("times the command in each side's tree", async () => {
     const probe = createCommandProbe(bench(), trees);
-    const b = (await probe.measure('base', 0))['startup/wall']!;
-    const h = (await probe.measure('head', 0))['startup/wall']!;
-    expect(b).toBeGreaterThanOrEqual(50);
-    expect(b).toBeLessThan(400);
-    expect(h).toBeGreaterThanOrEqual(150);
-    expect(h - b).toBeGreaterThan(60);
-    expect(Number.isInteger(b) && Number.isInteger(h)).toBe(false);
+    const wall = async (side: Side) => (await probe.measure(side, 0))['startup/wall']!;
+    // `sleep` bounds each run from below; the best of three base runs bounds the overhead of
+    // spawning a shell from above, with room for a machine shared with other test files.
+    const b = [await wall('base'), await wall('base'), await wall('base')];
+    const h = await wall('head');
+    expect(Math.min(...b)).toBeGreaterThanOrEqual(50);
+    expect(Math.min(...b)).toBeLessThan(200);
+    expect(h).toBeGreaterThanOrEqual(250);
+    expect([...b, h].some((v) => !Number.isInteger(v))).toBe(true);
     await probe.dispose!();
   });
 
