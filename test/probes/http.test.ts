@@ -247,6 +247,9 @@ describe('measureRoute against a real server', () => {
     await expect(
       measureRoute(server.url, get('/delay', { method: 'FETCH' }), load),
     ).rejects.toThrow(/request method must be one of GET, .*, got "FETCH"/);
+    await expect(
+      measureRoute(server.url, get('/delay', { method: 'HEAD' }), load),
+    ).rejects.toMatchObject({ name: 'HttpRouteError', reason: 'invalid-request' });
     await expect(measureRoute(server.url, get('delay'), load)).rejects.toThrow(
       /request path must start with "\/", got "delay"/,
     );
