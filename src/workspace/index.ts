@@ -34,3 +34,12 @@ export {
   signalProcessGroup,
   terminateProcessGroup,
 } from './process-group.js';
+export {
+  findFreePort,
+  type RunningServer,
+  type ServerExit,
+  ServerExitedError,
+  ServerNotReadyError,
+  type StartServerOptions,
+  startServer,
+} from './server.js';
