@@ -56,13 +56,16 @@ export async function runCommand(
   });
   let timedOut = false;
   let aborted = false;
+  // A failure to end the group surfaces from the `await shell.terminate` below; caught here only
+  // so that it is not an unhandled rejection meanwhile.
+  const stop = () => shell.terminate(TIMEOUT_GRACE_MS).catch(() => {});
   const timer = setTimeout(() => {
     timedOut = true;
-    void shell.terminate(TIMEOUT_GRACE_MS);
+    void stop();
   }, options.timeoutMs);
   const onAbort = () => {
     aborted = true;
-    void shell.terminate(TIMEOUT_GRACE_MS);
+    void stop();
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
