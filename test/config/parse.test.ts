@@ -1,0 +1,528 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../src/config/index.js';
+import type { Config } from '../../src/model.js';
+
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
+
+function errorOf(text: string, source?: string): ConfigError {
+  try {
+    parseConfig(text, source);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError, the config parsed');
+}
+
+/** The lines of the ConfigError's message. */
+const problems = (text: string, source?: string) => errorOf(text, source).message.split('\n');
+
+const DEFAULT_GATE: Config['gate'] = {
+  threshold: 0.05,
+  thresholds: {},
+  alpha: 0.01,
+  correction: 'holm',
+  timeBudgetMs: 300_000,
+  looks: [10, 20, 40, 80, 160, 320],
+  warmup: 1,
+  seed: 1,
+  failOn: 'regression',
+};
+
+/** A valid http benchmark with `extra` lines (indented as its fields) appended. */
+const http = (extra = '') =>
+  `benchmarks:\n  - name: api\n    type: http\n    start: node server.js\n    requests: [/a]\n${extra}`;
+
+describe('parseConfig: valid files resolve to the full Config', () => {
+  it('resolves the http example with every default applied', () => {
+    const expected: Config = {
+      build: 'npm ci && npm run build',
+      buildTimeoutMs: 20 * 60_000,
+      benchmarks: [
+        {
+          name: 'api',
+          type: 'http',
+          start: 'node server.js',
+          ready: '/health',
+          readyTimeoutMs: 60_000,
+          env: {},
+          cwd: '.',
+          connections: 10,
+          roundMs: 1000,
+          timeoutMs: 10_000,
+          requests: [
+            { name: 'GET /products', method: 'GET', path: '/products', headers: {} },
+            {
+              name: 'POST /orders',
+              method: 'POST',
+              path: '/orders',
+              headers: { 'content-type': 'application/json' },
+              body: '{"id":1}',
+            },
+          ],
+        },
+      ],
+      gate: { ...DEFAULT_GATE, timeBudgetMs: 120_000 },
+    };
+    expect(parseConfig(fixture('http.yml'))).toStrictEqual(expected);
+  });
+
+  it('resolves lighthouse benchmarks served from a directory or a started server', () => {
+    expect(parseConfig(fixture('lighthouse.yml'))).toStrictEqual({
+      build: 'npm run build',
+      buildTimeoutMs: 1_200_000,
+      benchmarks: [
+        {
+          name: 'site',
+          type: 'lighthouse',
+          serve: 'dist',
+          pages: ['/', '/pricing'],
+          preset: 'desktop',
+          budgets: { lcp: 2500, tbt: 200, cls: 0.1, weight: 500_000 },
+        },
+        {
+          name: 'app',
+          type: 'lighthouse',
+          server: {
+            start: 'npm run preview -- --port $PORT',
+            ready: '/',
+            readyTimeoutMs: 30_000,
+            env: { NODE_ENV: 'production' },
+            cwd: '.',
+          },
+          pages: ['/dashboard'],
+          preset: 'mobile',
+          budgets: {},
+        },
+      ],
+      gate: { ...DEFAULT_GATE, thresholds: { lcp: 0.1, cls: 0.02 } },
+    } satisfies Config);
+  });
+
+  it('resolves a bundle benchmark: globs, groups as lists, budgets in bytes, change as maxChange', () => {
+    expect(parseConfig(fixture('bundle.yml'))).toStrictEqual({
+      build: 'npm ci && npx vite build',
+      buildTimeoutMs: 1_200_000,
+      benchmarks: [
+        {
+          name: 'bundle',
+          type: 'bundle',
+          files: ['dist/**/*.{js,css}'],
+          compression: ['gzip', 'brotli'],
+          groups: {
+            vendor: ['dist/assets/vendor-*.js'],
+            app: ['dist/assets/index-*.js', 'dist/assets/*.css'],
+          },
+          budgets: {
+            'total.gzip': 200_000,
+            'vendor.brotli': 80_000,
+            'dist/assets/index.js.raw': 1_048_576,
+          },
+          maxChange: 0.05,
+        },
+      ],
+      gate: DEFAULT_GATE,
+    } satisfies Config);
+  });
+
+  it('resolves a command benchmark and every gate setting', () => {
+    expect(parseConfig(fixture('command.yml'))).toStrictEqual({
+      buildTimeoutMs: 1_200_000,
+      benchmarks: [
+        {
+          name: 'test-suite',
+          type: 'command',
+          run: 'npm test -- --run',
+          cwd: 'packages/core',
+          env: { CI: 'true', WORKERS: '2' },
+          timeoutMs: 90_000,
+        },
+      ],
+      gate: {
+        threshold: 0.03,
+        thresholds: { 'test-suite/wall': 0.1 },
+        alpha: 0.05,
+        correction: 'bh',
+        timeBudgetMs: 90_000,
+        looks: [5, 10, 20],
+        warmup: 2,
+        seed: 42,
+        failOn: 'never',
+      },
+    } satisfies Config);
+  });
+
+  it('applies the defaults of every benchmark type', () => {
+    const config = parseConfig(`
+benchmarks:
+  - { name: a, type: http, start: ./serve, requests: [/] }
+  - { name: b, type: lighthouse, serve: public }
+  - { name: c, type: bundle, files: [dist/*.js] }
+  - { name: d, type: command, run: make }
+`);
+    expect(config).toStrictEqual({
+      buildTimeoutMs: 1_200_000,
+      benchmarks: [
+        {
+          name: 'a',
+          type: 'http',
+          start: './serve',
+          readyTimeoutMs: 60_000,
+          env: {},
+          cwd: '.',
+          connections: 10,
+          roundMs: 1000,
+          timeoutMs: 10_000,
+          requests: [{ name: 'GET /', method: 'GET', path: '/', headers: {} }],
+        },
+        {
+          name: 'b',
+          type: 'lighthouse',
+          serve: 'public',
+          pages: ['/'],
+          preset: 'mobile',
+          budgets: {},
+        },
+        {
+          name: 'c',
+          type: 'bundle',
+          files: ['dist/*.js'],
+          compression: ['gzip'],
+          groups: {},
+          budgets: {},
+        },
+        { name: 'd', type: 'command', run: 'make', cwd: '.', env: {}, timeoutMs: 120_000 },
+      ],
+      gate: DEFAULT_GATE,
+    } satisfies Config);
+  });
+
+  it('keeps explicit route names and status lists, and resolves YAML anchors', () => {
+    const config = parseConfig(`
+benchmarks:
+  - name: api
+    type: http
+    start: node server.js
+    env: &env { NODE_ENV: production }
+    round-duration: 500ms
+    timeout: 2s
+    ready-timeout: 1m
+    requests:
+      - { name: list, path: /products }
+      - { name: list again, path: /products, expect-status: 404 }
+      - { path: /products, method: DELETE, expect-status: [200, 204] }
+  - name: job
+    type: command
+    run: ./job
+    env: *env
+`);
+    const [api, job] = config.benchmarks;
+    expect(api).toMatchObject({ roundMs: 500, timeoutMs: 2000, readyTimeoutMs: 60_000 });
+    expect(api?.type === 'http' && api.requests).toStrictEqual([
+      { name: 'list', method: 'GET', path: '/products', headers: {} },
+      { name: 'list again', method: 'GET', path: '/products', headers: {}, expectStatus: [404] },
+      {
+        name: 'DELETE /products',
+        method: 'DELETE',
+        path: '/products',
+        headers: {},
+        expectStatus: [200, 204],
+      },
+    ]);
+    expect(job).toMatchObject({ env: { NODE_ENV: 'production' } });
+  });
+
+  it('reads YAML 1.2: yes/no/on are strings, not booleans', () => {
+    const config = parseConfig(http('    env: { A: yes, B: on, C: true }\n'));
+    expect(config.benchmarks[0]).toMatchObject({ env: { A: 'yes', B: 'on', C: 'true' } });
+  });
+});
+
+describe('parseConfig: errors name the line, the field, the value and what was expected', () => {
+  it('reports a wrong type with the received value', () => {
+    const error = errorOf(http('    connections: ten\n'));
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toBe(
+      'perfgate.yml:6: benchmarks[0].connections: expected a positive whole number, got "ten"',
+    );
+    expect(error.issues).toStrictEqual([
+      {
+        path: 'benchmarks[0].connections',
+        message: 'expected a positive whole number, got "ten"',
+        value: 'ten',
+        line: 6,
+      },
+    ]);
+    expect(problems(http('    connections: 2.5\n'))).toStrictEqual([
+      'perfgate.yml:6: benchmarks[0].connections: expected a positive whole number, got 2.5',
+    ]);
+    expect(problems(http('    connections: 0\n'))).toStrictEqual([
+      'perfgate.yml:6: benchmarks[0].connections: expected a positive whole number, got 0',
+    ]);
+  });
+
+  it('reports unknown fields at their own line with the closest known field', () => {
+    expect(problems(http('    conections: 10\n'), 'ci/perf.yml')).toStrictEqual([
+      'ci/perf.yml:6: benchmarks[0].conections: unknown field; did you mean `connections`?',
+    ]);
+    expect(problems(`${http()}gate:\n  timeBudget: 2m\n  bogus: 1\n`)).toStrictEqual([
+      'perfgate.yml:7: gate.timeBudget: unknown field; did you mean `time-budget`?',
+      'perfgate.yml:8: gate.bogus: unknown field (known here: threshold, thresholds, alpha, correction, time-budget, looks, warmup, seed, fail-on)',
+    ]);
+    expect(
+      problems(http().replace('requests: [/a]', 'requests: [{ path: /a, metod: POST }]')),
+    ).toStrictEqual([
+      'perfgate.yml:5: benchmarks[0].requests[0].metod: unknown field; did you mean `method`?',
+    ]);
+  });
+
+  it('reports values that need a unit or a % sign, with the spelling to use', () => {
+    expect(problems(`${http()}gate:\n  time-budget: 30\n  threshold: 5\n`)).toStrictEqual([
+      'perfgate.yml:7: gate.time-budget: expected a duration such as 500ms, 30s, 2m or 1h, got 30; a unit is needed: write "30s" or "30ms"',
+      'perfgate.yml:8: gate.threshold: expected a percentage such as 5%, got 5; write "5%"',
+    ]);
+    expect(problems(http('    round-duration: 0s\n'))).toStrictEqual([
+      'perfgate.yml:6: benchmarks[0].round-duration: expected a duration above zero, got "0s"',
+    ]);
+    expect(
+      problems(
+        'benchmarks:\n  - { name: s, type: lighthouse, serve: d, budgets: { weight: 500KB } }\n',
+      ),
+    ).toStrictEqual([
+      'perfgate.yml:2: benchmarks[0].budgets.weight: expected a size such as 200kB (units B, kB, KiB, MB, MiB, GB, GiB), got "500KB"; write "500kB" (1000 bytes each) or "500KiB" (1024 bytes each)',
+    ]);
+  });
+
+  it('reports a missing required field at its parent and an empty value as null', () => {
+    expect(problems('benchmarks:\n  - name: api\n    type: command\n')).toStrictEqual([
+      'perfgate.yml:2: benchmarks[0].run: required field is missing; expected a shell command',
+    ]);
+    expect(problems('benchmarks:\n  - name: api\n    type: command\n    run:\n')).toStrictEqual([
+      'perfgate.yml:4: benchmarks[0].run: expected a shell command, got null (an empty value)',
+    ]);
+  });
+
+  it('lists the known benchmark types for an unknown or missing type', () => {
+    expect(
+      problems('benchmarks:\n  - name: a\n    type: htp\n  - name: b\n  - api\n'),
+    ).toStrictEqual([
+      'perfgate.yml:3: benchmarks[0].type: expected one of http, lighthouse, bundle, command, got "htp"; did you mean `http`?',
+      'perfgate.yml:4: benchmarks[1].type: required field is missing; expected one of http, lighthouse, bundle, command',
+      'perfgate.yml:5: benchmarks[2]: expected a benchmark: a mapping with name, type and its fields, got "api"',
+    ]);
+  });
+
+  it('suggests the enum value for a near miss and accepts only exact casing', () => {
+    expect(problems(`${http()}gate:\n  correction: Holm\n`)).toStrictEqual([
+      'perfgate.yml:7: gate.correction: expected one of holm, bh, got "Holm"; did you mean `holm`?',
+    ]);
+    expect(
+      problems(http().replace('requests: [/a]', 'requests: [{ path: /a, method: post }]')),
+    ).toStrictEqual([
+      'perfgate.yml:5: benchmarks[0].requests[0].method: expected one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, got "post"; did you mean `POST`?',
+    ]);
+  });
+
+  it('requires at least one benchmark, and benchmarks as a list', () => {
+    expect(problems('benchmarks: []\n')).toStrictEqual([
+      'perfgate.yml:1: benchmarks: expected at least one benchmark',
+    ]);
+    expect(problems('gate: { alpha: 0.01 }\n')).toStrictEqual([
+      'perfgate.yml:1: benchmarks: required field is missing; expected a list of benchmarks',
+    ]);
+    expect(problems('benchmarks: { name: a }\n')).toStrictEqual([
+      'perfgate.yml:1: benchmarks: expected a list of benchmarks, got a mapping',
+    ]);
+  });
+
+  it('requires unique, non-empty benchmark names', () => {
+    const text =
+      'benchmarks:\n  - { name: a, type: command, run: x }\n  - { name: a, type: command, run: y }\n';
+    expect(problems(text)).toStrictEqual([
+      'perfgate.yml:3: benchmarks[1].name: duplicate benchmark name "a" (also benchmarks[0])',
+    ]);
+    const invalid = (name: string) =>
+      problems(`benchmarks:\n  - { name: ${name}, type: command, run: x }\n`);
+    const expectation =
+      'expected a benchmark name (non-empty, without / or line breaks, at most 100 characters)';
+    expect(invalid('""')).toStrictEqual([
+      `perfgate.yml:2: benchmarks[0].name: ${expectation}, got ""`,
+    ]);
+    expect(invalid('a/b')).toStrictEqual([
+      `perfgate.yml:2: benchmarks[0].name: ${expectation}, got "a/b"`,
+    ]);
+    expect(invalid('" a"')).toStrictEqual([
+      `perfgate.yml:2: benchmarks[0].name: ${expectation}, got " a"`,
+    ]);
+  });
+
+  it('rejects duplicate route names within a benchmark', () => {
+    const text = http().replace(
+      'requests: [/a]',
+      'requests: [/a, { path: /b, name: GET /a }, { path: /a }]',
+    );
+    expect(problems(text)).toStrictEqual([
+      'perfgate.yml:5: benchmarks[0].requests[1].name: duplicate route name "GET /a" (also requests[0]); give one of them a distinct `name`',
+      'perfgate.yml:5: benchmarks[0].requests[2]: duplicate route name "GET /a" (also requests[0]); give one of them a distinct `name`',
+    ]);
+  });
+
+  it('checks request paths, status codes, headers and PORT', () => {
+    const text = `benchmarks:
+  - name: api
+    type: http
+    start: node server.js
+    env: { PORT: 3000 }
+    requests:
+      - products
+      - { path: /a, expect-status: 99, headers: { x-n: 5 } }
+      - { path: /b, headers: { Accept: a, accept: b } }
+`;
+    expect(problems(text)).toStrictEqual([
+      'perfgate.yml:5: benchmarks[0].env.PORT: PORT is chosen by perfgate for each server; remove it from env',
+      'perfgate.yml:7: benchmarks[0].requests[0]: expected a request path starting with /, got "products"',
+      'perfgate.yml:8: benchmarks[0].requests[1].headers.x-n: expected a header value (a string), got 5',
+      'perfgate.yml:8: benchmarks[0].requests[1].expect-status: expected an HTTP status code (100 to 599), got 99',
+      'perfgate.yml:9: benchmarks[0].requests[2].headers.accept: header "accept" is given twice (header names ignore case)',
+    ]);
+  });
+
+  it('keeps paths inside the tree', () => {
+    expect(
+      problems('benchmarks:\n  - { name: a, type: command, run: x, cwd: ../other }\n'),
+    ).toStrictEqual([
+      'perfgate.yml:2: benchmarks[0].cwd: expected a directory relative to the repository root (no leading / and no ..), got "../other"',
+    ]);
+    expect(
+      problems('benchmarks:\n  - { name: a, type: lighthouse, serve: /srv/www }\n'),
+    ).toStrictEqual([
+      'perfgate.yml:2: benchmarks[0].serve: expected a directory relative to the repository root (no leading / and no ..), got "/srv/www"',
+    ]);
+  });
+
+  it('requires exactly one of serve and start for lighthouse', () => {
+    expect(problems('benchmarks:\n  - name: web\n    type: lighthouse\n')).toStrictEqual([
+      'perfgate.yml:2: benchmarks[0]: expected `serve` (a directory of static files) or `start` (a command that starts a server)',
+    ]);
+    expect(
+      problems(
+        'benchmarks:\n  - name: web\n    type: lighthouse\n    serve: dist\n    start: x\n    ready: /\n',
+      ),
+    ).toStrictEqual([
+      'perfgate.yml:5: benchmarks[0].start: `serve` and `start` exclude each other: serve a directory or start a server',
+      'perfgate.yml:6: benchmarks[0].ready: applies only with `start`, not with `serve`',
+    ]);
+  });
+
+  it('checks bundle budget keys against the groups and compressions', () => {
+    const text = `benchmarks:
+  - name: b
+    type: bundle
+    files: dist/*.js
+    groups: { vendor: dist/vendor-*.js, total: x }
+    budgets:
+      vendr.gzip: 1kB
+      vendor.brotli: 1kB
+      total.zip: 1kB
+      total: 1kB
+      change: 5
+`;
+    // Field errors come first; the budget keys are checked against the groups once those parse.
+    expect(problems(text)).toStrictEqual([
+      'perfgate.yml:5: benchmarks[0].groups.total: expected a group name of letters, digits, - and _ other than "total", got "total"',
+      'perfgate.yml:11: benchmarks[0].budgets.change: expected a percentage such as 5%, got 5; write "5%"',
+    ]);
+    expect(
+      problems(text.replace('change: 5', 'change: 5%').replace(', total: x', '')),
+    ).toStrictEqual([
+      'perfgate.yml:7: benchmarks[0].budgets["vendr.gzip"]: unknown group "vendr"; expected total, a group or a file path; did you mean `vendor`?',
+      'perfgate.yml:8: benchmarks[0].budgets["vendor.brotli"]: expected a budget key `<total|group|file>.<raw|gzip>` or `change` ("brotli" is not in compression)',
+      'perfgate.yml:9: benchmarks[0].budgets["total.zip"]: expected a budget key `<total|group|file>.<raw|gzip>` or `change`; did you mean `gzip`?',
+      'perfgate.yml:10: benchmarks[0].budgets.total: expected a budget key `<total|group|file>.<raw|gzip>` or `change`',
+    ]);
+    expect(
+      problems(
+        'benchmarks:\n  - { name: b, type: bundle, files: [], compression: [gzip, gzip] }\n',
+      ),
+    ).toStrictEqual([
+      'perfgate.yml:2: benchmarks[0].files: expected at least one glob',
+      'perfgate.yml:2: benchmarks[0].compression[1]: compression "gzip" is listed twice',
+    ]);
+  });
+
+  it('checks the gate: alpha range, ascending looks, seed range, threshold keys', () => {
+    expect(problems(`${http()}gate:\n  alpha: 0.5\n  looks: [10, 10]\n  seed: -1\n`)).toStrictEqual(
+      [
+        'perfgate.yml:7: gate.alpha: expected a number above 0 and below 0.5, such as 0.01, got 0.5',
+        'perfgate.yml:8: gate.looks[1]: expected looks in ascending order, got 10 after 10',
+        'perfgate.yml:9: gate.seed: expected a whole number from 0 to 4294967295, got -1',
+      ],
+    );
+    expect(problems(`${http()}gate:\n  alpha: 1%\n`)).toStrictEqual([
+      'perfgate.yml:7: gate.alpha: expected a number between 0 and 0.5 such as 0.01, got "1%"; write 0.01',
+    ]);
+    expect(problems(`${http()}gate:\n  looks: [0, 20]\n`)).toStrictEqual([
+      'perfgate.yml:7: gate.looks[0]: expected a positive whole number of pairs, got 0',
+    ]);
+    expect(
+      problems(
+        `${http()}gate:\n  threshold: 0%\n  thresholds: { p99: 10, lcp: 0.1, cls: 0.05, home/cls: 0 }\n`,
+      ),
+    ).toStrictEqual([
+      'perfgate.yml:7: gate.threshold: expected a percentage above 0%, got "0%"',
+      'perfgate.yml:8: gate.thresholds.p99: expected a percentage such as 5%, got 10; write "10%"',
+      'perfgate.yml:8: gate.thresholds.lcp: expected a percentage such as 5%, got 0.1; write "10%" for the fraction 0.1, or "0.1%" if you meant 0.1 percent',
+      'perfgate.yml:8: gate.thresholds["home/cls"]: expected a CLS change above 0 such as 0.05, got 0',
+    ]);
+    expect(
+      problems(`${http()}gate:\n  thresholds: { "api/p99": 10%, "ap/throughput": 3% }\n`),
+    ).toStrictEqual([
+      'perfgate.yml:7: gate.thresholds["ap/throughput"]: unknown benchmark "ap" (the benchmarks are api); did you mean `api`?',
+    ]);
+    expect(problems(`${http()}gate:\n  fail-on: false\n`)).toStrictEqual([
+      'perfgate.yml:7: gate.fail-on: expected one of regression, never, got false',
+    ]);
+  });
+
+  it('reports YAML syntax errors with line and column', () => {
+    const error = errorOf('benchmarks:\n  - name: a\n    type: [http\n', 'perf.yml');
+    expect(error.issues[0]).toMatchObject({ path: '', line: 4, column: 1 });
+    expect(error.message).toBe(
+      'perf.yml:4:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    );
+    expect(problems('gate: {}\ngate: {}\n')).toStrictEqual([
+      'perfgate.yml:2:1: YAML syntax error: Map keys must be unique',
+    ]);
+    expect(problems('benchmarks: *missing\n')).toStrictEqual([
+      'perfgate.yml: YAML error: Unresolved alias (the anchor must be set before the alias): missing',
+    ]);
+  });
+
+  it('reports an empty file and a file that is not a mapping', () => {
+    expect(problems('# nothing yet\n')).toStrictEqual([
+      'perfgate.yml: the file is empty; expected a mapping with `benchmarks`',
+    ]);
+    expect(problems('- name: a\n')).toStrictEqual([
+      'perfgate.yml:1: expected a mapping with `benchmarks` (and optionally build, build-timeout, gate), got a list',
+    ]);
+  });
+
+  it('reports every problem at once, in line order', () => {
+    const text = `gate:
+  alpha: high
+benchmarks:
+  - name: api
+    type: http
+    start: node server.js
+    conections: 10
+    requests: []
+`;
+    expect(problems(text)).toStrictEqual([
+      'perfgate.yml:2: gate.alpha: expected a number between 0 and 0.5 such as 0.01, got "high"',
+      'perfgate.yml:7: benchmarks[0].conections: unknown field; did you mean `connections`?',
+      'perfgate.yml:8: benchmarks[0].requests: expected at least one request',
+    ]);
+  });
+});
