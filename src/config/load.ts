@@ -112,8 +112,11 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], base: PropertyKey[] 
     const path = [...base, ...issue.path];
     if (issue.code === 'unrecognized_keys') {
       const lines = issue.message.split('\n');
+      const object = (issue.input ?? {}) as Record<string, unknown>;
       issue.keys.forEach((key, index) => {
-        out.push({ path: [...path, key], message: lines[index] ?? lines[0] ?? 'unknown field' });
+        const flat: FlatIssue = { path: [...path, key], message: lines[index] ?? 'unknown field' };
+        if (object[key] !== undefined) flat.input = object[key];
+        out.push(flat);
       });
       continue;
     }

@@ -278,6 +278,17 @@ describe('parseConfig: errors name the line, the field, the value and what was e
     ]);
   });
 
+  it('carries the unknown field and its value in the issue', () => {
+    expect(errorOf(http('    tiemout: 5s\n')).issues).toStrictEqual([
+      {
+        path: 'benchmarks[0].tiemout',
+        message: 'unknown field; did you mean `timeout`?',
+        value: '5s',
+        line: 6,
+      },
+    ]);
+  });
+
   it('reports values that need a unit or a % sign, with the spelling to use', () => {
     expect(problems(`${http()}gate:\n  time-budget: 30\n  threshold: 5\n`)).toStrictEqual([
       'perfgate.yml:7: gate.time-budget: expected a duration such as 500ms, 30s, 2m or 1h, got 30; a unit is needed: write "30s" or "30ms"',
@@ -413,6 +424,35 @@ describe('parseConfig: errors name the line, the field, the value and what was e
     ).toStrictEqual([
       'perfgate.yml:5: benchmarks[0].start: `serve` and `start` exclude each other: serve a directory or start a server',
       'perfgate.yml:6: benchmarks[0].ready: applies only with `start`, not with `serve`',
+    ]);
+  });
+
+  it('checks lighthouse pages and the server environment', () => {
+    const text = `benchmarks:
+  - name: web
+    type: lighthouse
+    start: npm run preview
+    env: { PORT: 8080, NODE-ENV: production }
+    pages: [/, /about, /, about]
+`;
+    expect(problems(text)).toStrictEqual([
+      'perfgate.yml:5: benchmarks[0].env.NODE-ENV: expected an environment variable name (letters, digits and _), got "NODE-ENV"',
+      'perfgate.yml:6: benchmarks[0].pages[3]: expected a page path starting with /, got "about"',
+      'perfgate.yml:6: benchmarks[0].pages[2]: page "/" is listed twice',
+    ]);
+    expect(
+      problems(text.replace(', about]', ']').replace(', NODE-ENV: production', '')),
+    ).toStrictEqual([
+      'perfgate.yml:5: benchmarks[0].env.PORT: PORT is chosen by perfgate for each server; remove it from env',
+      'perfgate.yml:6: benchmarks[0].pages[2]: page "/" is listed twice',
+    ]);
+    expect(
+      problems(
+        'benchmarks:\n  - name: web\n    type: lighthouse\n    serve: dist\n    env: { A: b }\n    ready-timeout: 5s\n',
+      ),
+    ).toStrictEqual([
+      'perfgate.yml:5: benchmarks[0].env: applies only with `start`, not with `serve`',
+      'perfgate.yml:6: benchmarks[0].ready-timeout: applies only with `start`, not with `serve`',
     ]);
   });
 
