@@ -1,0 +1,159 @@
+// One look at every metric: effect, interval, test, multiplicity and detectable change.
+import type { MetricAnalysis, MetricSamples } from '../model.js';
+import { requireFinite, requireProbability, StatsInputError } from './errors.js';
+import { mannWhitney } from './mann-whitney.js';
+import { minimumDetectableChange } from './mde.js';
+import { adjustPValues } from './multiple.js';
+import {
+  bootstrapHodgesLehmannCI,
+  bootstrapShiftCI,
+  exactChange,
+  hodgesLehmann,
+  hodgesLehmannShift,
+  pairedValues,
+  sideValues,
+  toChangeScale,
+} from './paired.js';
+import { createRng, deriveSeed } from './random.js';
+import { mad, median } from './summary.js';
+import { wilcoxonSignedRank } from './wilcoxon.js';
+
+/** Resamples of the bootstrap intervals: Efron & Tibshirani (§19.3) ask for at least 1000 for
+ *  percentile intervals; 2000 keeps the Monte Carlo wobble of the endpoints small. */
+export const DEFAULT_BOOTSTRAP_RESAMPLES = 2000;
+
+export interface AnalyzeOptions {
+  /** The two-sided level of this look (sequential.ts), before the correction across metrics. */
+  alphaAtLook: number;
+  correction: 'holm' | 'bh';
+  seed: number;
+  /** δ per metric, same order as the samples (verdict/gate.ts thresholdFor). */
+  thresholds: number[];
+  bootstrapResamples?: number;
+  /** Per metric, same order: true where pairs are not meaningful (Mann–Whitney and the
+   *  two-sample HL instead of the signed-rank test and the paired HL). */
+  unpaired?: boolean[];
+}
+
+/**
+ * Ratio and difference metrics: the Hodges–Lehmann estimate of the paired values (paired.ts),
+ * its expanded percentile bootstrap 95% CI, the Wilcoxon signed-rank p-value, p-values adjusted
+ * across the tested metrics (Holm or BH), and the smallest detectable change. Exact metrics:
+ * the relative change of their (identical every round) values, no test.
+ *
+ * Each metric's bootstrap has its own stream, derived from the seed and the metric key, so a
+ * metric's interval does not depend on which other metrics are in the run.
+ *
+ * The detectable change uses α/m, m the number of tested metrics: under Holm and under BH alike,
+ * a change confined to one metric must reach p < α/m (the first step of both procedures).
+ */
+export function analyzeMetrics(
+  samples: readonly MetricSamples[],
+  options: AnalyzeOptions,
+): MetricAnalysis[] {
+  const alpha = requireFinite('alphaAtLook', options.alphaAtLook);
+  if (alpha !== 0) requireProbability('alphaAtLook', alpha);
+  const resamples = options.bootstrapResamples ?? DEFAULT_BOOTSTRAP_RESAMPLES;
+  if (options.thresholds.length !== samples.length) {
+    throw new StatsInputError(
+      `thresholds must hold one δ per metric (${samples.length}), got ${options.thresholds.length}`,
+      'thresholds',
+      options.thresholds,
+    );
+  }
+  options.thresholds.forEach((t, i) => {
+    if (!Number.isFinite(t) || t < 0) {
+      throw new StatsInputError(
+        `thresholds[${i}] (${samples[i]!.spec.key}) must be a number ≥ 0, got ${String(t)}`,
+        `thresholds[${i}]`,
+        t,
+      );
+    }
+  });
+  if (options.unpaired && options.unpaired.length !== samples.length) {
+    throw new StatsInputError(
+      `unpaired must hold one flag per metric (${samples.length}), got ${options.unpaired.length}`,
+      'unpaired',
+      options.unpaired,
+    );
+  }
+  const tested = samples.filter((s) => s.spec.scale !== 'exact').length;
+
+  const partial = samples.map((s, i) => {
+    const { spec } = s;
+    if (s.base.length === 0 || s.head.length === 0) {
+      throw new StatsInputError(
+        `${spec.key}: no samples to analyse (base ${s.base.length}, head ${s.head.length})`,
+        spec.key,
+        s,
+      );
+    }
+    if (spec.scale === 'exact') {
+      const change = exactChange(spec, median(s.base), median(s.head));
+      return {
+        n: Math.min(s.base.length, s.head.length),
+        change,
+        ci: [change, change] as [number, number],
+        pValue: null,
+        mde: null,
+      };
+    }
+    const scale = spec.scale;
+    const rng = createRng(deriveSeed(options.seed, spec.key));
+    const threshold = options.thresholds[i]!;
+    if (options.unpaired?.[i]) {
+      const x = sideValues(spec.key, scale, 'base', s.base);
+      const y = sideValues(spec.key, scale, 'head', s.head);
+      const [low, high] = bootstrapShiftCI(x, y, { rng, resamples });
+      const sd = Math.sqrt((mad(x) ** 2 + mad(y) ** 2) / 2);
+      return {
+        n: Math.min(x.length, y.length),
+        change: toChangeScale(scale, hodgesLehmannShift(x, y)),
+        ci: [toChangeScale(scale, low), toChangeScale(scale, high)] as [number, number],
+        pValue: mannWhitney(x, y).pValue,
+        mde: minimumDetectableChange({
+          n: x.length,
+          nHead: y.length,
+          design: 'unpaired',
+          sd,
+          alpha: alpha / tested,
+          threshold,
+          scale,
+          better: spec.better,
+        }),
+      };
+    }
+    const d = pairedValues(spec.key, scale, s.base, s.head);
+    const [low, high] = bootstrapHodgesLehmannCI(d, { rng, resamples });
+    return {
+      n: d.length,
+      change: toChangeScale(scale, hodgesLehmann(d)),
+      ci: [toChangeScale(scale, low), toChangeScale(scale, high)] as [number, number],
+      pValue: wilcoxonSignedRank(d).pValue,
+      mde: minimumDetectableChange({
+        n: d.length,
+        design: 'paired',
+        sd: mad(d),
+        alpha: alpha / tested,
+        threshold,
+        scale,
+        better: spec.better,
+      }),
+    };
+  });
+
+  const testedIndexes = partial.flatMap((a, i) => (a.pValue === null ? [] : [i]));
+  const adjusted = adjustPValues(
+    testedIndexes.map((i) => partial[i]!.pValue!),
+    options.correction,
+  );
+  const adjustedByIndex = new Map(testedIndexes.map((index, k) => [index, adjusted[k]!]));
+  return partial.map((a, i) => ({
+    n: a.n,
+    change: a.change,
+    ci: a.ci,
+    pValue: a.pValue,
+    adjustedPValue: adjustedByIndex.get(i) ?? null,
+    mde: a.mde,
+  }));
+}

@@ -1,0 +1,99 @@
+// The smallest change a run could have detected, so that "unchanged" and "inconclusive" can be
+// read for what they are.
+import type { Better } from '../model.js';
+import { requireFinite, StatsInputError } from './errors.js';
+import { RANK_SUM_EXACT_MAX_TOTAL } from './mann-whitney.js';
+import { normalQuantile } from './normal.js';
+import { changeFromLog, expandedTail } from './paired.js';
+import { SIGNED_RANK_EXACT_MAX_N } from './wilcoxon.js';
+
+/** Power at which the detectable change is stated: 80%, the usual planning convention. */
+export const MDE_POWER = 0.8;
+
+export interface MdeInput {
+  /** Pairs (paired design) or the size of each side (unpaired). */
+  n: number;
+  /** Size of the head sample in the unpaired design; n is then the base sample. */
+  nHead?: number;
+  design: 'paired' | 'unpaired';
+  /** Robust SD on the test scale: of the log-ratios (ratio) or differences (difference) when
+   *  paired; of each side's log values (or values) when unpaired. */
+  sd: number;
+  /** Two-sided level the test must reach: the α of the look over the number of tested metrics. */
+  alpha: number;
+  /** δ on the change scale (relative for ratio, absolute for difference). */
+  threshold: number;
+  scale: 'ratio' | 'difference';
+  better: Better;
+  /** Coverage of the reported CI (it must clear δ). */
+  level?: number;
+  power?: number;
+}
+
+/**
+ * A change Δ in the worse direction is called a regression when the test rejects and the CI
+ * clears δ. With the HL estimate approximately normal with standard error
+ *   se = σ·√(π/(3n))  (paired; the HL/signed-rank efficiency 3/π, Hollander & Wolfe §3.2)
+ *   se = σ·√(π/3)·√(1/m + 1/n)  (unpaired),
+ * each holds with probability 1 − β when
+ *   test:  Δ ≥ (z_{1−α/2} + z_{1−β})·se,
+ *   CI:    Δ ≥ δ + (z_CI + z_{1−β})·se,   z_CI the expanded interval's multiplier,
+ * and both are the same event "the estimate is large enough", so the smallest detectable change
+ * is the larger bound, at 80% power. Ratio metrics are worked on the log scale (δ becomes
+ * log(1 + δ) for lower-is-better, −log(1 − δ) for higher-is-better) and returned as a relative
+ * change. The result is a magnitude (≥ 0) in the worse direction.
+ *
+ * Null when no change could be detected at this n and α: the exact rank tests cannot go below
+ * p = 2/2ⁿ (paired) or 2/C(m+n, m) (unpaired), and an α of 0 rejects nothing.
+ */
+export function minimumDetectableChange(input: MdeInput): number | null {
+  const { n, design, scale, better } = input;
+  const nHead = input.nHead ?? n;
+  const sd = requireFinite('sd', input.sd);
+  const alpha = requireFinite('alpha', input.alpha);
+  const threshold = requireFinite('threshold', input.threshold);
+  const level = input.level ?? 0.95;
+  const power = input.power ?? MDE_POWER;
+  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(nHead) || nHead < 1) {
+    throw new StatsInputError(`n must be a positive integer, got ${n} and ${nHead}`, 'n', n);
+  }
+  if (sd < 0 || threshold < 0) {
+    throw new StatsInputError(
+      `sd and threshold must not be negative, got ${sd} and ${threshold}`,
+      'sd',
+      sd,
+    );
+  }
+  // Calls need p < α (strict), so α at or below the smallest reachable p detects nothing.
+  if (alpha <= 0 || alpha <= smallestExactP(design, n, nHead)) return null;
+
+  const se =
+    design === 'paired'
+      ? sd * Math.sqrt(Math.PI / (3 * n))
+      : sd * Math.sqrt(Math.PI / 3) * Math.sqrt(1 / n + 1 / nHead);
+  const zPower = normalQuantile(power);
+  const zTest = normalQuantile(1 - Math.min(alpha, 1) / 2);
+  const zCi = normalQuantile(1 - expandedTail(level, Math.min(n, nHead)));
+  const delta =
+    scale === 'difference'
+      ? threshold
+      : better === 'lower'
+        ? Math.log1p(threshold)
+        : threshold >= 1
+          ? Number.POSITIVE_INFINITY
+          : -Math.log1p(-threshold);
+  const worse = Math.max((zTest + zPower) * se, delta + (zCi + zPower) * se);
+  if (!Number.isFinite(worse)) return null;
+  if (scale === 'difference') return worse;
+  return better === 'lower' ? changeFromLog(worse) : -changeFromLog(-worse);
+}
+
+/** The smallest two-sided p the exact tests can reach; 0 where the normal approximation is
+ *  used (its floor is far below any α). */
+function smallestExactP(design: 'paired' | 'unpaired', n: number, nHead: number): number {
+  if (design === 'paired') return n <= SIGNED_RANK_EXACT_MAX_N ? 2 / 2 ** n : 0;
+  if (n + nHead > RANK_SUM_EXACT_MAX_TOTAL) return 0;
+  let choose = 1;
+  for (let k = 1; k <= Math.min(n, nHead); k++) choose = (choose * (n + nHead - k + 1)) / k;
+  return 2 / choose;
+}
