@@ -1,0 +1,315 @@
+// The pure parts of the Lighthouse probe: metrics and audit snapshots out of a Lighthouse
+// result, "what got worse" between base and head runs, budgets, specs and config checks.
+// The two results are real Lighthouse 12.8.2 output (desktop preset) for the render-blocking
+// fixture site, trimmed to the audits the probe reads.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { LighthouseBenchmarkConfig } from '../../src/model.js';
+import {
+  type AuditSnapshot,
+  checkLighthouseBudgets,
+  createLighthouseProbe,
+  EVIDENCE_AUDITS,
+  LIGHTHOUSE_METRICS,
+  type LighthouseRun,
+  lighthouseSpecs,
+  metricsOf,
+  pageUrl,
+  snapshotAudit,
+  worseAudits,
+} from '../../src/probes/lighthouse.js';
+import type { LighthouseModule, LighthouseResult } from '../../src/probes/lighthouse-loader.js';
+
+const readLhr = (side: 'base' | 'head'): LighthouseResult =>
+  JSON.parse(
+    readFileSync(
+      new URL(`../fixtures/lighthouse/lhr-render-blocking-${side}.json`, import.meta.url),
+      'utf8',
+    ),
+  );
+const lhr = { base: readLhr('base'), head: readLhr('head') };
+const origin = { base: 'http://127.0.0.1:41729', head: 'http://127.0.0.1:33963' };
+
+function runOf(side: 'base' | 'head', round: number, tweak?: (r: LighthouseRun) => void) {
+  const result = lhr[side];
+  const audits: LighthouseRun['audits'] = {};
+  for (const id of EVIDENCE_AUDITS) {
+    const audit = result.audits[id];
+    if (audit) audits[id] = snapshotAudit(audit, origin[side]);
+  }
+  const run: LighthouseRun = {
+    side,
+    round,
+    page: '/',
+    url: `${origin[side]}/`,
+    metrics: metricsOf(result),
+    audits,
+    warnings: [],
+    durationMs: 5000,
+  };
+  tweak?.(run);
+  return run;
+}
+
+const bench = (fields: Partial<LighthouseBenchmarkConfig> = {}): LighthouseBenchmarkConfig => ({
+  name: 'home',
+  type: 'lighthouse',
+  serve: '.',
+  pages: ['/', '/products'],
+  preset: 'desktop',
+  budgets: {},
+  ...fields,
+});
+
+describe('metricsOf', () => {
+  it('reads every metric from a real result, the score as 0..100', () => {
+    expect(metricsOf(lhr.head)).toEqual({
+      lcp: lhr.head.audits['largest-contentful-paint']!.numericValue,
+      fcp: lhr.head.audits['first-contentful-paint']!.numericValue,
+      tbt: 0,
+      'speed-index': lhr.head.audits['speed-index']!.numericValue,
+      ttfb: lhr.head.audits['server-response-time']!.numericValue,
+      cls: 0,
+      weight: 101464,
+      score: 99,
+    });
+    expect(metricsOf(lhr.base).weight).toBe(1071);
+    expect(metricsOf(lhr.base).score).toBe(100);
+  });
+
+  it('names the metric Lighthouse could not compute, with its reason', () => {
+    const broken = structuredClone(lhr.base);
+    delete broken.audits['largest-contentful-paint']!.numericValue;
+    broken.audits['largest-contentful-paint']!.errorMessage = 'NO_LCP';
+    expect(() => metricsOf(broken)).toThrow(
+      'Lighthouse could not compute lcp (largest-contentful-paint): NO_LCP',
+    );
+    const noScore = structuredClone(lhr.base);
+    noScore.categories.performance = { score: null };
+    expect(() => metricsOf(noScore)).toThrow(/no performance score/);
+  });
+});
+
+describe('snapshotAudit', () => {
+  it('keeps savings and offending items, with URLs of the site made relative', () => {
+    const snap = snapshotAudit(lhr.head.audits['render-blocking-resources']!, origin.head);
+    expect(snap).toMatchObject({ id: 'render-blocking-resources', score: 0, savingsMs: 505 });
+    expect(snap.items).toEqual([
+      { url: '/vendor.js', totalBytes: 100354, wastedMs: 211 },
+      { url: '/style.css', totalBytes: 261, wastedMs: 51 },
+    ]);
+  });
+
+  it('labels items without a URL (work categories) and keeps main-thread times', () => {
+    const breakdown = snapshotAudit(lhr.head.audits['mainthread-work-breakdown']!, origin.head);
+    expect(breakdown.numericUnit).toBe('millisecond');
+    expect(breakdown.items[0]).toEqual({ label: 'Script Evaluation', ms: 306.146 });
+    const bootup = snapshotAudit(lhr.head.audits['bootup-time']!, origin.head);
+    expect(bootup.items[0]).toMatchObject({ url: '/vendor.js', ms: 304.7500000000001 });
+  });
+
+  it('keeps third-party URLs whole', () => {
+    const audit = {
+      id: 'render-blocking-resources',
+      score: 0,
+      details: {
+        items: [{ url: 'https://cdn.example.com/lib.js', wastedMs: 300, totalBytes: 5000 }],
+      },
+    };
+    expect(snapshotAudit(audit, origin.head).items[0]!.url).toBe('https://cdn.example.com/lib.js');
+  });
+});
+
+describe('worseAudits', () => {
+  it('finds the render-blocking script head added, with its estimated savings and as new', () => {
+    const base = [runOf('base', 0), runOf('base', 1), runOf('base', 2)];
+    const head = [runOf('head', 0), runOf('head', 1), runOf('head', 2)];
+    const worse = worseAudits(base, head);
+    const ids = worse.map((c) => c.id);
+    expect(ids).toContain('render-blocking-resources');
+    expect(ids).toContain('total-byte-weight');
+    expect(ids).toContain('bootup-time');
+    expect(ids).toContain('unminified-javascript');
+    expect(ids).toContain('uses-text-compression');
+    const rb = worse.find((c) => c.id === 'render-blocking-resources')!;
+    expect(rb.base.savingsMs).toBe(34);
+    expect(rb.head.savingsMs).toBe(505);
+    expect(rb.grew).toContain('savingsMs');
+    expect(rb.newItems.map((i) => i.url)).toEqual(['/vendor.js']);
+    // The stylesheet blocked at base too: listed, not new.
+    expect(rb.items.map((i) => i.url)).toEqual(['/vendor.js', '/style.css']);
+    const weight = worse.find((c) => c.id === 'total-byte-weight')!;
+    expect(weight.head.numericValue! - weight.base.numericValue!).toBe(101464 - 1071);
+    // Nothing about images or layout shifts got worse.
+    expect(ids).not.toContain('offscreen-images');
+    expect(ids).not.toContain('layout-shifts');
+  });
+
+  it('finds nothing between identical runs (A/A)', () => {
+    expect(worseAudits([runOf('base', 0), runOf('base', 1)], [runOf('base', 2)])).toEqual([]);
+    expect(worseAudits([runOf('head', 0)], [runOf('head', 1), runOf('head', 2)])).toEqual([]);
+  });
+
+  it('ignores changes below the noise floors, and uses medians so one odd run does not count', () => {
+    const grow = (id: keyof LighthouseRun['audits'], f: (s: AuditSnapshot) => void) => {
+      return (r: LighthouseRun) => f(r.audits[id]!);
+    };
+    const base = [runOf('head', 0), runOf('head', 1), runOf('head', 2)];
+    // +20 ms of estimated savings on 505 ms: below the 25 ms floor.
+    const slight = [0, 1, 2].map((i) =>
+      runOf(
+        'head',
+        i,
+        grow('render-blocking-resources', (s) => {
+          s.savingsMs = 525;
+        }),
+      ),
+    );
+    expect(worseAudits(base, slight).map((c) => c.id)).not.toContain('render-blocking-resources');
+    // One run of three with +400 ms: the median does not move.
+    const odd = [
+      runOf(
+        'head',
+        0,
+        grow('bootup-time', (s) => (s.numericValue = 706)),
+      ),
+      runOf('head', 1),
+      runOf('head', 2),
+    ];
+    expect(worseAudits(base, odd)).toEqual([]);
+    // All three: it did get worse.
+    const all = [0, 1, 2].map((i) =>
+      runOf(
+        'head',
+        i,
+        grow('bootup-time', (s) => (s.numericValue = 706)),
+      ),
+    );
+    expect(worseAudits(base, all).map((c) => c.id)).toEqual(['bootup-time']);
+  });
+
+  it('reports a new offender even when the totals stay below their floors', () => {
+    const base = [runOf('base', 0)];
+    const head = [
+      runOf('base', 1, (r) => {
+        r.audits['offscreen-images'] = {
+          id: 'offscreen-images',
+          title: 'Defer offscreen images',
+          score: 0.5,
+          savingsMs: 0,
+          savingsBytes: 900,
+          items: [{ url: '/hero-2.jpg', wastedBytes: 900, totalBytes: 120_000 }],
+        };
+      }),
+    ];
+    const worse = worseAudits(base, head);
+    expect(worse.map((c) => c.id)).toEqual(['offscreen-images']);
+    expect(worse[0]!.grew).toEqual([]);
+    expect(worse[0]!.newItems).toEqual([
+      { url: '/hero-2.jpg', wastedBytes: 900, totalBytes: 120_000 },
+    ]);
+  });
+});
+
+describe('specs and budgets', () => {
+  it('announces every metric of every page, keyed benchmark/page/metric', () => {
+    const specs = lighthouseSpecs(bench());
+    expect(specs).toHaveLength(2 * LIGHTHOUSE_METRICS.length);
+    const byKey = Object.fromEntries(specs.map((s) => [s.key, s]));
+    expect(byKey['home///lcp']).toMatchObject({
+      target: '/',
+      metric: 'lcp',
+      unit: 'ms',
+      better: 'lower',
+      scale: 'ratio',
+    });
+    expect(byKey['home//products/tbt']).toMatchObject({ scale: 'difference' });
+    expect(byKey['home///cls']).toMatchObject({ scale: 'difference', unit: 'unitless' });
+    expect(byKey['home///weight']).toMatchObject({ scale: 'exact', unit: 'bytes' });
+    expect(byKey['home///score']).toMatchObject({ better: 'higher', scale: 'difference' });
+  });
+
+  it('checks each budget per page against head medians; score is a minimum', () => {
+    const b = bench({ budgets: { lcp: 2500, si: 1000, cls: 0.1, weight: 100_000, score: 90 } });
+    const medians = {
+      'home///lcp': 2600,
+      'home///speed-index': 900,
+      'home///cls': 0.1,
+      'home///weight': 101_464,
+      'home///score': 89,
+      'home//products/lcp': 1200,
+      'home//products/speed-index': 1200,
+      'home//products/cls': 0,
+      'home//products/weight': 50_000,
+      'home//products/score': 95,
+    };
+    const checks = checkLighthouseBudgets(b, medians);
+    const get = (page: string, metric: string) =>
+      checks.find((c) => c.target === page && c.metric === metric)!;
+    expect(checks).toHaveLength(10);
+    expect(get('/', 'lcp')).toEqual({
+      benchmark: 'home',
+      target: '/',
+      metric: 'lcp',
+      unit: 'ms',
+      limit: 2500,
+      value: 2600,
+      exceeded: true,
+    });
+    expect(get('/products', 'lcp').exceeded).toBe(false);
+    expect(get('/', 'speed-index').exceeded).toBe(false);
+    expect(get('/products', 'speed-index').exceeded).toBe(true);
+    expect(get('/', 'cls').exceeded).toBe(false); // at the limit is within it
+    expect(get('/', 'weight')).toMatchObject({ unit: 'bytes', exceeded: true });
+    expect(get('/', 'score').exceeded).toBe(true);
+    expect(get('/products', 'score').exceeded).toBe(false);
+  });
+
+  it('skips pages without a median and rejects unknown budget keys by name', () => {
+    expect(
+      checkLighthouseBudgets(bench({ budgets: { lcp: 2500 } }), { 'home///lcp': 100 }),
+    ).toHaveLength(1);
+    expect(() => checkLighthouseBudgets(bench({ budgets: { lpc: 2500 } }), {})).toThrow(
+      'benchmarks "home": budgets.lpc is not a Lighthouse budget; expected one of lcp, fcp, tbt, si',
+    );
+  });
+
+  it('builds page URLs on the side origin', () => {
+    expect(pageUrl('http://127.0.0.1:5000', '/')).toBe('http://127.0.0.1:5000/');
+    expect(pageUrl('http://127.0.0.1:5000', '/products?page=2')).toBe(
+      'http://127.0.0.1:5000/products?page=2',
+    );
+    expect(pageUrl('http://127.0.0.1:5000', 'about')).toBe('http://127.0.0.1:5000/about');
+  });
+});
+
+describe('createLighthouseProbe configuration', () => {
+  const options = {
+    trees: {
+      base: { side: 'base' as const, ref: 'main', sha: 'a'.repeat(40), dir: '/nowhere' },
+      head: { side: 'head' as const, ref: 'pr', sha: 'b'.repeat(40), dir: '/nowhere' },
+    },
+    chrome: { port: 9 },
+    lighthouse: {} as LighthouseModule,
+  };
+
+  it('needs exactly one of serve and start', () => {
+    expect(() => createLighthouseProbe(bench({ serve: undefined }), options)).toThrow(
+      'benchmarks "home": exactly one of serve and start must be set, got neither',
+    );
+    const both = bench({
+      server: { start: 'node s.js', readyTimeoutMs: 1000, env: {}, cwd: '.' },
+    });
+    expect(() => createLighthouseProbe(both, options)).toThrow(/got both/);
+  });
+
+  it('needs a page', () => {
+    expect(() => createLighthouseProbe(bench({ pages: [] }), options)).toThrow(/pages is empty/);
+  });
+
+  it('a serve directory missing from the tree fails the round with the path', async () => {
+    const probe = createLighthouseProbe(bench({ serve: 'dist' }), options);
+    await expect(probe.measure('base', 0)).rejects.toThrow('"/nowhere/dist" does not exist');
+    await probe.dispose!();
+  });
+});
