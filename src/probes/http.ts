@@ -13,6 +13,9 @@ export interface RouteSample {
   p90: number;
   p99: number;
   mean: number;
+  /** Fastest and slowest response, in ms. */
+  min: number;
+  max: number;
   /** Successful responses per second of the measured window. */
   throughput: number;
   /** (unexpected statuses + timeouts + socket errors) / requests, 0..1. */
@@ -228,6 +231,8 @@ export async function measureRoute(
           p90: quantile(sorted, 0.9),
           p99: quantile(sorted, 0.99),
           mean: sum / responses,
+          min: sorted[0]!,
+          max: sorted[responses - 1]!,
           throughput: ok / (wallMs / 1000),
           errorRate: (badStatus + failed) / (responses + failed),
           requests: responses + failed,

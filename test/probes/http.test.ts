@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpBenchmarkConfig, HttpRequestConfig } from '../../src/model.js';
 import {
@@ -7,9 +8,9 @@ import {
   HttpRouteError,
   measureRoute,
   quantile,
-  type RouteSample,
 } from '../../src/probes/http.js';
 import { ProbeError } from '../../src/probes/types.js';
+import { ServerExitedError, startServer } from '../../src/workspace/server.js';
 import {
   type FixtureServer,
   FixtureServerExited,
@@ -77,39 +78,48 @@ describe('measureRoute against a real server', () => {
     const values = [s.p50, s.p90, s.p99, s.mean];
     // autocannon's own histogram holds whole milliseconds; these come from hrtime.
     expect(values.some((v) => !Number.isInteger(v))).toBe(true);
-    // The server cannot answer sooner than 20 ms; the upper bound leaves room for a loaded
-    // machine (other test files share the two cores).
-    expect(s.p50).toBeGreaterThanOrEqual(20);
-    expect(s.p50).toBeLessThan(60);
+    // The server cannot answer sooner than 20 ms (less Node's up-to-1-ms early timers). Other
+    // test files share the two cores and stall some requests, so the tight upper bound is on
+    // the fastest request and the median's is loose.
+    expect(s.min).toBeGreaterThanOrEqual(19);
+    expect(s.min).toBeLessThan(50);
+    expect(s.p50).toBeGreaterThanOrEqual(19);
+    expect(s.p50).toBeLessThan(100);
     expect(s.p50).toBeLessThanOrEqual(s.p90);
     expect(s.p90).toBeLessThanOrEqual(s.p99);
-    expect(s.mean).toBeGreaterThanOrEqual(20);
+    expect(s.mean).toBeGreaterThanOrEqual(19);
     expect(s.errorRate).toBe(0);
     expect(s.statusCodes).toEqual({ '200': s.responses });
     expect(s.requests).toBe(s.responses);
-    // Two connections, one request each at a time, ≥ 20 ms apiece: at most 100 req/s.
+    // Two connections, one request each at a time, ≥ 19 ms apiece: at most 2000/19 req/s.
     expect(s.throughput).toBeGreaterThan(10);
-    expect(s.throughput).toBeLessThanOrEqual(100);
+    expect(s.throughput).toBeLessThanOrEqual(2000 / 19);
     expect(s.throughput).toBeCloseTo(s.responses / (s.wallMs / 1000), 9);
     expect(s.wallMs).toBeGreaterThanOrEqual(250);
-    expect(s.wallMs).toBeLessThan(500);
+    // The window closes on a timer; only a stalled event loop delays it much.
+    expect(s.wallMs).toBeLessThan(1500);
+    expect(s.max).toBeGreaterThanOrEqual(s.p99);
   });
 
   it('measures a slower route as slower', async () => {
-    // Interleaved, and the best round of each: a burst of load from other test files then
-    // slows one round, not one route.
-    const rounds = { fast: [] as RouteSample[], slow: [] as RouteSample[] };
-    const short = { ...load, durationMs: 200 };
-    for (let i = 0; i < 2; i++) {
-      rounds.fast.push(await measureRoute(server.url, get('/delay?ms=5'), short));
-      rounds.slow.push(await measureRoute(server.url, get('/delay?ms=15'), short));
-    }
-    const best = (xs: RouteSample[], f: (s: RouteSample) => number) => Math.min(...xs.map(f));
-    expect(best(rounds.slow, (s) => s.p50)).toBeGreaterThanOrEqual(15);
-    expect(best(rounds.slow, (s) => s.p50) - best(rounds.fast, (s) => s.p50)).toBeGreaterThan(5);
-    expect(best(rounds.slow, (s) => s.mean) - best(rounds.fast, (s) => s.mean)).toBeGreaterThan(5);
-    const total = (xs: RouteSample[]) => xs.reduce((sum, s) => sum + s.throughput, 0);
-    expect(total(rounds.fast)).toBeGreaterThan(total(rounds.slow));
+    // All at once on one server, so load from other test files hits every route alike. Floors
+    // are certain (the server's timer, less Node's up-to-1-ms early firing); what a loaded
+    // machine adds is stalls that delay every route alike, so the 10 ms gap shows in the
+    // fastest requests and the medians are ordered against a gap no stall closes.
+    const [fast, mid, slow] = await Promise.all(
+      [5, 15, 100].map((ms) =>
+        measureRoute(server.url, get(`/delay?ms=${ms}`), { ...load, durationMs: 300 }),
+      ),
+    );
+    expect(fast!.min).toBeGreaterThanOrEqual(4);
+    expect(mid!.min).toBeGreaterThanOrEqual(14);
+    expect(slow!.min).toBeGreaterThanOrEqual(99);
+    expect(fast!.min).toBeLessThan(15);
+    expect(mid!.min).toBeLessThan(99);
+    expect(slow!.p50).toBeGreaterThan(mid!.p50);
+    expect(slow!.p50).toBeGreaterThan(fast!.p50);
+    expect(slow!.mean).toBeGreaterThan(fast!.mean);
+    expect(fast!.throughput).toBeGreaterThan(slow!.throughput);
   });
 
   it('sends the method, headers and body of a POST', async () => {
@@ -317,16 +327,26 @@ describe('createHttpProbe', () => {
       base,
       head,
     });
+    const served = async () =>
+      Promise.all([base, head].map((srv) => getJson<Stats>(`${srv.url}/stats`)));
+    const [b0, h0] = await served();
     const b = await probe.measure('base', 0);
+    const [b1, h1] = await served();
     const h = await probe.measure('head', 0);
+    const [b2, h2] = await served();
+    // Each side's load went to its own server and nowhere else.
+    expect(b1!.requests - b0!.requests).toBeGreaterThan(0);
+    expect(h1!.requests).toBe(h0!.requests);
+    expect(h2!.requests - h1!.requests).toBeGreaterThan(0);
+    expect(b2!.requests).toBe(b1!.requests);
     for (const obs of [b, h]) {
       expect(Object.keys(obs).sort()).toEqual(probe.specs.map((s) => s.key).sort());
       expect(Object.values(obs).every(Number.isFinite)).toBe(true);
     }
     const p50 = 'api/GET /delay?ms=5/p50';
-    expect(b[p50]).toBeGreaterThanOrEqual(5);
-    expect(h[p50]).toBeGreaterThanOrEqual(20);
-    expect(h[p50]! - b[p50]!).toBeGreaterThan(5);
+    expect(b[p50]).toBeGreaterThanOrEqual(4);
+    // The head server waits four times as long: no request there can take under 20 ms.
+    expect(h[p50]).toBeGreaterThanOrEqual(19);
     expect(b['api/GET /status?code=500/error-rate']).toBe(1);
     expect(h['api/GET /delay?ms=5/error-rate']).toBe(0);
 
@@ -380,6 +400,32 @@ describe('createHttpProbe', () => {
       expect((err as Error).message).toMatch(/the server exited.*code 3/);
     } finally {
       await doomed.kill();
+    }
+  });
+
+  it("takes the workspace's running servers as they are", async () => {
+    const started = await startServer({
+      command: `"${process.execPath}" server.mjs`,
+      cwd: fileURLToPath(new URL('../fixtures/probes/', import.meta.url)),
+      readyTimeoutMs: 10_000,
+      side: 'head',
+      name: 'api',
+    });
+    try {
+      const probe = createHttpProbe(bench([get('/delay?ms=1'), get('/crash')]), {
+        base,
+        head: started,
+      });
+      const err = await probe.measure('head', 0).catch((e: unknown) => e);
+      expect(err).toMatchObject({
+        name: 'HttpProbeError',
+        route: 'GET /crash',
+        reason: 'server-exited',
+      });
+      expect((err as Error).cause).toBeInstanceOf(ServerExitedError);
+      expect((err as Error).message).toContain('The head server of "api" exited with code 3');
+    } finally {
+      await started.stop();
     }
   });
 
