@@ -280,6 +280,8 @@ export async function measureRoute(
       return;
     }
 
+    // Settled already: autocannon calls back synchronously when it rejects its options.
+    if (!open) return;
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       if (!open) return;
       if (responses === latencies.length) {
