@@ -11,6 +11,8 @@ export interface BundleAdviceOptions {
   heavyBytes: number;
   /** A module that grew to at least this many bytes is worth loading lazily. */
   lazyBytes: number;
+  /** A package bundled more than once is worth deduplicating when the extra copies weigh this. */
+  duplicateBytes: number;
   /** At most this many advice items per rule. */
   perRule: number;
 }
@@ -18,6 +20,7 @@ export interface BundleAdviceOptions {
 export const DEFAULT_BUNDLE_ADVICE: BundleAdviceOptions = {
   heavyBytes: 10_000,
   lazyBytes: 30_000,
+  duplicateBytes: 1000,
   perRule: 5,
 };
 
@@ -99,6 +102,13 @@ export function adviseBundle(
     ]
       .sort((a, b) => b.delta - a.delta)
       .slice(0, n);
+  // A file's own metric keys; an added file has none, so the totals it grew stand for it.
+  const fileKeys = (path: string) => {
+    const keys = comparison.files
+      .filter((x) => x.head === path)
+      .flatMap((x) => x.changes.map((c) => metricKey(bench, x.target, c.metric)));
+    return keys.length > 0 ? keys : totalKeys;
+  };
   const out: Advice[] = [];
 
   // An asset past its budget: say by how much and what grew.
@@ -181,11 +191,14 @@ export function adviseBundle(
   }
 
   // The same package bundled twice, from two paths or versions.
+  const extraCopies = (p: PackageDiff) => p.head - Math.max(...p.headInstances.map((i) => i.bytes));
   const duplicates = packages.filter(
-    (p) => p.headInstances.length > 1 && (p.baseInstances.length < 2 || p.delta > 0),
+    (p) =>
+      p.headInstances.length > 1 &&
+      extraCopies(p) >= o.duplicateBytes &&
+      (p.baseInstances.length < 2 || p.delta > 0),
   );
   for (const p of duplicates.slice(0, o.perRule)) {
-    const largest = Math.max(...p.headInstances.map((i) => i.bytes));
     const versions = new Set(p.headInstances.map((i) => i.version ?? '?'));
     out.push({
       rule: 'duplicate-package',
@@ -195,7 +208,7 @@ export function adviseBundle(
           (versions.size > 1
             ? 'align the version ranges of the packages that depend on it, then run npm dedupe (pnpm dedupe, yarn dedupe), or pin one version with overrides (npm, pnpm) or resolutions (yarn).'
             : 'the same version is installed at two paths; npm dedupe (pnpm dedupe, yarn dedupe) merges them.') +
-          ` About ${formatBytes(p.head - largest)} would go.`,
+          ` About ${formatBytes(extraCopies(p))} would go.`,
         4000,
       ),
       evidence: [clip(`${p.name} on head: ${versionList(p)}`, 2000)],
@@ -253,9 +266,7 @@ export function adviseBundle(
           `${f.path}: ${formatBytes(f.raw)}, ${(f.whitespaceRatio * 100).toFixed(0)}% whitespace, ${(f.commentRatio * 100).toFixed(0)}% comment lines, ${Math.round(f.meanLineLength)} characters per line on average`,
         ),
       ],
-      metrics: comparison.files
-        .filter((x) => x.head === f.path)
-        .flatMap((x) => x.changes.map((c) => metricKey(bench, x.target, c.metric))),
+      metrics: fileKeys(f.path),
     });
   }
   return out;

@@ -30,6 +30,16 @@ const NOT_DOT_START = '(?!\\.)';
 export function globToRegExp(pattern: string): RegExp {
   if (pattern === '') throw new GlobError(pattern, 'is empty');
   if (pattern.startsWith('/')) throw new GlobError(pattern, 'must be relative to the tree root');
+  let depth = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (c === '{') depth++;
+    else if (c === '}') depth = Math.max(0, depth - 1);
+    else if (c === '/' && depth > 0) {
+      throw new GlobError(pattern, "has '/' inside braces; write one pattern per path instead");
+    }
+  }
   const segments = pattern.split('/');
   if (segments.some((s) => s === '..')) {
     throw new GlobError(pattern, "must not leave the tree root ('..')");
@@ -54,10 +64,10 @@ export function globToRegExp(pattern: string): RegExp {
 
 function segmentSource(segment: string, pattern: string): string {
   const startsWithWildcard = /^[*?[{]/.test(segment);
-  return (startsWithWildcard ? NOT_DOT_START : '') + translate(segment, pattern, false);
+  return (startsWithWildcard ? NOT_DOT_START : '') + translate(segment, pattern);
 }
 
-function translate(text: string, pattern: string, inBraces: boolean): string {
+function translate(text: string, pattern: string): string {
   let out = '';
   let i = 0;
   while (i < text.length) {
@@ -88,10 +98,8 @@ function translate(text: string, pattern: string, inBraces: boolean): string {
       const end = braceEnd(text, i);
       if (end < 0) throw new GlobError(pattern, `has an unclosed '{' at ${i}`);
       const options = splitTopLevel(text.slice(i + 1, end));
-      out += `(?:${options.map((o) => translate(o, pattern, true)).join('|')})`;
+      out += `(?:${options.map((o) => translate(o, pattern)).join('|')})`;
       i = end + 1;
-    } else if (c === '/' && inBraces) {
-      throw new GlobError(pattern, "has '/' inside braces; write one pattern per path instead");
     } else {
       out += escapeRegExp(c);
       i++;
