@@ -1,0 +1,189 @@
+// The action's inputs, read once from the runner's INPUT_* variables into one typed `Inputs`
+// (peter-evans/create-pull-request style). Strict: enums are checked exactly, booleans are only
+// `true`/`false`, inputs that mean nothing in the chosen mode are errors, and an INPUT_*
+// variable the action does not know (a typo, a renamed input) is an error, not a silent default.
+import { closest } from '../config/suggest.js';
+import { describeValue, parseDuration, parsePercent, ValueError } from '../config/values.js';
+import {
+  ACTION_MODES,
+  type ActionMode,
+  COMMENT_POLICIES,
+  type CommentPolicy,
+  DEFAULT_REPORT_ID,
+  FAIL_ON,
+  type FailOn,
+  INPUT,
+  type InputName,
+} from '../constants.js';
+import { getErrorMessage } from '../errors.js';
+
+export interface Inputs {
+  /** Config path, relative to `workingDirectory`. */
+  config: string;
+  mode: ActionMode;
+  githubToken: string;
+  /** Base ref; undefined means the pull request's base from the event. */
+  base?: string;
+  /** A validated duration (`90s`), passed to the config's overrides. */
+  timeBudget?: string;
+  /** A validated percentage (`5%`), passed to the config's overrides. */
+  threshold?: string;
+  comment: CommentPolicy;
+  checkRun: boolean;
+  /** Undefined means the config's `gate.fail-on` (`regression` in report mode). */
+  failOn?: FailOn;
+  reportId: string;
+  /** report mode: the workflow run whose artifact to read; undefined means the triggering run. */
+  runId?: number;
+  workingDirectory: string;
+}
+
+/** A bad action input: names the input, the value received and what was expected. */
+export class InputError extends Error {
+  override name = 'InputError';
+  constructor(
+    readonly input: string,
+    readonly value: string,
+    readonly expected: string,
+    hint?: string,
+  ) {
+    super(
+      `input \`${input}\` is ${describeValue(value)}; expected ${expected}${hint ? `; ${hint}` : ''}`,
+    );
+  }
+}
+
+const KNOWN_INPUTS: readonly InputName[] = Object.values(INPUT);
+// No `--`: the id goes into an HTML comment (the marker).
+const REPORT_ID = /^(?!.*--)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** The runner's spelling: `INPUT_` + the name upper-cased, spaces as `_`, dashes kept. */
+export function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+
+export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
+  rejectUnknownInputs(env);
+  const get = (name: InputName): string => (env[inputVariable(name)] ?? '').trim();
+  const optional = (name: InputName): string | undefined => get(name) || undefined;
+
+  const mode = oneOf(INPUT.mode, get(INPUT.mode) || 'compare', ACTION_MODES);
+  const comment = oneOf(INPUT.comment, get(INPUT.comment) || 'always', COMMENT_POLICIES);
+  const checkRun = boolean(INPUT.checkRun, get(INPUT.checkRun) || 'true');
+  const failOnText = optional(INPUT.failOn);
+  const failOn = failOnText === undefined ? undefined : oneOf(INPUT.failOn, failOnText, FAIL_ON);
+
+  const reportId = get(INPUT.reportId) || DEFAULT_REPORT_ID;
+  if (!REPORT_ID.test(reportId)) {
+    throw new InputError(
+      INPUT.reportId,
+      reportId,
+      'up to 64 letters, digits, `.`, `_` or `-`, starting with a letter or digit, without `--`',
+      'it names artifacts and the hidden comment marker',
+    );
+  }
+
+  const timeBudget = optional(INPUT.timeBudget);
+  if (timeBudget !== undefined) checked(INPUT.timeBudget, timeBudget, parseDuration);
+  const threshold = optional(INPUT.threshold);
+  if (threshold !== undefined) checked(INPUT.threshold, threshold, parsePercent);
+
+  const runIdText = optional(INPUT.runId);
+  let runId: number | undefined;
+  if (runIdText !== undefined) {
+    runId = Number(runIdText);
+    if (!/^\d+$/.test(runIdText) || !Number.isSafeInteger(runId) || runId <= 0) {
+      throw new InputError(INPUT.runId, runIdText, 'a workflow run id (a positive whole number)');
+    }
+  }
+
+  const base = optional(INPUT.base);
+  const config = get(INPUT.config) || 'perfgate.yml';
+  const workingDirectory = get(INPUT.workingDirectory) || '.';
+  const githubToken = get(INPUT.githubToken);
+
+  // Inputs that would be silently ignored in this mode are errors: the workflow says something
+  // the action would not do.
+  const meaningless: Array<[InputName, string | undefined, readonly ActionMode[]]> = [
+    [INPUT.runId, runIdText, ['report']],
+    [INPUT.base, base, ['compare', 'collect']],
+    [INPUT.timeBudget, timeBudget, ['compare', 'collect', 'record']],
+    [INPUT.threshold, threshold, ['compare', 'collect', 'record']],
+  ];
+  for (const [name, value, modes] of meaningless) {
+    if (value !== undefined && !modes.includes(mode)) {
+      throw new InputError(
+        name,
+        value,
+        `no value in mode \`${mode}\``,
+        `\`${name}\` applies only to mode ${modes.map((m) => `\`${m}\``).join(' and ')}`,
+      );
+    }
+  }
+  const posts = (mode === 'compare' && (comment !== 'never' || checkRun)) || mode === 'report';
+  if (posts && githubToken === '') {
+    throw new InputError(
+      INPUT.githubToken,
+      githubToken,
+      `a token in mode \`${mode}\`, which posts the report`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression, shown as written
+      'leave the input unset to use `${{ github.token }}`',
+    );
+  }
+
+  return {
+    config,
+    mode,
+    githubToken,
+    base,
+    timeBudget,
+    threshold,
+    comment,
+    checkRun,
+    failOn,
+    reportId,
+    runId,
+    workingDirectory,
+  };
+}
+
+function rejectUnknownInputs(env: NodeJS.ProcessEnv): void {
+  const known = new Map(KNOWN_INPUTS.map((name) => [inputVariable(name), name]));
+  for (const variable of Object.keys(env)) {
+    if (!variable.startsWith('INPUT_') || known.has(variable)) continue;
+    const written = variable.slice('INPUT_'.length).toLowerCase();
+    const guess = closest(written, KNOWN_INPUTS);
+    throw new InputError(
+      written,
+      env[variable] ?? '',
+      `one of the inputs ${KNOWN_INPUTS.map((n) => `\`${n}\``).join(', ')}`,
+      guess === undefined ? 'this action has no such input' : `did you mean \`${guess}\`?`,
+    );
+  }
+}
+
+function oneOf<T extends string>(name: InputName, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  const guess = closest(value, allowed);
+  throw new InputError(
+    name,
+    value,
+    `one of ${allowed.map((a) => `\`${a}\``).join(', ')}`,
+    guess === undefined ? undefined : `did you mean \`${guess}\`?`,
+  );
+}
+
+function boolean(name: InputName, value: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new InputError(name, value, '`true` or `false`');
+}
+
+function checked(name: InputName, value: string, parse: (value: string) => unknown): void {
+  try {
+    parse(value);
+  } catch (error) {
+    if (error instanceof ValueError) throw new InputError(name, value, error.expected, error.hint);
+    throw new InputError(name, value, getErrorMessage(error));
+  }
+}

@@ -1,0 +1,135 @@
+// The check run (Checks API): started when measuring begins, completed with the verdict.
+// Conclusion: failure on a regression or an exceeded budget (neutral instead when `fail-on` is
+// `never`), neutral when inconclusive, success otherwise.
+import { type FailOn, MAX_CHECK_TEXT_CHARS } from '../constants.js';
+import type { Verdict } from '../model.js';
+import { escapeMarkdown } from '../report/escape.js';
+import { describeCounts } from '../report/markdown.js';
+import type { Result } from '../result.js';
+import type { RepoRef } from './context.js';
+import { type GitHubClient, permissionDenied } from './octokit.js';
+
+export type CheckConclusion = 'success' | 'failure' | 'neutral';
+
+export interface CheckRunReport {
+  conclusion: CheckConclusion;
+  title: string;
+  summary: string;
+}
+
+export type CheckRunOutcome =
+  | { action: 'created' | 'updated'; id: number; url: string }
+  | { action: 'forbidden'; status: number; message: string };
+
+export function checkConclusion(verdict: Verdict, failOn: FailOn): CheckConclusion {
+  if (verdict === 'fail') return failOn === 'regression' ? 'failure' : 'neutral';
+  if (verdict === 'inconclusive') return 'neutral';
+  return 'success';
+}
+
+const TITLE_MAX = 200;
+
+/** Title, summary and conclusion of a finished measurement; `markdown` is the rendered report. */
+export function checkRunReport(
+  result: Result,
+  options: { failOn: FailOn; markdown: string },
+): CheckRunReport {
+  const conclusion = checkConclusion(result.verdict, options.failOn);
+  let title = describeCounts(result);
+  if (result.verdict === 'fail' && options.failOn === 'never')
+    title += ' (not failing: fail-on is never)';
+  if (result.verdict === 'inconclusive') title += ' (inconclusive)';
+  return { conclusion, title: clip(title, TITLE_MAX), summary: fitSummary(options.markdown) };
+}
+
+/** The check of a run whose measurement itself failed. */
+export function failedCheckReport(message: string): CheckRunReport {
+  return {
+    conclusion: 'failure',
+    title: 'The measurement failed',
+    summary: fitSummary(
+      `perfgate could not finish the measurement:\n\n${escapeMarkdown(clip(message, 4000))}`,
+    ),
+  };
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** GitHub rejects summaries over 65,535 characters; the renderer stays below, this is the guard. */
+function fitSummary(markdown: string): string {
+  if (markdown.length <= MAX_CHECK_TEXT_CHARS) return markdown;
+  const note = '\n\n… (cut to fit the check run; the job summary has the full report)';
+  return markdown.slice(0, MAX_CHECK_TEXT_CHARS - note.length) + note;
+}
+
+export interface CheckRunTarget {
+  repo: RepoRef;
+  name: string;
+  /** The PR head commit (not the test merge commit), so the check shows on the PR. */
+  headSha: string;
+  detailsUrl?: string;
+}
+
+/** Creates the check run in progress, so the PR shows that measuring has begun. */
+export async function startCheckRun(
+  octokit: GitHubClient,
+  target: CheckRunTarget,
+): Promise<CheckRunOutcome> {
+  return guarded(async () => {
+    const { data } = await octokit.rest.checks.create({
+      ...target.repo,
+      name: target.name,
+      head_sha: target.headSha,
+      status: 'in_progress',
+      started_at: new Date().toISOString(),
+      ...(target.detailsUrl ? { details_url: target.detailsUrl } : {}),
+    });
+    return { action: 'created', id: data.id, url: data.html_url ?? '' };
+  });
+}
+
+/** Completes the check run `id` (from startCheckRun), or creates a completed one. */
+export async function finishCheckRun(
+  octokit: GitHubClient,
+  target: CheckRunTarget,
+  report: CheckRunReport,
+  id?: number,
+): Promise<CheckRunOutcome> {
+  return guarded(async () => {
+    const fields = {
+      conclusion: report.conclusion,
+      completed_at: new Date().toISOString(),
+      output: { title: report.title, summary: report.summary },
+      ...(target.detailsUrl ? { details_url: target.detailsUrl } : {}),
+    };
+    if (id !== undefined) {
+      const { data } = await octokit.rest.checks.update({
+        ...target.repo,
+        check_run_id: id,
+        status: 'completed',
+        ...fields,
+      });
+      return { action: 'updated', id: data.id, url: data.html_url ?? '' };
+    }
+    const { data } = await octokit.rest.checks.create({
+      ...target.repo,
+      name: target.name,
+      head_sha: target.headSha,
+      status: 'completed',
+      ...fields,
+    });
+    return { action: 'created', id: data.id, url: data.html_url ?? '' };
+  });
+}
+
+async function guarded(call: () => Promise<CheckRunOutcome>): Promise<CheckRunOutcome> {
+  try {
+    return await call();
+  } catch (error) {
+    const forbidden = permissionDenied(error);
+    if (forbidden) return { action: 'forbidden', ...forbidden };
+    throw error;
+  }
+}

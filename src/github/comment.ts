@@ -1,0 +1,110 @@
+// One PR comment per report id, found again by a hidden marker at the start of its body
+// (reportMarker) with a look-up over every page of comments, and updated in place.
+import { type CommentPolicy, MAX_COMMENT_CHARS } from '../constants.js';
+import type { RepoRef } from './context.js';
+import { type GitHubClient, permissionDenied } from './octokit.js';
+
+export type CommentOutcome =
+  | { action: 'created' | 'updated'; id: number; url: string }
+  | { action: 'skipped'; reason: string }
+  /** The token may not write comments (a pull request from a fork): not a failed run. */
+  | { action: 'forbidden'; status: number; message: string };
+
+export interface FoundComment {
+  id: number;
+  url: string;
+  body: string;
+}
+
+/** Comment authors whose marker is trusted: a bot (GITHUB_TOKEN, an app) or a person with write
+ *  access (a PAT). A contributor pasting the marker into a comment of their own must not make
+ *  perfgate write its report into a comment they can edit. */
+const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+
+/** The first comment on the issue whose body starts with `marker`, looking at every page. */
+export async function findMarkedComment(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  issueNumber: number,
+  marker: string,
+): Promise<FoundComment | undefined> {
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+    ...repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  });
+  for await (const { data } of pages) {
+    for (const comment of data) {
+      const trusted =
+        comment.user?.type === 'Bot' || TRUSTED_ASSOCIATIONS.has(comment.author_association);
+      if (trusted && comment.body?.trimStart().startsWith(marker)) {
+        return { id: comment.id, url: comment.html_url, body: comment.body };
+      }
+    }
+  }
+  return undefined;
+}
+
+export interface UpsertCommentOptions {
+  repo: RepoRef;
+  issueNumber: number;
+  /** The hidden marker (reportMarker(reportId)); the body is prefixed with it. */
+  marker: string;
+  /** The report, already escaped and size-budgeted by the renderer. */
+  markdown: string;
+  policy: CommentPolicy;
+  /** Something regressed, improved or exceeded a budget (for `on-change`). */
+  changed: boolean;
+}
+
+/** The body as posted: the marker on its own first line, then the report. */
+export function commentBody(marker: string, markdown: string): string {
+  const body = `${marker}\n${markdown}`;
+  if (body.length > MAX_COMMENT_CHARS) {
+    throw new RangeError(
+      `comment body is ${body.length} characters, over GitHub's ${MAX_COMMENT_CHARS}; the renderer's budget must leave room for the marker`,
+    );
+  }
+  return body;
+}
+
+/**
+ * Creates or updates the report's comment according to the policy. `on-change` creates a
+ * comment only when something changed but always updates an existing one, so a comment that
+ * once reported a regression is corrected when the regression is fixed.
+ */
+export async function upsertComment(
+  octokit: GitHubClient,
+  options: UpsertCommentOptions,
+): Promise<CommentOutcome> {
+  const { repo, issueNumber, marker, policy } = options;
+  if (policy === 'never') return { action: 'skipped', reason: 'the `comment` input is `never`' };
+  const body = commentBody(marker, options.markdown);
+  try {
+    const existing = await findMarkedComment(octokit, repo, issueNumber, marker);
+    if (existing) {
+      const { data } = await octokit.rest.issues.updateComment({
+        ...repo,
+        comment_id: existing.id,
+        body,
+      });
+      return { action: 'updated', id: data.id, url: data.html_url };
+    }
+    if (policy === 'on-change' && !options.changed) {
+      return {
+        action: 'skipped',
+        reason: 'nothing regressed, improved or exceeded a budget, and `comment` is `on-change`',
+      };
+    }
+    const { data } = await octokit.rest.issues.createComment({
+      ...repo,
+      issue_number: issueNumber,
+      body,
+    });
+    return { action: 'created', id: data.id, url: data.html_url };
+  } catch (error) {
+    const forbidden = permissionDenied(error);
+    if (forbidden) return { action: 'forbidden', ...forbidden };
+    throw error;
+  }
+}

@@ -1,0 +1,165 @@
+// The run's context from the runner's environment: GITHUB_REPOSITORY, GITHUB_EVENT_PATH (the
+// webhook payload), GITHUB_API_URL… Read once, validated, as plain values; nothing else in the
+// action reads these variables.
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { z } from 'zod';
+import { describeValue } from '../config/values.js';
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export interface PullRequestContext {
+  number: number;
+  baseRef: string;
+  baseSha: string;
+  headRef: string;
+  headSha: string;
+  /** The head lives in another repository: the token is read-only, secrets are absent. */
+  fork: boolean;
+}
+
+export interface WorkflowRunContext {
+  id: number;
+  name?: string;
+  /** The event that triggered the run (`pull_request` for a collect workflow). */
+  event: string;
+  headSha: string;
+  headBranch: string | null;
+  conclusion: string | null;
+  /** PR numbers GitHub links to the run; empty for PRs from forks. */
+  pullRequests: number[];
+}
+
+export interface ActionContext {
+  eventName: string;
+  repo: RepoRef;
+  /** GITHUB_SHA: for pull_request events the test merge commit, not the PR head. */
+  sha: string;
+  ref: string;
+  runId: number;
+  serverUrl: string;
+  apiUrl: string;
+  /** Where the action may write files that outlive the step but not the job. */
+  runnerTemp: string;
+  pullRequest?: PullRequestContext;
+  workflowRun?: WorkflowRunContext;
+}
+
+/** The runner's environment is not what a GitHub-hosted or self-hosted runner provides. */
+export class EventContextError extends Error {
+  override name = 'EventContextError';
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    readonly expected: string,
+  ) {
+    super(`${field} is ${describeValue(value)}; expected ${expected}`);
+  }
+}
+
+const sha = z.string().regex(/^[0-9a-f]{40}$|^[0-9a-f]{64}$/);
+const pullRequestPayload = z.object({
+  number: z.number().int().positive(),
+  base: z.object({ ref: z.string(), sha, repo: z.object({ full_name: z.string() }) }),
+  head: z.object({
+    ref: z.string(),
+    sha,
+    // null when the fork was deleted.
+    repo: z.object({ full_name: z.string() }).nullable(),
+  }),
+});
+const workflowRunPayload = z.object({
+  id: z.number().int().positive(),
+  name: z.string().nullish(),
+  event: z.string(),
+  head_sha: sha,
+  head_branch: z.string().nullable(),
+  conclusion: z.string().nullable(),
+  pull_requests: z.array(z.object({ number: z.number().int().positive() })),
+});
+const payloadSchema = z.object({
+  pull_request: z.unknown().optional(),
+  workflow_run: z.unknown().optional(),
+});
+
+export function readActionContext(env: NodeJS.ProcessEnv = process.env): ActionContext {
+  const repository = env.GITHUB_REPOSITORY ?? '';
+  const [owner, repo, ...extra] = repository.split('/');
+  if (!owner || !repo || extra.length > 0) {
+    throw new EventContextError('GITHUB_REPOSITORY', repository, 'owner/name');
+  }
+  const runIdText = env.GITHUB_RUN_ID ?? '0';
+  const runId = Number(runIdText);
+  if (!Number.isSafeInteger(runId) || runId < 0) {
+    throw new EventContextError('GITHUB_RUN_ID', runIdText, 'a whole number');
+  }
+  const context: ActionContext = {
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    repo: { owner, repo },
+    sha: env.GITHUB_SHA ?? '',
+    ref: env.GITHUB_REF ?? '',
+    runId,
+    serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
+    apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+    runnerTemp: env.RUNNER_TEMP || tmpdir(),
+  };
+
+  const eventPath = env.GITHUB_EVENT_PATH;
+  if (!eventPath) return context;
+  let payload: z.infer<typeof payloadSchema>;
+  try {
+    payload = payloadSchema.parse(JSON.parse(readFileSync(eventPath, 'utf8')));
+  } catch (error) {
+    throw new EventContextError(
+      'GITHUB_EVENT_PATH',
+      eventPath,
+      `a readable JSON webhook payload (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  if (payload.pull_request !== undefined) {
+    const pr = parseField('pull_request', payload.pull_request, pullRequestPayload);
+    context.pullRequest = {
+      number: pr.number,
+      baseRef: pr.base.ref,
+      baseSha: pr.base.sha,
+      headRef: pr.head.ref,
+      headSha: pr.head.sha,
+      fork: pr.head.repo?.full_name !== pr.base.repo.full_name,
+    };
+  }
+  if (payload.workflow_run !== undefined) {
+    const run = parseField('workflow_run', payload.workflow_run, workflowRunPayload);
+    context.workflowRun = {
+      id: run.id,
+      name: run.name ?? undefined,
+      event: run.event,
+      headSha: run.head_sha,
+      headBranch: run.head_branch,
+      conclusion: run.conclusion,
+      pullRequests: run.pull_requests.map((p) => p.number),
+    };
+  }
+  return context;
+}
+
+function parseField<T>(name: string, value: unknown, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const keys = issue?.path ?? [];
+  let received: unknown = value;
+  for (const key of keys) {
+    received =
+      received && typeof received === 'object'
+        ? (received as Record<PropertyKey, unknown>)[key]
+        : undefined;
+  }
+  throw new EventContextError(
+    `the event payload's ${[name, ...keys.map(String)].join('.')}`,
+    received,
+    `a valid value (${issue?.message ?? 'not a webhook payload'})`,
+  );
+}

@@ -1,0 +1,75 @@
+// The one Octokit factory: @actions/github's client with the retry plugin (5xx and network
+// errors, backed off) and the throttling plugin (primary and secondary rate limits honoured,
+// writes spaced as GitHub asks). The API URL is a parameter, the seam tests use to reach a
+// local server.
+import { randomUUID } from 'node:crypto';
+import { getOctokit } from '@actions/github';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+
+export type GitHubClient = ReturnType<typeof getOctokit>;
+
+export interface OctokitOptions {
+  token: string;
+  /** GITHUB_API_URL; `https://api.github.com` on github.com. */
+  baseUrl: string;
+  /** Where rate-limit waits are reported. */
+  warn?: (message: string) => void;
+  /** How often one request is retried after a rate limit (default 3). */
+  rateLimitRetries?: number;
+}
+
+export function createOctokit(options: OctokitOptions): GitHubClient {
+  const warn = options.warn ?? (() => {});
+  const limit = options.rateLimitRetries ?? 3;
+  const onLimit =
+    (kind: string) =>
+    (
+      retryAfter: number,
+      request: { method: string; url: string },
+      _octokit: unknown,
+      retryCount: number,
+    ) => {
+      const again = retryCount < limit;
+      warn(
+        `GitHub ${kind} rate limit on ${request.method} ${request.url}; ${
+          again ? `retrying in ${retryAfter}s (retry ${retryCount + 1} of ${limit})` : 'giving up'
+        }`,
+      );
+      return again;
+    };
+  return getOctokit(
+    options.token,
+    {
+      baseUrl: options.baseUrl,
+      throttle: {
+        onRateLimit: onLimit('primary'),
+        onSecondaryRateLimit: onLimit('secondary'),
+        // Write spacing (1 s, 3 s for comments) is kept per id; one id per client keeps clients
+        // in one process (tests) from queueing behind each other. A run uses one client.
+        id: `perfgate-${randomUUID()}`,
+      },
+      // Octokit's default logger writes to the console; the action's log is @actions/core.
+      log: { debug: () => {}, info: () => {}, warn, error: warn },
+    },
+    retry,
+    throttling,
+  );
+}
+
+/** The HTTP status of an Octokit RequestError, if that is what was thrown. */
+export function httpStatus(error: unknown): number | undefined {
+  if (error && typeof error === 'object' && 'status' in error) {
+    const status = (error as { status: unknown }).status;
+    if (typeof status === 'number') return status;
+  }
+  return undefined;
+}
+
+/** A 403 that means "this token may not do that" (a read-only fork token), as opposed to a
+ *  rate limit that the throttling plugin gave up on. */
+export function permissionDenied(error: unknown): { status: number; message: string } | undefined {
+  if (httpStatus(error) !== 403) return undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  return /rate limit/i.test(message) ? undefined : { status: 403, message };
+}
