@@ -1,0 +1,91 @@
+// The overall gate and the threshold δ of each metric.
+
+import { ConfigError } from '../config/errors.js';
+import type { BudgetCheck, GateConfig, MetricSpec, Status, Verdict } from '../model.js';
+
+/**
+ * Default δ of the difference-scale metrics, absolute in the metric's unit, because a relative
+ * threshold means nothing for a quantity that is often 0:
+ * - error-rate (a fraction of requests): 0.01, one percentage point;
+ * - cls (unitless): 0.01, a tenth of the 0.1 that web.dev calls "good";
+ * - tbt (ms): 20 ms, a tenth of the 200 ms "good" limit;
+ * - ttfb (ms): 5 ms, on loopback where servers answer in a few ms;
+ * - score (Lighthouse performance, 0–100): the gate's threshold read as points (5% → 5 points).
+ */
+export function defaultDifferenceThreshold(
+  spec: Pick<MetricSpec, 'key' | 'metric' | 'unit'>,
+  gate: Pick<GateConfig, 'threshold'>,
+): number {
+  switch (spec.metric) {
+    case 'error-rate':
+      return 0.01;
+    case 'cls':
+      return 0.01;
+    case 'tbt':
+      return 20;
+    case 'ttfb':
+      return 5;
+    case 'score':
+      return gate.threshold * 100;
+    default:
+      throw new ConfigError([
+        {
+          path: 'gate.thresholds',
+          message:
+            `${spec.key} is compared as an absolute difference (unit ${spec.unit}) and has no default ` +
+            `threshold; set gate.thresholds["${spec.key}"] to the smallest change that matters, in ${spec.unit}`,
+        },
+      ]);
+  }
+}
+
+/**
+ * δ of one metric: an override in gate.thresholds keyed `benchmark/target/metric`, then
+ * `benchmark/metric`, then `metric` (the most specific wins); else gate.threshold for ratio and
+ * exact metrics (relative: 0.05 is 5%) and defaultDifferenceThreshold for difference metrics.
+ * Overrides of difference metrics are absolute in the metric's unit.
+ */
+export function thresholdFor(
+  spec: MetricSpec,
+  gate: Pick<GateConfig, 'threshold' | 'thresholds'>,
+): number {
+  const keys = [
+    ...(spec.target === undefined ? [] : [`${spec.benchmark}/${spec.target}/${spec.metric}`]),
+    `${spec.benchmark}/${spec.metric}`,
+    spec.metric,
+  ];
+  for (const key of keys) {
+    if (Object.hasOwn(gate.thresholds, key)) {
+      return checkedThreshold(`gate.thresholds.${key}`, gate.thresholds[key]!);
+    }
+  }
+  if (spec.scale === 'difference') return defaultDifferenceThreshold(spec, gate);
+  return checkedThreshold('gate.threshold', gate.threshold);
+}
+
+function checkedThreshold(field: string, value: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ConfigError([
+      { path: field, message: `expected a number ≥ 0, got ${String(value)}`, value },
+    ]);
+  }
+  return value;
+}
+
+/**
+ * - fail: a metric regressed or a budget is exceeded;
+ * - inconclusive: nothing failed but some metric is inconclusive;
+ * - pass: every metric is unchanged or improved and every budget holds.
+ * With failOn 'never' the gate does not fail: what would fail is reported as inconclusive
+ * (neutral), never as a pass, so the check run still draws the eye to it.
+ */
+export function decideVerdict(
+  statuses: readonly Status[],
+  budgets: readonly BudgetCheck[],
+  failOn: GateConfig['failOn'],
+): Verdict {
+  const failing = statuses.includes('regressed') || budgets.some((b) => b.exceeded);
+  if (failing) return failOn === 'never' ? 'inconclusive' : 'fail';
+  if (statuses.includes('inconclusive')) return 'inconclusive';
+  return 'pass';
+}

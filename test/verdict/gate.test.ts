@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config/errors.js';
+import type { BudgetCheck, GateConfig, MetricSpec } from '../../src/model.js';
+import { decideVerdict, thresholdFor } from '../../src/verdict/gate.js';
+
+const gate: Pick<GateConfig, 'threshold' | 'thresholds'> = {
+  threshold: 0.05,
+  thresholds: { p99: 0.1, 'api/p99': 0.08, 'api/GET /x/p99': 0.03, 'api/error-rate': 0.02 },
+};
+
+function spec(metric: string, over: Partial<MetricSpec> = {}): MetricSpec {
+  return {
+    key: `api/GET /x/${metric}`,
+    benchmark: 'api',
+    target: 'GET /x',
+    metric,
+    unit: 'ms',
+    better: 'lower',
+    scale: 'ratio',
+    ...over,
+  };
+}
+
+describe('thresholdFor', () => {
+  it('lets the most specific override win', () => {
+    expect(thresholdFor(spec('p99'), gate)).toBe(0.03);
+    expect(thresholdFor(spec('p99', { target: 'GET /y', key: 'api/GET /y/p99' }), gate)).toBe(0.08);
+    expect(thresholdFor(spec('p99', { benchmark: 'web', key: 'web/GET /x/p99' }), gate)).toBe(0.1);
+    expect(thresholdFor(spec('p50'), gate)).toBe(0.05);
+    // A metric without a target is matched by benchmark/metric and metric.
+    const noTarget: MetricSpec = { ...spec('p99'), key: 'api/p99' };
+    delete noTarget.target;
+    expect(thresholdFor(noTarget, gate)).toBe(0.08);
+  });
+
+  it('uses absolute defaults for difference metrics', () => {
+    const errorRate = spec('error-rate', { scale: 'difference', unit: 'fraction' });
+    expect(thresholdFor(errorRate, { threshold: 0.05, thresholds: {} })).toBe(0.01);
+    expect(thresholdFor(errorRate, gate)).toBe(0.02);
+    expect(thresholdFor(spec('cls', { scale: 'difference', unit: 'unitless' }), gate)).toBe(0.01);
+    expect(thresholdFor(spec('score', { scale: 'difference', unit: 'score' }), gate)).toBeCloseTo(
+      5,
+      12,
+    );
+    expect(() => thresholdFor(spec('jank', { scale: 'difference' }), gate)).toThrow(ConfigError);
+    expect(() => thresholdFor(spec('jank', { scale: 'difference' }), gate)).toThrow(
+      /api\/GET \/x\/jank is compared as an absolute difference \(unit ms\) and has no default threshold; set gate.thresholds\["api\/GET \/x\/jank"\]/,
+    );
+  });
+
+  it('uses the gate threshold for exact metrics and names a bad override', () => {
+    expect(thresholdFor(spec('gzip', { scale: 'exact', unit: 'B' }), gate)).toBe(0.05);
+    expect(() => thresholdFor(spec('p50'), { threshold: 0.05, thresholds: { p50: -1 } })).toThrow(
+      /gate.thresholds.p50: expected a number ≥ 0, got -1/,
+    );
+    // Keys are matched exactly: an inherited property is not an override.
+    expect(thresholdFor(spec('constructor'), { threshold: 0.05, thresholds: {} })).toBe(0.05);
+  });
+});
+
+describe('decideVerdict', () => {
+  const budget = (exceeded: boolean): BudgetCheck => ({
+    benchmark: 'web',
+    metric: 'lcp',
+    unit: 'ms',
+    limit: 2500,
+    value: exceeded ? 2600 : 2400,
+    exceeded,
+  });
+
+  it('fails on a regression or an exceeded budget', () => {
+    expect(decideVerdict(['unchanged', 'regressed'], [], 'regression')).toBe('fail');
+    expect(decideVerdict(['unchanged'], [budget(true)], 'regression')).toBe('fail');
+    expect(decideVerdict(['inconclusive', 'regressed'], [], 'regression')).toBe('fail');
+  });
+
+  it('is inconclusive when nothing failed but something is inconclusive', () => {
+    expect(decideVerdict(['improved', 'inconclusive'], [budget(false)], 'regression')).toBe(
+      'inconclusive',
+    );
+  });
+
+  it('passes when everything is unchanged or improved and budgets hold', () => {
+    expect(decideVerdict(['improved', 'unchanged'], [budget(false)], 'regression')).toBe('pass');
+    expect(decideVerdict([], [], 'regression')).toBe('pass');
+  });
+
+  it('never fails with failOn never, and never hides a regression as a pass', () => {
+    expect(decideVerdict(['regressed'], [], 'never')).toBe('inconclusive');
+    expect(decideVerdict(['unchanged'], [budget(true)], 'never')).toBe('inconclusive');
+    expect(decideVerdict(['unchanged'], [], 'never')).toBe('pass');
+  });
+});
