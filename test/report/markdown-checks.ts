@@ -85,3 +85,70 @@ export function autolinkTriggers(markdown: string): string[] {
   ];
   return patterns.filter(([, re]) => re.test(markdown)).map(([name]) => name);
 }
+
+const ALLOWED_TAGS = /^<\/?(details|summary|sub)>|^<br>/;
+const MERMAID_LINES = [
+  /^---$/,
+  /^config:$/,
+  /^ {2}themeVariables:$/,
+  /^ {4}xyChart:$/,
+  /^ {6}plotColorPalette: "#[0-9a-f]{6}, #[0-9a-f]{6}"$/,
+  /^xychart-beta$/,
+  /^ {2}title "[\p{L}\p{N} ._/:,+()…-]*"$/u,
+  /^ {2}x-axis "round" 1 --> \d+$/,
+  /^ {2}x-axis "round \(1 in \d+\)" \[[\d, ]+\]$/,
+  /^ {2}y-axis "[\p{L}\p{N} ._/:,+()-]*"$/u,
+  /^ {2}line \[[-\d., ]*\]$/,
+];
+
+/**
+ * Problems a hostile result could cause in a rendered report: HTML other than the
+ * renderer's own tags, unbalanced collapsible blocks, a forged marker, mentions and
+ * autolinks, table rows whose cell count differs from their header, and Mermaid lines
+ * outside a strict grammar. `ownLinks` are the renderer's own links, left out of the checks.
+ */
+export function markdownProblems(body: string, ownLinks: string[] = []): string[] {
+  const problems: string[] = [];
+  let text = body;
+  for (const link of ownLinks) text = text.split(link).join('');
+  const lines = text.split('\n');
+  let inFence = false;
+  let cells: number | undefined;
+  const prose: string[] = [];
+  for (const [i, line] of lines.entries()) {
+    if (line.startsWith('```')) {
+      if (!inFence && line !== '```mermaid')
+        problems.push(`line ${i + 1}: unexpected fence ${line}`);
+      inFence = !inFence;
+      continue;
+    }
+    if (inFence) {
+      if (!MERMAID_LINES.some((re) => re.test(line)))
+        problems.push(`line ${i + 1}: mermaid ${line}`);
+      continue;
+    }
+    prose.push(line);
+    if (line.startsWith('|')) {
+      const n = tableCells(line).length;
+      if (cells === undefined) cells = n;
+      else if (n !== cells) problems.push(`line ${i + 1}: ${n} cells, header has ${cells}`);
+    } else {
+      cells = undefined;
+    }
+    for (let at = line.indexOf('<'); at >= 0; at = line.indexOf('<', at + 1)) {
+      if (!ALLOWED_TAGS.test(line.slice(at)))
+        problems.push(`line ${i + 1}: HTML ${line.slice(at, at + 40)}`);
+    }
+  }
+  if (inFence) problems.push('unclosed code fence');
+  const all = prose.join('\n');
+  for (const tag of ['details', 'summary', 'sub']) {
+    const open = all.split(`<${tag}>`).length;
+    const close = all.split(`</${tag}>`).length;
+    if (open !== close) problems.push(`unbalanced <${tag}>: ${open - 1} open, ${close - 1} closed`);
+  }
+  for (const trigger of autolinkTriggers(all.replace(/<\/?(details|summary|sub)>|<br>/g, ''))) {
+    problems.push(`autolink: ${trigger}`);
+  }
+  return problems;
+}
