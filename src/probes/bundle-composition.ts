@@ -60,7 +60,7 @@ export interface Composition {
   unmapped: number;
 }
 
-const PNPM_DIR = /(?:^|\/)\.pnpm\/([^/]+)\/node_modules\/$/;
+const PNPM_DIR = /(?:^|\/)\.pnpm\/([^/]+)\/$/;
 
 /** The package a source path belongs to: the last `node_modules/<name>` (or `@scope/name`). */
 export function packageOf(path: string): (PackageRef & { subpath: string }) | undefined {
