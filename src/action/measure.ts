@@ -1,0 +1,75 @@
+// The measuring half shared by compare, collect and record: the config with the inputs'
+// overrides, the pipeline, the result JSON on disk.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { applyOverrides, loadConfig } from '../config/index.js';
+import { type FailOn, INPUT, RESULT_FILE_NAME } from '../constants.js';
+import type { ActionContext } from '../github/context.js';
+import type { Config } from '../model.js';
+import type { PipelineOptions } from '../pipeline.js';
+import { serializeResult } from '../report/json.js';
+import type { Result } from '../result.js';
+import type { Inputs } from './inputs.js';
+import type { ActionDeps } from './io.js';
+
+export interface Measured {
+  result: Result;
+  resultPath: string;
+  failOn: FailOn;
+}
+
+export async function loadActionConfig(
+  inputs: Inputs,
+  deps: Pick<ActionDeps, 'cwd'>,
+): Promise<Config> {
+  const root = resolve(deps.cwd, inputs.workingDirectory);
+  const config = await loadConfig(resolve(root, inputs.config));
+  return applyOverrides(
+    config,
+    { threshold: inputs.threshold, timeBudget: inputs.timeBudget },
+    { threshold: `input \`${INPUT.threshold}\``, timeBudget: `input \`${INPUT.timeBudget}\`` },
+  );
+}
+
+/** Where a run keeps its result JSON: one directory per report id under RUNNER_TEMP. */
+export function resultPathFor(
+  context: Pick<ActionContext, 'runnerTemp'>,
+  reportId: string,
+): string {
+  return join(context.runnerTemp, 'perfgate', reportId, RESULT_FILE_NAME);
+}
+
+export async function writeResult(path: string, result: Result): Promise<void> {
+  await mkdir(join(path, '..'), { recursive: true });
+  await writeFile(path, serializeResult(result));
+}
+
+/** Runs the pipeline on the checkout and writes the result JSON. The config is loaded first,
+ *  by the caller, so that a bad config fails before anything is posted. */
+export async function measure(
+  inputs: Inputs,
+  context: ActionContext,
+  deps: ActionDeps,
+  config: Config,
+  run: Pick<PipelineOptions, 'mode' | 'base'> & { pullRequest?: number },
+): Promise<Measured> {
+  const measured = await deps.measure({
+    cwd: resolve(deps.cwd, inputs.workingDirectory),
+    config,
+    mode: run.mode,
+    ...(run.base ? { base: run.base } : {}),
+    onProgress: (line) => deps.io.info(line),
+    log: (line) => deps.io.info(line),
+  });
+  // What only the action knows: where the result belongs. report mode reads these back.
+  const result: Result = {
+    ...measured,
+    repository: `${context.repo.owner}/${context.repo.repo}`,
+    reportId: inputs.reportId,
+    ...(run.pullRequest !== undefined ? { pullRequest: run.pullRequest } : {}),
+  };
+  const resultPath = resultPathFor(context, inputs.reportId);
+  await writeResult(resultPath, result);
+  deps.io.info(`Result JSON written to ${resultPath}`);
+  return { result, resultPath, failOn: inputs.failOn ?? config.gate.failOn };
+}

@@ -1,0 +1,257 @@
+// Publishing a Result: the PR comment, the check run, the job summary and the step outputs,
+// and the decision whether the step fails. Shared by compare (which measured) and report
+// (which read a fork's artifact). A publisher that is refused (HTTP 403, a read-only token) is
+// not a failed run: the log and the job summary say where the report went instead.
+import {
+  type CommentPolicy,
+  checkRunName,
+  DEFAULT_REPORT_ID,
+  type FailOn,
+  OUTPUT,
+} from '../constants.js';
+import { getErrorMessage } from '../errors.js';
+import {
+  type CheckRunOutcome,
+  type CheckRunReport,
+  type CheckRunTarget,
+  checkRunReport,
+  finishCheckRun,
+  startCheckRun,
+} from '../github/check-run.js';
+import { type CommentOutcome, upsertComment } from '../github/comment.js';
+import type { RepoRef } from '../github/context.js';
+import type { GitHubClient } from '../github/octokit.js';
+import { escapeMarkdown } from '../report/escape.js';
+import {
+  COMMENT_MAX_LENGTH,
+  countStatuses,
+  describeCounts,
+  renderMarkdown,
+  reportMarker,
+} from '../report/markdown.js';
+import { renderSummary } from '../report/summary.js';
+import type { Result } from '../result.js';
+import type { ActionIo } from './io.js';
+
+export interface PublishPlan {
+  repo: RepoRef;
+  /** Where the comment goes; none without a pull request. */
+  pullRequest?: number;
+  /** Why there is no pull request to comment on, for the summary (when not the obvious). */
+  pullRequestNote?: string;
+  /** The commit the check run is attached to (the PR head). */
+  headSha: string;
+  reportId: string;
+  comment: CommentPolicy;
+  checkRun: boolean;
+  failOn: FailOn;
+  /** The workflow run's page, whose summary holds the full report. */
+  detailsUrl?: string;
+  /** The artifact holding the full result, named in the comment. */
+  artifactName?: string;
+  /** A check run started before measuring, to complete. */
+  startedCheckRunId?: number;
+}
+
+export interface PublishOutcome {
+  markdown: string;
+  commentId?: number;
+  checkRunId?: number;
+  /** Where each part of the report went, as Markdown list items for the job summary. */
+  notes: string[];
+  /** Publishing errors other than a refusal; they fail the step after everything is written. */
+  errors: string[];
+}
+
+/** The report id as the renderers show it: the default one is not named. */
+function shownId(reportId: string): string | undefined {
+  return reportId === DEFAULT_REPORT_ID ? undefined : reportId;
+}
+
+/** True when the comment policy `on-change` should speak up. */
+export function somethingChanged(result: Result): boolean {
+  const n = countStatuses(result);
+  return n.regressed > 0 || n.improved > 0 || n.budgetsExceeded > 0;
+}
+
+export function checkTarget(
+  plan: Pick<PublishPlan, 'repo' | 'headSha' | 'reportId' | 'detailsUrl'>,
+): CheckRunTarget {
+  return {
+    repo: plan.repo,
+    name: checkRunName(plan.reportId),
+    headSha: plan.headSha,
+    ...(plan.detailsUrl ? { detailsUrl: plan.detailsUrl } : {}),
+  };
+}
+
+const FORK_HINT =
+  'the token is read-only, as it is for pull requests from forks; the collect/report workflow pair posts from forks safely';
+
+/** Starts the check run before a long measurement; a refusal or an error is only a warning. */
+export async function startCheck(
+  octokit: GitHubClient,
+  plan: Pick<PublishPlan, 'repo' | 'headSha' | 'reportId' | 'detailsUrl'>,
+  io: ActionIo,
+): Promise<number | undefined> {
+  try {
+    const outcome = await startCheckRun(octokit, checkTarget(plan));
+    if (outcome.action === 'forbidden') {
+      io.warning(`Could not create the check run (HTTP 403: ${outcome.message}): ${FORK_HINT}.`);
+      return undefined;
+    }
+    return outcome.id;
+  } catch (error) {
+    io.warning(`Could not create the check run: ${getErrorMessage(error)}. Measuring anyway.`);
+    return undefined;
+  }
+}
+
+/** Posts the comment and completes the check run. */
+export async function publishToPullRequest(
+  octokit: GitHubClient,
+  result: Result,
+  plan: PublishPlan,
+  io: ActionIo,
+): Promise<PublishOutcome> {
+  const marker = reportMarker(plan.reportId);
+  const markdown = renderMarkdown(result, {
+    reportId: shownId(plan.reportId),
+    // The marker and its newline go in front of the body.
+    maxLength: COMMENT_MAX_LENGTH - marker.length - 1,
+    ...(plan.detailsUrl ? { detailsUrl: plan.detailsUrl } : {}),
+    ...(plan.artifactName ? { artifactName: plan.artifactName } : {}),
+  });
+  const outcome: PublishOutcome = { markdown, notes: [], errors: [] };
+
+  if (plan.pullRequest === undefined) {
+    outcome.notes.push(plan.pullRequestNote ?? 'PR comment: none, this run has no pull request.');
+  } else {
+    try {
+      const comment = await upsertComment(octokit, {
+        repo: plan.repo,
+        issueNumber: plan.pullRequest,
+        marker,
+        markdown,
+        policy: plan.comment,
+        changed: somethingChanged(result),
+      });
+      outcome.commentId = describeComment(comment, plan.pullRequest, outcome, io);
+    } catch (error) {
+      outcome.errors.push(`the PR comment could not be written: ${getErrorMessage(error)}`);
+      outcome.notes.push(`PR comment: **failed**: ${escapeMarkdown(getErrorMessage(error))}`);
+    }
+  }
+
+  if (!plan.checkRun) {
+    outcome.notes.push('Check run: none (`check-run: false`).');
+  } else {
+    const report: CheckRunReport = checkRunReport(result, { failOn: plan.failOn, markdown });
+    try {
+      const check = await finishCheckRun(
+        octokit,
+        checkTarget(plan),
+        report,
+        plan.startedCheckRunId,
+      );
+      outcome.checkRunId = describeCheck(check, report, outcome, io);
+    } catch (error) {
+      outcome.errors.push(`the check run could not be written: ${getErrorMessage(error)}`);
+      outcome.notes.push(`Check run: **failed**: ${escapeMarkdown(getErrorMessage(error))}`);
+    }
+  }
+  return outcome;
+}
+
+function describeComment(
+  comment: CommentOutcome,
+  pullRequest: number,
+  outcome: PublishOutcome,
+  io: ActionIo,
+): number | undefined {
+  switch (comment.action) {
+    case 'created':
+    case 'updated':
+      io.info(`PR comment ${comment.action}: ${comment.url}`);
+      outcome.notes.push(`PR comment: [${comment.action} on #${pullRequest}](${comment.url}).`);
+      return comment.id;
+    case 'skipped':
+      io.info(`PR comment: not posted, ${comment.reason}.`);
+      outcome.notes.push(`PR comment: not posted, ${comment.reason}.`);
+      return undefined;
+    case 'forbidden':
+      io.warning(
+        `Could not comment on pull request #${pullRequest} (HTTP 403: ${comment.message}): ${FORK_HINT}. The report is in this job's summary and in the result artifact.`,
+      );
+      outcome.notes.push(
+        `PR comment: **not posted**, GitHub refused it (HTTP 403: ${escapeMarkdown(comment.message)}); ${FORK_HINT}.`,
+      );
+      return undefined;
+  }
+}
+
+function describeCheck(
+  check: CheckRunOutcome,
+  report: CheckRunReport,
+  outcome: PublishOutcome,
+  io: ActionIo,
+): number | undefined {
+  if (check.action === 'forbidden') {
+    io.warning(`Could not write the check run (HTTP 403: ${check.message}): ${FORK_HINT}.`);
+    outcome.notes.push(
+      `Check run: **not written**, GitHub refused it (HTTP 403: ${escapeMarkdown(check.message)}).`,
+    );
+    return undefined;
+  }
+  io.info(`Check run ${check.action}: ${report.conclusion}, ${report.title}`);
+  outcome.notes.push(
+    `Check run: [${report.conclusion}](${check.url}), ${escapeMarkdown(report.title)}.`,
+  );
+  return check.id;
+}
+
+export interface StepReport {
+  result: Result;
+  resultPath: string;
+  reportId: string;
+  markdown?: string;
+  commentId?: number;
+  checkRunId?: number;
+  artifactId?: number;
+  artifactName?: string;
+  notes: string[];
+}
+
+/** Job summary (the full report and where it went) and every output. */
+export async function writeStepReport(io: ActionIo, step: StepReport): Promise<void> {
+  const summary = renderSummary(step.result, {
+    reportId: shownId(step.reportId),
+    ...(step.artifactName ? { artifactName: step.artifactName } : {}),
+  });
+  const where = step.notes.length
+    ? `\n\n#### Where this report went\n\n${step.notes.map((n) => `- ${n}`).join('\n')}\n`
+    : '';
+  try {
+    await io.appendSummary(`${summary}${where}`);
+  } catch (error) {
+    io.warning(`Could not write the job summary: ${getErrorMessage(error)}`);
+  }
+  const n = countStatuses(step.result);
+  io.setOutput(OUTPUT.verdict, step.result.verdict);
+  io.setOutput(OUTPUT.regressions, String(n.regressed + n.budgetsExceeded));
+  io.setOutput(OUTPUT.resultPath, step.resultPath);
+  io.setOutput(OUTPUT.commentId, step.commentId === undefined ? '' : String(step.commentId));
+  io.setOutput(OUTPUT.checkRunId, step.checkRunId === undefined ? '' : String(step.checkRunId));
+  io.setOutput(OUTPUT.artifactId, step.artifactId === undefined ? '' : String(step.artifactId));
+  io.setOutput(
+    OUTPUT.markdown,
+    step.markdown ?? renderMarkdown(step.result, { reportId: shownId(step.reportId) }),
+  );
+}
+
+/** Why the step fails, or undefined: a regression or an exceeded budget under `fail-on: regression`. */
+export function gateFailure(result: Result, failOn: FailOn): string | undefined {
+  if (result.verdict !== 'fail') return undefined;
+  if (failOn === 'never') return undefined;
+  return `perfgate: ${describeCounts(result)} (fail-on: regression).`;
+}

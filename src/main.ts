@@ -1,0 +1,22 @@
+// The action's entry: read the inputs and the run's context once, run one mode, and turn the
+// outcome — or anything thrown, even a non-Error — into the step's result.
+import * as core from '@actions/core';
+import { readInputs } from './action/inputs.js';
+import { defaultDeps } from './action/io.js';
+import { runMode } from './action/modes.js';
+import { exitCodeFor, getErrorHint, getErrorMessage } from './errors.js';
+import { readActionContext } from './github/context.js';
+
+export async function run(): Promise<void> {
+  try {
+    const inputs = readInputs();
+    const context = readActionContext();
+    const outcome = await runMode(inputs, context, defaultDeps(context.apiUrl));
+    if (outcome.failure) core.setFailed(outcome.failure);
+  } catch (error) {
+    const hint = getErrorHint(error);
+    core.setFailed(`perfgate: ${getErrorMessage(error)}${hint ? `\n${hint}` : ''}`);
+    // The CLI's codes (2 bad input or config, 3 the measurement failed); any non-zero fails the step.
+    process.exitCode = exitCodeFor(error);
+  }
+}
