@@ -210,9 +210,9 @@ export function resolveContext(
   };
 }
 
-export function checkMaxLength(maxLength: unknown): number {
+export function checkMaxLength(maxLength: unknown, option = 'maxLength'): number {
   if (typeof maxLength !== 'number' || !Number.isInteger(maxLength) || maxLength < MIN_MAX_LENGTH) {
-    throw new ReportOptionError('maxLength', maxLength, `an integer of at least ${MIN_MAX_LENGTH}`);
+    throw new ReportOptionError(option, maxLength, `an integer of at least ${MIN_MAX_LENGTH}`);
   }
   return maxLength;
 }
@@ -371,9 +371,8 @@ function mdeSection(ctx: Context, layout: Layout): string[] {
   if (layout.mdeDetails && result.comparisons.length > 0) {
     const { shown, hidden } = limited(sortedComparisons(ctx), layout.rowLimit);
     const mdeRow = (c: Comparison) => [
-      cell(c.benchmark, layout.nameLimit),
-      cell(c.target, layout.nameLimit),
-      cell(c.metric, layout.nameLimit),
+      // The same three name cells as the metric table's row.
+      ...remember(ctx.memo.metric, c, () => metricRow(c, layout.nameLimit)).slice(0, 3),
       formatFixed(Math.min(c.base.n, c.head.n), 0),
       escapeTableCell(
         c.mde === null
@@ -585,9 +584,19 @@ export function renderStaged(ctx: Context, limits: StagedLimits): RenderedReport
       },
     ],
   ];
-  for (const [stage, layout] of attempts) {
-    const body = renderWith(ctx, layout);
-    if (fits(body)) return { body, stage };
+  // Every one of these stages lists all changed metrics: when their rows alone are too long
+  // (UTF-16 units never exceed UTF-8 bytes or characters), skip rendering them.
+  let rowsLength = 0;
+  for (const c of sortedComparisons(ctx)) {
+    if (c.status === 'unchanged' || rowsLength > limits.maxLength) continue;
+    const cells = remember(ctx.memo.metric, c, () => metricRow(c, limits.full.nameLimit));
+    rowsLength += cells.join(' | ').length + 5;
+  }
+  if (rowsLength <= limits.maxLength) {
+    for (const [stage, layout] of attempts) {
+      const body = renderWith(ctx, layout);
+      if (fits(body)) return { body, stage };
+    }
   }
 
   const { result } = ctx;
