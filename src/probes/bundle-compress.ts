@@ -198,8 +198,24 @@ export class BundleSizer {
   /** Contents compressed, and look-ups answered from the cache. */
   readonly stats = { compressed: 0, reused: 0 };
 
-  constructor(options: { threads?: number } = {}) {
+  /**
+   * `known`: sizes saved from an earlier run (`saved()`), e.g. with a baseline, so contents seen
+   * then are not compressed again. Keys are content hashes, so stale entries are harmless.
+   */
+  constructor(options: { threads?: number; known?: Iterable<[string, CompressedSizes]> } = {}) {
     this.pool = new CompressionPool(options);
+    for (const [key, sizes] of options.known ?? [])
+      this.cache.set(key, Promise.resolve({ ...sizes }));
+  }
+
+  /** The sizes computed so far, keyed by `<compressions>:<sha256>`, for a later run's `known`. */
+  async saved(): Promise<Array<[string, CompressedSizes]>> {
+    const entries = await Promise.all(
+      [...this.cache].map(
+        async ([key, sizes]) => [key, await sizes.catch(() => undefined)] as const,
+      ),
+    );
+    return entries.filter((e): e is [string, CompressedSizes] => e[1] !== undefined);
   }
 
   /** The sizes of `data`, and whether they came from the cache (an identical content seen). */

@@ -16,7 +16,7 @@ import {
   type PackageInstance,
   packageVersionReader,
 } from './bundle-composition.js';
-import { BundleSizer, type Compression } from './bundle-compress.js';
+import { BundleSizer, type CompressedSizes, type Compression } from './bundle-compress.js';
 import { compileGlobs, findFiles, staticPrefix } from './bundle-glob.js';
 import { hashlessName, type MatchKind, matchFiles } from './bundle-hash.js';
 import { metricSpec, ProbeError } from './types.js';
@@ -338,6 +338,8 @@ export interface BundleOutcome {
   budgets: BudgetCheck[];
   /** A budget or change limit is exceeded: exit 1. */
   failed: boolean;
+  /** Every size computed or reused, for a later run's `known` (with a baseline, say). */
+  saved: Array<[string, CompressedSizes]>;
 }
 
 /**
@@ -348,9 +350,9 @@ export async function runBundleBenchmark(
   bench: BundleBenchmarkConfig,
   trees: { base: Tree; head: Tree },
   threshold: number | ((spec: MetricSpec) => number),
-  options: { threads?: number } = {},
+  options: { threads?: number; known?: Iterable<[string, CompressedSizes]> } = {},
 ): Promise<BundleOutcome> {
-  const sizer = new BundleSizer({ threads: options.threads });
+  const sizer = new BundleSizer(options);
   try {
     const [base, head] = await Promise.all([
       measureBundle(bench, trees.base, { sizer }),
@@ -364,6 +366,7 @@ export async function runBundleBenchmark(
       comparisons: bundleToComparisons(comparison, threshold),
       budgets: [...comparison.budgets, ...comparison.changeLimits],
       failed: comparison.failed,
+      saved: await sizer.saved(),
     };
   } finally {
     await sizer.close();

@@ -102,6 +102,30 @@ describe('BundleSizer', () => {
   });
 });
 
+describe('BundleSizer with sizes saved from an earlier run', () => {
+  it('does not compress again what it was given, and saves what it computed', async () => {
+    const text = shared(Buffer.from(jsLikeText(mulberry32(4), 3000)));
+    const first = new BundleSizer({ threads: 1 });
+    let saved: Awaited<ReturnType<BundleSizer['saved']>>;
+    try {
+      await first.sizes(text, ['gzip', 'brotli']).sizes;
+      saved = await first.saved();
+    } finally {
+      await first.close();
+    }
+    expect(saved).toHaveLength(1);
+    const second = new BundleSizer({ threads: 1, known: saved });
+    try {
+      const again = second.sizes(text, ['gzip', 'brotli']);
+      expect(again.reused).toBe(true);
+      expect(await again.sizes).toEqual(saved[0]![1]);
+      expect(second.stats.compressed).toBe(0);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
 describe('agreement with size-limit', () => {
   let dir: string;
   const files: string[] = [];

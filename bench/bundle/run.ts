@@ -1,0 +1,245 @@
+// Bundle sizing, perfgate vs size-limit, on a generated tree of build output.
+//
+//   npx tsx bench/bundle/run.ts [--files 5000] [--reps 5] [--seed 1] [--threads N]
+//
+// Three scenarios, all gzip (level 9) and brotli (quality 11) of every file:
+//  - one tree: what a single `size-limit` run does;
+//  - base + head: what a pull-request gate does, here a head where 2% of the files changed,
+//    0.5% were added and 0.5% removed. size-limit runs once per tree (as size-limit-action does);
+//    perfgate measures both with one sizer, so contents the trees share are compressed once;
+//  - base + head again, perfgate given the base sizes a baseline run saved (BundleSizer known).
+// perfgate runs in this process (a fresh worker pool each run, start-up included); size-limit runs
+// as its CLI (`size-limit --json` with a .size-limit.json), as users run it; its start-up time is
+// printed so it can be subtracted by eye. Runs alternate AB, BA, AB… after one untimed warm-up of
+// each, so background load and cache state hit both tools alike. Sizes must agree exactly.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { BundleBenchmarkConfig, Tree } from '../../src/model.js';
+import { measureBundle } from '../../src/probes/bundle.js';
+import { BundleSizer, type CompressedSizes } from '../../src/probes/bundle-compress.js';
+import { generateFiles, headFiles, writeTree } from './generate.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SIZE_LIMIT_BIN = join(here, '../../node_modules/size-limit/bin.js');
+const GLOBS = ['dist/**/*.js', 'dist/**/*.css'];
+
+const { values } = parseArgs({
+  options: {
+    files: { type: 'string', default: '5000' },
+    reps: { type: 'string', default: '5' },
+    seed: { type: 'string', default: '1' },
+    threads: { type: 'string' },
+  },
+});
+const fileCount = Number(values.files);
+const reps = Number(values.reps);
+const seed = Number(values.seed);
+const threads = values.threads === undefined ? availableParallelism() : Number(values.threads);
+for (const [name, v] of Object.entries({ files: fileCount, reps, seed, threads })) {
+  if (!Number.isInteger(v) || v < 1)
+    throw new Error(`--${name}: expected a positive integer, got ${v}`);
+}
+
+const bench: BundleBenchmarkConfig = {
+  name: 'bench',
+  type: 'bundle',
+  files: GLOBS,
+  compression: ['gzip', 'brotli'],
+  groups: {},
+  budgets: {},
+};
+
+interface Totals {
+  gzip: number;
+  brotli: number;
+}
+
+async function prepare(dir: string, files: ReturnType<typeof generateFiles>): Promise<number> {
+  const bytes = await writeTree(dir, files);
+  await writeFile(
+    join(dir, 'package.json'),
+    JSON.stringify({
+      name: 'bench-tree',
+      private: true,
+      devDependencies: { '@size-limit/file': '11.2.0' },
+    }),
+  );
+  await writeFile(
+    join(dir, '.size-limit.json'),
+    JSON.stringify([
+      { name: 'gzip', path: GLOBS, gzip: true },
+      { name: 'brotli', path: GLOBS, brotli: true },
+    ]),
+  );
+  return bytes;
+}
+
+function run(command: string, args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(out)
+        : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${err}`)),
+    );
+  });
+}
+
+async function sizeLimit(dir: string): Promise<Totals> {
+  const results = JSON.parse(
+    await run(process.execPath, [SIZE_LIMIT_BIN, '--json'], dir),
+  ) as Array<{
+    name: string;
+    size: number;
+  }>;
+  const size = (name: string) => results.find((r) => r.name === name)!.size;
+  return { gzip: size('gzip'), brotli: size('brotli') };
+}
+
+function tree(side: 'base' | 'head', dir: string): Tree {
+  return { side, ref: side, sha: side === 'base' ? '0000000' : '1111111', dir };
+}
+
+async function perfgate(
+  dirs: string[],
+  known?: Array<[string, CompressedSizes]>,
+): Promise<Totals[]> {
+  const sizer = new BundleSizer({ threads, known });
+  try {
+    const snaps = await Promise.all(
+      dirs.map((d, i) => measureBundle(bench, tree(i === 0 ? 'base' : 'head', d), { sizer })),
+    );
+    return snaps.map((s) => ({
+      gzip: s.files.reduce((a, f) => a + f.gzip!, 0),
+      brotli: s.files.reduce((a, f) => a + f.brotli!, 0),
+    }));
+  } finally {
+    await sizer.close();
+  }
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - start, value };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+function same(a: Totals, b: Totals, what: string): void {
+  if (a.gzip !== b.gzip || a.brotli !== b.brotli) {
+    throw new Error(
+      `${what}: sizes disagree: perfgate ${JSON.stringify(a)}, size-limit ${JSON.stringify(b)}`,
+    );
+  }
+}
+
+const root = await mkdtemp(join(tmpdir(), 'perfgate-bundle-bench-'));
+try {
+  const baseFiles = generateFiles(fileCount, seed);
+  const head = headFiles(baseFiles, seed + 1);
+  const baseDir = join(root, 'base');
+  const headDir = join(root, 'head');
+  const [baseBytes, headBytes] = await Promise.all([
+    prepare(baseDir, baseFiles),
+    prepare(headDir, head),
+  ]);
+  const startup = await time(() => run(process.execPath, [SIZE_LIMIT_BIN, '--version'], baseDir));
+
+  // Warm-up (untimed): page cache, module loading, and the agreement check.
+  const [warmBase, warmHead] = await perfgate([baseDir, headDir]);
+  same(warmBase!, await sizeLimit(baseDir), 'base');
+  same(warmHead!, await sizeLimit(headDir), 'head');
+
+  // What a baseline run on the default branch would have saved: the base tree's sizes.
+  const baselineSizer = new BundleSizer({ threads });
+  let baseline: Array<[string, CompressedSizes]>;
+  try {
+    await measureBundle(bench, tree('base', baseDir), { sizer: baselineSizer });
+    baseline = await baselineSizer.saved();
+  } finally {
+    await baselineSizer.close();
+  }
+
+  const scenarios: Array<{
+    name: string;
+    perfgate: () => Promise<unknown>;
+    sizeLimit: () => Promise<unknown>;
+  }> = [
+    {
+      name: `one tree (${baseFiles.length} files)`,
+      perfgate: () => perfgate([baseDir]),
+      sizeLimit: () => sizeLimit(baseDir),
+    },
+    {
+      name: `base + head (${baseFiles.length} + ${head.length} files)`,
+      perfgate: () => perfgate([baseDir, headDir]),
+      sizeLimit: async () => [await sizeLimit(baseDir), await sizeLimit(headDir)],
+    },
+    {
+      name: 'base + head, base sizes saved by a baseline run',
+      perfgate: () => perfgate([baseDir, headDir], baseline),
+      sizeLimit: async () => [await sizeLimit(baseDir), await sizeLimit(headDir)],
+    },
+  ];
+  const rows: string[] = [];
+  for (const s of scenarios) {
+    const times = { perfgate: [] as number[], sizeLimit: [] as number[] };
+    for (let r = 0; r < reps; r++) {
+      const order =
+        r % 2 === 0 ? (['perfgate', 'sizeLimit'] as const) : (['sizeLimit', 'perfgate'] as const);
+      for (const tool of order) {
+        const t = await time(s[tool]);
+        times[tool].push(t.ms);
+        process.stderr.write(
+          `${s.name} rep ${r + 1}/${reps} ${tool}: ${(t.ms / 1000).toFixed(2)} s\n`,
+        );
+      }
+    }
+    const p = median(times.perfgate);
+    const l = median(times.sizeLimit);
+    const fmt = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(2)).join(', ');
+    rows.push(`| ${s.name} | perfgate | ${(p / 1000).toFixed(2)} | ${fmt(times.perfgate)} | |`);
+    rows.push(
+      `| ${s.name} | size-limit 11 | ${(l / 1000).toFixed(2)} | ${fmt(times.sizeLimit)} | ${(l / p).toFixed(2)}× |`,
+    );
+  }
+
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`date: ${new Date().toISOString()}`);
+  console.log(
+    `machine: ${cpu}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`,
+  );
+  console.log(
+    `tree: ${baseFiles.length} files, ${(baseBytes / 1e6).toFixed(1)} MB (head ${head.length} files, ${(headBytes / 1e6).toFixed(1)} MB), seed ${seed}; gzip ${(warmBase!.gzip / 1e6).toFixed(2)} MB, brotli ${(warmBase!.brotli / 1e6).toFixed(2)} MB`,
+  );
+  console.log(
+    `perfgate threads: ${threads}; size-limit CLI start-up alone: ${(startup.ms / 1000).toFixed(2)} s`,
+  );
+  console.log(
+    `command: npx tsx bench/bundle/run.ts --files ${fileCount} --reps ${reps} --seed ${seed}`,
+  );
+  console.log('');
+  console.log('| scenario | tool | median (s) | runs (s) | size-limit / perfgate |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const row of rows) console.log(row);
+} finally {
+  await rm(root, { recursive: true, force: true });
+}
