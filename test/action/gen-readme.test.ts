@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { renderActionTables, updateReadme } from '../../scripts/gen-readme.js';
+
+const root = new URL('../../', import.meta.url);
+
+describe('the README inputs/outputs table', () => {
+  it('renders every input with its default and every output, escaping pipes', () => {
+    const tables = renderActionTables(
+      [
+        'inputs:',
+        '  mode: { description: "`a` | `b`", default: a }',
+        '  token: { description: Needed., required: true }',
+        '  base: { description: "Two\\n  lines.", default: "" }',
+        'outputs:',
+        '  verdict: { description: The verdict. }',
+      ].join('\n'),
+    );
+    expect(tables).toBe(
+      [
+        '#### Inputs',
+        '',
+        '| input | default | description |',
+        '| --- | --- | --- |',
+        '| `mode` | `a` | `a` \\| `b` |',
+        '| `token` | *required* | Needed. |',
+        '| `base` |  | Two lines. |',
+        '',
+        '#### Outputs',
+        '',
+        '| output | description |',
+        '| --- | --- |',
+        '| `verdict` | The verdict. |',
+      ].join('\n'),
+    );
+  });
+
+  it('replaces only the marked region and needs the markers', () => {
+    const readme = 'intro\n<!-- action-io:start -->\nold\n<!-- action-io:end -->\nrest\n';
+    expect(updateReadme(readme, 'new')).toBe(
+      'intro\n<!-- action-io:start -->\nnew\n<!-- action-io:end -->\nrest\n',
+    );
+    expect(() => updateReadme('no markers', 'x')).toThrow(/needs the markers/);
+  });
+
+  it('is fresh in the README, and --check says so with its exit code', () => {
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    const action = readFileSync(new URL('action.yml', root), 'utf8');
+    expect(updateReadme(readme, renderActionTables(action))).toBe(readme);
+    const check = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/gen-readme.ts', '--check'],
+      {
+        cwd: fileURLToPath(root),
+        encoding: 'utf8',
+      },
+    );
+    expect(check.status).toBe(0);
+    expect(check.stdout).toMatch(/matches action\.yml/);
+  });
+
+  it('--check exits 1 on a stale README and leaves it alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfgate-readme-'));
+    try {
+      const stale = join(dir, 'README.md');
+      const text = 'x\n<!-- action-io:start -->\n| `old-input` |\n<!-- action-io:end -->\n';
+      writeFileSync(stale, text);
+      const check = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/gen-readme.ts', '--check', `--readme=${stale}`],
+        {
+          cwd: fileURLToPath(root),
+          encoding: 'utf8',
+        },
+      );
+      expect(check.status).toBe(1);
+      expect(check.stderr).toMatch(/table is stale; run `npm run readme`/);
+      expect(readFileSync(stale, 'utf8')).toBe(text);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
