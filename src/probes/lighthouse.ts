@@ -34,7 +34,8 @@ export const LIGHTHOUSE_METRICS = [
     better: 'lower',
     scale: 'difference',
   },
-  // Bytes on the wire of a static tree do not vary between runs: compared exactly.
+  // Bytes on the wire of a static tree do not vary between runs (see flakyFaviconBytes):
+  // compared exactly.
   { metric: 'weight', audit: 'total-byte-weight', unit: 'bytes', better: 'lower', scale: 'exact' },
   { metric: 'score', audit: undefined, unit: 'score', better: 'higher', scale: 'difference' },
 ] as const;
@@ -340,9 +341,27 @@ export function metricsOf(lhr: LighthouseResult): Record<LighthouseMetric, numbe
       const why = audit?.errorMessage ?? (audit ? 'no value' : 'the audit is missing');
       throw new Error(`Lighthouse could not compute ${m.metric} (${m.audit}): ${why}`);
     }
-    out[m.metric] = value;
+    out[m.metric] = m.metric === 'weight' ? value - flakyFaviconBytes(lhr) : value;
   }
   return out;
+}
+
+/**
+ * Bytes of failed favicon fetches. Chrome asks for /favicon.ico on its own (resource type
+ * `Other`), and after a 404 it remembers the failure for the session and stops asking, so the
+ * first run of an origin would weigh ~150 B more than the others. Leaving failed `Other`
+ * requests out keeps the weight of an unchanged page exactly constant. (A declared icon that
+ * loads is fetched on every run and stays counted.)
+ */
+function flakyFaviconBytes(lhr: LighthouseResult): number {
+  const items = lhr.audits['network-requests']?.details?.items ?? [];
+  let bytes = 0;
+  for (const item of items) {
+    const status = finiteOrUndefined(item.statusCode) ?? 0;
+    const size = finiteOrUndefined(item.transferSize) ?? 0;
+    if (item.resourceType === 'Other' && status >= 400) bytes += size;
+  }
+  return bytes;
 }
 
 function median(values: number[]): number | undefined {
