@@ -9,7 +9,8 @@ function preview(value: unknown): string {
     return String(value);
   }
   if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return `an array of ${value.length} items`;
+  if (Array.isArray(value))
+    return `an array of ${value.length} item${value.length === 1 ? '' : 's'}`;
   return typeof value === 'object' ? 'an object' : typeof value;
 }
 
