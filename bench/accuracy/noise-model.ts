@@ -1,0 +1,296 @@
+// Synthetic rounds with the noise of a real HTTP benchmark on a shared machine, and the figures
+// that describe that noise, measured from real runs (real.ts) and read back by the simulation.
+//
+// The model, per round i (a pair), side s, route r, latency metric m, on the log scale:
+//   log v = log level_m + d_i + √ρ·sₘ·c_{i,s,r} + √(1−ρ)·sₘ·e_{i,s,r,m} + o_{i,s,r} + shift
+//   d_i   slow drift shared by both sides of a pair and by every route: AR(1) with coefficient φ
+//         and stationary SD σ_d (machine load that comes and goes);
+//   c     a per side-round factor shared by the metrics of a route (a burst of load during that
+//         route's window), so the metrics of one route are correlated (ρ);
+//   e     per-metric noise; c and e are Student t with ν = 4 (heavy tails), scaled so that their
+//         robust SD (MAD × 1.4826) is 1;
+//   o     an occasional outlier: with probability q, |N(0,1)|·outlierScale (always slower);
+//   shift log(1 + shift) on the head side of the slowed routes.
+// sₘ = sdPairₘ/√2 so that the paired log-ratio of metric m has robust SD ≈ sdPairₘ. Throughput
+// takes the same factors with the opposite sign (a slower round serves fewer requests). The side
+// measured second in a pair gets the order effect added (measured: cache, scheduler warmth).
+import { createRng, type Rng } from '../../src/stats/random.js';
+import { mad, median } from '../../src/stats/summary.js';
+
+export const LATENCY_METRICS = ['p50', 'p90', 'p99', 'mean'] as const;
+export const MODEL_METRICS = [...LATENCY_METRICS, 'throughput'] as const;
+export type ModelMetric = (typeof MODEL_METRICS)[number];
+
+export interface MetricNoise {
+  /** Typical value (median over rounds), in the metric's unit. */
+  level: number;
+  /** Robust SD of the paired log-ratio log(head/base) in A/A rounds. */
+  sdPair: number;
+  /** Robust SD of one side's log values over the rounds of a run (includes the drift). */
+  sdSide: number;
+}
+
+export interface NoiseFigures {
+  /** Where the figures come from: `default` or `real run <date>`. */
+  source: string;
+  /** Wall-clock time of one pair (both sides, every route), ms: the simulation's clock step. */
+  pairMs: number;
+  metrics: Record<ModelMetric, MetricNoise>;
+  /** Lag-1 autocorrelation of one side's log p50 over consecutive rounds. */
+  lag1: number;
+  /** Fraction of paired p50 log-ratios beyond 5 robust SDs of their median. */
+  outlierRate: number;
+  /** Median distance of those outliers from the median, log scale. */
+  outlierScale: number;
+  /** Mean correlation of the paired log-ratios between latency metrics of one route. */
+  metricCorrelation: number;
+  /** Median of log(second/first) of p50 over pairs: what being measured second does. */
+  orderEffect: number;
+  /** Mean error rate seen (the model keeps it at 0; reported for the record). */
+  errorRate: number;
+  /** How loaded the machine was while the figures were taken (1-minute load average). */
+  loadAverage?: number;
+  runs?: number;
+  pairs?: number;
+}
+
+/** Figures used before any real run has been saved: of the order seen on this 2-core machine
+ *  under other engineers' load (replaced by results/noise-figures.json when present). */
+export const DEFAULT_FIGURES: NoiseFigures = {
+  source: 'default',
+  pairMs: 1000,
+  metrics: {
+    p50: { level: 4, sdPair: 0.05, sdSide: 0.08 },
+    p90: { level: 5, sdPair: 0.07, sdSide: 0.1 },
+    p99: { level: 8, sdPair: 0.2, sdSide: 0.25 },
+    mean: { level: 4.3, sdPair: 0.05, sdSide: 0.08 },
+    throughput: { level: 2000, sdPair: 0.05, sdSide: 0.08 },
+  },
+  lag1: 0.3,
+  outlierRate: 0.02,
+  outlierScale: 0.3,
+  metricCorrelation: 0.6,
+  orderEffect: 0,
+  errorRate: 0,
+};
+
+/** Robust SD (MAD × 1.4826) of Student t with ν = 4: its MAD is 0.7407. */
+const T4_ROBUST_SD = 1.0982;
+
+function studentT4(rng: Rng): number {
+  const z = rng.normal();
+  let chi = 0;
+  for (let k = 0; k < 4; k++) chi += rng.normal() ** 2;
+  return z / Math.sqrt(chi / 4) / T4_ROBUST_SD;
+}
+
+export interface TrialSpec {
+  figures: NoiseFigures;
+  routes: string[];
+  /** Routes whose head is slower. */
+  slowRoutes: string[];
+  /** Relative slowdown of the slowed routes' service time (0.03 is +3%). */
+  shift: number;
+  /** Rounds to generate (an upper bound on what any rule will ask for). */
+  rounds: number;
+  seed: number;
+}
+
+/** One route's metrics for one side of one round, before the order effect. */
+export type RouteValues = Record<ModelMetric, number>;
+
+export interface SyntheticTrial {
+  routes: string[];
+  /** values[round][side][route] */
+  values: Array<Record<'base' | 'head', Record<string, RouteValues>>>;
+  orderEffect: number;
+}
+
+/** Derived parameters of the model from the figures (see the header). */
+export function modelParameters(f: NoiseFigures) {
+  const s = f.metrics.p50.sdPair / Math.SQRT2;
+  const driftVar = Math.max(0, f.metrics.p50.sdSide ** 2 - s ** 2);
+  const sigmaD = Math.sqrt(driftVar);
+  const total = driftVar + s ** 2;
+  // lag1 = φ·σ_d² / (σ_d² + s²) for an AR(1) drift plus white noise.
+  const phi = driftVar > 0 ? Math.min(0.995, Math.max(0, (f.lag1 * total) / driftVar)) : 0;
+  const rho = Math.min(0.95, Math.max(0, f.metricCorrelation));
+  return { sigmaD, phi, rho };
+}
+
+export function generateTrial(spec: TrialSpec): SyntheticTrial {
+  const { figures: f, routes } = spec;
+  const rng = createRng(spec.seed);
+  const { sigmaD, phi, rho } = modelParameters(f);
+  const slow = new Set(spec.slowRoutes);
+  const logShift = Math.log1p(spec.shift);
+  const values: SyntheticTrial['values'] = [];
+  let d = sigmaD * rng.normal();
+  const innovation = sigmaD * Math.sqrt(1 - phi * phi);
+  for (let i = 0; i < spec.rounds; i++) {
+    d = phi * d + innovation * rng.normal();
+    const round = { base: {}, head: {} } as SyntheticTrial['values'][number];
+    for (const side of ['base', 'head'] as const) {
+      for (const route of routes) {
+        const c = studentT4(rng);
+        const o = rng.next() < f.outlierRate ? Math.abs(rng.normal()) * f.outlierScale : 0;
+        const shifted = side === 'head' && slow.has(route) ? logShift : 0;
+        const v = {} as RouteValues;
+        for (const m of MODEL_METRICS) {
+          const sm = f.metrics[m].sdPair / Math.SQRT2;
+          const noise = Math.sqrt(rho) * sm * c + Math.sqrt(1 - rho) * sm * studentT4(rng);
+          const sign = m === 'throughput' ? -1 : 1;
+          v[m] = f.metrics[m].level * Math.exp(sign * (d + noise + o + shifted));
+        }
+        round[side][route] = v;
+      }
+    }
+    values.push(round);
+  }
+  return { routes, values, orderEffect: f.orderEffect };
+}
+
+/** A route's values as observed, with the order effect applied to the side measured second. */
+export function observed(v: RouteValues, second: boolean, orderEffect: number): RouteValues {
+  if (!second || orderEffect === 0) return v;
+  const out = {} as RouteValues;
+  for (const m of MODEL_METRICS) {
+    out[m] = m === 'throughput' ? v[m] * Math.exp(-orderEffect) : v[m] * Math.exp(orderEffect);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Measuring the figures from real rounds.
+
+/** One real run's per-round values of one route's metric, paired, in the order measured. */
+export interface PairedSeries {
+  base: number[];
+  head: number[];
+  /** Which side ran first in each pair. */
+  firstSide: Array<'base' | 'head'>;
+}
+
+function robustSd(x: readonly number[]): number {
+  return x.length < 3 ? 0 : mad(x);
+}
+
+function correlation(x: readonly number[], y: readonly number[]): number {
+  const n = Math.min(x.length, y.length);
+  if (n < 3) return 0;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += x[i]!;
+    my += y[i]!;
+  }
+  mx /= n;
+  my /= n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+    syy += (y[i]! - my) ** 2;
+  }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
+}
+
+function lag1(x: readonly number[]): number {
+  if (x.length < 4) return 0;
+  return correlation(x.slice(0, -1), x.slice(1));
+}
+
+function logRatios(s: PairedSeries): number[] {
+  return s.base.map((b, i) => Math.log(s.head[i]! / b));
+}
+
+function pooledMedian(values: number[]): number {
+  return values.length === 0 ? 0 : median(values);
+}
+
+/**
+ * The figures of A/A runs: every run is a map route → metric → paired series. Robust SDs are
+ * pooled as medians over runs (each run has its own level); the correlation, lag-1 and order
+ * effect likewise.
+ */
+export function measureFigures(
+  runs: Array<Record<string, Partial<Record<ModelMetric | 'error-rate', PairedSeries>>>>,
+  extra: { pairMs: number; loadAverage?: number; source: string },
+): NoiseFigures {
+  const per = (m: ModelMetric, f: (s: PairedSeries) => number): number =>
+    pooledMedian(
+      runs.flatMap((run) =>
+        Object.values(run).flatMap((route) => {
+          const s = route[m];
+          return s && s.base.length >= 5 ? [f(s)] : [];
+        }),
+      ),
+    );
+  const metrics = {} as Record<ModelMetric, MetricNoise>;
+  for (const m of MODEL_METRICS) {
+    metrics[m] = {
+      level: per(m, (s) => median(s.base)),
+      sdPair: per(m, (s) => robustSd(logRatios(s))),
+      sdSide: per(m, (s) => robustSd(s.base.map(Math.log))),
+    };
+  }
+  const p50Series = runs.flatMap((run) =>
+    Object.values(run).flatMap((route) =>
+      route.p50 && route.p50.base.length >= 5 ? [route.p50] : [],
+    ),
+  );
+  let outliers = 0;
+  let total = 0;
+  const excess: number[] = [];
+  const order: number[] = [];
+  for (const s of p50Series) {
+    const r = logRatios(s);
+    const m = median(r);
+    const sd = robustSd(r);
+    for (const x of r) {
+      total++;
+      if (sd > 0 && Math.abs(x - m) > 5 * sd) {
+        outliers++;
+        excess.push(Math.abs(x - m));
+      }
+    }
+    s.firstSide.forEach((first, i) => {
+      // log(second/first): head/base when base ran first, base/head otherwise.
+      const x = r[i]!;
+      order.push(first === 'base' ? x : -x);
+    });
+  }
+  const correlations: number[] = [];
+  for (const run of runs) {
+    for (const route of Object.values(run)) {
+      const lr = LATENCY_METRICS.flatMap((m) => {
+        const s = route[m];
+        return s && s.base.length >= 5 ? [logRatios(s)] : [];
+      });
+      for (let a = 0; a < lr.length; a++) {
+        for (let b = a + 1; b < lr.length; b++) correlations.push(correlation(lr[a]!, lr[b]!));
+      }
+    }
+  }
+  const errorRates = runs.flatMap((run) =>
+    Object.values(run).flatMap((route) => route['error-rate']?.base ?? []),
+  );
+  const figures: NoiseFigures = {
+    source: extra.source,
+    pairMs: extra.pairMs,
+    metrics,
+    lag1: pooledMedian(p50Series.map((s) => lag1(s.base.map(Math.log)))),
+    outlierRate: total > 0 ? outliers / total : 0,
+    outlierScale: excess.length > 0 ? median(excess) : 0,
+    metricCorrelation: pooledMedian(correlations),
+    orderEffect: pooledMedian(order),
+    errorRate:
+      errorRates.length > 0 ? errorRates.reduce((a, b) => a + b, 0) / errorRates.length : 0,
+    runs: runs.length,
+    pairs: p50Series.reduce((a, s) => a + s.base.length, 0),
+  };
+  if (extra.loadAverage !== undefined) figures.loadAverage = extra.loadAverage;
+  return figures;
+}

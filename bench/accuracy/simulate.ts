@@ -1,0 +1,142 @@
+// Simulation mode: synthetic rounds with the measured noise, a fake clock, many seeded trials.
+// Every trial generates one stream of rounds; perfgate's sampler and every peer rule read the
+// same stream (perfgate in its randomized order, the peers base-then-head).
+import { deriveSeed } from '../../src/stats/random.js';
+import { PEER_RULES, type PeerRule } from './catalog.js';
+import { generateTrial, type NoiseFigures } from './noise-model.js';
+import { benchGate, runPerfgate, syntheticProbe } from './perfgate.js';
+import { peerSeries, ROUTES, routeOf, SLOW_ROUTES, targetKey } from './series.js';
+import { Tally } from './tally.js';
+
+export const PERFGATE = 'perfgate';
+/** The same runs read as a gate that stops at the first look calling any metric regressed. */
+export const PERFGATE_FAIL_FAST = 'perfgate-ff';
+
+export interface SimulationOptions {
+  figures: NoiseFigures;
+  /** Shifts to simulate; 0 is A/A. */
+  shifts: number[];
+  /** Trials at shift 0 (the false-alarm rate's precision) and at each other shift. */
+  aaTrials: number;
+  trials: number;
+  timeBudgetMs: number;
+  threshold: number;
+  /** perfgate's family-wise α; 1% unless given. */
+  alpha?: number;
+  seed: number;
+  rules?: PeerRule[];
+  /** Also evaluate every knob of every peer rule (for the equal-false-alarm comparison). */
+  knobs?: boolean;
+  /** Bootstrap resamples of perfgate's intervals (the sampler's default when absent). */
+  bootstrapResamples?: number;
+  onTrial?: (done: number, total: number) => void;
+}
+
+export interface SimulationResult {
+  tally: Tally;
+  /** Pairs the time budget allows at the figures' pair duration. */
+  maxPairs: number;
+  elapsedMs: number;
+}
+
+/** One trial: perfgate and the peers on the same stream. */
+export async function simulateTrial(
+  o: SimulationOptions,
+  shift: number,
+  index: number,
+  tally: Tally,
+  maxPairs: number,
+): Promise<void> {
+  const seed = deriveSeed(o.seed, 'trial', shift, index);
+  const trial = generateTrial({
+    figures: o.figures,
+    routes: ROUTES,
+    slowRoutes: SLOW_ROUTES,
+    shift,
+    // The sampler may overshoot the budget by a block; the warm-up takes one more.
+    rounds: maxPairs + 20,
+    seed,
+  });
+  const target = targetKey();
+  const pairMs = o.figures.pairMs;
+
+  const clock = { now: 0 };
+  const run = await runPerfgate(
+    syntheticProbe(trial, clock, pairMs),
+    benchGate({ timeBudgetMs: o.timeBudgetMs, seed, threshold: o.threshold, alpha: o.alpha }),
+    { now: () => clock.now, bootstrapResamples: o.bootstrapResamples },
+  );
+  const regressed = [...run.statuses].filter(([, s]) => s === 'regressed').map(([k]) => k);
+  tally.add(PERFGATE, 'default', shift, {
+    failed: regressed.length > 0,
+    detected: regressed.includes(target),
+    samples: run.pairs,
+    timeMs: run.elapsedMs,
+  });
+  tallyFailFast(tally, shift, run.firstRegressedMs, run.pairs, run.elapsedMs, target);
+
+  const series = peerSeries(trial, maxPairs + 20);
+  for (const rule of o.rules ?? PEER_RULES) {
+    const knobs = o.knobs ? rule.knobs : [rule.defaultKnob];
+    const run = rule.prepare
+      ? rule.prepare(series, maxPairs)
+      : (knob: number) => rule.run(series, knob, maxPairs);
+    for (const knob of knobs) {
+      const out = run(knob);
+      tally.add(rule.id, knob, shift, {
+        failed: out.regressed.length > 0,
+        detected: out.regressed.includes(target),
+        samples: out.samplesUsed,
+        timeMs: out.samplesUsed * pairMs,
+      });
+    }
+  }
+}
+
+/** Fail-fast reading: the gate fails at the first look that calls any metric regressed; the
+ *  α-spending bound covers every look, so its false-alarm rate is bounded by α as well. */
+export function tallyFailFast(
+  tally: Tally,
+  shift: number,
+  first: ReadonlyMap<string, number>,
+  pairs: number,
+  elapsedMs: number,
+  target: string,
+): void {
+  const times = [...first.values()];
+  const failedAt = times.length > 0 ? Math.min(...times) : undefined;
+  const targetAt = first.get(target);
+  tally.add(PERFGATE_FAIL_FAST, 'default', shift, {
+    failed: failedAt !== undefined,
+    detected: targetAt !== undefined,
+    // Rounds used up to the stop are not recorded per look; report the time-based share.
+    samples:
+      failedAt !== undefined
+        ? Math.max(1, Math.round((pairs * failedAt) / Math.max(elapsedMs, 1)))
+        : pairs,
+    timeMs: targetAt ?? failedAt ?? elapsedMs,
+  });
+}
+
+export async function simulate(o: SimulationOptions): Promise<SimulationResult> {
+  const started = performance.now();
+  const tally = new Tally();
+  const maxPairs = Math.max(1, Math.floor(o.timeBudgetMs / o.figures.pairMs));
+  const plan: Array<[shift: number, index: number]> = [];
+  for (const shift of o.shifts) {
+    const n = shift === 0 ? o.aaTrials : o.trials;
+    for (let i = 0; i < n; i++) plan.push([shift, i]);
+  }
+  let done = 0;
+  for (const [shift, index] of plan) {
+    await simulateTrial(o, shift, index, tally, maxPairs);
+    o.onTrial?.(++done, plan.length);
+  }
+  return { tally, maxPairs, elapsedMs: performance.now() - started };
+}
+
+/** Whether a regressed key belongs to a route the trial slowed (for reading outcomes). */
+export function onSlowedRoute(key: string): boolean {
+  const route = routeOf(key);
+  return route !== undefined && SLOW_ROUTES.includes(route);
+}

@@ -1,0 +1,86 @@
+// The simulation harness of bench/accuracy: its synthetic rounds are A/A when they should be, and
+// perfgate's whole procedure (the real sampler: looks, α spending, Holm, CI beyond δ) keeps its
+// family-wise A/A false-alarm rate at or below α on them, over enough seeded trials to mean
+// something, while still detecting a large shift.
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_FIGURES,
+  generateTrial,
+  type NoiseFigures,
+} from '../../bench/accuracy/noise-model.js';
+import { ROUTES, SLOW_ROUTES } from '../../bench/accuracy/series.js';
+import { PERFGATE, PERFGATE_FAIL_FAST, simulate } from '../../bench/accuracy/simulate.js';
+import { median } from '../../src/stats/summary.js';
+
+/** Noisier than the defaults in every way the model has: drift, heavy tails, outliers, an
+ *  order effect, so the property is checked where it is hardest to keep. */
+const ROUGH: NoiseFigures = {
+  ...DEFAULT_FIGURES,
+  source: 'test',
+  pairMs: 1000,
+  lag1: 0.6,
+  outlierRate: 0.05,
+  outlierScale: 0.5,
+  orderEffect: 0.03,
+};
+
+/** Smallest k with P(X ≥ k) ≤ 0.001 for X ~ Binomial(n, p): a count at or above it means the
+ *  rate is above p, not bad luck. */
+function binomialUpper(n: number, p: number): number {
+  let term = (1 - p) ** n;
+  let cdf = term;
+  for (let k = 0; k < n; k++) {
+    if (1 - cdf <= 0.001) return k + 1;
+    term *= ((n - k) / (k + 1)) * (p / (1 - p));
+    cdf += term;
+  }
+  return n;
+}
+
+describe('synthetic rounds', () => {
+  it('are A/A at shift 0 and shift only the slowed route by log(1 + shift) otherwise', () => {
+    const logRatios = (shift: number, route: string) => {
+      const t = generateTrial({
+        figures: ROUGH,
+        routes: ROUTES,
+        slowRoutes: SLOW_ROUTES,
+        shift,
+        rounds: 2000,
+        seed: 11,
+      });
+      return t.values.map((r) => Math.log(r.head[route]!.p50 / r.base[route]!.p50));
+    };
+    expect(Math.abs(median(logRatios(0, 'slow')))).toBeLessThan(0.01);
+    expect(median(logRatios(0.2, 'slow'))).toBeCloseTo(Math.log(1.2), 1);
+    expect(Math.abs(median(logRatios(0.2, 'steady')))).toBeLessThan(0.01);
+  });
+});
+
+describe("perfgate's procedure on synthetic rounds", () => {
+  it('keeps the family-wise A/A false-alarm rate at or below α, and detects a 30% shift', async () => {
+    const aaTrials = 300;
+    const result = await simulate({
+      figures: ROUGH,
+      shifts: [0, 0.3],
+      aaTrials,
+      trials: 20,
+      // 25 pairs: looks at 10 and 20, then the final one; cheap enough for the suite.
+      timeBudgetMs: 25_000,
+      threshold: 0.01,
+      alpha: 0.1,
+      seed: 7,
+      rules: [],
+      bootstrapResamples: 100,
+    });
+    const aa = result.tally.get(PERFGATE, 'default', 0)!;
+    const aaFailFast = result.tally.get(PERFGATE_FAIL_FAST, 'default', 0)!;
+    expect(aa.trials).toBe(aaTrials);
+    // α = 0.1 over 12 metrics and 3 looks: without Holm and the spending, the rate would be
+    // several times α; with them it must stay below α up to binomial noise.
+    const limit = binomialUpper(aaTrials, 0.1);
+    expect(aa.failed).toBeLessThan(limit);
+    expect(aaFailFast.failed).toBeLessThan(limit);
+    const shifted = result.tally.get(PERFGATE, 'default', 0.3)!;
+    expect(shifted.detected / shifted.trials).toBeGreaterThanOrEqual(0.8);
+  });
+});
