@@ -91,9 +91,24 @@ export function plainText(text: string): string {
 
 /** At most `max` code points (never splitting a surrogate pair), with `…` when cut. */
 export function truncate(text: string, max: number): string {
-  const points = Array.from(String(text));
-  if (points.length <= max) return String(text);
-  return `${points.slice(0, Math.max(0, max - 1)).join('')}…`;
+  const s = String(text);
+  // A string has at least as many UTF-16 code units as code points.
+  if (s.length <= max) return s;
+  let points = 0;
+  let cut = -1;
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    // The low half of a surrogate pair belongs to the code point before it.
+    if (code >= 0xdc00 && code <= 0xdfff && i > 0) {
+      const prev = s.charCodeAt(i - 1);
+      if (prev >= 0xd800 && prev <= 0xdbff) continue;
+    }
+    points += 1;
+    if (points === max) cut = i;
+    // `cut` is where the max-th code point starts: keep max − 1 of them and the ellipsis.
+    if (points > max) return `${s.slice(0, Math.max(0, cut))}…`;
+  }
+  return s;
 }
 
 /**
