@@ -5,11 +5,9 @@ import { mannWhitney } from './mann-whitney.js';
 import { minimumDetectableChange } from './mde.js';
 import { adjustPValues } from './multiple.js';
 import {
-  bootstrapHodgesLehmannCI,
-  bootstrapShiftCI,
   exactChange,
-  hodgesLehmann,
-  hodgesLehmannShift,
+  hodgesLehmannShiftWithCI,
+  hodgesLehmannWithCI,
   pairedValues,
   sideValues,
   toChangeScale,
@@ -104,11 +102,12 @@ export function analyzeMetrics(
     if (options.unpaired?.[i]) {
       const x = sideValues(spec.key, scale, 'base', s.base);
       const y = sideValues(spec.key, scale, 'head', s.head);
-      const [low, high] = bootstrapShiftCI(x, y, { rng, resamples });
+      const { estimate, ci } = hodgesLehmannShiftWithCI(x, y, { rng, resamples });
+      const [low, high] = ci;
       const sd = Math.sqrt((mad(x) ** 2 + mad(y) ** 2) / 2);
       return {
         n: Math.min(x.length, y.length),
-        change: toChangeScale(scale, hodgesLehmannShift(x, y)),
+        change: toChangeScale(scale, estimate),
         ci: [toChangeScale(scale, low), toChangeScale(scale, high)] as [number, number],
         pValue: mannWhitney(x, y).pValue,
         mde: minimumDetectableChange({
@@ -124,10 +123,11 @@ export function analyzeMetrics(
       };
     }
     const d = pairedValues(spec.key, scale, s.base, s.head);
-    const [low, high] = bootstrapHodgesLehmannCI(d, { rng, resamples });
+    const { estimate, ci } = hodgesLehmannWithCI(d, { rng, resamples });
+    const [low, high] = ci;
     return {
       n: d.length,
-      change: toChangeScale(scale, hodgesLehmann(d)),
+      change: toChangeScale(scale, estimate),
       ci: [toChangeScale(scale, low), toChangeScale(scale, high)] as [number, number],
       pValue: wilcoxonSignedRank(d).pValue,
       mde: minimumDetectableChange({

@@ -114,8 +114,9 @@ export function exactChange(spec: Pick<MetricSpec, 'key'>, base: number, head: n
 // Hodges–Lehmann estimators, and the structure that makes their bootstrap cheap.
 
 /**
- * Candidate values of an HL estimator in ascending order, with the two sample indexes each one
- * is made from. One sample: the Walsh averages (dᵢ + dⱼ)/2, i ≤ j. Two samples: yⱼ − xᵢ.
+ * Candidate values of an HL estimator in ascending order, with the two sorted-sample positions
+ * each one is made from. One sample (s sorted): the Walsh averages (s_r + s_c)/2, r ≤ c. Two
+ * samples (xs, ys sorted): ys_c − xs_r.
  */
 interface Candidates {
   values: Float64Array;
@@ -123,83 +124,85 @@ interface Candidates {
   second: Uint32Array;
 }
 
-function sortCandidates(values: Float64Array, first: Uint32Array, second: Uint32Array): Candidates {
-  const order = new Uint32Array(values.length);
-  for (let k = 0; k < order.length; k++) order[k] = k;
-  order.sort((a, b) => values[a]! - values[b]!);
-  const v = new Float64Array(order.length);
-  const f = new Uint32Array(order.length);
-  const s = new Uint32Array(order.length);
-  for (let k = 0; k < order.length; k++) {
-    const o = order[k]!;
-    v[k] = values[o]!;
-    f[k] = first[o]!;
-    s[k] = second[o]!;
-  }
-  return { values: v, first: f, second: s };
+function sortedValues(values: readonly number[]): Float64Array {
+  return Float64Array.from(values).sort();
 }
 
-function walshCandidates(d: readonly number[]): Candidates {
-  const n = d.length;
-  const size = (n * (n + 1)) / 2;
+// The candidate values are computed by these two expressions only, so that counting
+// "candidates below v" agrees bit for bit with the sorted order.
+function walsh(s: Float64Array, r: number, c: number): number {
+  return (s[r]! + s[c]!) / 2;
+}
+
+function shift(xs: Float64Array, ys: Float64Array, r: number, c: number): number {
+  return ys[c]! - xs[r]!;
+}
+
+/**
+ * Candidates in ascending order without sorting all of them. Walsh averages (ys absent): row r
+ * holds walsh(r, c) for c = r … n − 1; shifts: row r holds shift(r, c) for c = 0 … ny − 1. Each
+ * row ascends in c, so a k-way merge of the rows with a binary heap costs O(size · log rows)
+ * instead of a comparison sort of the whole set.
+ */
+function sortedCandidates(xs: Float64Array, ys?: Float64Array): Candidates {
+  const rows = xs.length;
+  const columns = ys ? ys.length : rows;
+  const size = ys ? rows * columns : (rows * (rows + 1)) / 2;
+  const value = (r: number, c: number) => (ys ? shift(xs, ys, r, c) : walsh(xs, r, c));
   const values = new Float64Array(size);
   const first = new Uint32Array(size);
   const second = new Uint32Array(size);
-  let k = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      values[k] = (d[i]! + d[j]!) / 2;
-      first[k] = i;
-      second[k] = j;
-      k++;
+  const heapRow = new Uint32Array(rows);
+  const heapKey = new Float64Array(rows);
+  const column = new Uint32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    column[r] = ys ? 0 : r;
+    heapRow[r] = r;
+    heapKey[r] = value(r, column[r]!);
+  }
+  let heapSize = rows;
+  const siftDown = (start: number) => {
+    let i = start;
+    const row = heapRow[i]!;
+    const key = heapKey[i]!;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= heapSize) break;
+      if (child + 1 < heapSize && heapKey[child + 1]! < heapKey[child]!) child++;
+      if (heapKey[child]! >= key) break;
+      heapRow[i] = heapRow[child]!;
+      heapKey[i] = heapKey[child]!;
+      i = child;
     }
-  }
-  return sortCandidates(values, first, second);
-}
-
-function shiftCandidates(x: readonly number[], y: readonly number[]): Candidates {
-  const size = x.length * y.length;
-  const values = new Float64Array(size);
-  const first = new Uint32Array(size);
-  const second = new Uint32Array(size);
-  let k = 0;
-  for (let i = 0; i < x.length; i++) {
-    for (let j = 0; j < y.length; j++) {
-      values[k] = y[j]! - x[i]!;
-      first[k] = i;
-      second[k] = j;
-      k++;
+    heapRow[i] = row;
+    heapKey[i] = key;
+  };
+  for (let i = (heapSize >> 1) - 1; i >= 0; i--) siftDown(i);
+  for (let k = 0; k < size; k++) {
+    const r = heapRow[0]!;
+    const c = column[r]!;
+    values[k] = heapKey[0]!;
+    first[k] = r;
+    second[k] = c;
+    column[r] = c + 1;
+    if (c + 1 < columns) {
+      heapKey[0] = value(r, c + 1);
+    } else {
+      heapSize--;
+      heapRow[0] = heapRow[heapSize]!;
+      heapKey[0] = heapKey[heapSize]!;
     }
+    siftDown(0);
   }
-  return sortCandidates(values, first, second);
+  return { values, first, second };
 }
 
-/** Median of a sorted multiset given by a running weight per candidate; total is the sum of the
- *  weights (an integer). Even totals average the two middle values, like the ordinary median. */
-function weightedMedian(c: Candidates, weight: (k: number) => number, total: number): number {
-  const lowRank = Math.floor((total + 1) / 2);
-  const highRank = Math.floor(total / 2) + 1;
-  let cum = 0;
-  let low = Number.NaN;
-  for (let k = 0; k < c.values.length; k++) {
-    cum += weight(k);
-    if (cum >= lowRank && Number.isNaN(low)) low = c.values[k]!;
-    if (cum >= highRank) return (low + c.values[k]!) / 2;
-  }
-  return low;
-}
-
-function unitWeight(): number {
-  return 1;
-}
-
-/** One-sample Hodges–Lehmann estimator: the median of the Walsh averages (dᵢ + dⱼ)/2, i ≤ j
+/** One-sample HL estimator: the median of the Walsh averages (dᵢ + dⱼ)/2, i ≤ j
  *  (Hodges & Lehmann 1963; Hollander & Wolfe §3.2). The point estimate that goes with the
  *  signed-rank test: robust to outliers, efficient (95.5% of the mean's under normality). */
 export function hodgesLehmann(d: readonly number[]): number {
   requireNonEmpty('differences', d);
-  const c = walshCandidates(d);
-  return weightedMedian(c, unitWeight, c.values.length);
+  return quantileSorted(sortedCandidates(sortedValues(d)).values, 0.5);
 }
 
 /** Two-sample Hodges–Lehmann estimator of the shift of y against x: median of yⱼ − xᵢ
@@ -207,8 +210,7 @@ export function hodgesLehmann(d: readonly number[]): number {
 export function hodgesLehmannShift(x: readonly number[], y: readonly number[]): number {
   requireNonEmpty('x', x);
   requireNonEmpty('y', y);
-  const c = shiftCandidates(x, y);
-  return weightedMedian(c, unitWeight, c.values.length);
+  return quantileSorted(sortedCandidates(sortedValues(x), sortedValues(y)).values, 0.5);
 }
 
 export interface BootstrapOptions {
@@ -255,6 +257,21 @@ function checkBootstrap(o: BootstrapOptions): number {
   return requireProbability('level', o.level ?? 0.95);
 }
 
+/** Resamples scanned from the start before an anchor is chosen. */
+const PILOT_RESAMPLES = 16;
+
+/**
+ * Where later resamples may start their scan: below the lowest crossing seen in the pilot by
+ * as much again as that crossing lies below the full sample's median, moved to the start of its
+ * group of equal values (so that "index < anchor" means "value < values[anchor]").
+ */
+function chooseAnchor(values: Float64Array, lowest: number, lowRank: number): number {
+  const middle = lowRank - 1;
+  let anchor = Math.max(0, Math.min(lowest, middle) - Math.abs(middle - lowest) - 1);
+  while (anchor > 0 && values[anchor - 1] === values[anchor]) anchor--;
+  return anchor;
+}
+
 /**
  * Percentile bootstrap interval (Efron & Tibshirani, An Introduction to the Bootstrap, §13.3)
  * of the one-sample HL estimator, expanded for small samples (see expandedTail): resample the
@@ -267,66 +284,157 @@ function checkBootstrap(o: BootstrapOptions): number {
  * for median-type statistics (Efron & Tibshirani §11.6). The percentile interval is also
  * transformation-respecting, so the interval of the log-ratio maps exactly onto the interval of
  * the relative change. Its coverage is checked by simulation in test/stats.
- *
- * Cost: a resample of n pairs is a multiset, so its Walsh averages are the original ones with
- * weights wᵢ·wⱼ (i < j) and wᵢ(wᵢ+1)/2 (i = j), where wᵢ counts how often pair i was drawn; the
- * resample's HL is the weighted median of the candidates sorted once, O(n²) per resample
- * without sorting.
  */
 export function bootstrapHodgesLehmannCI(
   d: readonly number[],
   options: BootstrapOptions,
 ): [number, number] {
+  return hodgesLehmannWithCI(d, options).ci;
+}
+
+/**
+ * The one-sample HL estimate and its bootstrap interval, sharing the sorted candidates.
+ *
+ * Cost. A resample of the n sorted values is a multiset with counts w_r, so its Walsh averages
+ * are the original candidates with weights w_r·w_c (r < c) and w_r(w_r+1)/2 (r = c), and its HL
+ * is their weighted median: a scan of the candidates, sorted once, with no sorting per resample.
+ * The scan need not start at the smallest candidate: the weight of all candidates below a value
+ * v is Σ_r [w_r(w_r+1)/2 + w_r·(W(J_r) − W(r+1))] over rows with J_r > r, where W are prefix
+ * sums of w and J_r counts the columns with (s_r + s_c)/2 < v, O(n) per resample. After a pilot
+ * the scan starts at an anchor below every crossing seen (falling back to the start when a
+ * resample's median lies below it), which cuts the scan from about n²/4 candidates to a band
+ * around the median whose width shrinks like n^1.5.
+ */
+export function hodgesLehmannWithCI(
+  d: readonly number[],
+  options: BootstrapOptions,
+): { estimate: number; ci: [number, number] } {
   requireNonEmpty('differences', d);
   const level = checkBootstrap(options);
   const n = d.length;
-  const c = walshCandidates(d);
-  const w = new Float64Array(n);
-  const total = (n * (n + 1)) / 2;
+  const s = sortedValues(d);
+  const { values, first, second } = sortedCandidates(s);
+  const total = values.length;
   const lowRank = Math.floor((total + 1) / 2);
   const highRank = Math.floor(total / 2) + 1;
-  const { values, first, second } = c;
+  const w = new Float64Array(n);
+  const prefix = new Float64Array(n + 1);
+  const below = new Uint32Array(n);
+  let anchor = 0;
+  let lowest = total;
   const replicates = new Float64Array(options.resamples);
   for (let b = 0; b < options.resamples; b++) {
     multinomialCounts(n, options.rng, w);
-    // The weighted median, inlined: this loop is the whole cost of the analysis.
     let cum = 0;
     let k = 0;
-    for (; cum < lowRank; k++) {
-      const wi = w[first[k]!]!;
-      cum += first[k] === second[k] ? (wi * (wi + 1)) / 2 : wi * w[second[k]!]!;
+    if (anchor > 0) {
+      for (let r = 0; r < n; r++) prefix[r + 1] = prefix[r]! + w[r]!;
+      let weightBelow = 0;
+      for (let r = 0; r < n; r++) {
+        const j = below[r]!;
+        if (j <= r) break; // J is non-increasing: no later row has candidates below the anchor
+        const wr = w[r]!;
+        weightBelow += (wr * (wr + 1)) / 2 + wr * (prefix[j]! - prefix[r + 1]!);
+      }
+      if (weightBelow < lowRank) {
+        cum = weightBelow;
+        k = anchor;
+      }
     }
+    // The weighted median: this loop is the whole cost of the analysis.
+    for (; cum < lowRank; k++) {
+      const wr = w[first[k]!]!;
+      cum += first[k] === second[k] ? (wr * (wr + 1)) / 2 : wr * w[second[k]!]!;
+    }
+    if (k - 1 < lowest) lowest = k - 1;
     const low = values[k - 1]!;
     for (; cum < highRank; k++) {
-      const wi = w[first[k]!]!;
-      cum += first[k] === second[k] ? (wi * (wi + 1)) / 2 : wi * w[second[k]!]!;
+      const wr = w[first[k]!]!;
+      cum += first[k] === second[k] ? (wr * (wr + 1)) / 2 : wr * w[second[k]!]!;
     }
     replicates[b] = (low + values[k - 1]!) / 2;
+    if (b + 1 === PILOT_RESAMPLES) {
+      anchor = chooseAnchor(values, lowest, lowRank);
+      // J_r: columns c with walsh(r, c) < values[anchor]; non-increasing in r.
+      let j = n;
+      for (let r = 0; r < n; r++) {
+        while (j > 0 && walsh(s, r, j - 1) >= values[anchor]!) j--;
+        below[r] = j;
+      }
+    }
   }
-  return percentileInterval(replicates, expandedTail(level, n));
+  return {
+    estimate: quantileSorted(values, 0.5),
+    ci: percentileInterval(replicates, expandedTail(level, n)),
+  };
 }
 
 /** Expanded percentile bootstrap interval of the two-sample HL shift: x and y resampled
- *  independently; the weight of yⱼ − xᵢ is uᵢ·vⱼ; the expansion uses the smaller sample size. */
+ *  independently; the weight of ys_c − xs_r is u_r·v_c; the expansion uses the smaller size. */
 export function bootstrapShiftCI(
   x: readonly number[],
   y: readonly number[],
   options: BootstrapOptions,
 ): [number, number] {
+  return hodgesLehmannShiftWithCI(x, y, options).ci;
+}
+
+/** The two-sample HL shift and its bootstrap interval, sharing the sorted candidates; the same
+ *  anchored scan as hodgesLehmannWithCI, with the weight below v = Σ_r u_r·V(J_r), J_r the
+ *  columns with ys_c − xs_r < v (non-decreasing in r) and V prefix sums of v. */
+export function hodgesLehmannShiftWithCI(
+  x: readonly number[],
+  y: readonly number[],
+  options: BootstrapOptions,
+): { estimate: number; ci: [number, number] } {
   requireNonEmpty('x', x);
   requireNonEmpty('y', y);
   const level = checkBootstrap(options);
-  const c = shiftCandidates(x, y);
-  const u = new Float64Array(x.length);
-  const v = new Float64Array(y.length);
-  const first = c.first;
-  const second = c.second;
-  const weight = (k: number): number => u[first[k]!]! * v[second[k]!]!;
+  const xs = sortedValues(x);
+  const ys = sortedValues(y);
+  const nx = xs.length;
+  const ny = ys.length;
+  const { values, first, second } = sortedCandidates(xs, ys);
+  const total = values.length;
+  const lowRank = Math.floor((total + 1) / 2);
+  const highRank = Math.floor(total / 2) + 1;
+  const u = new Float64Array(nx);
+  const v = new Float64Array(ny);
+  const prefix = new Float64Array(ny + 1);
+  const below = new Uint32Array(nx);
+  let anchor = 0;
+  let lowest = total;
   const replicates = new Float64Array(options.resamples);
   for (let b = 0; b < options.resamples; b++) {
-    multinomialCounts(x.length, options.rng, u);
-    multinomialCounts(y.length, options.rng, v);
-    replicates[b] = weightedMedian(c, weight, x.length * y.length);
+    multinomialCounts(nx, options.rng, u);
+    multinomialCounts(ny, options.rng, v);
+    let cum = 0;
+    let k = 0;
+    if (anchor > 0) {
+      for (let c = 0; c < ny; c++) prefix[c + 1] = prefix[c]! + v[c]!;
+      let weightBelow = 0;
+      for (let r = 0; r < nx; r++) weightBelow += u[r]! * prefix[below[r]!]!;
+      if (weightBelow < lowRank) {
+        cum = weightBelow;
+        k = anchor;
+      }
+    }
+    for (; cum < lowRank; k++) cum += u[first[k]!]! * v[second[k]!]!;
+    if (k - 1 < lowest) lowest = k - 1;
+    const low = values[k - 1]!;
+    for (; cum < highRank; k++) cum += u[first[k]!]! * v[second[k]!]!;
+    replicates[b] = (low + values[k - 1]!) / 2;
+    if (b + 1 === PILOT_RESAMPLES) {
+      anchor = chooseAnchor(values, lowest, lowRank);
+      let j = 0;
+      for (let r = 0; r < nx; r++) {
+        while (j < ny && shift(xs, ys, r, j) < values[anchor]!) j++;
+        below[r] = j;
+      }
+    }
   }
-  return percentileInterval(replicates, expandedTail(level, Math.min(x.length, y.length)));
+  return {
+    estimate: quantileSorted(values, 0.5),
+    ci: percentileInterval(replicates, expandedTail(level, Math.min(nx, ny))),
+  };
 }

@@ -67,20 +67,25 @@ export function wilcoxonSignedRank(
 }
 
 /** Exact two-sided p of the signed-rank statistic for the given (mid)ranks: each rank enters
- *  the sum with probability ½ independently. p = min(1, 2·min(P(V ≤ v), P(V ≥ v))). */
+ *  the sum with probability ½ independently. p = min(1, 2·min(P(V ≤ v), P(V ≥ v))).
+ *  The distribution is symmetric (flipping every sign maps V to total − V), so that is
+ *  min(1, 2·P(V ≤ min(v, total − v))), and only sums up to that bound need to be tracked. */
 function exactSignedRankP(ranks: Float64Array, v: number): number {
   const doubled = Array.from(ranks, (r) => Math.round(2 * r));
   const total = doubled.reduce((a, b) => a + b, 0);
-  const dist = new Float64Array(total + 1);
+  const observed = Math.round(2 * v);
+  const bound = Math.min(observed, total - observed);
+  const dist = new Float64Array(bound + 1);
   dist[0] = 1;
   let reach = 0;
   for (const r of doubled) {
-    reach += r;
+    reach = Math.min(bound, reach + r);
     for (let s = reach; s >= r; s--) dist[s] = 0.5 * (dist[s]! + dist[s - r]!);
     for (let s = Math.min(r - 1, reach); s >= 0; s--) dist[s] = 0.5 * dist[s]!;
   }
-  const observed = Math.round(2 * v);
-  return twoSidedFromDistribution(dist, observed);
+  let tail = 0;
+  for (let s = 0; s <= bound; s++) tail += dist[s]!;
+  return Math.min(1, 2 * tail);
 }
 
 /** p = min(1, 2·min(P(S ≤ s), P(S ≥ s))) for a distribution over 0..length−1. */

@@ -7,11 +7,12 @@ import {
   expandedTail,
   hodgesLehmann,
   hodgesLehmannShift,
+  hodgesLehmannWithCI,
   logFromChange,
   pairedValues,
 } from '../../src/stats/paired.js';
 import { createRng } from '../../src/stats/random.js';
-import { median } from '../../src/stats/summary.js';
+import { median, quantile } from '../../src/stats/summary.js';
 import { withinBinomial } from './helpers.js';
 
 describe('paired values', () => {
@@ -67,7 +68,61 @@ describe('Hodges–Lehmann estimators', () => {
   });
 });
 
+/** The bootstrap without shortcuts: each resample (counts over the sorted values, drawn as
+ *  the implementation draws them) expanded into a multiset, its HL computed from scratch. */
+function naiveBootstrap(d: number[], seed: number, resamples: number): [number, number] {
+  const rng = createRng(seed);
+  const s = [...d].sort((a, b) => a - b);
+  const replicates: number[] = [];
+  for (let b = 0; b < resamples; b++) {
+    const counts = new Array<number>(s.length).fill(0);
+    for (let k = 0; k < s.length; k++) counts[rng.int(s.length)]! += 1;
+    replicates.push(hodgesLehmann(s.flatMap((v, i) => new Array<number>(counts[i]!).fill(v))));
+  }
+  const tail = expandedTail(0.95, d.length);
+  return [quantile(replicates, tail), quantile(replicates, 1 - tail)];
+}
+
+function naiveShiftBootstrap(x: number[], y: number[], seed: number, resamples: number) {
+  const rng = createRng(seed);
+  const xs = [...x].sort((a, b) => a - b);
+  const ys = [...y].sort((a, b) => a - b);
+  const draw = (values: number[]) => {
+    const counts = new Array<number>(values.length).fill(0);
+    for (let k = 0; k < values.length; k++) counts[rng.int(values.length)]! += 1;
+    return values.flatMap((v, i) => new Array<number>(counts[i]!).fill(v));
+  };
+  const replicates: number[] = [];
+  for (let b = 0; b < resamples; b++) {
+    const rx = draw(xs);
+    replicates.push(hodgesLehmannShift(rx, draw(ys)));
+  }
+  const tail = expandedTail(0.95, Math.min(x.length, y.length));
+  return [quantile(replicates, tail), quantile(replicates, 1 - tail)];
+}
+
 describe('bootstrap intervals', () => {
+  it('equals the bootstrap computed from scratch, resample by resample', () => {
+    const rng = createRng(21);
+    for (const n of [1, 2, 7, 30, 61]) {
+      // Rounded values: ties among the candidates, where the anchored scan must stay exact.
+      const d = Array.from({ length: n }, () => Math.round(rng.normal() * 20) / 100);
+      const fast = hodgesLehmannWithCI(d, { rng: createRng(n), resamples: 300 });
+      const slow = naiveBootstrap(d, n, 300);
+      expect(fast.ci[0]).toBeCloseTo(slow[0], 12);
+      expect(fast.ci[1]).toBeCloseTo(slow[1], 12);
+      expect(fast.estimate).toBe(hodgesLehmann(d));
+    }
+    for (const [m, k] of [[1, 3], [9, 14], [40, 35]] as const) {
+      const x = Array.from({ length: m }, () => Math.round(rng.normal() * 20) / 100);
+      const y = Array.from({ length: k }, () => Math.round(rng.normal() * 20 + 5) / 100);
+      const fast = bootstrapShiftCI(x, y, { rng: createRng(m), resamples: 300 });
+      const slow = naiveShiftBootstrap(x, y, m, 300);
+      expect(fast[0]).toBeCloseTo(slow[0]!, 12);
+      expect(fast[1]).toBeCloseTo(slow[1]!, 12);
+    }
+  });
+
   it('is reproducible for a seed and contains the estimate', () => {
     const d = [0.1, 0.12, 0.08, 0.2, 0.09, 0.11, 0.1, 0.14, 0.05, 0.1, 0.13, 0.07];
     const a = bootstrapHodgesLehmannCI(d, { rng: createRng(1), resamples: 500 });
