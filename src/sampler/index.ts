@@ -1,0 +1,12 @@
+export { SampleError, SamplerInputError } from './errors.js';
+export { describeProgress } from './progress.js';
+export {
+  type LookProgress,
+  type LookRecord,
+  runSampler,
+  type SamplerOptions,
+  type SamplerOutcome,
+  type SamplerProbe,
+  type SamplerProgress,
+  type StoppedBy,
+} from './sampler.js';

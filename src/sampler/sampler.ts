@@ -1,0 +1,417 @@
+// The schedule: warm-up, randomized AB/BA blocks, sequential looks, the time budget, retries.
+// No I/O of its own: probes measure, the clock is injected, stats/ and verdict/ decide.
+import { getErrorMessage } from '../errors.js';
+import type {
+  GateConfig,
+  MetricAnalysis,
+  MetricSamples,
+  MetricSpec,
+  Observation,
+  Order,
+  Side,
+  Status,
+} from '../model.js';
+import type { Comparison, Result } from '../result.js';
+import { analyzeMetrics } from '../stats/analyze.js';
+import { createRng, deriveSeed, type Rng } from '../stats/random.js';
+import { AlphaSpending } from '../stats/sequential.js';
+import { summarize } from '../stats/summary.js';
+import { thresholdFor } from '../verdict/gate.js';
+import { isResolved, metricStatus } from '../verdict/status.js';
+import { SampleError, SamplerInputError } from './errors.js';
+
+export interface SamplerProbe {
+  /** Announced before sampling; every observation holds a value for each key. */
+  specs: MetricSpec[];
+  /** One run on one side. `round` is the block number from 0; warm-up rounds are negative. */
+  measure(side: Side, round: number): Promise<Observation>;
+  /** Shown in notes and errors; the first metric's benchmark when absent. */
+  benchmark?: string;
+}
+
+export interface LookProgress {
+  pairs: number;
+  /** Two-sided level spent at this look, before the correction across metrics. */
+  alpha: number;
+  final: boolean;
+  statuses: Array<{ key: string; status: Status }>;
+}
+
+export interface SamplerProgress {
+  pairs: number;
+  elapsedMs: number;
+  budgetMs: number;
+  /** Present after a block that ended with a look. */
+  look?: LookProgress;
+}
+
+export interface SamplerOptions {
+  gate: GateConfig;
+  probes: SamplerProbe[];
+  /** δ per metric in the order of the probes' specs; resolved by thresholdFor when absent. */
+  thresholds?: number[];
+  /** Clock seam, in ms; performance.now by default. */
+  now?: () => number;
+  onProgress?: (e: SamplerProgress) => void;
+  signal?: AbortSignal;
+  /** At most this many pairs (the last of gate.looks caps it too). */
+  maxPairs?: number;
+  /** Bootstrap resamples per metric and look (stats/analyze.ts default when absent). */
+  bootstrapResamples?: number;
+}
+
+export interface LookRecord {
+  pairs: number;
+  alpha: number;
+  final: boolean;
+  elapsedMs: number;
+  /** Metrics resolved (regressed, improved or unchanged) at this look. */
+  resolved: number;
+}
+
+export type StoppedBy = 'resolved' | 'budget' | 'max-pairs' | 'exact';
+
+export interface SamplerOutcome {
+  /** Per metric, in the order of the probes' specs. */
+  samples: MetricSamples[];
+  thresholds: number[];
+  /** At the final look. */
+  analyses: MetricAnalysis[];
+  statuses: Status[];
+  pairs: number;
+  warmup: number;
+  looks: LookRecord[];
+  /** Total two-sided level spent over the looks (≤ gate.alpha). */
+  alphaSpent: number;
+  stoppedBy: StoppedBy;
+  elapsedMs: number;
+  notes: string[];
+  /** The same, in the result JSON's shapes (result.ts). */
+  comparisons: Comparison[];
+  sampling: Result['sampling'];
+}
+
+interface Tracked {
+  spec: MetricSpec;
+  probe: number;
+  samples: MetricSamples;
+}
+
+/**
+ * Runs blocks until every metric is resolved, the time budget would be exceeded by the next
+ * block, or the pair limit is reached; see src/stats/README.md for why the error rates hold.
+ *
+ * - Warm-up: gate.warmup rounds per side and probe, sides in random order, thrown away.
+ * - Blocks: one order (AB: base then head, BA: head then base) drawn per block from the seeded
+ *   source, used for every probe; a probe's base and head runs are adjacent, so slow drift
+ *   cancels in the pair and the random order turns any order effect into noise.
+ * - Looks at the pair counts of gate.looks, each testing at the α the spending rule gives it
+ *   (stats/sequential.ts); the final look, forced by the budget or the pair limit, spends
+ *   whatever is left. Early stop once every metric is resolved.
+ * - Budget: before each block, stop if the elapsed time plus the longest of the last three
+ *   block durations would pass gate.timeBudgetMs. The first block always runs.
+ * - Exact metrics need one value per side; a probe with only exact metrics runs in the first
+ *   block only, and exact metrics never hold up early stopping.
+ * - A failed measurement (the probe throws or reports a missing, non-finite or, on the ratio
+ *   scale, non-positive value) is retried once, then fails the run with a SampleError.
+ */
+export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
+  const now = o.now ?? (() => performance.now());
+  const started = now();
+  const { gate } = o;
+  const maxPairs = checkOptions(o);
+  const tracked: Tracked[] = o.probes.flatMap((probe, index) =>
+    probe.specs.map((spec) => ({
+      spec,
+      probe: index,
+      samples: { spec, base: [], head: [], order: [] } as MetricSamples,
+    })),
+  );
+  const thresholds = o.thresholds ?? tracked.map((t) => thresholdFor(t.spec, gate));
+  if (thresholds.length !== tracked.length) {
+    throw new SamplerInputError(
+      `thresholds must hold one δ per metric (${tracked.length}), got ${thresholds.length}`,
+      'thresholds',
+      thresholds,
+    );
+  }
+  const exactOnly = o.probes.map((p) => p.specs.every((s) => s.scale === 'exact'));
+  const tested = tracked.some((t) => t.spec.scale !== 'exact');
+  const notes: string[] = [];
+  const rng = createRng(deriveSeed(gate.seed, 'block-order'));
+  const spending = new AlphaSpending(gate.alpha);
+  const lookAt = new Set(gate.looks);
+  const measure = measurer(o, notes);
+
+  for (let w = 0; w < gate.warmup; w++) {
+    const round = w - gate.warmup;
+    for (let p = 0; p < o.probes.length; p++) {
+      if (exactOnly[p]) continue;
+      for (const side of sidesIn(drawOrder(rng))) await measure(p, side, round);
+    }
+  }
+
+  const durations: number[] = [];
+  const looks: LookRecord[] = [];
+  let pairs = 0;
+  let stoppedBy: StoppedBy | undefined;
+  let analyses: MetricAnalysis[] = [];
+  let statuses: Status[] = [];
+
+  const look = (alpha: number, final: boolean): LookProgress => {
+    analyses = analyzeMetrics(
+      tracked.map((t) => t.samples),
+      {
+        alphaAtLook: alpha,
+        correction: gate.correction,
+        seed: gate.seed,
+        thresholds,
+        bootstrapResamples: o.bootstrapResamples,
+      },
+    );
+    statuses = analyses.map((analysis, i) =>
+      metricStatus({
+        spec: tracked[i]!.spec,
+        analysis,
+        threshold: thresholds[i]!,
+        alphaAtLook: alpha,
+      }),
+    );
+    looks.push({
+      pairs,
+      alpha,
+      final,
+      elapsedMs: now() - started,
+      resolved: statuses.filter(isResolved).length,
+    });
+    return {
+      pairs,
+      alpha,
+      final,
+      statuses: statuses.map((status, i) => ({ key: tracked[i]!.spec.key, status })),
+    };
+  };
+
+  while (stoppedBy === undefined) {
+    const blockStart = now();
+    const order = drawOrder(rng);
+    for (let p = 0; p < o.probes.length; p++) {
+      if (exactOnly[p] && pairs > 0) continue;
+      const observed: Partial<Record<Side, Observation>> = {};
+      for (const side of sidesIn(order)) observed[side] = await measure(p, side, pairs);
+      for (const t of tracked) {
+        if (t.probe !== p) continue;
+        t.samples.base.push(observed.base![t.spec.key]!);
+        t.samples.head.push(observed.head![t.spec.key]!);
+        t.samples.order.push(order);
+      }
+    }
+    pairs++;
+    durations.push(now() - blockStart);
+    const elapsed = now() - started;
+    const nextBlock = estimateBlockMs(durations);
+    const budgetEnds = elapsed + nextBlock > gate.timeBudgetMs;
+
+    let progressLook: LookProgress | undefined;
+    if (!tested) {
+      progressLook = look(0, true);
+      stoppedBy = 'exact';
+    } else if (pairs >= maxPairs || budgetEnds) {
+      progressLook = look(spending.final(), true);
+      stoppedBy = pairs >= maxPairs ? 'max-pairs' : 'budget';
+    } else if (lookAt.has(pairs)) {
+      const affordable = Math.floor((gate.timeBudgetMs - elapsed) / Math.max(nextBlock, 1e-9));
+      const planned = Math.min(maxPairs, pairs + affordable);
+      progressLook = look(spending.look(pairs, planned), false);
+      if (statuses.every(isResolved)) stoppedBy = 'resolved';
+    }
+    o.onProgress?.({
+      pairs,
+      elapsedMs: now() - started,
+      budgetMs: gate.timeBudgetMs,
+      ...(progressLook ? { look: progressLook } : {}),
+    });
+  }
+
+  if (stoppedBy === 'budget' && pairs < gate.looks[0]!) {
+    notes.push(
+      `The time budget allowed ${pairs} pair${pairs === 1 ? '' : 's'}, fewer than the first look ` +
+        `(${gate.looks[0]}); too few to call a regression.`,
+    );
+  }
+  notes.push(...exactVariation(tracked));
+  const elapsedMs = now() - started;
+  const comparisons = tracked.map((t, i) =>
+    comparison(t.samples, analyses[i]!, statuses[i]!, thresholds[i]!),
+  );
+  return {
+    samples: tracked.map((t) => t.samples),
+    thresholds,
+    analyses,
+    statuses,
+    pairs,
+    warmup: gate.warmup,
+    looks,
+    alphaSpent: spending.spent,
+    stoppedBy,
+    elapsedMs,
+    notes,
+    comparisons,
+    sampling: {
+      pairs,
+      warmup: gate.warmup,
+      looks: looks.map((l) => l.pairs),
+      stoppedBy,
+      elapsedMs,
+    },
+  };
+}
+
+function drawOrder(rng: Rng): Order {
+  return rng.next() < 0.5 ? 'AB' : 'BA';
+}
+
+function sidesIn(order: Order): [Side, Side] {
+  return order === 'AB' ? ['base', 'head'] : ['head', 'base'];
+}
+
+/** The longest of the last three blocks after the first (which may include the one-off runs of
+ *  exact-only probes and a cold start); the first block's own duration until there are others. */
+function estimateBlockMs(durations: readonly number[]): number {
+  const later = durations.length > 1 ? durations.slice(1) : durations;
+  return Math.max(...later.slice(-3));
+}
+
+function probeName(probe: SamplerProbe): string {
+  return probe.benchmark ?? probe.specs[0]?.benchmark ?? 'probe';
+}
+
+/** measure(p, side, round) with validation and one retry; retries are noted. */
+function measurer(o: SamplerOptions, notes: string[]) {
+  return async (p: number, side: Side, round: number): Promise<Observation> => {
+    const probe = o.probes[p]!;
+    const attempt = async () => {
+      o.signal?.throwIfAborted();
+      return checkObservation(probe, await probe.measure(side, round));
+    };
+    try {
+      return await attempt();
+    } catch (first) {
+      if (o.signal?.aborted) throw o.signal.reason;
+      const what = `${probeName(probe)} on ${side} in ${round < 0 ? 'warm-up' : 'round'} ${round}`;
+      notes.push(`Measuring ${what} failed and was retried: ${getErrorMessage(first)}`);
+      try {
+        return await attempt();
+      } catch (second) {
+        if (o.signal?.aborted) throw o.signal.reason;
+        throw new SampleError(
+          `Measuring ${what} failed twice: ${getErrorMessage(second)}`,
+          probeName(probe),
+          side,
+          round,
+          { cause: second },
+        );
+      }
+    }
+  };
+}
+
+function checkObservation(probe: SamplerProbe, observation: Observation): Observation {
+  if (observation === null || typeof observation !== 'object') {
+    throw new Error(`the probe returned ${String(observation)} instead of an observation`);
+  }
+  for (const spec of probe.specs) {
+    const value = observation[spec.key];
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new Error(`${spec.key}: expected a finite number, got ${String(value)}`);
+    }
+    if (spec.scale === 'ratio' && value <= 0) {
+      throw new Error(`${spec.key}: expected a positive number on the ratio scale, got ${value}`);
+    }
+  }
+  return observation;
+}
+
+function checkOptions(o: SamplerOptions): number {
+  const { gate } = o;
+  const fail = (field: string, value: unknown, expected: string): never => {
+    throw new SamplerInputError(
+      `${field} must be ${expected}, got ${JSON.stringify(value)}`,
+      field,
+      value,
+    );
+  };
+  if (!(gate.alpha > 0 && gate.alpha < 1))
+    fail('gate.alpha', gate.alpha, 'strictly between 0 and 1');
+  if (!(gate.timeBudgetMs >= 0) || !Number.isFinite(gate.timeBudgetMs)) {
+    fail('gate.timeBudgetMs', gate.timeBudgetMs, 'a finite number of ms ≥ 0');
+  }
+  if (!Number.isInteger(gate.warmup) || gate.warmup < 0)
+    fail('gate.warmup', gate.warmup, 'a whole number ≥ 0');
+  if (!Number.isFinite(gate.seed)) fail('gate.seed', gate.seed, 'a finite number');
+  const ascending = gate.looks.every(
+    (n, i) => Number.isInteger(n) && n > 0 && (i === 0 || n > gate.looks[i - 1]!),
+  );
+  if (gate.looks.length === 0 || !ascending) {
+    fail('gate.looks', gate.looks, 'ascending whole numbers of pairs ≥ 1, at least one');
+  }
+  if (o.maxPairs !== undefined && !(Number.isInteger(o.maxPairs) && o.maxPairs >= 1)) {
+    fail('maxPairs', o.maxPairs, 'a whole number ≥ 1');
+  }
+  if (o.probes.length === 0) fail('probes', [], 'at least one probe');
+  const keys = new Set<string>();
+  for (const probe of o.probes) {
+    if (probe.specs.length === 0)
+      fail(`probes (${probeName(probe)}).specs`, [], 'at least one metric');
+    for (const spec of probe.specs) {
+      if (keys.has(spec.key)) fail('metric key', spec.key, 'unique within a run');
+      keys.add(spec.key);
+    }
+  }
+  return Math.min(o.maxPairs ?? Number.POSITIVE_INFINITY, gate.looks[gate.looks.length - 1]!);
+}
+
+/** Exact metrics should repeat their value every round; say so when they do not. */
+function exactVariation(tracked: readonly Tracked[]): string[] {
+  return tracked.flatMap(({ spec, samples }) => {
+    if (spec.scale !== 'exact') return [];
+    return (['base', 'head'] as const).flatMap((side) => {
+      const values = samples[side];
+      const min = Math.min(...values);
+      const max = Math.max(...values);
+      return min === max
+        ? []
+        : [
+            `${spec.key} varied on ${side} (${min} to ${max} ${spec.unit}) although it is compared exactly; its median was used.`,
+          ];
+    });
+  });
+}
+
+function comparison(
+  samples: MetricSamples,
+  analysis: MetricAnalysis,
+  status: Status,
+  threshold: number,
+): Comparison {
+  const { spec } = samples;
+  return {
+    key: spec.key,
+    benchmark: spec.benchmark,
+    ...(spec.target !== undefined ? { target: spec.target } : {}),
+    metric: spec.metric,
+    unit: spec.unit,
+    better: spec.better,
+    scale: spec.scale,
+    base: summarize(samples.base),
+    head: summarize(samples.head),
+    change: analysis.change,
+    ci: analysis.ci,
+    pValue: analysis.pValue,
+    adjustedPValue: analysis.adjustedPValue,
+    threshold,
+    mde: analysis.mde,
+    status,
+    samples: { base: [...samples.base], head: [...samples.head], order: [...samples.order] },
+  };
+}
