@@ -261,9 +261,8 @@ function namesOf(change: AuditChange): string[] {
 function itemText(item: AuditItem, isNew: boolean): string {
   const parts: string[] = [];
   if (item.wastedMs !== undefined) parts.push(`~${formatMs(item.wastedMs)}`);
-  if (item.ms !== undefined && item.wastedMs === undefined) {
-    parts.push(item.ms < 10 && item.url === undefined ? `${item.ms}` : formatMs(item.ms));
-  }
+  if (item.ms !== undefined && item.wastedMs === undefined) parts.push(formatMs(item.ms));
+  if (item.score !== undefined) parts.push(`shift ${Math.round(item.score * 1000) / 1000}`);
   if (item.wastedBytes !== undefined) parts.push(`${formatBytes(item.wastedBytes)} to save`);
   if (item.totalBytes !== undefined) parts.push(`${formatBytes(item.totalBytes)} transferred`);
   if (isNew) parts.push('new at head');

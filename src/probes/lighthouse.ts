@@ -96,6 +96,8 @@ export interface AuditItem {
   totalBytes?: number;
   /** Main-thread time (bootup-time, long-tasks, mainthread-work-breakdown, third parties). */
   ms?: number;
+  /** Layout-shift score of an element (layout-shifts). */
+  score?: number;
 }
 
 /** The part of one audit of one run that evidence needs. */
@@ -263,17 +265,21 @@ function snapshotItem(raw: Record<string, unknown>, origin: string): AuditItem |
   const wastedMs = finiteOrUndefined(raw.wastedMs);
   const wastedBytes = finiteOrUndefined(raw.wastedBytes);
   const totalBytes = finiteOrUndefined(raw.totalBytes ?? raw.transferSize);
-  const ms = finiteOrUndefined(raw.total ?? raw.duration ?? raw.mainThreadTime ?? raw.score);
+  const ms = finiteOrUndefined(raw.total ?? raw.duration ?? raw.mainThreadTime);
+  const score = finiteOrUndefined(raw.score);
   if (wastedMs !== undefined) item.wastedMs = wastedMs;
   if (wastedBytes !== undefined) item.wastedBytes = wastedBytes;
   if (totalBytes !== undefined) item.totalBytes = totalBytes;
   if (ms !== undefined) item.ms = ms;
+  if (score !== undefined) item.score = score;
   if (item.url === undefined && item.label === undefined) return undefined;
   return item;
 }
 
 function itemSize(item: AuditItem): number {
-  return item.wastedMs ?? item.ms ?? (item.wastedBytes ?? item.totalBytes ?? 0) / 1000;
+  return (
+    item.wastedMs ?? item.ms ?? item.score ?? (item.wastedBytes ?? item.totalBytes ?? 0) / 1000
+  );
 }
 
 export function snapshotAudit(audit: LighthouseAuditResult, origin: string): AuditSnapshot {
@@ -391,40 +397,45 @@ function figuresOf(snapshots: AuditSnapshot[]): AuditFigures {
 
 /**
  * Noise floors of "got worse": timings move by tens of ms between identical runs, so a time must
- * grow by 25 ms and 10%; byte figures are near-deterministic, so 1 kB (and 2%) is a real change.
+ * grow by 25 ms and 10%; byte figures are near-deterministic, so 1 kB (and 2%) is a real change;
+ * a DOM is worth mentioning when it grew by 100 elements (and 10%).
  */
 const FLOOR = {
   ms: { abs: 25, rel: 0.1 },
   bytes: { abs: 1000, rel: 0.02 },
+  elements: { abs: 100, rel: 0.1 },
   other: { abs: 0, rel: 0.1 },
 };
+type FloorUnit = keyof typeof FLOOR;
+/** A layout shift this large is a visible jump (CLS "good" ends at 0.1). */
+const MATERIAL_SHIFT = 0.01;
 
-function grewPast(
-  base: number | undefined,
-  head: number | undefined,
-  unit: 'ms' | 'bytes' | 'other',
-) {
+function grewPast(base: number | undefined, head: number | undefined, unit: FloorUnit) {
   if (head === undefined) return false;
   const b = base ?? 0;
   const floor = FLOOR[unit];
   return head - b > floor.abs && head - b > floor.rel * Math.abs(b);
 }
 
-function unitOf(numericUnit: string | undefined): 'ms' | 'bytes' | 'other' {
+function unitOf(numericUnit: string | undefined): FloorUnit {
   if (numericUnit === 'millisecond') return 'ms';
   if (numericUnit === 'byte') return 'bytes';
+  if (numericUnit === 'element') return 'elements';
   return 'other';
 }
 
+/** Audits whose every item is an offending element, without a figure to weigh it by. */
+const ELEMENT_LISTS: ReadonlySet<EvidenceAudit> = new Set(['unsized-images']);
+
 /** Whether an item is big enough to name as a new offender. */
-function material(item: AuditItem): boolean {
+function material(id: EvidenceAudit, item: AuditItem): boolean {
   return (
+    ELEMENT_LISTS.has(id) ||
     (item.wastedMs ?? 0) >= FLOOR.ms.abs ||
     (item.ms ?? 0) >= FLOOR.ms.abs ||
     (item.wastedBytes ?? 0) >= FLOOR.bytes.abs ||
     (item.totalBytes ?? 0) >= FLOOR.bytes.abs ||
-    // Elements (layout shifts, unsized images) carry no size worth a floor.
-    (item.url === undefined && item.ms === undefined && item.totalBytes === undefined)
+    (item.score ?? 0) >= MATERIAL_SHIFT
   );
 }
 
@@ -452,7 +463,7 @@ export function worseAudits(base: LighthouseRun[], head: LighthouseRun[]): Audit
     // The head run whose headline figure is the median stands for head.
     const headline = (s: AuditSnapshot) => s.savingsMs ?? s.numericValue ?? s.savingsBytes ?? 0;
     const typical = [...h].sort((x, y) => headline(x) - headline(y))[(h.length - 1) >> 1]!;
-    const newItems = typical.items.filter((i) => !seenAtBase.has(itemName(i)) && material(i));
+    const newItems = typical.items.filter((i) => !seenAtBase.has(itemName(i)) && material(id, i));
     if (grew.length === 0 && newItems.length === 0) continue;
     changes.push({
       id,

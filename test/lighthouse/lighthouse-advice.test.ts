@@ -237,6 +237,24 @@ describe('lighthouseAdvice', () => {
     expect(advice[0]!.title).toBe('Render-blocking resources delay first paint: /vendor.js');
   });
 
+  it('layout shifts behind a CLS regression: reserve space, naming the element', () => {
+    const shifts: AuditChange = {
+      id: 'layout-shifts',
+      title: 'Avoid large layout shifts',
+      base: { runs: 5, score: 1 },
+      head: { runs: 5, score: 0 },
+      grew: [],
+      items: [{ label: 'body > div.banner', score: 0.08 }],
+      newItems: [{ label: 'body > div.banner', score: 0.08 }],
+    };
+    const [advice] = lighthouseAdvice(['site///cls'], [evidence([page('/', [shifts])])]);
+    expect(advice!.rule).toBe('layout-shifts');
+    expect(advice!.title).toBe('Layout shifts: body > div.banner');
+    expect(advice!.fix).toContain('Reserve space');
+    expect(advice!.evidence[1]).toBe('page /: body > div.banner (shift 0.08, new at head)');
+    expect(advice!.metrics).toEqual(['site///cls']);
+  });
+
   it('names the LCP element when it changed', () => {
     const p = page('/', [], {
       lcpElement: {

@@ -215,6 +215,56 @@ describe('worseAudits', () => {
     expect(worseAudits(base, all).map((c) => c.id)).toEqual(['bootup-time']);
   });
 
+  it('a DOM counts as worse past 100 more elements; a new shifting element past 0.01', () => {
+    const withDom = (n: number) => (r: LighthouseRun) => {
+      r.audits['dom-size'] = {
+        id: 'dom-size',
+        title: 'Avoid an excessive DOM size',
+        score: 1,
+        numericValue: n,
+        numericUnit: 'element',
+        items: [],
+      };
+    };
+    const base = [runOf('base', 0, withDom(8))];
+    expect(worseAudits(base, [runOf('base', 1, withDom(40))])).toEqual([]);
+    expect(worseAudits(base, [runOf('base', 1, withDom(800))]).map((c) => c.id)).toEqual([
+      'dom-size',
+    ]);
+    const shifts = (score: number) => (r: LighthouseRun) => {
+      r.audits['layout-shifts'] = snapshotAudit(
+        {
+          id: 'layout-shifts',
+          title: 'Avoid large layout shifts',
+          score: 0,
+          details: {
+            items: [{ node: { selector: 'body > div.banner', snippet: '<div>' }, score }],
+          },
+        },
+        origin.base,
+      );
+    };
+    const small = worseAudits(base, [runOf('base', 1, shifts(0.002))]);
+    expect(small).toEqual([]);
+    const big = worseAudits(base, [runOf('base', 1, shifts(0.08))]);
+    expect(big.map((c) => c.id)).toEqual(['layout-shifts']);
+    expect(big[0]!.newItems).toEqual([{ label: 'body > div.banner', score: 0.08 }]);
+    // An image without dimensions is an offender as such.
+    const unsized = worseAudits(base, [
+      runOf('base', 1, (r) => {
+        r.audits['unsized-images'] = {
+          id: 'unsized-images',
+          title: 'Image elements do not have explicit width and height',
+          score: 0,
+          items: [{ url: '/hero.jpg' }],
+        };
+      }),
+    ]);
+    expect(unsized.map((c) => [c.id, c.newItems])).toEqual([
+      ['unsized-images', [{ url: '/hero.jpg' }]],
+    ]);
+  });
+
   it('reports a new offender even when the totals stay below their floors', () => {
     const base = [runOf('base', 0)];
     const head = [
