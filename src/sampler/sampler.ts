@@ -108,8 +108,9 @@ interface Tracked {
  * - Looks at the pair counts of gate.looks, each testing at the α the spending rule gives it
  *   (stats/sequential.ts); the final look, forced by the budget or the pair limit, spends
  *   whatever is left. Early stop once every metric is resolved.
- * - Budget: before each block, stop if the elapsed time plus the longest of the last three
- *   block durations would pass gate.timeBudgetMs. The first block always runs.
+ * - Budget: after each block, stop if the elapsed time plus the longest of the last three
+ *   block durations (with the analysis of their looks) would pass gate.timeBudgetMs. The first
+ *   block always runs.
  * - Exact metrics need one value per side; a probe with only exact metrics runs in the first
  *   block only, and exact metrics never hold up early stopping.
  * - A failed measurement (the probe throws or reports a missing, non-finite or, on the ratio
@@ -207,9 +208,9 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
       }
     }
     pairs++;
-    durations.push(now() - blockStart);
     const elapsed = now() - started;
-    const nextBlock = estimateBlockMs(durations);
+    // Earlier entries include the analysis of their looks, so the estimate allows for it.
+    const nextBlock = estimateBlockMs([...durations, now() - blockStart]);
     const budgetEnds = elapsed + nextBlock > gate.timeBudgetMs;
 
     let progressLook: LookProgress | undefined;
@@ -225,6 +226,7 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
       progressLook = look(spending.look(pairs, planned), false);
       if (statuses.every(isResolved)) stoppedBy = 'resolved';
     }
+    durations.push(now() - blockStart);
     o.onProgress?.({
       pairs,
       elapsedMs: now() - started,
@@ -276,7 +278,9 @@ function sidesIn(order: Order): [Side, Side] {
 }
 
 /** The longest of the last three blocks after the first (which may include the one-off runs of
- *  exact-only probes and a cold start); the first block's own duration until there are others. */
+ *  exact-only probes and a cold start); the first block's own duration until there are others.
+ *  The longest rather than the mean: the budget is a limit, and an overrun is worse than one
+ *  block fewer. */
 function estimateBlockMs(durations: readonly number[]): number {
   const later = durations.length > 1 ? durations.slice(1) : durations;
   return Math.max(...later.slice(-3));
