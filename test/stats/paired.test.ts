@@ -113,7 +113,11 @@ describe('bootstrap intervals', () => {
       expect(fast.ci[1]).toBeCloseTo(slow[1], 12);
       expect(fast.estimate).toBe(hodgesLehmann(d));
     }
-    for (const [m, k] of [[1, 3], [9, 14], [40, 35]] as const) {
+    for (const [m, k] of [
+      [1, 3],
+      [9, 14],
+      [40, 35],
+    ] as const) {
       const x = Array.from({ length: m }, () => Math.round(rng.normal() * 20) / 100);
       const y = Array.from({ length: k }, () => Math.round(rng.normal() * 20 + 5) / 100);
       const fast = bootstrapShiftCI(x, y, { rng: createRng(m), resamples: 300 });
