@@ -170,6 +170,8 @@ export async function measureBundle(
   const kinds = bench.compression;
   const perFile = new Map<string, FileComposition>();
   try {
+    // Read everything first and hand each file to the pool as soon as it is read, so the pool
+    // sees the whole queue and can start the largest files first; only then wait for sizes.
     const files = await mapLimit(paths, options.readConcurrency ?? 64, async (path) => {
       const data = await readShared(join(tree.dir, path)).catch((error: unknown) => {
         throw new ProbeError(
@@ -180,6 +182,7 @@ export async function measureBundle(
         );
       });
       const { sizes, reused } = sizer.sizes(data, kinds);
+      sizes.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
       counts[reused ? 'reused' : 'compressed']++;
       const file: BundleFile = { path, raw: data.byteLength };
       if (TEXT_FILE.test(path)) {
@@ -191,11 +194,24 @@ export async function measureBundle(
           notes.push(`${path}: ${(error as Error).message}; its bytes are not attributed`);
         }
       }
-      const compressed = await sizes;
-      if (compressed.gzip !== undefined) file.gzip = compressed.gzip;
-      if (compressed.brotli !== undefined) file.brotli = compressed.brotli;
-      return file;
-    });
+      return { file, sizes };
+    }).then((read) =>
+      Promise.all(
+        read.map(async ({ file, sizes }) => {
+          const compressed = await sizes.catch((error: unknown) => {
+            throw new ProbeError(
+              `cannot compress ${file.path}: ${(error as Error).message}`,
+              bench.name,
+              tree.side,
+              { cause: error },
+            );
+          });
+          if (compressed.gzip !== undefined) file.gzip = compressed.gzip;
+          if (compressed.brotli !== undefined) file.brotli = compressed.brotli;
+          return file;
+        }),
+      ),
+    );
 
     const rawSizes = new Map(files.map((f) => [f.path, f.raw]));
     const metafiles = options.metafiles ?? (await findMetafiles(tree.dir, bench.files));
