@@ -6,17 +6,26 @@
 //   real  the service in its own processes, the real HTTP probe and sampler, conditions
 //         interleaved; saves the trials (results/real-trials.jsonl) and the noise figures.
 //   all   real, then sim with the figures just measured.
+//   real-report  the tables and noise figures again from results/real-trials.jsonl.
 //
 // Options: --aa-trials N --trials N (per shift) --budget 120s --aa-budget 30s --threshold 1%
-//          --shifts 0,2,3,5,10,20 (percent) --seed N --work-ms 1 --connections 4 --round-ms 200
+//          --shifts 0,2,3,5,10,20 (percent) --seed N --work-ms 1 --connections 1 --round-ms 200
+//          sim only: --resamples N (perfgate's bootstrap) --noise-scale X (noise × X)
+//          --noise-p50 4% (noise scaled so that p50's paired SD is 4%) --label NAME
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CALIBRATED_RULES, PEER_RULES } from './catalog.js';
-import { DEFAULT_FIGURES, type NoiseFigures } from './noise-model.js';
-import { type RealResult, runReal } from './real.js';
+import { DEFAULT_FIGURES, type NoiseFigures, scaleFigures } from './noise-model.js';
+import {
+  figuresFromTrials,
+  type RealResult,
+  type RealTrial,
+  runReal,
+  tallyTrials,
+} from './real.js';
 import {
   calibratedTable,
   figuresTable,
@@ -33,7 +42,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const RESULTS = join(HERE, 'results');
 const FIGURES_FILE = join(RESULTS, 'noise-figures.json');
 
-const SIM_SHIFTS = [0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2];
+const SIM_SHIFTS = [0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2];
 const REAL_SHIFTS = [0, 0.02, 0.03, 0.05, 0.1, 0.2];
 
 class UsageError extends Error {
@@ -103,7 +112,23 @@ async function simMode(
   values: Record<string, string | undefined>,
   command: string,
 ): Promise<string> {
-  const figures = readFigures();
+  const measured = readFigures();
+  // --noise-p50 5% scales every spread so that p50's paired SD is 5% (a quieter machine).
+  const scale = values['noise-p50']
+    ? percent('noise-p50', values['noise-p50']) / measured.metrics.p50.sdPair
+    : Number(values['noise-scale'] ?? '1');
+  if (!(scale > 0))
+    throw new UsageError(`--noise-scale must be a number > 0, got "${values['noise-scale']}"`);
+  const figures = scaleFigures(measured, +scale.toPrecision(3));
+  const label =
+    values.label ??
+    (values['noise-p50']
+      ? `p50-sd-${values['noise-p50'].replace('%', 'pct')}`
+      : scale === 1
+        ? 'measured'
+        : `noise-x${scale}`);
+  if (!/^[a-z0-9.-]+$/i.test(label))
+    throw new UsageError(`--label must be letters, digits, dots or dashes, got "${label}"`);
   const shifts = values.shifts ? shiftList(values.shifts) : SIM_SHIFTS;
   const aaTrials = count('aa-trials', values['aa-trials'] ?? '4000');
   const trials = count('trials', values.trials ?? '400');
@@ -142,7 +167,7 @@ async function simMode(
     perfgateMds,
   );
   const text = [
-    `### Simulation (${new Date().toISOString().slice(0, 10)})`,
+    `### Simulation, ${label} noise (${new Date().toISOString().slice(0, 10)})`,
     '',
     `\`${command}\` — ${aaTrials} A/A trials and ${trials} per shift, seed ${seed}, ${bootstrapResamples} bootstrap resamples; ` +
       `time budget ${timeBudgetMs / 1000} s = ${result.maxPairs} pairs at ${figures.pairMs.toFixed(0)} ms per pair; ` +
@@ -171,9 +196,9 @@ async function simMode(
     '',
     timingTable(tally, PERFGATE_FAIL_FAST, shifts),
   ].join('\n');
-  writeFileSync(join(RESULTS, 'simulation.md'), `${text}\n`);
+  writeFileSync(join(RESULTS, `simulation-${label}.txt`), `${text}\n`);
   writeFileSync(
-    join(RESULTS, 'simulation.json'),
+    join(RESULTS, `simulation-${label}.json`),
     `${JSON.stringify(summaryJson(tally, shifts, { aaTrials, trials, timeBudgetMs, threshold, seed, figures }), null, 2)}\n`,
   );
   return text;
@@ -194,68 +219,99 @@ function summaryJson(tally: Tally, shifts: number[], settings: object) {
   return { date: new Date().toISOString(), shifts, settings, cells: rows };
 }
 
-async function realMode(
-  values: Record<string, string | undefined>,
-  command: string,
-): Promise<string> {
-  const shifts = values.shifts ? shiftList(values.shifts) : REAL_SHIFTS;
-  const o = {
-    shifts,
+function realOptions(values: Record<string, string | undefined>) {
+  return {
+    shifts: values.shifts ? shiftList(values.shifts) : REAL_SHIFTS,
     aaTrials: count('aa-trials', values['aa-trials'] ?? '50'),
-    trials: count('trials', values.trials ?? '5'),
+    trials: count('trials', values.trials ?? '3'),
     timeBudgetMs: duration('budget', values.budget ?? '120s'),
     aaBudgetMs: duration('aa-budget', values['aa-budget'] ?? '30s'),
     threshold: percent('threshold', values.threshold ?? '1%'),
     workMs: Number(values['work-ms'] ?? '1'),
-    connections: count('connections', values.connections ?? '4'),
+    connections: count('connections', values.connections ?? '1'),
     roundMs: count('round-ms', values['round-ms'] ?? '200'),
     seed: count('seed', values.seed ?? '1'),
     logFile: join(RESULTS, 'real-trials.jsonl'),
     onLine: (line: string) => process.stderr.write(`  ${line}\n`),
   };
+}
+
+async function realMode(
+  values: Record<string, string | undefined>,
+  command: string,
+): Promise<string> {
+  const o = realOptions(values);
   writeFileSync(o.logFile, '');
   const machineBefore = machineLine();
   const result: RealResult = await runReal(o);
-  writeFileSync(FIGURES_FILE, `${JSON.stringify(result.figures, null, 2)}\n`);
+  return realReport(result.trials, {
+    command,
+    header:
+      `${o.workMs} ms of CPU work per request (${result.workIters} iterations), ${o.connections} ` +
+      `connection${o.connections === 1 ? '' : 's'}, ${o.roundMs} ms per route per side per round. ` +
+      `Took ${(result.elapsedMs / 60_000).toFixed(1)} min. Machine at start: ${machineBefore}.`,
+  });
+}
+
+/** The report of recorded trials: also `real-report`, which re-reads results/real-trials.jsonl. */
+function realReport(trials: RealTrial[], o: { command: string; header: string }): string {
+  const shifts = [...new Set(trials.map((t) => t.shift))].sort((a, b) => a - b);
+  const tally = tallyTrials(trials);
+  const figures = figuresFromTrials(trials);
+  writeFileSync(FIGURES_FILE, `${JSON.stringify(figures, null, 2)}\n`);
   const realized = shifts
     .filter((s) => s > 0)
     .map((s) => {
-      const r = result.trials.filter((t) => t.shift === s).map((t) => t.realizedShift);
+      const r = trials.filter((t) => t.shift === s).map((t) => t.realizedShift);
       r.sort((a, b) => a - b);
       return `${pct(s, 0)} → ${pct(r[Math.floor(r.length / 2)] ?? Number.NaN, 1)}`;
     })
     .join(', ');
-  const loads = result.trials.map((t) => t.loadBefore);
+  const loads = trials.map((t) => t.loadBefore).sort((a, b) => a - b);
+  const budgets = (shift0: boolean) =>
+    [
+      ...new Set(trials.filter((t) => (t.shift === 0) === shift0).map((t) => t.budgetMs / 1000)),
+    ].join(', ');
+  const aa = trials.filter((t) => t.shift === 0).length;
   const text = [
     `### Real runs (${new Date().toISOString().slice(0, 10)})`,
     '',
-    `\`${command}\` — ${o.aaTrials} A/A trials (budget ${o.aaBudgetMs / 1000} s) and ${o.trials} per shift ` +
-      `(budget ${o.timeBudgetMs / 1000} s), interleaved in a seeded random order; ${o.workMs} ms of CPU work per ` +
-      `request (${result.workIters} iterations), ${o.connections} connections, ${o.roundMs} ms per route per side per round. ` +
-      `Took ${(result.elapsedMs / 60_000).toFixed(1)} min. Machine at start: ${machineBefore}; 1-minute load average during ` +
-      `the trials: median ${[...loads].sort((a, b) => a - b)[Math.floor(loads.length / 2)]?.toFixed(1)}, max ${Math.max(...loads).toFixed(1)}.`,
+    `\`${o.command}\` — ${aa} A/A trials (budget ${budgets(true)} s) and ${trials.length - aa} shifted ` +
+      `trials (budget ${budgets(false)} s), conditions interleaved in a seeded random order, fresh server ` +
+      `processes per trial; ${o.header} 1-minute load average during the trials: median ` +
+      `${loads[Math.floor(loads.length / 2)]?.toFixed(1)}, min ${loads[0]?.toFixed(1)}, max ${loads[loads.length - 1]?.toFixed(1)} (2 cores).`,
     '',
     `Realized shift of the slowed route's p50 (median over trials of the median paired change): ${realized}.`,
     '',
-    ruleTable(result.tally, [perfgateRow(), failFastRow(), ...peerRows()], shifts),
+    ruleTable(tally, [perfgateRow(), failFastRow(), ...peerRows()], shifts),
     '',
     'Peers are judged on the rounds perfgate collected; a rule that needs more rounds than a trial has ' +
       '(tachometer’s 50, benchstat’s 20) is left out of that trial, so its cells may count fewer trials.',
     '',
     'perfgate’s time to a verdict (wall clock):',
     '',
-    timingTable(result.tally, PERFGATE, shifts),
+    timingTable(tally, PERFGATE, shifts),
     '',
     'Read fail-fast (time of the first look that called the slowed route’s p50 regressed):',
     '',
-    timingTable(result.tally, PERFGATE_FAIL_FAST, shifts),
+    timingTable(tally, PERFGATE_FAIL_FAST, shifts),
     '',
     'Noise figures of the A/A trials (saved to bench/accuracy/results/noise-figures.json for the simulation):',
     '',
-    figuresTable(result.figures),
+    figuresTable(figures),
   ].join('\n');
-  writeFileSync(join(RESULTS, 'real.md'), `${text}\n`);
+  writeFileSync(join(RESULTS, 'real.txt'), `${text}\n`);
   return text;
+}
+
+function readTrials(): RealTrial[] {
+  const file = join(RESULTS, 'real-trials.jsonl');
+  if (!existsSync(file))
+    throw new UsageError(`no recorded trials at ${file}: run the real mode first`);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as RealTrial);
 }
 
 async function main(): Promise<void> {
@@ -273,15 +329,27 @@ async function main(): Promise<void> {
       connections: { type: 'string' },
       'round-ms': { type: 'string' },
       resamples: { type: 'string' },
+      'noise-scale': { type: 'string' },
+      'noise-p50': { type: 'string' },
+      label: { type: 'string' },
     },
   });
   const mode = positionals[0] ?? 'sim';
-  if (!['sim', 'real', 'all'].includes(mode)) {
-    throw new UsageError(`mode must be sim, real or all, got "${mode}"`);
+  if (!['sim', 'real', 'real-report', 'all'].includes(mode)) {
+    throw new UsageError(`mode must be sim, real, real-report or all, got "${mode}"`);
   }
   mkdirSync(RESULTS, { recursive: true });
   const command = `npm run bench:accuracy -- ${process.argv.slice(2).join(' ')}`.trim();
   if (mode === 'real' || mode === 'all') console.log(`${await realMode(values, command)}\n`);
+  if (mode === 'real-report') {
+    const o = realOptions(values);
+    console.log(
+      realReport(readTrials(), {
+        command,
+        header: `${o.workMs} ms of CPU work per request, ${o.connections} connection(s), ${o.roundMs} ms per route per side per round (as given to this command; regenerated from results/real-trials.jsonl).`,
+      }),
+    );
+  }
   if (mode === 'sim' || mode === 'all') console.log(await simMode(values, command));
 }
 

@@ -10,7 +10,9 @@
 //   e     per-metric noise; c and e are Student t with ν = 4 (heavy tails), scaled so that their
 //         robust SD (MAD × 1.4826) is 1;
 //   o     an occasional outlier: with probability q, |N(0,1)|·outlierScale (always slower);
-//   shift log(1 + shift) on the head side of the slowed routes.
+//   shift log(1 + shift) on the head side of the slowed routes;
+//   plus, per trial, a persistent offset of each side's process, N(0, processSd²/2) (so that the
+//   two processes differ by processSd), on every metric of every route.
 // sₘ = sdPairₘ/√2 so that the paired log-ratio of metric m has robust SD ≈ sdPairₘ. Throughput
 // takes the same factors with the opposite sign (a slower round serves fewer requests). The side
 // measured second in a pair gets the order effect added (measured: cache, scheduler warmth).
@@ -48,6 +50,10 @@ export interface NoiseFigures {
   orderEffect: number;
   /** Mean error rate seen (the model keeps it at 0; reported for the record). */
   errorRate: number;
+  /** SD across A/A runs of the run's median p50 log-ratio, beyond what the rounds' noise within
+   *  a run explains: a persistent difference between two fresh server processes of the same
+   *  code (placement, JIT, scheduling), which no pairing of rounds can cancel. */
+  processSd?: number;
   /** How loaded the machine was while the figures were taken (1-minute load average). */
   loadAverage?: number;
   runs?: number;
@@ -73,6 +79,31 @@ export const DEFAULT_FIGURES: NoiseFigures = {
   orderEffect: 0,
   errorRate: 0,
 };
+
+/** The same noise made `factor` times larger or smaller (every spread, outliers included; the
+ *  shape, correlation and timing kept): for asking what a quieter machine would reach. */
+export function scaleFigures(f: NoiseFigures, factor: number): NoiseFigures {
+  if (!(factor > 0) || !Number.isFinite(factor)) {
+    throw new RangeError(`noise scale must be a positive number, got ${factor}`);
+  }
+  if (factor === 1) return f;
+  const metrics = {} as Record<ModelMetric, MetricNoise>;
+  for (const m of MODEL_METRICS) {
+    metrics[m] = {
+      ...f.metrics[m],
+      sdPair: f.metrics[m].sdPair * factor,
+      sdSide: f.metrics[m].sdSide * factor,
+    };
+  }
+  return {
+    ...f,
+    metrics,
+    outlierScale: f.outlierScale * factor,
+    orderEffect: f.orderEffect * factor,
+    processSd: (f.processSd ?? 0) * factor,
+    source: `${f.source}, noise × ${factor}`,
+  };
+}
 
 /** Robust SD (MAD × 1.4826) of Student t with ν = 4: its MAD is 0.7407. */
 const T4_ROBUST_SD = 1.0982;
@@ -125,6 +156,10 @@ export function generateTrial(spec: TrialSpec): SyntheticTrial {
   const slow = new Set(spec.slowRoutes);
   const logShift = Math.log1p(spec.shift);
   const values: SyntheticTrial['values'] = [];
+  const processOffset = {
+    base: ((f.processSd ?? 0) / Math.SQRT2) * rng.normal(),
+    head: ((f.processSd ?? 0) / Math.SQRT2) * rng.normal(),
+  };
   let d = sigmaD * rng.normal();
   const innovation = sigmaD * Math.sqrt(1 - phi * phi);
   for (let i = 0; i < spec.rounds; i++) {
@@ -140,7 +175,8 @@ export function generateTrial(spec: TrialSpec): SyntheticTrial {
           const sm = f.metrics[m].sdPair / Math.SQRT2;
           const noise = Math.sqrt(rho) * sm * c + Math.sqrt(1 - rho) * sm * studentT4(rng);
           const sign = m === 'throughput' ? -1 : 1;
-          v[m] = f.metrics[m].level * Math.exp(sign * (d + noise + o + shifted));
+          v[m] =
+            f.metrics[m].level * Math.exp(sign * (d + noise + o + shifted + processOffset[side]));
         }
         round[side][route] = v;
       }
@@ -204,6 +240,34 @@ function lag1(x: readonly number[]): number {
 
 function logRatios(s: PairedSeries): number[] {
   return s.base.map((b, i) => Math.log(s.head[i]! / b));
+}
+
+/**
+ * The between-process SD as the covariance of the two halves of each run: the median p50
+ * log-ratio of a run's first half and of its second half share the processes' offset and
+ * nothing else (short-range autocorrelation aside), so across runs
+ *   cov(m₁, m₂) = σ²_process,  while var(mᵢ) = σ²_process + (noise of a half's median).
+ * Small runs and a covariance below 0 give 0.
+ */
+function processSd(series: readonly PairedSeries[]): number {
+  const halves = series
+    .filter((s) => s.base.length >= 10)
+    .map((s) => {
+      const r = logRatios(s);
+      const mid = Math.floor(r.length / 2);
+      return [median(r.slice(0, mid)), median(r.slice(mid))] as const;
+    });
+  if (halves.length < 5) return 0;
+  const c = correlation(
+    halves.map((h) => h[0]),
+    halves.map((h) => h[1]),
+  );
+  const sd = (x: number[]) => {
+    const m = x.reduce((a, b) => a + b, 0) / x.length;
+    return Math.sqrt(x.reduce((a, b) => a + (b - m) ** 2, 0) / (x.length - 1));
+  };
+  const cov = c * sd(halves.map((h) => h[0])) * sd(halves.map((h) => h[1]));
+  return Math.sqrt(Math.max(0, cov));
 }
 
 function pooledMedian(values: number[]): number {
@@ -288,6 +352,7 @@ export function measureFigures(
     orderEffect: pooledMedian(order),
     errorRate:
       errorRates.length > 0 ? errorRates.reduce((a, b) => a + b, 0) / errorRates.length : 0,
+    processSd: processSd(p50Series),
     runs: runs.length,
     pairs: p50Series.reduce((a, s) => a + s.base.length, 0),
   };
