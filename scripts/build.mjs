@@ -15,7 +15,21 @@ for (const { input, out } of entries) {
   rmSync(out, { recursive: true, force: true, maxRetries: 3 });
   const args = ['ncc', 'build', input, '-o', out, '-a', '--license', 'licenses.txt', '-q'];
   for (const name of external) args.push('-e', name);
-  execFileSync(process.execPath, ['node_modules/@vercel/ncc/dist/ncc/cli.js', ...args.slice(1)], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['node_modules/@vercel/ncc/dist/ncc/cli.js', ...args.slice(1)], {
+    stdio: 'inherit',
+  });
+}
+
+// ncc's asset relocator rewrites some `resolve(dir, 'literal')` calls into paths inside dist/,
+// which breaks them at run time; refuse to ship a bundle where that happened to our code.
+for (const { out } of entries) {
+  const bundle = readFileSync(`${out}/index.js`, 'utf8');
+  const rewritten = bundle.match(/.*__nccwpck_require__\.ab \+ "main\/".*/g);
+  if (rewritten) {
+    throw new Error(
+      `build: ncc rewrote a path of ours into dist/ (${out}/index.js):\n${rewritten.join('\n')}\nUse join() or a computed path instead.`,
+    );
+  }
 }
 
 // ncc keeps ESM output as index.js; the bin needs its shebang and the executable bit.

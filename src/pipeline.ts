@@ -1,7 +1,30 @@
 // The measurement pipeline shared by the CLI and the action:
 // config → workspace → probes → sampler → stats → verdict → advice → Result.
-import type { Config, Mode } from './model.js';
-import type { Result } from './result.js';
+// This file wires the stages together and owns the lifetime of everything it starts; the
+// decisions live in the pure stages it calls.
+import { join } from 'node:path';
+import { adviseAll } from './advice/index.js';
+import type { BudgetCheck, Config, Mode, Side, Tree } from './model.js';
+import { type BundleComparison, runBundleBenchmark } from './probes/bundle.js';
+import { type Chrome, findChrome, launchChrome } from './probes/chrome.js';
+import { createCommandProbe } from './probes/command.js';
+import { createHttpProbe } from './probes/http.js';
+import { checkLighthouseBudgets, createLighthouseProbe } from './probes/lighthouse.js';
+import { loadLighthouse } from './probes/lighthouse-loader.js';
+import type { Probe } from './probes/types.js';
+import { type Comparison, type Result, SCHEMA_VERSION } from './result.js';
+import { describeProgress, runSampler } from './sampler/index.js';
+import { median } from './stats/summary.js';
+import { decideVerdict, thresholdFor } from './verdict/index.js';
+import { VERSION } from './version.js';
+import {
+  buildTrees,
+  createWorktrees,
+  type RunningServer,
+  registerCleanup,
+  resolveRefs,
+  startServer,
+} from './workspace/index.js';
 
 export interface PipelineOptions {
   /** The repository checkout to measure. */
@@ -15,11 +38,239 @@ export interface PipelineOptions {
   head?: string;
   /** Live progress lines for a terminal or a log. */
   onProgress?: (line: string) => void;
-  /** Messages worth saying (a missing baseline, a retry). */
+  /** Messages worth saying as they happen (building, starting servers, notes). */
   log?: (line: string) => void;
   signal?: AbortSignal;
+  /** Clock seam for the sampler's time budget (ms). */
+  now?: () => number;
 }
 
-export async function runPipeline(_options: PipelineOptions): Promise<Result> {
-  throw new Error('runPipeline: being written');
+/** Everything a run started, stopped in reverse order whatever happens. */
+class Resources {
+  private readonly stops: Array<() => Promise<unknown>> = [];
+  add(stop: () => Promise<unknown>): void {
+    this.stops.push(stop);
+  }
+  async dispose(): Promise<void> {
+    const errors: unknown[] = [];
+    for (const stop of this.stops.reverse()) {
+      await stop().catch((error) => errors.push(error));
+    }
+    this.stops.length = 0;
+    if (errors.length > 0) throw errors[0];
+  }
+}
+
+export async function runPipeline(options: PipelineOptions): Promise<Result> {
+  const { config, cwd } = options;
+  const startedAt = new Date();
+  const notes: string[] = [];
+  const log = options.log ?? (() => {});
+  const say = (note: string) => {
+    notes.push(note);
+    log(note);
+  };
+
+  const refs = await resolveRefs({ cwd, base: options.base, head: options.head });
+  log(
+    `perfgate: ${refs.head.ref} (${refs.head.sha.slice(0, 7)}) against the merge-base ` +
+      `${refs.mergeBase.slice(0, 7)} with ${refs.base.ref}`,
+  );
+  const trees = await createWorktrees({ cwd, refs });
+  const resources = new Resources();
+  resources.add(() => trees.dispose());
+  // Ctrl-C and uncaught errors run this too (workspace/cleanup.ts), so nothing outlives a run.
+  const unregister = registerCleanup(() => resources.dispose());
+  try {
+    for (const note of trees.notes) say(note);
+    if (config.build) {
+      log(`Building both trees: ${config.build}`);
+      await buildTrees({ base: trees.base, head: trees.head }, config.build, {
+        timeoutMs: config.buildTimeoutMs,
+        signal: options.signal,
+      });
+    }
+    const sides: Record<Side, Tree> = { base: trees.base, head: trees.head };
+    const measured = await startProbes(config, sides, resources, options);
+
+    const sampled =
+      measured.probes.length > 0
+        ? await runSampler({
+            gate: config.gate,
+            probes: measured.probes,
+            now: options.now,
+            signal: options.signal,
+            onProgress: (e) => options.onProgress?.(describeProgress(e)),
+          })
+        : undefined;
+    for (const note of sampled?.notes ?? []) say(note);
+    const evidence: unknown[] = [];
+    for (const probe of measured.probes) {
+      if (probe.evidence) evidence.push(await probe.evidence());
+    }
+    const comparisons = [...(sampled?.comparisons ?? []), ...measured.exact];
+    const budgets = [...measured.budgets, ...lighthouseBudgets(config, comparisons)];
+    const advice = adviseAll({ comparisons, evidence, bundles: measured.bundles });
+    const verdict = decideVerdict(
+      comparisons.map((c) => c.status),
+      budgets,
+      config.gate.failOn,
+    );
+
+    return {
+      schemaVersion: SCHEMA_VERSION,
+      tool: { name: 'perfgate', version: VERSION },
+      mode: options.mode,
+      verdict,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      base: { ref: refs.base.ref, sha: refs.mergeBase },
+      head: { ref: refs.head.ref, sha: refs.head.sha },
+      gate: {
+        threshold: config.gate.threshold,
+        alpha: config.gate.alpha,
+        correction: config.gate.correction,
+        timeBudgetMs: config.gate.timeBudgetMs,
+        seed: config.gate.seed,
+      },
+      sampling: sampled?.sampling ?? {
+        pairs: 1,
+        warmup: 0,
+        looks: [],
+        stoppedBy: 'exact',
+        elapsedMs: 0,
+      },
+      comparisons: orderComparisons(comparisons),
+      budgets,
+      advice,
+      notes,
+      minimumDetectableChange: minimumDetectable(comparisons),
+    };
+  } finally {
+    unregister();
+    await resources.dispose();
+  }
+}
+
+interface Measured {
+  /** Probes the sampler drives in interleaved rounds. */
+  probes: Probe[];
+  /** Deterministic comparisons made once (bundle sizes). */
+  exact: Comparison[];
+  budgets: BudgetCheck[];
+  bundles: BundleComparison[];
+}
+
+async function startProbes(
+  config: Config,
+  sides: Record<Side, Tree>,
+  resources: Resources,
+  options: PipelineOptions,
+): Promise<Measured> {
+  const log = options.log ?? (() => {});
+  const measured: Measured = { probes: [], exact: [], budgets: [], bundles: [] };
+  let chrome: Chrome | undefined;
+  for (const bench of config.benchmarks) {
+    switch (bench.type) {
+      case 'http': {
+        const servers = await startPair(bench.name, sides, resources, log, (tree) => ({
+          command: bench.start,
+          cwd: join(tree.dir, bench.cwd),
+          env: bench.env,
+          ready: bench.ready,
+          readyTimeoutMs: bench.readyTimeoutMs,
+        }));
+        measured.probes.push(createHttpProbe(bench, servers, { signal: options.signal }));
+        break;
+      }
+      case 'command':
+        measured.probes.push(createCommandProbe(bench, sides, { signal: options.signal }));
+        break;
+      case 'lighthouse': {
+        if (!chrome) {
+          const launched = await launchChrome({ path: findChrome(), signal: options.signal });
+          resources.add(() => launched.close());
+          chrome = launched;
+        }
+        const { lighthouse } = await loadLighthouse({ log });
+        const probe = createLighthouseProbe(bench, { trees: sides, chrome, lighthouse });
+        resources.add(() => probe.dispose?.() ?? Promise.resolve());
+        measured.probes.push(probe);
+        break;
+      }
+      case 'bundle': {
+        log(`Measuring bundle ${bench.name} on both trees`);
+        const outcome = await runBundleBenchmark(bench, sides, (spec) =>
+          thresholdFor(spec, config.gate),
+        );
+        measured.exact.push(...outcome.comparisons);
+        measured.budgets.push(...outcome.budgets);
+        measured.bundles.push(outcome.comparison);
+        break;
+      }
+    }
+  }
+  for (const probe of measured.probes) {
+    if (probe.dispose) resources.add(() => probe.dispose!());
+  }
+  return measured;
+}
+
+async function startPair(
+  name: string,
+  sides: Record<Side, Tree>,
+  resources: Resources,
+  log: (line: string) => void,
+  options: (tree: Tree) => {
+    command: string;
+    cwd: string;
+    env: Record<string, string>;
+    ready?: string;
+    readyTimeoutMs: number;
+  },
+): Promise<Record<Side, RunningServer>> {
+  const started: Partial<Record<Side, RunningServer>> = {};
+  for (const side of ['base', 'head'] as const) {
+    const o = options(sides[side]);
+    log(`Starting ${name} (${side}): ${o.command}`);
+    const server = await startServer({ ...o, side, name });
+    resources.add(() => server.stop());
+    started[side] = server;
+  }
+  return started as Record<Side, RunningServer>;
+}
+
+function lighthouseBudgets(config: Config, comparisons: readonly Comparison[]): BudgetCheck[] {
+  const medians: Record<string, number> = {};
+  for (const c of comparisons) medians[c.key] = c.head.median;
+  return config.benchmarks.flatMap((bench) =>
+    bench.type === 'lighthouse' ? checkLighthouseBudgets(bench, medians) : [],
+  );
+}
+
+const STATUS_ORDER: Record<Comparison['status'], number> = {
+  regressed: 0,
+  inconclusive: 1,
+  improved: 2,
+  unchanged: 3,
+};
+
+/** Regressions first; otherwise the order the benchmarks and their metrics were declared. */
+function orderComparisons(comparisons: Comparison[]): Comparison[] {
+  return comparisons
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => STATUS_ORDER[a.c.status] - STATUS_ORDER[b.c.status] || a.i - b.i)
+    .map(({ c }) => c);
+}
+
+/**
+ * The run's smallest detectable relative change: the median of the ratio metrics' own figures.
+ * Each metric's figure stays in its comparison; tail percentiles are far noisier than medians,
+ * so the largest figure would describe only the noisiest metric.
+ */
+function minimumDetectable(comparisons: readonly Comparison[]): number | null {
+  const mdes = comparisons
+    .filter((c) => c.scale === 'ratio' && c.mde !== null)
+    .map((c) => c.mde as number);
+  return mdes.length > 0 ? median(mdes) : null;
 }

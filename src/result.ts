@@ -97,8 +97,9 @@ export const resultSchema = z.strictObject({
   advice: z.array(adviceSchema).max(200),
   /** Things said out loud: a missing baseline, a skipped benchmark, a failed sample retried. */
   notes: z.array(z.string().max(2000)).max(200),
-  /** The smallest relative change in the worse direction this run could have detected, over
-   *  the ratio metrics (the largest of their per-metric figures); null when none. */
+  /** The smallest relative change in the worse direction this run could have detected: the
+   *  median of the ratio metrics' own figures (each is in its comparison's `mde`); null when
+   *  none. Tail percentiles are noisier than medians, so the largest would say little. */
   minimumDetectableChange: finite.nullable(),
 });
 

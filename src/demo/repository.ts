@@ -19,9 +19,13 @@ export interface DemoRepository {
 export async function createDemoRepository(): Promise<DemoRepository> {
   const dir = await mkdtemp(join(tmpdir(), 'perfgate-demo-'));
   const git = (...args: string[]) =>
-    run('git', ['-c', 'user.name=perfgate demo', '-c', 'user.email=demo@perfgate.invalid', ...args], {
-      cwd: dir,
-    });
+    run(
+      'git',
+      ['-c', 'user.name=perfgate demo', '-c', 'user.email=demo@perfgate.invalid', ...args],
+      {
+        cwd: dir,
+      },
+    );
   try {
     await git('init', '-q', '-b', 'main');
     await writeFile(join(dir, 'perfgate.yml'), DEMO_CONFIG);

@@ -1,5 +1,5 @@
 // Finds processes by a marker in their command line or environment, to prove none outlives a run.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Pids of live processes whose command line or environment contains `marker`. */
 export function processesWith(marker: string): number[] {

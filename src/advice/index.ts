@@ -1,0 +1,26 @@
+// Suggested fixes from evidence: each probe kind's rules, gathered in one list, most pressing
+// first. Pure: the evidence was collected by the probes.
+import type { BundleComparison } from '../probes/bundle.js';
+import type { Advice, Comparison } from '../result.js';
+import { adviseBundle } from './bundle.js';
+import { isLighthouseEvidence, lighthouseAdvice } from './lighthouse.js';
+
+export interface AdviceInput {
+  comparisons: readonly Comparison[];
+  /** What each probe's evidence() returned (HTTP status counts, Lighthouse audits…). */
+  evidence: readonly unknown[];
+  /** The bundle benchmarks' comparisons. */
+  bundles: readonly BundleComparison[];
+}
+
+/** Advice is capped so one noisy benchmark cannot crowd out the report. */
+const MAX_ADVICE = 50;
+
+export function adviseAll(input: AdviceInput): Advice[] {
+  const regressed = input.comparisons.filter((c) => c.status === 'regressed').map((c) => c.key);
+  const lighthouse = input.evidence.filter(isLighthouseEvidence);
+  return [
+    ...lighthouseAdvice(regressed, lighthouse),
+    ...input.bundles.flatMap((b) => adviseBundle(b)),
+  ].slice(0, MAX_ADVICE);
+}
