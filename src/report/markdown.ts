@@ -366,7 +366,7 @@ function mdeSection(ctx: Context, layout: Layout): string[] {
   const overall =
     result.minimumDetectableChange === null
       ? 'not available (no statistically tested ratio metrics)'
-      : formatMagnitude(result.minimumDetectableChange, 'ratio', '');
+      : `${formatMagnitude(result.minimumDetectableChange, 'ratio', '')} (median over the metrics)`;
   const out = [`Smallest change this run could have detected: ${escapeMarkdown(overall)}`];
   if (layout.mdeDetails && result.comparisons.length > 0) {
     const { shown, hidden } = limited(sortedComparisons(ctx), layout.rowLimit);
@@ -543,7 +543,7 @@ function renderMinimal(ctx: Context): string {
   const mde =
     result.minimumDetectableChange === null
       ? 'not available'
-      : formatMagnitude(result.minimumDetectableChange, 'ratio', '');
+      : `${formatMagnitude(result.minimumDetectableChange, 'ratio', '')} (median over the metrics)`;
   return `${[
     titleLine(ctx, 40),
     comparedLine(ctx, 40),

@@ -293,7 +293,7 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
   const mde =
     result.minimumDetectableChange === null
       ? 'not available (no statistically tested ratio metrics)'
-      : formatMagnitude(result.minimumDetectableChange, 'ratio', '');
+      : `${formatMagnitude(result.minimumDetectableChange, 'ratio', '')} (median over the metrics)`;
   out.push(...wrap(`Smallest change this run could have detected: ${mde}`, width, '', '  '));
   const verdictPaint =
     result.verdict === 'fail' ? c.red : result.verdict === 'pass' ? c.green : c.yellow;

@@ -44,7 +44,7 @@ function expectedFixtureBody(): string {
     '',
     '</details>',
     '',
-    'Smallest change this run could have detected: ±7.0%',
+    'Smallest change this run could have detected: ±7.0% (median over the metrics)',
     '',
     '<details>',
     '<summary>Smallest detectable change per metric</summary>',
@@ -294,7 +294,7 @@ describe('hostile names', () => {
     expect(lines).toContain(
       `The full report is too large for this comment: it is in the [job summary](${RUN_URL}) and the artifact perfgate-result.`,
     );
-    expect(lines).toContain('Smallest change this run could have detected: ±7.0%');
+    expect(lines).toContain('Smallest change this run could have detected: ±7.0% (median over the metrics)');
   });
 });
 

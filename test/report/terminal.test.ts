@@ -37,7 +37,7 @@ const FULL = [
   'notes',
   '  • One head sample of web / lcp failed (Chrome crashed) and was retried.',
   '',
-  'Smallest change this run could have detected: ±7.0%',
+  'Smallest change this run could have detected: ±7.0% (median over the metrics)',
   'FAIL  1 regression · 1 budget exceeded · 1 improvement · 1 inconclusive · 4 unchanged',
   '',
 ].join('\n');
@@ -71,7 +71,7 @@ const NARROW = [
   'notes',
   '  • One head sample of web / lcp failed (Chrome crashed) and was retried.',
   '',
-  'Smallest change this run could have detected: ±7.0%',
+  'Smallest change this run could have detected: ±7.0% (median over the metrics)',
   'FAIL  1 regression · 1 budget exceeded · 1 improvement · 1 inconclusive · 4',
   '  unchanged',
   '',
