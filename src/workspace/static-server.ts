@@ -89,7 +89,9 @@ async function resolveFile(
     return null;
   }
   if (decoded.includes('\0') || decoded.includes('\\')) return null;
-  const candidate = resolve(root, `.${decoded.startsWith('/') ? decoded : `/${decoded}`}`);
+  // join, not resolve(root, '.' + …): ncc's asset relocator rewrites that pattern into a path
+  // inside dist/. `..` segments are normalised here and refused by the check below.
+  const candidate = join(root, decoded.startsWith('/') ? decoded : `/${decoded}`);
   const rel = relative(root, candidate);
   if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return null;
   let file = candidate;
