@@ -15,7 +15,9 @@ function step(title, command, args) {
 }
 
 function generatedFresh(title, paths) {
-  const { stdout } = spawnSync('git', ['status', '--porcelain', '--', ...paths], { encoding: 'utf8' });
+  const { stdout } = spawnSync('git', ['status', '--porcelain', '--', ...paths], {
+    encoding: 'utf8',
+  });
   if (stdout.trim()) {
     console.error(`${title} is stale: regenerate and commit it.\n${stdout}`);
     failures.push(`${title} fresh`);
