@@ -10,11 +10,13 @@
 //  - base + head again, perfgate given the base sizes a baseline run saved (BundleSizer known).
 // perfgate runs in this process (a fresh worker pool each run, start-up included); size-limit runs
 // as its CLI (`size-limit --json` with a .size-limit.json), as users run it; its start-up time is
-// printed so it can be subtracted by eye. Runs alternate AB, BA, AB… after one untimed warm-up of
+// printed so it can be subtracted by eye. Besides wall time, each tool's CPU time over all its
+// threads is recorded (size-limit's through a preloaded cpu-usage.mjs): the work done, which
+// other processes on the machine do not inflate the way they inflate wall time. Runs alternate AB, BA, AB… after one untimed warm-up of
 // each, so background load and cache state hit both tools alike. Sizes must agree exactly.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -25,6 +27,7 @@ import { generateFiles, headFiles, writeTree } from './generate.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SIZE_LIMIT_BIN = join(here, '../../node_modules/size-limit/bin.js');
+const CPU_USAGE = join(here, 'cpu-usage.mjs');
 const GLOBS = ['dist/**/*.js', 'dist/**/*.css'];
 
 const { values } = parseArgs({
@@ -78,7 +81,7 @@ async function prepare(dir: string, files: ReturnType<typeof generateFiles>): Pr
   return bytes;
 }
 
-function run(command: string, args: string[], cwd: string): Promise<string> {
+function run(command: string, args: string[], cwd: string): Promise<{ out: string; err: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -92,19 +95,25 @@ function run(command: string, args: string[], cwd: string): Promise<string> {
     child.on('error', reject);
     child.on('close', (code) =>
       code === 0
-        ? resolve(out)
+        ? resolve({ out, err })
         : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${err}`)),
     );
   });
 }
 
+/** Work done, in CPU seconds over all threads, by the last sizing call of each tool. */
+const cpu = { perfgate: 0, sizeLimit: 0 };
+
 async function sizeLimit(dir: string): Promise<Totals> {
-  const results = JSON.parse(
-    await run(process.execPath, [SIZE_LIMIT_BIN, '--json'], dir),
-  ) as Array<{
-    name: string;
-    size: number;
-  }>;
+  const { out, err } = await run(
+    process.execPath,
+    ['--import', CPU_USAGE, SIZE_LIMIT_BIN, '--json'],
+    dir,
+  );
+  const used = /perfgate-bench-cpu (\d+)/.exec(err);
+  if (!used) throw new Error(`size-limit did not report its CPU time: ${err}`);
+  cpu.sizeLimit += Number(used[1]) / 1e6;
+  const results = JSON.parse(out) as Array<{ name: string; size: number }>;
   const size = (name: string) => results.find((r) => r.name === name)!.size;
   return { gzip: size('gzip'), brotli: size('brotli') };
 }
@@ -117,6 +126,7 @@ async function perfgate(
   dirs: string[],
   known?: Array<[string, CompressedSizes]>,
 ): Promise<Totals[]> {
+  const before = process.cpuUsage(); // this process only runs perfgate: all of it is perfgate's
   const sizer = new BundleSizer({ threads, known });
   try {
     const snaps = await Promise.all(
@@ -128,6 +138,8 @@ async function perfgate(
     }));
   } finally {
     await sizer.close();
+    const used = process.cpuUsage(before);
+    cpu.perfgate += (used.user + used.system) / 1e6;
   }
 }
 
@@ -151,6 +163,9 @@ function same(a: Totals, b: Totals, what: string): void {
   }
 }
 
+const loadBefore = loadavg()
+  .map((x) => x.toFixed(1))
+  .join(' ');
 const root = await mkdtemp(join(tmpdir(), 'perfgate-bundle-bench-'));
 try {
   const baseFiles = generateFiles(fileCount, seed);
@@ -202,12 +217,15 @@ try {
   const rows: string[] = [];
   for (const s of scenarios) {
     const times = { perfgate: [] as number[], sizeLimit: [] as number[] };
+    const cpuTimes = { perfgate: [] as number[], sizeLimit: [] as number[] };
     for (let r = 0; r < reps; r++) {
       const order =
         r % 2 === 0 ? (['perfgate', 'sizeLimit'] as const) : (['sizeLimit', 'perfgate'] as const);
       for (const tool of order) {
+        cpu[tool] = 0;
         const t = await time(s[tool]);
         times[tool].push(t.ms);
+        cpuTimes[tool].push(cpu[tool]);
         process.stderr.write(
           `${s.name} rep ${r + 1}/${reps} ${tool}: ${(t.ms / 1000).toFixed(2)} s\n`,
         );
@@ -216,16 +234,20 @@ try {
     const p = median(times.perfgate);
     const l = median(times.sizeLimit);
     const fmt = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(2)).join(', ');
-    rows.push(`| ${s.name} | perfgate | ${(p / 1000).toFixed(2)} | ${fmt(times.perfgate)} | |`);
+    const pc = median(cpuTimes.perfgate);
+    const lc = median(cpuTimes.sizeLimit);
     rows.push(
-      `| ${s.name} | size-limit 11 | ${(l / 1000).toFixed(2)} | ${fmt(times.sizeLimit)} | ${(l / p).toFixed(2)}× |`,
+      `| ${s.name} | perfgate | ${(p / 1000).toFixed(2)} | ${fmt(times.perfgate)} | ${pc.toFixed(1)} | | |`,
+    );
+    rows.push(
+      `| ${s.name} | size-limit 11 | ${(l / 1000).toFixed(2)} | ${fmt(times.sizeLimit)} | ${lc.toFixed(1)} | ${(l / p).toFixed(2)}× | ${(lc / pc).toFixed(2)}× |`,
     );
   }
 
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`date: ${new Date().toISOString()}`);
   console.log(
-    `machine: ${cpu}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`,
+    `machine: ${cpuModel}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`,
   );
   console.log(
     `tree: ${baseFiles.length} files, ${(baseBytes / 1e6).toFixed(1)} MB (head ${head.length} files, ${(headBytes / 1e6).toFixed(1)} MB), seed ${seed}; gzip ${(warmBase!.gzip / 1e6).toFixed(2)} MB, brotli ${(warmBase!.brotli / 1e6).toFixed(2)} MB`,
@@ -237,8 +259,16 @@ try {
     `command: npx tsx bench/bundle/run.ts --files ${fileCount} --reps ${reps} --seed ${seed}`,
   );
   console.log('');
-  console.log('| scenario | tool | median (s) | runs (s) | size-limit / perfgate |');
-  console.log('| --- | --- | --- | --- | --- |');
+  console.log(
+    `load average before / after: ${loadBefore} / ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
+  console.log('');
+  console.log(
+    '| scenario | tool | median wall (s) | runs (s) | median CPU (s) | wall: size-limit / perfgate | CPU: size-limit / perfgate |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const row of rows) console.log(row);
 } finally {
   await rm(root, { recursive: true, force: true });
