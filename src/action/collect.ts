@@ -15,7 +15,7 @@ export async function runCollect(
   deps: ActionDeps,
 ): Promise<ModeOutcome> {
   const { io } = deps;
-  const base = baseFor(inputs, context);
+  const { base, baseLabel } = baseFor(inputs, context);
   const pr = context.pullRequest;
   if (!pr)
     io.warning(
@@ -29,6 +29,7 @@ export async function runCollect(
     {
       mode: 'collect',
       base,
+      baseLabel,
       pullRequest: pr?.number,
     },
   );

@@ -26,17 +26,22 @@ export function runUrl(context: ActionContext): string | undefined {
   return `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`;
 }
 
-/** The base to compare with: the input, else the pull request's base commit. */
-export function baseFor(inputs: Inputs, context: ActionContext): string {
-  const base = inputs.base ?? context.pullRequest?.baseSha;
-  if (base === undefined) {
+/** The base to compare with: the input, else the pull request's base commit (named by its
+ *  branch in reports, since a commit id is what the event pins but not what people read). */
+export function baseFor(
+  inputs: Inputs,
+  context: ActionContext,
+): { base: string; baseLabel?: string } {
+  if (inputs.base !== undefined) return { base: inputs.base };
+  const pr = context.pullRequest;
+  if (pr === undefined) {
     throw new InputError(
       INPUT.base,
       '',
       `a base branch or commit, because this ${context.eventName || 'local'} event carries no pull request`,
     );
   }
-  return base;
+  return { base: pr.baseSha, baseLabel: pr.baseRef };
 }
 
 export async function runCompare(
@@ -45,7 +50,7 @@ export async function runCompare(
   deps: ActionDeps,
 ): Promise<ModeOutcome> {
   const { io } = deps;
-  const base = baseFor(inputs, context);
+  const { base, baseLabel } = baseFor(inputs, context);
   const pr = context.pullRequest;
   if (context.eventName === 'pull_request_target') {
     io.warning(
@@ -67,6 +72,7 @@ export async function runCompare(
     measured = await measure(inputs, context, deps, config, {
       mode: 'compare',
       base,
+      baseLabel,
       pullRequest: pr?.number,
     });
   } catch (error) {

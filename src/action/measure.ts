@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { applyOverrides, loadConfig } from '../config/index.js';
-import { type FailOn, INPUT, RESULT_FILE_NAME } from '../constants.js';
+import { DEFAULT_REPORT_ID, type FailOn, INPUT, RESULT_FILE_NAME } from '../constants.js';
 import type { ActionContext } from '../github/context.js';
 import type { Config } from '../model.js';
 import type { PipelineOptions } from '../pipeline.js';
@@ -51,7 +51,11 @@ export async function measure(
   context: ActionContext,
   deps: ActionDeps,
   config: Config,
-  run: Pick<PipelineOptions, 'mode' | 'base'> & { pullRequest?: number },
+  run: Pick<PipelineOptions, 'mode' | 'base'> & {
+    pullRequest?: number;
+    /** How to name the base in reports when `base` is a commit id (the PR's base branch). */
+    baseLabel?: string;
+  },
 ): Promise<Measured> {
   const measured = await deps.measure({
     cwd: resolve(deps.cwd, inputs.workingDirectory),
@@ -65,9 +69,11 @@ export async function measure(
   const result: Result = {
     ...measured,
     repository: `${context.repo.owner}/${context.repo.repo}`,
-    reportId: inputs.reportId,
+    // The default report is not named in titles; the renderers fall back to this field.
+    ...(inputs.reportId !== DEFAULT_REPORT_ID ? { reportId: inputs.reportId } : {}),
     ...(run.pullRequest !== undefined ? { pullRequest: run.pullRequest } : {}),
   };
+  if (run.baseLabel && result.base) result.base = { ...result.base, ref: run.baseLabel };
   const resultPath = resultPathFor(context, inputs.reportId);
   await writeResult(resultPath, result);
   deps.io.info(`Result JSON written to ${resultPath}`);

@@ -89,7 +89,11 @@ const prContext = () =>
       fork: false,
     },
   });
-const regressed = sampleResult({ comparisons: [comparison('p99', 'regressed', 0.3)] });
+// As the pipeline records it: the base named by the commit id it was given.
+const regressed = sampleResult({
+  base: { ref: BASE, sha: BASE },
+  comparisons: [comparison('p99', 'regressed', 0.3)],
+});
 
 describe('runCompare', () => {
   it('measures against the PR base, uploads the result, comments, checks, and fails on a regression', async () => {
@@ -123,9 +127,11 @@ describe('runCompare', () => {
     expect(written).toMatchObject({
       pullRequest: 12,
       repository: 'octo-org/octo-repo',
-      reportId: 'default',
       verdict: 'fail',
     });
+    // The default report is not named; the base is named by the PR's base branch.
+    expect(written.reportId).toBeUndefined();
+    expect(written.base).toEqual({ ref: 'main', sha: 'a'.repeat(40) });
     expect(io.outputs).toMatchObject({
       verdict: 'fail',
       regressions: '1',

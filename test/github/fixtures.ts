@@ -85,6 +85,17 @@ export function pullRequestObject(spec: PullRequestSpec, template?: Json): Json 
   return pr;
 }
 
+/** A `push` payload for the test repository's default branch. */
+export function pushEvent(after: string, before = '0'.repeat(40)): Json {
+  const found = EXAMPLES.find((e) => e.name === 'push')?.examples[0];
+  if (!found) throw new Error('no push example in @octokit/webhooks-examples');
+  const payload = retarget(JSON.parse(JSON.stringify(found)) as Json, 'Codertocat/Hello-World');
+  payload.ref = 'refs/heads/main';
+  payload.after = after;
+  payload.before = before;
+  return payload;
+}
+
 export interface WorkflowRunSpec {
   id: number;
   headSha: string;
