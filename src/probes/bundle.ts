@@ -1,8 +1,8 @@
 // The bundle probe: exact raw, gzip and brotli sizes of a tree's build output, what the bytes are
-// made of, and the comparison of two trees. Sizes are deterministic, so there are no rounds: the
-// orchestrator calls measureBundle once per side (sharing one BundleSizer, so contents unchanged
-// between the sides are compressed once) and compareBundles once. Everything after measuring is
-// pure.
+// made of, and the comparison of two trees. Sizes are deterministic, so there are no rounds and no
+// Probe: runBundleBenchmark measures both sides once (measureBundle, sharing one BundleSizer so
+// contents unchanged between the sides are compressed once), compares them (compareBundles) and
+// makes result-JSON rows (bundleToComparisons). Everything after measuring is pure.
 import { access, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BudgetCheck, BundleBenchmarkConfig, MetricSpec, Side, Tree } from '../model.js';
@@ -375,6 +375,8 @@ export async function runBundleBenchmark(
       measureBundle(bench, trees.head, { sizer }),
     ]);
     const comparison = compareBundles(bench, base, head);
+    const omitted = omittedFilesNote(comparison);
+    if (omitted) comparison.notes.push(omitted);
     return {
       base,
       head,
@@ -808,19 +810,45 @@ export function diffComposition(base: Composition, head: Composition): Compositi
 // ---------------------------------------------------------------------------
 // Into the result JSON.
 
+/** Files with a changed size listed one by one, at most; the result JSON holds 10,000 rows. */
+export const MAX_FILE_ROWS = 500;
+
+interface Row {
+  target: string;
+  changes: SizeChange[];
+}
+
+/**
+ * The rows a comparison turns into: the total, each group, and each file on both sides whose size
+ * changed, the largest raw changes first, at most `maxFiles`. Unchanged files add no row (the
+ * total and groups count them); added and removed files have no relative change (they are in
+ * `added`/`removed` and in the sizes of the total and their groups).
+ */
+function rowsOf(comparison: BundleComparison, maxFiles: number): { rows: Row[]; omitted: number } {
+  const changed = comparison.files
+    .filter((f) => f.changes.some((c) => c.delta !== 0))
+    .sort(
+      (a, b) =>
+        Math.abs(b.changes[0]!.delta) - Math.abs(a.changes[0]!.delta) ||
+        (a.target < b.target ? -1 : 1),
+    );
+  return {
+    rows: [comparison.total, ...comparison.groups, ...changed.slice(0, maxFiles)].map((r) => ({
+      target: 'target' in r ? r.target : r.name,
+      changes: r.changes,
+    })),
+    omitted: Math.max(0, changed.length - maxFiles),
+  };
+}
+
 /** The metric specs of a comparison, in the order bundleToComparisons emits them. */
-export function bundleSpecs(comparison: BundleComparison): MetricSpec[] {
-  const targets = [
-    comparison.total.name,
-    ...comparison.groups.map((g) => g.name),
-    ...comparison.files.map((f) => f.target),
-  ];
-  return targets.flatMap((target) =>
-    comparison.metrics.map((metric) =>
+export function bundleSpecs(comparison: BundleComparison, maxFiles = MAX_FILE_ROWS): MetricSpec[] {
+  return rowsOf(comparison, maxFiles).rows.flatMap((row) =>
+    row.changes.map((c) =>
       metricSpec({
         benchmark: comparison.benchmark,
-        target,
-        metric,
+        target: row.target,
+        metric: c.metric,
         unit: 'B',
         better: 'lower',
         scale: 'exact',
@@ -829,23 +857,31 @@ export function bundleSpecs(comparison: BundleComparison): MetricSpec[] {
   );
 }
 
+/** Why some changed files have no row, when some have none. */
+export function omittedFilesNote(
+  comparison: BundleComparison,
+  maxFiles = MAX_FILE_ROWS,
+): string | undefined {
+  const { omitted } = rowsOf(comparison, maxFiles);
+  return omitted > 0
+    ? `${comparison.benchmark}: ${omitted} more changed files are not listed one by one (only the ${maxFiles} largest changes are); the total and groups include them`
+    : undefined;
+}
+
 /**
- * Result-JSON comparisons (scale `exact`, one sample a side, no statistics) for the total, each
- * group and each file on both sides. Status: regressed when the change exceeds the threshold δ,
- * improved when it is below −δ, unchanged otherwise; the change itself is always reported.
- * Added and removed files have no relative change; they are in `added`/`removed` and in the
- * total and group sizes.
+ * Result-JSON comparisons (scale `exact`, one sample a side, no statistics) for the rows of
+ * rowsOf: total, groups, changed files. Status: regressed when the change exceeds the threshold
+ * δ, improved when it is below −δ, unchanged otherwise; the change itself is always reported.
  */
 export function bundleToComparisons(
   comparison: BundleComparison,
   threshold: number | ((spec: MetricSpec) => number),
+  maxFiles = MAX_FILE_ROWS,
 ): Comparison[] {
-  const specs = bundleSpecs(comparison);
-  const rows = [comparison.total, ...comparison.groups, ...comparison.files].flatMap(
-    (row) => row.changes,
-  );
+  const specs = bundleSpecs(comparison, maxFiles);
+  const changes = rowsOf(comparison, maxFiles).rows.flatMap((row) => row.changes);
   return specs.map((spec, i) => {
-    const c = rows[i]!;
+    const c = changes[i]!;
     const delta = typeof threshold === 'number' ? threshold : threshold(spec);
     const status = c.change > delta ? 'regressed' : c.change < -delta ? 'improved' : 'unchanged';
     const out: Comparison = {

@@ -10,6 +10,7 @@ import {
   compareBundles,
   diffComposition,
   looksUnminified,
+  omittedFilesNote,
   textStats,
 } from '../../src/probes/bundle.js';
 import type { Composition } from '../../src/probes/bundle-composition.js';
@@ -227,6 +228,32 @@ describe('bundleToComparisons', () => {
     expect(byKey.get('web/dist/assets/index-[hash].js/raw')!.status).toBe('regressed'); // +5%
     expect(byKey.get('web/vendor/gzip')!.status).toBe('unchanged');
     expect(byKey.get('web/vendor/gzip')!.change).toBe(0);
+  });
+
+  it('leaves unchanged files out, and lists at most maxFiles changed files, largest first', () => {
+    const rows = bundleToComparisons(compareBundles(bench(), base, head), 0.04);
+    expect(new Set(rows.map((r) => r.target))).toEqual(
+      new Set(['total', 'dist/assets/index-[hash].js']),
+    );
+    const many = (side: 'base' | 'head') =>
+      snapshot(
+        side,
+        Array.from({ length: 40 }, (_, i) =>
+          file(`dist/f${i}.js`, 1000 + (side === 'head' ? i : 0)),
+        ),
+      );
+    const c = compareBundles(bench(), many('base'), many('head'));
+    const capped = bundleToComparisons(c, 0.04, 3);
+    expect(capped.filter((r) => r.metric === 'raw').map((r) => r.target)).toEqual([
+      'total',
+      'dist/f39.js',
+      'dist/f38.js',
+      'dist/f37.js',
+    ]);
+    expect(omittedFilesNote(c, 3)).toBe(
+      'web: 36 more changed files are not listed one by one (only the 3 largest changes are); the total and groups include them',
+    );
+    expect(omittedFilesNote(c)).toBeUndefined();
   });
 
   it('reports improvements below −δ, and takes a per-metric threshold', () => {
