@@ -5,7 +5,14 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyOverrides, loadConfig, parseConfig } from './config/index.js';
 import { createDemoRepository } from './demo/repository.js';
-import { EXIT, exitCodeFor, getErrorHint, getErrorMessage, UsageError } from './errors.js';
+import {
+  EXIT,
+  exitCodeFor,
+  getErrorHint,
+  getErrorMessage,
+  InterruptedError,
+  UsageError,
+} from './errors.js';
 import type { Config } from './model.js';
 import { type PipelineOptions, runPipeline } from './pipeline.js';
 import { serializeResult } from './report/json.js';
@@ -214,8 +221,14 @@ async function writeReports(result: Result, args: CliArgs, io: CliIo): Promise<v
   }
 }
 
-function fail(io: CliIo, error: unknown): number {
+function fail(io: CliIo, cause: unknown): number {
+  // Whatever broke after an interrupt (a server stopped mid-round…) is its consequence.
+  const error = io.signal?.aborted ? io.signal.reason : cause;
   const code = exitCodeFor(error);
+  if (error instanceof InterruptedError) {
+    io.stderr(`${io.isTty ? '\r\x1b[2K' : ''}perfgate: ${error.message}\n`);
+    return code;
+  }
   const kind = code === EXIT.usage ? 'error' : 'measurement failed';
   io.stderr(`${io.isTty ? '\r\x1b[2K' : ''}perfgate: ${kind}: ${getErrorMessage(error)}\n`);
   const hint = getErrorHint(error);

@@ -2,6 +2,17 @@
 
 export const EXIT = { pass: 0, regression: 1, usage: 2, measurement: 3 } as const;
 
+/** The shell's convention for a process ended by a signal: 128 + the signal's number. */
+export const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/** The run was interrupted (Ctrl-C, or the runner cancelling the job). */
+export class InterruptedError extends Error {
+  override name = 'InterruptedError';
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}; every server and worktree was stopped`);
+  }
+}
+
 /** Bad command-line usage: an unknown flag, a missing value, a ref that does not exist. */
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -38,9 +49,18 @@ export function getErrorMessage(error: unknown): string {
 
 // Errors that mean "the input was wrong", by name, so the folders that define them need not
 // import this file.
-const USAGE_ERRORS = new Set(['UsageError', 'ConfigError', 'GitRefError', 'InputError']);
+const USAGE_ERRORS = new Set([
+  'UsageError',
+  'ConfigError',
+  'InputError',
+  'UnknownRefError',
+  'NoDefaultBranchError',
+  'NoMergeBaseError',
+  'NotAGitRepositoryError',
+]);
 
 export function exitCodeFor(error: unknown): number {
+  if (error instanceof InterruptedError) return SIGNAL_EXIT[error.signal] ?? EXIT.measurement;
   const name = error instanceof Error ? error.name : '';
   return USAGE_ERRORS.has(name) ? EXIT.usage : EXIT.measurement;
 }
