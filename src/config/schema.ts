@@ -689,8 +689,22 @@ export const overridable = {
   seed,
 };
 
-/** Threshold overrides: percentages, except CLS, which is unitless and compared as a
- *  difference, so its δ is a plain number. */
+/** Metrics compared as absolute differences whose δ is not a percentage (model.ts Scale):
+ *  CLS and the Lighthouse score take plain numbers, TBT and TTFB durations. */
+const ABSOLUTE_THRESHOLDS: Record<string, { expected: string; parse: (v: unknown) => number }> = {
+  cls: { expected: 'a CLS change above 0 such as 0.05', parse: plainNumber },
+  score: { expected: 'a number of score points above 0 such as 5', parse: plainNumber },
+  tbt: { expected: 'a duration above 0 such as 50ms', parse: parseDuration },
+  ttfb: { expected: 'a duration above 0 such as 10ms', parse: parseDuration },
+};
+
+function plainNumber(value: unknown): number {
+  if (typeof value !== 'number') throw new Error(`got ${describeValue(value)}`);
+  return value;
+}
+
+/** Threshold overrides: percentages, except the metrics of ABSOLUTE_THRESHOLDS, which are
+ *  compared as differences in their own unit. */
 function resolveThresholds(
   record: Record<string, string | number>,
   ctx: z.core.$RefinementCtx,
@@ -706,15 +720,16 @@ function resolveThresholds(
       );
       continue;
     }
-    if (typeof value === 'number' && (key === 'cls' || key.endsWith('/cls'))) {
-      if (value > 0 && Number.isFinite(value)) thresholds[key] = value;
-      else
-        issue(
-          ctx,
-          `expected a CLS change above 0 such as 0.05, got ${describeValue(value)}`,
-          path,
-          value,
-        );
+    const absolute = ABSOLUTE_THRESHOLDS[key.slice(key.lastIndexOf('/') + 1)];
+    if (absolute) {
+      let parsed: number | undefined;
+      try {
+        parsed = absolute.parse(value);
+      } catch {
+        parsed = undefined;
+      }
+      if (parsed !== undefined && parsed > 0 && Number.isFinite(parsed)) thresholds[key] = parsed;
+      else issue(ctx, `expected ${absolute.expected}, got ${describeValue(value)}`, path, value);
       continue;
     }
     try {

@@ -516,6 +516,18 @@ describe('parseConfig: errors name the line, the field, the value and what was e
       'perfgate.yml:8: gate.thresholds.lcp: expected a percentage such as 5%, got 0.1; write "10%" for the fraction 0.1, or "0.1%" if you meant 0.1 percent',
       'perfgate.yml:8: gate.thresholds["home/cls"]: expected a CLS change above 0 such as 0.05, got 0',
     ]);
+    // TBT, TTFB and the score are differences in their own unit, not percentages.
+    expect(
+      problems(`${http()}gate:\n  thresholds: { tbt: 5%, "api/score": "3", ttfb: 0ms }\n`),
+    ).toStrictEqual([
+      'perfgate.yml:7: gate.thresholds.tbt: expected a duration above 0 such as 50ms, got "5%"',
+      'perfgate.yml:7: gate.thresholds["api/score"]: expected a number of score points above 0 such as 5, got "3"',
+      'perfgate.yml:7: gate.thresholds.ttfb: expected a duration above 0 such as 10ms, got "0ms"',
+    ]);
+    expect(
+      parseConfig(`${http()}gate:\n  thresholds: { tbt: 50ms, score: 3, error-rate: 2% }\n`).gate
+        .thresholds,
+    ).toStrictEqual({ tbt: 50, score: 3, 'error-rate': 0.02 });
     expect(
       problems(`${http()}gate:\n  thresholds: { "api/p99": 10%, "ap/throughput": 3% }\n`),
     ).toStrictEqual([
