@@ -758,7 +758,7 @@ const gate = fields(
         )
         .transform(resolveThresholds)
         .prefault({}),
-      'Per-metric overrides of threshold keyed `metric`, `benchmark/metric` or `benchmark/target/metric`; the most specific wins. CLS takes a plain number.',
+      'Per-metric overrides of threshold keyed `metric`, `benchmark/metric` or `benchmark/target/metric`; the most specific wins. Percentages, except the absolute differences: CLS and score take plain numbers, TBT and TTFB durations (e.g. 50ms).',
     ),
     alpha: documented(
       alpha.prefault(DEFAULTS.alpha),
