@@ -16,7 +16,8 @@ export interface RouteSample {
   /** Fastest and slowest response, in ms. */
   min: number;
   max: number;
-  /** Successful responses per second of the measured window. */
+  /** Responses per second of the measured window, whatever their status: a route that starts
+   *  failing shows in errorRate, and a throughput of 0 would leave the log-ratio undefined. */
   throughput: number;
   /** (unexpected statuses + timeouts + socket errors) / requests, 0..1. */
   errorRate: number;
@@ -233,7 +234,7 @@ export async function measureRoute(
           mean: sum / responses,
           min: sorted[0]!,
           max: sorted[responses - 1]!,
-          throughput: ok / (wallMs / 1000),
+          throughput: responses / (wallMs / 1000),
           errorRate: (badStatus + failed) / (responses + failed),
           requests: responses + failed,
           responses,
