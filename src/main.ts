@@ -2,8 +2,9 @@
 // outcome — or anything thrown, even a non-Error — into the step's result.
 import * as core from '@actions/core';
 import { readInputs } from './action/inputs.js';
-import { defaultDeps } from './action/io.js';
+import { coreIo, defaultDeps } from './action/io.js';
 import { runMode } from './action/modes.js';
+import { failureSummary } from './action/publish.js';
 import { exitCodeFor, getErrorHint, getErrorMessage } from './errors.js';
 import { readActionContext } from './github/context.js';
 
@@ -14,9 +15,11 @@ export async function run(): Promise<void> {
     const outcome = await runMode(inputs, context, defaultDeps(context.apiUrl));
     if (outcome.failure) core.setFailed(outcome.failure);
   } catch (error) {
+    const message = getErrorMessage(error);
     const hint = getErrorHint(error);
-    core.setFailed(`perfgate: ${getErrorMessage(error)}${hint ? `\n${hint}` : ''}`);
+    core.setFailed(`perfgate: ${message}${hint ? `\n${hint}` : ''}`);
     // The CLI's codes (2 bad input or config, 3 the measurement failed); any non-zero fails the step.
     process.exitCode = exitCodeFor(error);
+    await coreIo.appendSummary(failureSummary(message, hint)).catch(() => {});
   }
 }

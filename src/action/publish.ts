@@ -255,3 +255,10 @@ export function gateFailure(result: Result, failOn: FailOn): string | undefined 
   if (failOn === 'never') return undefined;
   return `perfgate: ${describeCounts(result)} (fail-on: regression).`;
 }
+
+/** The job summary of a step that stopped with an error: what went wrong, escaped. */
+export function failureSummary(message: string, hint?: string): string {
+  const lines = ['### ❌ perfgate could not finish', '', escapeMarkdown(message)];
+  if (hint) lines.push('', escapeMarkdown(hint));
+  return `${lines.join('\n')}\n`;
+}

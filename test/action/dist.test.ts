@@ -305,6 +305,9 @@ describe('node dist/index.js', () => {
     expect(oversized.stdout).toMatch(
       /^::error::perfgate: artifact perfgate-result-default: perfgate-result\.json inflates to more than 20971520 bytes/m,
     );
+    expect(oversized.summary).toMatch(
+      /^### ❌ perfgate could not finish\n\nartifact perfgate-result-default: perfgate-result\.json inflates/,
+    );
     const state = await mock.state();
     expect(state.comments).toEqual([]);
     expect(state.checkRuns).toEqual([]);
