@@ -1,11 +1,13 @@
 // Lighthouse runs per minute: perfgate's loop vs `lhci collect`, same page, same machine.
 //
-//   npx tsx bench/lighthouse/run.ts [--batches 3] [--runs 5] [--site DIR] [--json FILE]
+//   npx tsx bench/lighthouse/run.ts [--batches 3] [--runs 10] [--site DIR] [--json FILE]
 //
 // A batch is what a CI job pays for `--runs` Lighthouse runs of one page, start-up included:
-//  - perfgate: a fresh Node process (this script with --perfgate-batch, through tsx) imports
-//    Lighthouse, launches one Chromium, runs Lighthouse in-process `--runs` times against it
-//    (the probe's settings) and closes Chromium;
+//  - perfgate: a fresh Node process (perfgate-batch.ts, bundled by esbuild with Lighthouse
+//    external and run by plain `node`, as dist/ is) imports Lighthouse, launches one Chromium,
+//    runs Lighthouse in-process `--runs` times against it (the probe's settings) and closes
+//    Chromium. (Not through tsx: its loader hooks make importing Lighthouse's ~1,000 modules
+//    take 2–3× longer, a cost perfgate's bundle does not have.)
 //  - lhci: `lhci collect --numberOfRuns <runs>` as its CLI (one Node process and one Chrome per
 //    run, as lhci works), with the SAME Lighthouse settings (desktop preset, performance only,
 //    no full-page screenshot, no bf-cache audit) and the same Chrome flags, so the difference is
@@ -17,20 +19,20 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CHROME_FLAGS, findChrome, launchChrome } from '../../src/probes/chrome.js';
-import { LIGHTHOUSE_FLAGS, metricsOf } from '../../src/probes/lighthouse.js';
+import { build } from 'esbuild';
+import { CHROME_FLAGS, findChrome } from '../../src/probes/chrome.js';
+import { metricsOf } from '../../src/probes/lighthouse.js';
 import type { LighthouseResult } from '../../src/probes/lighthouse-loader.js';
-import { loadLighthouse } from '../../src/probes/lighthouse-loader.js';
 import { startStaticServer } from '../../src/workspace/static-server.js';
 
 const { values: args } = parseArgs({
   options: {
     batches: { type: 'string', default: '3' },
-    runs: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '10' },
     site: { type: 'string', default: 'test/fixtures/lighthouse/render-blocking/head' },
     json: { type: 'string' },
-    'perfgate-batch': { type: 'string' },
   },
 });
 const batches = Number(args.batches);
@@ -53,33 +55,21 @@ interface Batch {
 
 const chromePath = findChrome();
 
-/** The perfgate side of one batch, in its own process: prints the LCPs as JSON. */
-async function perfgateChild(url: string): Promise<void> {
-  const { lighthouse } = await loadLighthouse();
-  const chrome = await launchChrome({ path: chromePath });
-  const lcp: number[] = [];
-  try {
-    for (let i = 0; i < runs; i++) {
-      const result = await lighthouse.default(
-        url,
-        { ...LIGHTHOUSE_FLAGS, port: chrome.port, hostname: '127.0.0.1' },
-        lighthouse.desktopConfig,
-      );
-      if (!result || result.lhr.runtimeError) {
-        throw new Error(`perfgate run failed: ${result?.lhr.runtimeError?.message}`);
-      }
-      lcp.push(metricsOf(result.lhr).lcp);
-    }
-  } finally {
-    await chrome.close();
-  }
-  process.stdout.write(`${JSON.stringify({ lcp })}\n`);
-}
-
-if (args['perfgate-batch'] !== undefined) {
-  await perfgateChild(args['perfgate-batch']);
-  process.exit(0);
-}
+// The perfgate batch as perfgate ships: one bundle, Lighthouse external. Written under
+// node_modules/.cache so that the bare `lighthouse` import resolves to this checkout's copy.
+const bundleDir = resolve('node_modules/.cache/perfgate-bench');
+const bundle = join(bundleDir, 'lighthouse-batch.mjs');
+await mkdir(bundleDir, { recursive: true });
+await build({
+  entryPoints: [fileURLToPath(new URL('./perfgate-batch.ts', import.meta.url))],
+  outfile: bundle,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['lighthouse'],
+  logLevel: 'warning',
+});
 
 const site = await startStaticServer(resolve(args.site));
 const url = `${site.origin}/`;
@@ -91,11 +81,7 @@ const lhciChromeFlags = CHROME_FLAGS.filter(
 
 async function perfgateBatch(): Promise<Batch> {
   const started = performance.now();
-  const output = await runCommand(
-    process.execPath,
-    ['--import', 'tsx', import.meta.filename, '--runs', String(runs), '--perfgate-batch', url],
-    process.cwd(),
-  );
+  const output = await runCommand(process.execPath, [bundle, url, String(runs)], process.cwd());
   const seconds = (performance.now() - started) / 1000;
   const { lcp } = JSON.parse(output.trim().split('\n').pop()!) as { lcp: number[] };
   if (lcp.length !== runs) throw new Error(`perfgate made ${lcp.length} runs, expected ${runs}`);
