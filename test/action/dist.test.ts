@@ -10,7 +10,7 @@ import { pullRequestEvent, pushEvent, workflowRunEvent } from '../github/fixture
 import { type MockGitHub, startMockGitHub } from '../github/mock-github-process.js';
 import { makeZip } from '../github/zip-writer.js';
 import { createRepo, type TestRepo } from '../helpers/repo.js';
-import { ROOT, readStep, runDist, runProcess, stepEnv } from './runner.js';
+import { ROOT, readStep, removeStepDirs, runDist, runProcess, stepEnv } from './runner.js';
 
 const MARKER = '<!-- perfgate:default -->';
 let mock: MockGitHub;
@@ -45,6 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await mock?.stop();
   repo?.dispose();
+  removeStepDirs();
 });
 beforeEach(async () => {
   await mock.reset();

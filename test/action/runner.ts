@@ -4,7 +4,7 @@
 // the local stand-in. Also reads back what the step wrote.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,9 +45,17 @@ export interface StepOptions {
   noResultsService?: boolean;
 }
 
+const stepDirs: string[] = [];
+
+/** Removes the directories the steps' environments were made in (call in afterAll). */
+export function removeStepDirs(): void {
+  for (const dir of stepDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** The step's environment, as the runner sets it. */
 export function stepEnv(options: StepOptions): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'perfgate-step-'));
+  stepDirs.push(dir);
   const eventPath = join(dir, 'event.json');
   writeFileSync(eventPath, JSON.stringify(options.event.payload));
   const temp = join(dir, 'runner-temp');
