@@ -76,7 +76,9 @@ const prEvent = (fork = false) => ({
   }),
 });
 
-describe('node dist/index.js', () => {
+// Each test starts one to three node processes that load a 7 MB bundle and measure; a loaded
+// machine can make that slow, never wrong.
+describe('node dist/index.js', { timeout: 240_000 }, () => {
   it('compare: comments, checks, summarises, sets outputs and fails on the regression; a second run updates the comment', async () => {
     const first = await runDist({
       mock,
@@ -330,7 +332,7 @@ describe('node dist/index.js', () => {
   });
 });
 
-describe('@github/local-action running the same dist', () => {
+describe('@github/local-action running the same dist', { timeout: 300_000 }, () => {
   it('compare: the comment, the check run, the outputs and the exit code', async () => {
     const env = stepEnv({
       mock,
