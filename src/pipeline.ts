@@ -71,7 +71,16 @@ export async function runPipeline(options: PipelineOptions): Promise<Result> {
     log(note);
   };
 
-  const refs = await resolveRefs({ cwd, base: options.base, head: options.head });
+  // record measures one commit: it is its own base, so the result holds the commit's own
+  // figures and, as an A/A run, the noise of this machine (what later comparisons face).
+  const base = options.mode === 'record' ? (options.head ?? 'HEAD') : options.base;
+  const refs = await resolveRefs({ cwd, base, head: options.head });
+  if (options.mode === 'record') {
+    say(
+      `record: ${refs.head.sha.slice(0, 12)} was measured against itself (an A/A run); its ` +
+        "samples are the baseline and any difference is this machine's noise.",
+    );
+  }
   log(
     `perfgate: ${refs.head.ref} (${refs.head.sha.slice(0, 7)}) against the merge-base ` +
       `${refs.mergeBase.slice(0, 7)} with ${refs.base.ref}`,

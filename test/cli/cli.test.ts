@@ -168,6 +168,29 @@ describe('perfgate CLI', () => {
     expect(processesWith(marker)).toEqual([]);
   });
 
+  it('records one commit against itself, without an upstream branch', async () => {
+    repo = createRepo();
+    repo.commit('only commit', {
+      'perfgate.yml': `benchmarks:
+  - name: startup
+    type: command
+    run: node -e "for (let i = 0; i < 2e5; i++);"
+gate:
+  time-budget: 6s
+`,
+    });
+    const json = join(repo.dir, 'record.json');
+    const run = await perfgate(['record', '--json', json], repo.dir);
+    expect(run.stderr).not.toContain('measurement failed');
+    expect(run.code).toBe(0);
+    const result = readResult(json);
+    expect(result.mode).toBe('record');
+    expect(result.base?.sha).toBe(result.head.sha);
+    expect(result.comparisons.map((c) => c.key)).toEqual(['startup/wall']);
+    expect(result.comparisons[0]!.samples.head.length).toBe(result.sampling.pairs);
+    expect(result.notes.join('\n')).toContain('measured against itself');
+  });
+
   it('fails with exit 3 and the server output when a server never becomes ready', async () => {
     repo = createRepo();
     const marker = `--marker=nr-${process.pid}-${Date.now()}`;
