@@ -38,7 +38,7 @@ it('reports the slowed route as regressed and the faster one as improved, and ex
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-});
+}, 180_000);
 
 it('keeps src/version.ts equal to package.json', () => {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
