@@ -53,6 +53,7 @@ const USAGE_ERRORS = new Set([
   'UsageError',
   'ConfigError',
   'InputError',
+  'BundleConfigError',
   'UnknownRefError',
   'NoDefaultBranchError',
   'NoMergeBaseError',
