@@ -294,7 +294,9 @@ describe('hostile names', () => {
     expect(lines).toContain(
       `The full report is too large for this comment: it is in the [job summary](${RUN_URL}) and the artifact perfgate-result.`,
     );
-    expect(lines).toContain('Smallest change this run could have detected: ±7.0% (median over the metrics)');
+    expect(lines).toContain(
+      'Smallest change this run could have detected: ±7.0% (median over the metrics)',
+    );
   });
 });
 
