@@ -116,7 +116,7 @@ export function calibratedTable(
     const c = calibrate(tally, rule, target, shifts);
     if (c.knob === undefined) {
       lines.push(
-        `| ${rule.label} | none reaches it | — | ${shifts
+        `| ${rule.id} | none reaches it | — | ${shifts
           .filter((s) => s > 0)
           .map(() => '—')
           .join(' | ')} | — |`,
