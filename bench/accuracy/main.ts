@@ -231,7 +231,7 @@ function realOptions(values: Record<string, string | undefined>) {
     connections: count('connections', values.connections ?? '1'),
     roundMs: count('round-ms', values['round-ms'] ?? '200'),
     seed: count('seed', values.seed ?? '1'),
-    logFile: join(RESULTS, 'real-trials.jsonl'),
+    logFile: join(RESULTS, `real-trials${suffix(values)}.jsonl`),
     onLine: (line: string) => process.stderr.write(`  ${line}\n`),
   };
 }
@@ -246,6 +246,7 @@ async function realMode(
   const result: RealResult = await runReal(o);
   return realReport(result.trials, {
     command,
+    suffix: suffix(values),
     header:
       `${o.workMs} ms of CPU work per request (${result.workIters} iterations), ${o.connections} ` +
       `connection${o.connections === 1 ? '' : 's'}, ${o.roundMs} ms per route per side per round. ` +
@@ -253,12 +254,26 @@ async function realMode(
   });
 }
 
+/** `--label NAME` keeps a real run's files apart (real-trials-NAME.jsonl, real-NAME.txt) and
+ *  leaves the noise figures to the unlabelled run. */
+function suffix(values: Record<string, string | undefined>): string {
+  const label = values.label;
+  if (label === undefined) return '';
+  if (!/^[a-z0-9.-]+$/i.test(label)) {
+    throw new UsageError(`--label must be letters, digits, dots or dashes, got "${label}"`);
+  }
+  return `-${label}`;
+}
+
 /** The report of recorded trials: also `real-report`, which re-reads results/real-trials.jsonl. */
-function realReport(trials: RealTrial[], o: { command: string; header: string }): string {
+function realReport(
+  trials: RealTrial[],
+  o: { command: string; header: string; suffix: string },
+): string {
   const shifts = [...new Set(trials.map((t) => t.shift))].sort((a, b) => a - b);
   const tally = tallyTrials(trials);
   const figures = figuresFromTrials(trials);
-  writeFileSync(FIGURES_FILE, `${JSON.stringify(figures, null, 2)}\n`);
+  if (o.suffix === '') writeFileSync(FIGURES_FILE, `${JSON.stringify(figures, null, 2)}\n`);
   const realized = shifts
     .filter((s) => s > 0)
     .map((s) => {
@@ -296,16 +311,16 @@ function realReport(trials: RealTrial[], o: { command: string; header: string })
     '',
     timingTable(tally, PERFGATE_FAIL_FAST, shifts),
     '',
-    'Noise figures of the A/A trials (saved to bench/accuracy/results/noise-figures.json for the simulation):',
+    `Noise figures of the A/A trials${o.suffix === '' ? ' (saved to bench/accuracy/results/noise-figures.json for the simulation)' : ''}:`,
     '',
     figuresTable(figures),
   ].join('\n');
-  writeFileSync(join(RESULTS, 'real.txt'), `${text}\n`);
+  writeFileSync(join(RESULTS, `real${o.suffix}.txt`), `${text}\n`);
   return text;
 }
 
-function readTrials(): RealTrial[] {
-  const file = join(RESULTS, 'real-trials.jsonl');
+function readTrials(suffix: string): RealTrial[] {
+  const file = join(RESULTS, `real-trials${suffix}.jsonl`);
   if (!existsSync(file))
     throw new UsageError(`no recorded trials at ${file}: run the real mode first`);
   return readFileSync(file, 'utf8')
@@ -344,8 +359,9 @@ async function main(): Promise<void> {
   if (mode === 'real-report') {
     const o = realOptions(values);
     console.log(
-      realReport(readTrials(), {
+      realReport(readTrials(suffix(values)), {
         command,
+        suffix: suffix(values),
         header: `${o.workMs} ms of CPU work per request, ${o.connections} connection(s), ${o.roundMs} ms per route per side per round (as given to this command; regenerated from results/real-trials.jsonl).`,
       }),
     );
