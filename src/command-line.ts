@@ -15,11 +15,13 @@ import {
 } from './errors.js';
 import type { Config } from './model.js';
 import { type PipelineOptions, runPipeline } from './pipeline.js';
+import { BaselineFileNotFoundError, readStoredBase } from './probes/bundle-baseline.js';
 import { serializeResult } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderTerminal } from './report/terminal.js';
 import type { Result } from './result.js';
 import { VERSION } from './version.js';
+import { resolveRefs } from './workspace/index.js';
 
 export interface CliIo {
   cwd: string;
@@ -45,6 +47,9 @@ Options:
   -c, --config FILE       the config file (default: perfgate.yml)
       --base REF          the base branch or commit (default: the upstream default branch)
       --head REF          the head commit (default: HEAD)
+      --baseline PATH     compare: the merge-base's stored bundle sizes (perfgate-baseline.json
+                          of a record artifact, or its directory) instead of measuring it;
+                          used only when every benchmark is a bundle benchmark
       --json FILE         write the result JSON here
       --markdown FILE     write the PR-comment markdown here
       --budget DURATION   time budget for sampling, e.g. 90s or 2m (overrides gate.time-budget)
@@ -70,6 +75,7 @@ interface CliArgs {
   budget?: string;
   threshold?: string;
   seed?: string;
+  baseline?: string;
   color: boolean;
 }
 
@@ -94,6 +100,9 @@ function parseCommandLine(argv: string[], io: CliIo): CliArgs | 'help' | 'versio
   if (rest.length > 0) {
     throw new UsageError(`unexpected argument "${rest[0]}"`, 'Options start with --; see --help.');
   }
+  if (mode !== 'compare' && values.baseline !== undefined) {
+    throw new UsageError(`--baseline has no meaning for ${mode}; it applies to compare`);
+  }
   if (mode === 'record' && values.base !== undefined) {
     throw new UsageError('--base has no meaning for record, which measures one commit');
   }
@@ -102,7 +111,16 @@ function parseCommandLine(argv: string[], io: CliIo): CliArgs | 'help' | 'versio
     config: values.config ?? 'perfgate.yml',
     color: io.isTty && !values['no-color'] && !io.env.NO_COLOR,
   };
-  for (const key of ['base', 'head', 'json', 'markdown', 'budget', 'threshold', 'seed'] as const) {
+  for (const key of [
+    'base',
+    'head',
+    'json',
+    'markdown',
+    'budget',
+    'threshold',
+    'seed',
+    'baseline',
+  ] as const) {
     const value = values[key];
     if (value !== undefined) {
       if (value === '') throw new UsageError(`--${key} needs a value`);
@@ -126,6 +144,7 @@ function parse(argv: string[]) {
       budget: { type: 'string' },
       threshold: { type: 'string' },
       seed: { type: 'string' },
+      baseline: { type: 'string' },
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
@@ -188,12 +207,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       config = withOverrides(await loadConfig(resolve(io.cwd, args.config)), args);
     }
 
+    const stored = args.baseline ? await storedBase(args.baseline, cwd, config, refs) : undefined;
     const progress = progressWriter(io);
     const result = await runPipeline({
       cwd,
       config,
       mode: args.mode,
       ...refs,
+      ...stored,
       onProgress: progress,
       log: (line) => io.stderr(`${io.isTty ? '\r\x1b[2K' : ''}${line}\n`),
       signal: io.signal,
@@ -207,6 +228,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return fail(io, error);
   } finally {
     await demo?.dispose();
+  }
+}
+
+/** The stored base of --baseline for this run's merge-base, or the note why not. */
+async function storedBase(
+  path: string,
+  cwd: string,
+  config: Config,
+  refs: Pick<PipelineOptions, 'base' | 'head'>,
+): Promise<Pick<PipelineOptions, 'storedBase' | 'notes'>> {
+  const { mergeBase } = await resolveRefs({ cwd, ...refs });
+  try {
+    return await readStoredBase(resolve(cwd, path), config, mergeBase);
+  } catch (error) {
+    if (error instanceof BaselineFileNotFoundError)
+      throw new UsageError(`--baseline: ${error.message}`);
+    throw error;
   }
 }
 

@@ -14,6 +14,7 @@ export const INPUT = {
   reportId: 'report-id',
   runId: 'run-id',
   workingDirectory: 'working-directory',
+  baseline: 'baseline',
 } as const;
 
 export type InputName = (typeof INPUT)[keyof typeof INPUT];
@@ -38,6 +39,11 @@ export type CommentPolicy = (typeof COMMENT_POLICIES)[number];
 
 export const FAIL_ON = ['regression', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
+
+/** `auto`: compare uses the stored baseline of the merge-base when every benchmark is a bundle
+ *  benchmark; `never`: always measure the base in the job. */
+export const BASELINE_POLICIES = ['auto', 'never'] as const;
+export type BaselinePolicy = (typeof BASELINE_POLICIES)[number];
 
 export const DEFAULT_REPORT_ID = 'default';
 

@@ -4,8 +4,22 @@
 // decisions live in the pure stages it calls.
 import { join } from 'node:path';
 import { adviseAll } from './advice/index.js';
-import type { BudgetCheck, Config, Mode, Side, Tree } from './model.js';
-import { type BundleComparison, runBundleBenchmark } from './probes/bundle.js';
+import type {
+  BudgetCheck,
+  BundleBenchmarkConfig,
+  Config,
+  MetricSpec,
+  Mode,
+  Side,
+  Tree,
+} from './model.js';
+import {
+  type BundleComparison,
+  type BundleOutcome,
+  runBundleBenchmark,
+  runBundleBenchmarkAgainst,
+} from './probes/bundle.js';
+import type { StoredBase } from './probes/bundle-baseline.js';
 import { type Chrome, findChrome, launchChrome } from './probes/chrome.js';
 import { createCommandProbe } from './probes/command.js';
 import { createHttpProbe } from './probes/http.js';
@@ -23,6 +37,7 @@ import {
   type RunningServer,
   registerCleanup,
   resolveRefs,
+  runBuild,
   startServer,
 } from './workspace/index.js';
 
@@ -43,6 +58,14 @@ export interface PipelineOptions {
   signal?: AbortSignal;
   /** Clock seam for the sampler's time budget (ms). */
   now?: () => number;
+  /** Said first in the result's notes (e.g. why a stored baseline was not used). */
+  notes?: string[];
+  /** The merge-base's bundle snapshots from a stored baseline (probes/bundle-baseline.ts). Used
+   *  only when it is of the merge-base and every benchmark is a bundle benchmark: then the base
+   *  tree is neither built nor measured. Otherwise a note says why and the base is measured. */
+  storedBase?: StoredBase;
+  /** Each bundle benchmark's outcome, as measured (record keeps the head snapshots). */
+  onBundle?: (bench: BundleBenchmarkConfig, outcome: BundleOutcome) => void;
 }
 
 /** Everything a run started, stopped in reverse order whatever happens. */
@@ -75,6 +98,8 @@ export async function runPipeline(options: PipelineOptions): Promise<Result> {
   // figures and, as an A/A run, the noise of this machine (what later comparisons face).
   const base = options.mode === 'record' ? (options.head ?? 'HEAD') : options.base;
   const refs = await resolveRefs({ cwd, base, head: options.head });
+  for (const note of options.notes ?? []) say(note);
+  const stored = usableStoredBase(options, refs.mergeBase, say);
   if (options.mode === 'record') {
     say(
       `record: ${refs.head.sha.slice(0, 12)} was measured against itself (an A/A run); its ` +
@@ -92,15 +117,19 @@ export async function runPipeline(options: PipelineOptions): Promise<Result> {
   const unregister = registerCleanup(() => resources.dispose());
   try {
     for (const note of trees.notes) say(note);
-    if (config.build) {
+    const buildOptions = { timeoutMs: config.buildTimeoutMs, signal: options.signal };
+    if (config.build && stored) {
+      log(`Building head only (the base's sizes are stored): ${config.build}`);
+      await runBuild(trees.head, config.build, buildOptions);
+    } else if (config.build) {
       log(`Building both trees: ${config.build}`);
-      await buildTrees({ base: trees.base, head: trees.head }, config.build, {
-        timeoutMs: config.buildTimeoutMs,
-        signal: options.signal,
-      });
+      await buildTrees({ base: trees.base, head: trees.head }, config.build, buildOptions);
     }
     const sides: Record<Side, Tree> = { base: trees.base, head: trees.head };
-    const measured = await startProbes(config, sides, resources, options);
+    const measured = await startProbes(config, sides, resources, {
+      ...options,
+      storedBase: stored,
+    });
 
     const sampled =
       measured.probes.length > 0
@@ -208,10 +237,19 @@ async function startProbes(
         break;
       }
       case 'bundle': {
-        log(`Measuring bundle ${bench.name} on both trees`);
-        const outcome = await runBundleBenchmark(bench, sides, (spec) =>
-          thresholdFor(spec, config.gate),
-        );
+        const threshold = (spec: MetricSpec) => thresholdFor(spec, config.gate);
+        const storedBase = options.storedBase?.bundles[bench.name];
+        let outcome: BundleOutcome;
+        if (storedBase) {
+          log(`Measuring bundle ${bench.name} on head; base from ${options.storedBase!.source}`);
+          outcome = await runBundleBenchmarkAgainst(bench, storedBase, sides.head, threshold, {
+            known: options.storedBase!.known,
+          });
+        } else {
+          log(`Measuring bundle ${bench.name} on both trees`);
+          outcome = await runBundleBenchmark(bench, sides, threshold);
+        }
+        options.onBundle?.(bench, outcome);
         measured.exact.push(...outcome.comparisons);
         measured.budgets.push(...outcome.budgets);
         measured.bundles.push(outcome.comparison);
@@ -223,6 +261,44 @@ async function startProbes(
     if (probe.dispose) resources.add(() => probe.dispose!());
   }
   return measured;
+}
+
+/**
+ * The stored base if this run can use it, else undefined with a note saying why not: it must be of
+ * the merge-base, hold every bundle benchmark, and the config must have no timed benchmark (whose
+ * base is built and run anyway, and timings are only comparable within one job).
+ */
+function usableStoredBase(
+  options: PipelineOptions,
+  mergeBase: string,
+  say: (note: string) => void,
+): StoredBase | undefined {
+  const stored = options.storedBase;
+  if (!stored) return undefined;
+  const notUsed = (why: string) => {
+    say(
+      `Stored baseline ${stored.source} not used: ${why}; the base was built and measured in this job.`,
+    );
+    return undefined;
+  };
+  if (options.mode === 'record') return notUsed('mode record measures one commit');
+  if (stored.sha !== mergeBase) {
+    return notUsed(
+      `it is of ${stored.sha.slice(0, 12)}, but the merge-base is ${mergeBase.slice(0, 12)}`,
+    );
+  }
+  const timed = options.config.benchmarks.filter((b) => b.type !== 'bundle');
+  if (timed.length > 0) {
+    return notUsed(
+      `benchmark ${JSON.stringify(timed[0]!.name)} (${timed[0]!.type}) is timed, and timings are compared only with a base measured in the same job`,
+    );
+  }
+  const missing = options.config.benchmarks.find((b) => !(b.name in stored.bundles));
+  if (missing) return notUsed(`it has no snapshot of benchmark ${JSON.stringify(missing.name)}`);
+  say(
+    `Bundle sizes of the merge-base ${mergeBase.slice(0, 12)} come from the stored baseline ${stored.source}; the base was not built or measured again (sizes are deterministic).`,
+  );
+  return stored;
 }
 
 async function startPair(

@@ -30213,7 +30213,7 @@ exports["default"] = _default;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_line_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9424);
+/* harmony import */ var _command_line_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4702);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
 // The `perfgate` command. Everything it does lives in command-line.ts.
 
@@ -30239,7 +30239,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9424:
+/***/ 4702:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43346,23 +43346,41 @@ async function runBundleBenchmark(bench, trees, threshold, options = {}) {
             measureBundle(bench, trees.base, { sizer }),
             measureBundle(bench, trees.head, { sizer }),
         ]);
-        const comparison = compareBundles(bench, base, head);
-        const omitted = omittedFilesNote(comparison);
-        if (omitted)
-            comparison.notes.push(omitted);
-        return {
-            base,
-            head,
-            comparison,
-            comparisons: bundleToComparisons(comparison, threshold),
-            budgets: [...comparison.budgets, ...comparison.changeLimits],
-            failed: comparison.failed,
-            saved: await sizer.saved(),
-        };
+        return outcomeOf(bench, base, head, threshold, await sizer.saved());
     }
     finally {
         await sizer.close();
     }
+}
+/**
+ * Head measured and compared with a base snapshot measured earlier (a stored baseline of the same
+ * commit, schema-checked by bundle-baseline.ts). `known`: the sizes saved with that snapshot, so
+ * contents unchanged since are not compressed again.
+ */
+async function runBundleBenchmarkAgainst(bench, base, head, threshold, options = {}) {
+    const sizer = new BundleSizer(options);
+    try {
+        const measured = await measureBundle(bench, head, { sizer });
+        return outcomeOf(bench, base, measured, threshold, await sizer.saved());
+    }
+    finally {
+        await sizer.close();
+    }
+}
+function outcomeOf(bench, base, head, threshold, saved) {
+    const comparison = compareBundles(bench, base, head);
+    const omitted = omittedFilesNote(comparison);
+    if (omitted)
+        comparison.notes.push(omitted);
+    return {
+        base,
+        head,
+        comparison,
+        comparisons: bundleToComparisons(comparison, threshold),
+        budgets: [...comparison.budgets, ...comparison.changeLimits],
+        failed: comparison.failed,
+        saved,
+    };
 }
 const MAX_MODULE_DIFFS = 500;
 function sizesOf(file) {
@@ -48760,6 +48778,9 @@ async function runPipeline(options) {
     // figures and, as an A/A run, the noise of this machine (what later comparisons face).
     const base = options.mode === 'record' ? (options.head ?? 'HEAD') : options.base;
     const refs = await resolveRefs({ cwd, base, head: options.head });
+    for (const note of options.notes ?? [])
+        say(note);
+    const stored = usableStoredBase(options, refs.mergeBase, say);
     if (options.mode === 'record') {
         say(`record: ${refs.head.sha.slice(0, 12)} was measured against itself (an A/A run); its ` +
             "samples are the baseline and any difference is this machine's noise.");
@@ -48774,15 +48795,20 @@ async function runPipeline(options) {
     try {
         for (const note of trees.notes)
             say(note);
-        if (config.build) {
+        const buildOptions = { timeoutMs: config.buildTimeoutMs, signal: options.signal };
+        if (config.build && stored) {
+            log(`Building head only (the base's sizes are stored): ${config.build}`);
+            await runBuild(trees.head, config.build, buildOptions);
+        }
+        else if (config.build) {
             log(`Building both trees: ${config.build}`);
-            await buildTrees({ base: trees.base, head: trees.head }, config.build, {
-                timeoutMs: config.buildTimeoutMs,
-                signal: options.signal,
-            });
+            await buildTrees({ base: trees.base, head: trees.head }, config.build, buildOptions);
         }
         const sides = { base: trees.base, head: trees.head };
-        const measured = await startProbes(config, sides, resources, options);
+        const measured = await startProbes(config, sides, resources, {
+            ...options,
+            storedBase: stored,
+        });
         const sampled = measured.probes.length > 0
             ? await runSampler({
                 gate: config.gate,
@@ -48871,8 +48897,20 @@ async function startProbes(config, sides, resources, options) {
                 break;
             }
             case 'bundle': {
-                log(`Measuring bundle ${bench.name} on both trees`);
-                const outcome = await runBundleBenchmark(bench, sides, (spec) => thresholdFor(spec, config.gate));
+                const threshold = (spec) => thresholdFor(spec, config.gate);
+                const storedBase = options.storedBase?.bundles[bench.name];
+                let outcome;
+                if (storedBase) {
+                    log(`Measuring bundle ${bench.name} on head; base from ${options.storedBase.source}`);
+                    outcome = await runBundleBenchmarkAgainst(bench, storedBase, sides.head, threshold, {
+                        known: options.storedBase.known,
+                    });
+                }
+                else {
+                    log(`Measuring bundle ${bench.name} on both trees`);
+                    outcome = await runBundleBenchmark(bench, sides, threshold);
+                }
+                options.onBundle?.(bench, outcome);
                 measured.exact.push(...outcome.comparisons);
                 measured.budgets.push(...outcome.budgets);
                 measured.bundles.push(outcome.comparison);
@@ -48885,6 +48923,34 @@ async function startProbes(config, sides, resources, options) {
             resources.add(() => probe.dispose());
     }
     return measured;
+}
+/**
+ * The stored base if this run can use it, else undefined with a note saying why not: it must be of
+ * the merge-base, hold every bundle benchmark, and the config must have no timed benchmark (whose
+ * base is built and run anyway, and timings are only comparable within one job).
+ */
+function usableStoredBase(options, mergeBase, say) {
+    const stored = options.storedBase;
+    if (!stored)
+        return undefined;
+    const notUsed = (why) => {
+        say(`Stored baseline ${stored.source} not used: ${why}; the base was built and measured in this job.`);
+        return undefined;
+    };
+    if (options.mode === 'record')
+        return notUsed('mode record measures one commit');
+    if (stored.sha !== mergeBase) {
+        return notUsed(`it is of ${stored.sha.slice(0, 12)}, but the merge-base is ${mergeBase.slice(0, 12)}`);
+    }
+    const timed = options.config.benchmarks.filter((b) => b.type !== 'bundle');
+    if (timed.length > 0) {
+        return notUsed(`benchmark ${JSON.stringify(timed[0].name)} (${timed[0].type}) is timed, and timings are compared only with a base measured in the same job`);
+    }
+    const missing = options.config.benchmarks.find((b) => !(b.name in stored.bundles));
+    if (missing)
+        return notUsed(`it has no snapshot of benchmark ${JSON.stringify(missing.name)}`);
+    say(`Bundle sizes of the merge-base ${mergeBase.slice(0, 12)} come from the stored baseline ${stored.source}; the base was not built or measured again (sizes are deterministic).`);
+    return stored;
 }
 async function startPair(name, sides, resources, log, options) {
     const started = {};
@@ -48926,6 +48992,245 @@ function minimumDetectable(comparisons) {
         .filter((c) => c.scale === 'ratio' && c.mde !== null)
         .map((c) => c.mde);
     return mdes.length > 0 ? summary_median(mdes) : null;
+}
+
+;// CONCATENATED MODULE: ./src/probes/bundle-baseline.ts
+// Stored bundle baselines: `record` keeps, per bundle benchmark, the measured tree's snapshot and
+// the sizer's saved sizes in `perfgate-baseline.json` beside the result JSON of the baseline
+// artifact. A later `compare` whose merge-base is that exact commit can use it instead of building
+// and measuring the base again: sizes are deterministic, so a stored measurement is as good as a
+// fresh one (timings are not, and are always re-measured).
+//
+// Reading is a trust boundary (an artifact is a file anyone with a workflow could have uploaded),
+// so the file is size-capped, parsed strictly with zod, and checked against the run: the commit
+// must be the merge-base and each benchmark's measured settings (build command, globs,
+// compressions) must be the config's. Every refusal is a sentence for the report's notes.
+
+
+
+/** The file inside the baseline artifact, beside the result JSON. */
+const BASELINE_FILE_NAME = 'perfgate-baseline.json';
+const BASELINE_FORMAT_VERSION = 1;
+/** Larger baseline files are neither written nor read. Snapshots hold one row per output file
+ *  and module; 64 MiB is far beyond a large app's (10,000 files ≈ 2 MB). */
+const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
+/** A baseline that cannot be used; the message says why, for the notes. */
+class BaselineError extends Error {
+    reason;
+    name = 'BaselineError';
+    constructor(message, reason) {
+        super(message);
+        this.reason = reason;
+    }
+}
+const count = schemas_number().int().nonnegative();
+const bundle_baseline_finite = schemas_number().refine(Number.isFinite, 'must be a finite number');
+const bundle_baseline_sha = schemas_string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, 'must be a full commit id');
+const path = schemas_string().min(1).max(4096);
+const bundle_baseline_text = schemas_string().max(2000);
+const MAX_FILES = 200_000;
+const textStatsSchema = strictObject({
+    lines: count,
+    longestLine: count,
+    whitespace: count,
+    comments: count,
+});
+const bundleFileSchema = strictObject({
+    path,
+    raw: count,
+    gzip: count.optional(),
+    brotli: count.optional(),
+    text: textStatsSchema.optional(),
+});
+const compositionSchema = strictObject({
+    files: record(path, schemas_enum(['sourcemap', 'metafile'])),
+    modules: record(path, strictObject({
+        bytes: count,
+        package: path.optional(),
+        files: array(path).max(MAX_FILES),
+    })),
+    packages: record(path, strictObject({
+        bytes: count,
+        instances: array(strictObject({ root: path, version: bundle_baseline_text.optional(), bytes: count }))
+            .max(10_000),
+    })),
+    unmapped: count,
+});
+const snapshotSchema = strictObject({
+    benchmark: schemas_string().min(1).max(100),
+    side: schemas_enum(['base', 'head']),
+    sha: bundle_baseline_sha,
+    files: array(bundleFileSchema).max(MAX_FILES),
+    composition: compositionSchema.optional(),
+    notes: array(bundle_baseline_text).max(1000),
+    compressed: count,
+    reused: count,
+    elapsedMs: bundle_baseline_finite.nonnegative(),
+});
+// BundleSizer keys: `<compressions sorted, joined by +>:<sha256 hex>`.
+const sizerKey = schemas_string().regex(/^(?:brotli\+gzip|brotli|gzip|):[0-9a-f]{64}$/);
+const savedSchema = array(tuple([sizerKey, strictObject({ gzip: count.optional(), brotli: count.optional() })]))
+    .max(MAX_FILES * 4);
+const baselineSchema = strictObject({
+    format: literal('perfgate-baseline'),
+    version: literal(BASELINE_FORMAT_VERSION),
+    tool: strictObject({ name: literal('perfgate'), version: schemas_string().max(50) }),
+    sha: bundle_baseline_sha,
+    createdAt: iso_datetime(),
+    bundles: record(schemas_string().min(1).max(100), strictObject({
+        settings: strictObject({
+            build: schemas_string().max(10_000).nullable(),
+            files: array(schemas_string().max(1000)).max(1000),
+            compression: array(schemas_enum(['gzip', 'brotli'])).max(2),
+        }),
+        snapshot: snapshotSchema,
+        saved: savedSchema,
+    })),
+});
+function bundleSettings(config, bench) {
+    return { build: config.build ?? null, files: bench.files, compression: bench.compression };
+}
+/** The baseline file of a measured commit; undefined when the config has no bundle benchmark. */
+function createBaselineFile(config, sha, outcomes, tool) {
+    const bundles = {};
+    for (const bench of config.benchmarks) {
+        if (bench.type !== 'bundle')
+            continue;
+        const outcome = outcomes.get(bench.name);
+        if (!outcome)
+            continue;
+        bundles[bench.name] = {
+            settings: bundleSettings(config, bench),
+            snapshot: outcome.head,
+            saved: outcome.saved,
+        };
+    }
+    if (Object.keys(bundles).length === 0)
+        return undefined;
+    return {
+        format: 'perfgate-baseline',
+        version: BASELINE_FORMAT_VERSION,
+        tool: { name: 'perfgate', version: tool.version },
+        sha,
+        createdAt: (tool.now ?? new Date()).toISOString(),
+        bundles,
+    };
+}
+/** The file's text; throws BaselineError('oversized') past MAX_BASELINE_BYTES. */
+function serializeBaseline(file, maxBytes = MAX_BASELINE_BYTES) {
+    const json = `${JSON.stringify(file)}\n`;
+    const bytes = Buffer.byteLength(json);
+    if (bytes > maxBytes) {
+        throw new BaselineError(`the bundle snapshots take ${bytes} bytes, over the limit of ${maxBytes}`, 'oversized');
+    }
+    return json;
+}
+/** Parses and validates the bytes of a baseline file; throws BaselineError naming the field. */
+function parseBaseline(bytes, maxBytes = MAX_BASELINE_BYTES) {
+    const size = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength;
+    if (size > maxBytes) {
+        throw new BaselineError(`it is ${size} bytes, over the limit of ${maxBytes}`, 'oversized');
+    }
+    let data;
+    try {
+        data = JSON.parse(typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    }
+    catch (error) {
+        throw new BaselineError(`it is not JSON (${error.message})`, 'malformed');
+    }
+    const parsed = baselineSchema.safeParse(data);
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const at = issue.path.length > 0 ? issue.path.map(String).join('.') : '(the top level)';
+        throw new BaselineError(`${at}: ${issue.message}`, 'malformed');
+    }
+    return parsed.data;
+}
+const sameList = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+/**
+ * The stored base for a run of `config` whose merge-base is `sha`, or a BaselineError('mismatched')
+ * saying what differs: another commit, a bundle benchmark the file lacks, or settings that change
+ * what is measured (the build command, the globs, the compressions). Groups, budgets and limits
+ * are applied at comparison time, so they may differ.
+ */
+function storedBaseFor(file, config, sha, source) {
+    if (file.sha !== sha) {
+        throw new BaselineError(`it was recorded for ${file.sha.slice(0, 12)}, not the merge-base ${sha.slice(0, 12)}`, 'mismatched');
+    }
+    const bundles = {};
+    const known = [];
+    for (const bench of config.benchmarks) {
+        if (bench.type !== 'bundle')
+            continue;
+        const stored = file.bundles[bench.name];
+        if (!stored) {
+            throw new BaselineError(`it has no snapshot of bundle benchmark ${JSON.stringify(bench.name)} (it has ${Object.keys(file.bundles)
+                .map((n) => JSON.stringify(n))
+                .join(', ') || 'none'})`, 'mismatched');
+        }
+        const want = bundleSettings(config, bench);
+        const differs = (field, was, now) => new BaselineError(`benchmark ${JSON.stringify(bench.name)} was recorded with ${field} ${JSON.stringify(was)}, but the config now says ${JSON.stringify(now)}`, 'mismatched');
+        if (stored.settings.build !== want.build)
+            throw differs('build', stored.settings.build, want.build);
+        if (!sameList(stored.settings.files, want.files))
+            throw differs('files', stored.settings.files, want.files);
+        if (!sameList(stored.settings.compression, want.compression)) {
+            throw differs('compression', stored.settings.compression, want.compression);
+        }
+        const snapshot = stored.snapshot;
+        if (snapshot.benchmark !== bench.name || snapshot.sha !== sha) {
+            throw new BaselineError(`the snapshot under ${JSON.stringify(bench.name)} is of benchmark ${JSON.stringify(snapshot.benchmark)} at ${snapshot.sha.slice(0, 12)}`, 'mismatched');
+        }
+        // A size the config asks for must be there for every file, or the comparison would read 0.
+        for (const kind of want.compression) {
+            const without = snapshot.files.find((f) => f[kind] === undefined);
+            if (without) {
+                throw new BaselineError(`benchmark ${JSON.stringify(bench.name)}: ${without.path} has no ${kind} size`, 'malformed');
+            }
+        }
+        bundles[bench.name] = { ...snapshot, side: 'base' };
+        known.push(...stored.saved);
+    }
+    return { sha, source, bundles, known };
+}
+/**
+ * A baseline file on disk (`perfgate-baseline.json`, or a directory holding it, e.g. a downloaded
+ * artifact) for a run whose merge-base is `sha`: the stored base, or a note saying why not.
+ * Throws BaselineFileNotFoundError when nothing is there (a mistyped path is the caller's error).
+ */
+async function readStoredBase(path, config, sha) {
+    let file = path;
+    const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
+    if (info?.isDirectory())
+        file = (0,external_node_path_namespaceObject.join)(path, BASELINE_FILE_NAME);
+    const size = (await (0,promises_namespaceObject.stat)(file).catch(() => undefined))?.size;
+    if (size === undefined)
+        throw new BaselineFileNotFoundError(path);
+    try {
+        if (size > MAX_BASELINE_BYTES) {
+            throw new BaselineError(`it is ${size} bytes, over the limit of ${MAX_BASELINE_BYTES}`, 'oversized');
+        }
+        const storedBase = storedBaseFor(parseBaseline(await (0,promises_namespaceObject.readFile)(file)), config, sha, file);
+        return { storedBase, notes: [] };
+    }
+    catch (error) {
+        if (!(error instanceof BaselineError))
+            throw error;
+        return {
+            notes: [
+                `Stored baseline ${file} not used: it is ${error.reason}: ${error.message}; the base was built and measured in this run.`,
+            ],
+        };
+    }
+}
+/** `--baseline` names nothing. */
+class BaselineFileNotFoundError extends Error {
+    path;
+    name = 'BaselineFileNotFoundError';
+    constructor(path) {
+        super(`no baseline file at ${path} (expected ${BASELINE_FILE_NAME} or a directory holding it)`);
+        this.path = path;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/report/errors.ts
@@ -50586,6 +50891,8 @@ function renderProgress(event, options = {}) {
 
 
 
+
+
 const USAGE = `perfgate ${VERSION}: a performance regression gate for pull requests.
 
 Usage:
@@ -50598,6 +50905,9 @@ Options:
   -c, --config FILE       the config file (default: perfgate.yml)
       --base REF          the base branch or commit (default: the upstream default branch)
       --head REF          the head commit (default: HEAD)
+      --baseline PATH     compare: the merge-base's stored bundle sizes (perfgate-baseline.json
+                          of a record artifact, or its directory) instead of measuring it;
+                          used only when every benchmark is a bundle benchmark
       --json FILE         write the result JSON here
       --markdown FILE     write the PR-comment markdown here
       --budget DURATION   time budget for sampling, e.g. 90s or 2m (overrides gate.time-budget)
@@ -50634,6 +50944,9 @@ function parseCommandLine(argv, io) {
     if (rest.length > 0) {
         throw new errors/* UsageError */.eb(`unexpected argument "${rest[0]}"`, 'Options start with --; see --help.');
     }
+    if (mode !== 'compare' && values.baseline !== undefined) {
+        throw new errors/* UsageError */.eb(`--baseline has no meaning for ${mode}; it applies to compare`);
+    }
     if (mode === 'record' && values.base !== undefined) {
         throw new errors/* UsageError */.eb('--base has no meaning for record, which measures one commit');
     }
@@ -50642,7 +50955,16 @@ function parseCommandLine(argv, io) {
         config: values.config ?? 'perfgate.yml',
         color: io.isTty && !values['no-color'] && !io.env.NO_COLOR,
     };
-    for (const key of ['base', 'head', 'json', 'markdown', 'budget', 'threshold', 'seed']) {
+    for (const key of [
+        'base',
+        'head',
+        'json',
+        'markdown',
+        'budget',
+        'threshold',
+        'seed',
+        'baseline',
+    ]) {
         const value = values[key];
         if (value !== undefined) {
             if (value === '')
@@ -50666,6 +50988,7 @@ function command_line_parse(argv) {
             budget: { type: 'string' },
             threshold: { type: 'string' },
             seed: { type: 'string' },
+            baseline: { type: 'string' },
             'no-color': { type: 'boolean' },
             help: { type: 'boolean', short: 'h' },
             version: { type: 'boolean', short: 'v' },
@@ -50723,12 +51046,14 @@ async function runCli(argv, io) {
         else {
             config = withOverrides(await loadConfig((0,external_node_path_namespaceObject.resolve)(io.cwd, args.config)), args);
         }
+        const stored = args.baseline ? await storedBase(args.baseline, cwd, config, refs) : undefined;
         const progress = progressWriter(io);
         const result = await runPipeline({
             cwd,
             config,
             mode: args.mode,
             ...refs,
+            ...stored,
             onProgress: progress,
             log: (line) => io.stderr(`${io.isTty ? '\r\x1b[2K' : ''}${line}\n`),
             signal: io.signal,
@@ -50744,6 +51069,18 @@ async function runCli(argv, io) {
     }
     finally {
         await demo?.dispose();
+    }
+}
+/** The stored base of --baseline for this run's merge-base, or the note why not. */
+async function storedBase(path, cwd, config, refs) {
+    const { mergeBase } = await resolveRefs({ cwd, ...refs });
+    try {
+        return await readStoredBase((0,external_node_path_namespaceObject.resolve)(cwd, path), config, mergeBase);
+    }
+    catch (error) {
+        if (error instanceof BaselineFileNotFoundError)
+            throw new errors/* UsageError */.eb(`--baseline: ${error.message}`);
+        throw error;
     }
 }
 async function writeReports(result, args, io) {
@@ -50842,6 +51179,7 @@ const USAGE_ERRORS = new Set([
     'UsageError',
     'ConfigError',
     'InputError',
+    'BundleConfigError',
     'UnknownRefError',
     'NoDefaultBranchError',
     'NoMergeBaseError',

@@ -1,9 +1,12 @@
 // mode `compare` (pull_request): measure head vs merge-base in this job, upload the result,
 // post the comment and the check run, write the summary and outputs.
+
+import { resolve } from 'node:path';
 import { INPUT, resultArtifactName } from '../constants.js';
 import { getErrorMessage } from '../errors.js';
 import { failedCheckReport, finishCheckRun } from '../github/check-run.js';
 import type { ActionContext } from '../github/context.js';
+import { lookUpBaseline } from './baseline.js';
 import { InputError, type Inputs } from './inputs.js';
 import type { ActionDeps } from './io.js';
 import { loadActionConfig, measure } from './measure.js';
@@ -69,11 +72,27 @@ export async function runCompare(
 
   let measured: Awaited<ReturnType<typeof measure>>;
   try {
+    const baseline =
+      inputs.baseline === 'auto'
+        ? await lookUpBaseline(
+            octokit,
+            context.repo,
+            {
+              cwd: resolve(deps.cwd, inputs.workingDirectory),
+              base,
+              reportId: inputs.reportId,
+              config,
+            },
+            (line) => io.info(line),
+          )
+        : { notes: [] };
     measured = await measure(inputs, context, deps, config, {
       mode: 'compare',
       base,
       baseLabel,
       pullRequest: pr?.number,
+      notes: baseline.notes,
+      ...(baseline.storedBase ? { storedBase: baseline.storedBase } : {}),
     });
   } catch (error) {
     if (startedCheckRunId !== undefined) {

@@ -7,6 +7,8 @@ import { describeValue, parseDuration, parsePercent, ValueError } from '../confi
 import {
   ACTION_MODES,
   type ActionMode,
+  BASELINE_POLICIES,
+  type BaselinePolicy,
   COMMENT_POLICIES,
   type CommentPolicy,
   DEFAULT_REPORT_ID,
@@ -36,6 +38,8 @@ export interface Inputs {
   /** report mode: the workflow run whose artifact to read; undefined means the triggering run. */
   runId?: number;
   workingDirectory: string;
+  /** compare: whether a stored baseline of the merge-base may stand in for measuring it. */
+  baseline: BaselinePolicy;
 }
 
 /** A bad action input: names the input, the value received and what was expected. */
@@ -70,6 +74,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
   const mode = oneOf(INPUT.mode, get(INPUT.mode) || 'compare', ACTION_MODES);
   const comment = oneOf(INPUT.comment, get(INPUT.comment) || 'always', COMMENT_POLICIES);
   const checkRun = boolean(INPUT.checkRun, get(INPUT.checkRun) || 'true');
+  const baseline = oneOf(INPUT.baseline, get(INPUT.baseline) || 'auto', BASELINE_POLICIES);
   const failOnText = optional(INPUT.failOn);
   const failOn = failOnText === undefined ? undefined : oneOf(INPUT.failOn, failOnText, FAIL_ON);
 
@@ -120,6 +125,15 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
       );
     }
   }
+  // action.yml passes `auto` in every mode; only a deliberate `never` says something meaningless.
+  if (baseline === 'never' && mode !== 'compare') {
+    throw new InputError(
+      INPUT.baseline,
+      baseline,
+      `no value in mode \`${mode}\``,
+      `\`${INPUT.baseline}\` applies only to mode \`compare\``,
+    );
+  }
   const posts = (mode === 'compare' && (comment !== 'never' || checkRun)) || mode === 'report';
   if (posts && githubToken === '') {
     throw new InputError(
@@ -144,6 +158,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     reportId,
     runId,
     workingDirectory,
+    baseline,
   };
 }
 

@@ -1,9 +1,11 @@
 // What the mode runners need from the runner and the outside world, as one parameter: the log,
 // outputs, the job summary, the GitHub client, the pipeline and the artifact upload. main.ts
 // passes the real ones; tests pass recording ones or point the real ones at local stand-ins.
+
+import { dirname } from 'node:path';
 import * as core from '@actions/core';
 import type { OutputName } from '../constants.js';
-import { type UploadedArtifact, uploadFileArtifact } from '../github/artifacts.js';
+import { type UploadedArtifact, uploadFilesArtifact } from '../github/artifacts.js';
 import { createOctokit, type GitHubClient } from '../github/octokit.js';
 import { type PipelineOptions, runPipeline } from '../pipeline.js';
 import type { Result } from '../result.js';
@@ -22,7 +24,8 @@ export interface ActionDeps {
   cwd: string;
   github(token: string): GitHubClient;
   measure(options: PipelineOptions): Promise<Result>;
-  upload(name: string, file: string): Promise<UploadedArtifact>;
+  /** Uploads `file` (and `more` files of the same directory) as one artifact. */
+  upload(name: string, file: string, more?: string[]): Promise<UploadedArtifact>;
 }
 
 export const coreIo: ActionIo = {
@@ -45,6 +48,6 @@ export function defaultDeps(apiUrl: string): ActionDeps {
     cwd: process.cwd(),
     github: (token) => createOctokit({ token, baseUrl: apiUrl, warn: (m) => core.warning(m) }),
     measure: runPipeline,
-    upload: (name, file) => uploadFileArtifact(name, file),
+    upload: (name, file, more = []) => uploadFilesArtifact(name, [file, ...more], dirname(file)),
   };
 }

@@ -51,7 +51,7 @@ export async function measure(
   context: ActionContext,
   deps: ActionDeps,
   config: Config,
-  run: Pick<PipelineOptions, 'mode' | 'base'> & {
+  run: Pick<PipelineOptions, 'mode' | 'base' | 'notes' | 'storedBase' | 'onBundle'> & {
     pullRequest?: number;
     /** How to name the base in reports when `base` is a commit id (the PR's base branch). */
     baseLabel?: string;
@@ -62,6 +62,9 @@ export async function measure(
     config,
     mode: run.mode,
     ...(run.base ? { base: run.base } : {}),
+    ...(run.notes?.length ? { notes: run.notes } : {}),
+    ...(run.storedBase ? { storedBase: run.storedBase } : {}),
+    ...(run.onBundle ? { onBundle: run.onBundle } : {}),
     onProgress: (line) => deps.io.info(line),
     log: (line) => deps.io.info(line),
   });

@@ -37,8 +37,18 @@ export async function uploadFileArtifact(
   file: string,
   options: { retentionDays?: number } = {},
 ): Promise<UploadedArtifact> {
+  return uploadFilesArtifact(name, [file], dirname(file), options);
+}
+
+/** Uploads files as one zip artifact, each under its path relative to `root`. */
+export async function uploadFilesArtifact(
+  name: string,
+  files: string[],
+  root: string,
+  options: { retentionDays?: number } = {},
+): Promise<UploadedArtifact> {
   const client = new DefaultArtifactClient();
-  const { id, size } = await client.uploadArtifact(name, [file], dirname(file), {
+  const { id, size } = await client.uploadArtifact(name, files, root, {
     retentionDays: options.retentionDays,
   });
   if (id === undefined) {
@@ -56,6 +66,10 @@ export interface ArtifactRecord {
   expiresAt: string | null;
   workflowRunId: number | null;
   headSha: string | null;
+  /** The repository the run belongs to and the one its head came from: they differ for a
+   *  pull request from a fork. */
+  repositoryId: number | null;
+  headRepositoryId: number | null;
 }
 
 function toRecord(a: {
@@ -65,7 +79,12 @@ function toRecord(a: {
   expired: boolean;
   created_at: string | null;
   expires_at: string | null;
-  workflow_run?: { id?: number; head_sha?: string } | null;
+  workflow_run?: {
+    id?: number;
+    head_sha?: string;
+    repository_id?: number;
+    head_repository_id?: number;
+  } | null;
 }): ArtifactRecord {
   return {
     id: a.id,
@@ -76,6 +95,8 @@ function toRecord(a: {
     expiresAt: a.expires_at,
     workflowRunId: a.workflow_run?.id ?? null,
     headSha: a.workflow_run?.head_sha ?? null,
+    repositoryId: a.workflow_run?.repository_id ?? null,
+    headRepositoryId: a.workflow_run?.head_repository_id ?? null,
   };
 }
 
@@ -105,18 +126,27 @@ export async function findRepositoryArtifact(
   repo: RepoRef,
   name: string,
 ): Promise<ArtifactRecord | undefined> {
+  return (await listRepositoryArtifacts(octokit, repo, name))[0];
+}
+
+/** The artifacts named `name` in the repository (the 100 newest), those that can still be
+ *  downloaded first, then the newest first. */
+export async function listRepositoryArtifacts(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  name: string,
+): Promise<ArtifactRecord[]> {
   const { data } = await octokit.rest.actions.listArtifactsForRepo({
     ...repo,
     name,
     per_page: 100,
   });
   const matches = data.artifacts.filter((a) => a.name === name).map(toRecord);
-  // Prefer an artifact that can still be downloaded, then the newest.
   matches.sort(
     (a, b) =>
       Number(a.expired) - Number(b.expired) || (b.createdAt ?? '').localeCompare(a.createdAt ?? ''),
   );
-  return matches[0];
+  return matches;
 }
 
 /**

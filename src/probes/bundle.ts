@@ -374,21 +374,52 @@ export async function runBundleBenchmark(
       measureBundle(bench, trees.base, { sizer }),
       measureBundle(bench, trees.head, { sizer }),
     ]);
-    const comparison = compareBundles(bench, base, head);
-    const omitted = omittedFilesNote(comparison);
-    if (omitted) comparison.notes.push(omitted);
-    return {
-      base,
-      head,
-      comparison,
-      comparisons: bundleToComparisons(comparison, threshold),
-      budgets: [...comparison.budgets, ...comparison.changeLimits],
-      failed: comparison.failed,
-      saved: await sizer.saved(),
-    };
+    return outcomeOf(bench, base, head, threshold, await sizer.saved());
   } finally {
     await sizer.close();
   }
+}
+
+/**
+ * Head measured and compared with a base snapshot measured earlier (a stored baseline of the same
+ * commit, schema-checked by bundle-baseline.ts). `known`: the sizes saved with that snapshot, so
+ * contents unchanged since are not compressed again.
+ */
+export async function runBundleBenchmarkAgainst(
+  bench: BundleBenchmarkConfig,
+  base: BundleSnapshot,
+  head: Tree,
+  threshold: number | ((spec: MetricSpec) => number),
+  options: { threads?: number; known?: Iterable<[string, CompressedSizes]> } = {},
+): Promise<BundleOutcome> {
+  const sizer = new BundleSizer(options);
+  try {
+    const measured = await measureBundle(bench, head, { sizer });
+    return outcomeOf(bench, base, measured, threshold, await sizer.saved());
+  } finally {
+    await sizer.close();
+  }
+}
+
+function outcomeOf(
+  bench: BundleBenchmarkConfig,
+  base: BundleSnapshot,
+  head: BundleSnapshot,
+  threshold: number | ((spec: MetricSpec) => number),
+  saved: Array<[string, CompressedSizes]>,
+): BundleOutcome {
+  const comparison = compareBundles(bench, base, head);
+  const omitted = omittedFilesNote(comparison);
+  if (omitted) comparison.notes.push(omitted);
+  return {
+    base,
+    head,
+    comparison,
+    comparisons: bundleToComparisons(comparison, threshold),
+    budgets: [...comparison.budgets, ...comparison.changeLimits],
+    failed: comparison.failed,
+    saved,
+  };
 }
 
 // ---------------------------------------------------------------------------

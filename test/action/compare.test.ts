@@ -73,7 +73,7 @@ function deps(measured: Result | Error, token = 'ghs_test'): ActionDeps {
       if (measured instanceof Error) throw measured;
       return measured;
     },
-    upload: uploadFileArtifact,
+    upload: (name, file) => uploadFileArtifact(name, file),
   };
 }
 

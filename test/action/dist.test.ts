@@ -2,9 +2,11 @@
 // repository with a base and a head commit, the local GitHub (REST API checked against the
 // OpenAPI description) and the local Actions results service. The same dist also runs under
 // @github/local-action. npm test builds dist/ before the tests run.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { listZipEntries } from '../../src/github/zip.js';
 import { parseResult } from '../../src/report/json.js';
 import { pullRequestEvent, pushEvent, workflowRunEvent } from '../github/fixtures.js';
 import { type MockGitHub, startMockGitHub } from '../github/mock-github-process.js';
@@ -253,6 +255,85 @@ describe('node dist/index.js', { timeout: 240_000 }, () => {
       [988, `perfgate-baseline-${headSha}`],
     ]);
     expect(step.summary).toMatch(new RegExp(`Baseline artifact: \`perfgate-baseline-${headSha}\``));
+  });
+
+  it('record on the merge-base, then compare: the stored bundle sizes stand in for the base; expired, it is said in the comment', async () => {
+    // The default branch's push run: a checkout of the merge-base.
+    const mainTree = mkdtempSync(join(tmpdir(), 'perfgate-e2e-main-'));
+    repo.git('worktree', 'add', '-q', '--detach', mainTree, baseSha);
+    try {
+      await mock.seed({ runs: [{ id: 989, headSha: baseSha, headBranch: 'main', event: 'push' }] });
+      const record = await runDist({
+        mock,
+        event: { name: 'push', payload: pushEvent(baseSha) },
+        runId: 989,
+        cwd: mainTree,
+        sha: baseSha,
+        with: { mode: 'record' },
+      });
+      expect(record.code, record.stdout + record.stderr).toBe(0);
+      expect(record.summary).toMatch(/with the bundle snapshots of 1 benchmark/);
+    } finally {
+      repo.git('worktree', 'remove', '--force', mainTree);
+    }
+    let state = await mock.state();
+    const stored = state.artifacts.find((a) => a.name === `perfgate-baseline-${baseSha}`)!;
+    expect(stored.runId).toBe(989);
+    expect(listZipEntries(Buffer.from(stored.zipBase64, 'base64')).sort()).toEqual([
+      'perfgate-baseline.json',
+      'perfgate-result.json',
+    ]);
+
+    const used = await runDist({ mock, event: prEvent(), runId: 987, cwd: repo.dir, sha: headSha });
+    expect(used.code, used.stdout + used.stderr).toBe(1);
+    const note = `Bundle sizes of the merge-base ${baseSha.slice(0, 12)} come from the stored baseline perfgate-baseline-${baseSha} (artifact id ${stored.id})`;
+    const result = parseResult(readFileSync(used.outputs['result-path']!));
+    expect(result.notes).toContainEqual(expect.stringContaining(note));
+    expect(result.base).toEqual({ ref: 'main', sha: baseSha });
+    expect(result.comparisons.find((c) => c.key === 'bundle/total/raw')).toMatchObject({
+      status: 'regressed',
+    });
+    state = await mock.state();
+    expect(state.comments[0]!.body).toContain(note);
+    expect(
+      state.requests.map((r) => r.operationId).filter((id) => id.includes('artifact')),
+    ).toEqual(['actions/list-artifacts-for-repo', 'actions/download-artifact']);
+
+    // The same artifact, expired: the base is measured and the comment says why.
+    await mock.reset();
+    await mock.seed({
+      pulls: [{ number: 12, baseRef: 'main', baseSha, headRef: 'feature', headSha }],
+      runs: [
+        { id: 987, headSha },
+        { id: 989, headSha: baseSha, headBranch: 'main', event: 'push' },
+      ],
+    });
+    const [expiredId] = (
+      await mock.seed({
+        artifacts: [{ runId: 989, name: stored.name, zipBase64: stored.zipBase64, expired: true }],
+      })
+    ).artifacts;
+    const expired = await runDist({
+      mock,
+      event: prEvent(),
+      runId: 987,
+      cwd: repo.dir,
+      sha: headSha,
+    });
+    expect(expired.code, expired.stdout + expired.stderr).toBe(1);
+    const said = `Stored baseline perfgate-baseline-${baseSha} of the merge-base ${baseSha.slice(0, 12)} not used: artifact id ${expiredId} expired on 2000-01-01T00:00:00Z; the base was built and measured in this job.`;
+    const again = parseResult(readFileSync(expired.outputs['result-path']!));
+    expect(again.notes).toContain(said);
+    // Measured in the job, the sizes are the stored ones.
+    expect(again.comparisons.map((c) => [c.key, c.base.median, c.head.median])).toEqual(
+      result.comparisons.map((c) => [c.key, c.base.median, c.head.median]),
+    );
+    state = await mock.state();
+    expect(state.comments[0]!.body).toContain(
+      `artifact id ${expiredId} expired on 2000-01-01T00:00:00Z`,
+    );
+    expect(expired.summary).toContain(`artifact id ${expiredId} expired`);
+    expect(state.requests.map((r) => r.operationId)).not.toContain('actions/download-artifact');
   });
 
   it('report rejects a malformed or oversized artifact and posts nothing', async () => {

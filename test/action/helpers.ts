@@ -40,6 +40,7 @@ export function inputs(fields: Partial<Inputs> = {}): Inputs {
     checkRun: true,
     reportId: 'default',
     workingDirectory: '.',
+    baseline: 'auto',
     ...fields,
   };
 }

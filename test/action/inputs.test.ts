@@ -54,7 +54,20 @@ describe('readInputs', () => {
       reportId: 'default',
       runId: undefined,
       workingDirectory: '.',
+      baseline: 'auto',
     });
+  });
+
+  it('baseline: `auto` or `never`, and `never` only where it means something (compare)', () => {
+    expect(readInputs(runnerEnv({ baseline: 'never' })).baseline).toBe('never');
+    expect(() => readInputs(runnerEnv({ baseline: 'sometimes' }))).toThrow(
+      'input `baseline` is "sometimes"; expected one of `auto`, `never`',
+    );
+    expect(() => readInputs(runnerEnv({ baseline: 'never', mode: 'record' }))).toThrow(
+      'input `baseline` is "never"; expected no value in mode `record`; `baseline` applies only to mode `compare`',
+    );
+    // action.yml's default reaches every mode and says nothing.
+    expect(readInputs(runnerEnv({ mode: 'record' })).baseline).toBe('auto');
   });
 
   it('reads every input, trimmed', () => {
