@@ -43,6 +43,10 @@ export interface GateConfig {
   seed: number;
   /** What fails the gate. */
   failOn: 'regression' | 'never';
+  /** When sampling may stop before the budget: once every metric is resolved (the full
+   *  picture), or as soon as a look calls a regression (the gate's answer is then known, and the
+   *  α spent at that look already covers the call). Absent means `resolved`. */
+  earlyStop?: 'resolved' | 'regression';
 }
 
 export interface HttpRequestConfig {

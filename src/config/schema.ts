@@ -24,6 +24,7 @@ export const DEFAULTS = {
   warmup: 1,
   seed: 1,
   failOn: 'regression',
+  earlyStop: 'resolved',
   buildTimeout: '20m',
   connections: 10,
   roundDuration: '1s',
@@ -804,6 +805,10 @@ const gate = fields(
       choice(['regression', 'never']).prefault(DEFAULTS.failOn),
       `What fails the gate: a regression, or never (report only) (default ${DEFAULTS.failOn}).`,
     ),
+    'early-stop': documented(
+      choice(['resolved', 'regression']).prefault(DEFAULTS.earlyStop),
+      `Stop sampling before the budget once every metric is resolved, or as soon as a look calls a regression (faster failing gates; the other metrics stay as resolved as they were) (default ${DEFAULTS.earlyStop}).`,
+    ),
   },
   'a mapping of gate settings',
 ).transform((g): GateConfig => {
@@ -817,6 +822,7 @@ const gate = fields(
     warmup: g.warmup,
     seed: g.seed,
     failOn: g['fail-on'],
+    earlyStop: g['early-stop'],
   };
 });
 

@@ -69,7 +69,7 @@ export interface LookRecord {
   resolved: number;
 }
 
-export type StoppedBy = 'resolved' | 'budget' | 'max-pairs' | 'exact';
+export type StoppedBy = 'resolved' | 'regression' | 'budget' | 'max-pairs' | 'exact';
 
 export interface SamplerOutcome {
   /** Per metric, in the order of the probes' specs. */
@@ -107,7 +107,8 @@ interface Tracked {
  *   cancels in the pair and the random order turns any order effect into noise.
  * - Looks at the pair counts of gate.looks, each testing at the α the spending rule gives it
  *   (stats/sequential.ts); the final look, forced by the budget or the pair limit, spends
- *   whatever is left. Early stop once every metric is resolved.
+ *   whatever is left. Early stop once every metric is resolved, or (gate.earlyStop
+ *   'regression') at the first look that calls a regression.
  * - Budget: after each block, stop if the elapsed time plus the longest of the last three
  *   block durations (with the analysis of their looks) would pass gate.timeBudgetMs. The first
  *   block always runs.
@@ -225,6 +226,9 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
       const planned = Math.min(maxPairs, pairs + affordable);
       progressLook = look(spending.look(pairs, planned), false);
       if (statuses.every(isResolved)) stoppedBy = 'resolved';
+      else if (gate.earlyStop === 'regression' && statuses.includes('regressed')) {
+        stoppedBy = 'regression';
+      }
     }
     durations.push(now() - blockStart);
     o.onProgress?.({

@@ -126,6 +126,7 @@ describe('schema/perfgate.schema.json', () => {
       'warmup',
       'seed',
       'fail-on',
+      'early-stop',
     ]);
     expect(property(schema, 'gate', 'time-budget')).toMatchObject({
       type: 'string',
@@ -180,7 +181,7 @@ describe('schema/perfgate.schema.json', () => {
       );
     const gateDefaults = defaultsOf(property(schema, 'gate'));
     const httpDefaults = defaultsOf(benchmarkBranch('http'));
-    expect(Object.keys(gateDefaults)).toHaveLength(9);
+    expect(Object.keys(gateDefaults)).toHaveLength(10);
     expect(Object.keys(httpDefaults)).toStrictEqual([
       'ready-timeout',
       'env',

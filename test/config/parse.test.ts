@@ -29,6 +29,7 @@ const DEFAULT_GATE: Config['gate'] = {
   warmup: 1,
   seed: 1,
   failOn: 'regression',
+  earlyStop: 'resolved',
 };
 
 /** A valid http benchmark with `extra` lines (indented as its fields) appended. */
@@ -150,6 +151,7 @@ describe('parseConfig: valid files resolve to the full Config', () => {
         warmup: 2,
         seed: 42,
         failOn: 'never',
+        earlyStop: 'regression',
       },
     } satisfies Config);
   });
@@ -269,7 +271,7 @@ describe('parseConfig: errors name the line, the field, the value and what was e
     ]);
     expect(problems(`${http()}gate:\n  timeBudget: 2m\n  bogus: 1\n`)).toStrictEqual([
       'perfgate.yml:7: gate.timeBudget: unknown field; did you mean `time-budget`?',
-      'perfgate.yml:8: gate.bogus: unknown field (known here: threshold, thresholds, alpha, correction, time-budget, looks, warmup, seed, fail-on)',
+      'perfgate.yml:8: gate.bogus: unknown field (known here: threshold, thresholds, alpha, correction, time-budget, looks, warmup, seed, fail-on, early-stop)',
     ]);
     expect(
       problems(http().replace('requests: [/a]', 'requests: [{ path: /a, metod: POST }]')),

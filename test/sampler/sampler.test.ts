@@ -135,6 +135,57 @@ describe('runSampler: error rates of the whole procedure (simulated, seeded)', H
   });
 });
 
+describe('runSampler: early-stop regression (fail fast)', HEAVY, () => {
+  it('stops at the first look that calls a regression, with the A/A rate still at or below α', async () => {
+    let stoppedEarly = 0;
+    let byRegression = 0;
+    let detected = 0;
+    const trials = 100;
+    for (let trial = 0; trial < trials; trial++) {
+      const clock = fakeClock();
+      const out = await runSampler({
+        gate: gateConfig({ seed: trial, timeBudgetMs: 600_000, earlyStop: 'regression' }),
+        probes: [routeProbe({ seed: 70_000 + trial, clock, headFactor: 1.2, noise: 0.15 })],
+        now: clock.now,
+        bootstrapResamples: 100,
+      });
+      if (out.statuses[0] === 'regressed') detected++;
+      // Stopped before the budget: at the look that called it, or earlier still when that look
+      // also resolved every other metric.
+      if (out.stoppedBy === 'regression' || out.stoppedBy === 'resolved') stoppedEarly++;
+      if (out.stoppedBy === 'regression') {
+        byRegression++;
+        // It stopped at the look that made the call, not later.
+        expect(out.looks.at(-1)!.pairs).toBe(out.pairs);
+        expect(out.statuses).toContain('regressed');
+        expect(out.sampling.stoppedBy).toBe('regression');
+      }
+    }
+    expect(detected).toBeGreaterThanOrEqual(95);
+    expect(stoppedEarly).toBeGreaterThanOrEqual(90);
+    // The rule itself ended runs that 'resolved' alone would have continued.
+    expect(byRegression).toBeGreaterThan(0);
+
+    // The same rule on A/A runs: a stop is only ever triggered by a (false) regression call,
+    // which the α-spending already bounds; 300 runs at α 0.05 allow at most ~25 by chance.
+    let alarms = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      const out = await aaRun(trial, {
+        gate: gateConfig({
+          seed: trial,
+          alpha: 0.05,
+          timeBudgetMs: 84_000,
+          looks: [10, 20, 40, 80],
+          earlyStop: 'regression',
+        }),
+      });
+      if (falseAlarm(out.statuses)) alarms++;
+      if (out.stoppedBy === 'regression') expect(out.statuses).toContain('regressed');
+    }
+    expect(alarms / 300).toBeLessThanOrEqual(0.05);
+  });
+});
+
 /** A probe that records its calls and reports fixed values (or throws when told). */
 function scriptedProbe(
   specs: MetricSpec[],
