@@ -128,6 +128,8 @@ export interface LighthouseRun {
   url: string;
   metrics: Record<LighthouseMetric, number>;
   audits: Partial<Record<EvidenceAudit, AuditSnapshot>>;
+  /** Every resource the page loaded (paths on the site's origin, other URLs whole). */
+  resources: string[];
   lcpElement?: LcpElement;
   warnings: string[];
   durationMs: number;
@@ -153,7 +155,9 @@ export interface AuditChange {
   grew: Array<'numericValue' | 'savingsMs' | 'savingsBytes'>;
   /** Offending items of a typical head run (the one with the median figure), largest first. */
   items: AuditItem[];
-  /** Items at head whose URL (or label) no base run listed. */
+  /** Items at head that are new: a resource no base run loaded, or an element (label) no base
+   *  run listed. (Not merely newly flagged: audits drop items under their own thresholds, so an
+   *  unchanged file can appear in one run's list and not in another's.) */
   newItems: AuditItem[];
 }
 
@@ -305,6 +309,14 @@ export function snapshotAudit(audit: LighthouseAuditResult, origin: string): Aud
     .sort((a, b) => itemSize(b) - itemSize(a))
     .slice(0, MAX_ITEMS);
   return snapshot;
+}
+
+/** The URLs a page loaded, from the `network-requests` audit, relative to `origin` where on it. */
+export function resourcesOf(lhr: LighthouseResult, origin: string): string[] {
+  const items = lhr.audits['network-requests']?.details?.items ?? [];
+  const urls = new Set<string>();
+  for (const item of items) if (typeof item.url === 'string') urls.add(siteUrl(item.url, origin));
+  return [...urls];
 }
 
 /** The LCP element and its phases from the `largest-contentful-paint-element` audit. */
@@ -459,11 +471,14 @@ export function worseAudits(base: LighthouseRun[], head: LighthouseRun[]): Audit
       grew.push('numericValue');
     if (grewPast(bf.savingsMs, hf.savingsMs, 'ms')) grew.push('savingsMs');
     if (grewPast(bf.savingsBytes, hf.savingsBytes, 'bytes')) grew.push('savingsBytes');
-    const seenAtBase = new Set(b.flatMap((s) => s.items.map(itemName)));
+    const listedAtBase = new Set(b.flatMap((s) => s.items.map(itemName)));
+    const loadedAtBase = new Set(base.flatMap((r) => r.resources));
+    const isNew = (i: AuditItem) =>
+      !listedAtBase.has(itemName(i)) && (i.url === undefined || !loadedAtBase.has(i.url));
     // The head run whose headline figure is the median stands for head.
     const headline = (s: AuditSnapshot) => s.savingsMs ?? s.numericValue ?? s.savingsBytes ?? 0;
     const typical = [...h].sort((x, y) => headline(x) - headline(y))[(h.length - 1) >> 1]!;
-    const newItems = typical.items.filter((i) => !seenAtBase.has(itemName(i)) && material(id, i));
+    const newItems = typical.items.filter((i) => isNew(i) && material(id, i));
     if (grew.length === 0 && newItems.length === 0) continue;
     changes.push({
       id,
@@ -635,6 +650,19 @@ export function createLighthouseProbe(
         { ...data, reason: 'chrome-exited' },
       );
     }
+    // A server that died shows up as a failed page load: name the real cause.
+    const throwIfServerExited = () => {
+      try {
+        server.assertAlive();
+      } catch (exit) {
+        throw new LighthouseProbeError(
+          `${where}: the server exited: ${errorText(exit)}`,
+          { ...data, reason: 'server-exited' },
+          { cause: exit },
+        );
+      }
+    };
+    throwIfServerExited();
     const started = performance.now();
     let lhr: LighthouseResult | undefined;
     try {
@@ -645,21 +673,7 @@ export function createLighthouseProbe(
       );
       lhr = result?.lhr;
     } catch (error) {
-      const exitedServer = (() => {
-        try {
-          server.assertAlive();
-          return undefined;
-        } catch (exit) {
-          return exit;
-        }
-      })();
-      if (exitedServer !== undefined) {
-        throw new LighthouseProbeError(
-          `${where}: the server exited: ${errorText(exitedServer)}`,
-          { ...data, reason: 'server-exited' },
-          { cause: exitedServer },
-        );
-      }
+      throwIfServerExited();
       const reason = options.chrome.running?.() === false ? 'chrome-exited' : 'runtime-error';
       throw new LighthouseProbeError(
         `${where}: Lighthouse failed: ${errorText(error)}`,
@@ -674,6 +688,7 @@ export function createLighthouseProbe(
       });
     }
     if (lhr.runtimeError !== undefined) {
+      throwIfServerExited();
       throw new LighthouseProbeError(
         `${where}: Lighthouse could not measure the page: ${lhr.runtimeError.message} (${lhr.runtimeError.code})`,
         { ...data, reason: 'runtime-error', code: lhr.runtimeError.code },
@@ -701,6 +716,7 @@ export function createLighthouseProbe(
       url,
       metrics,
       audits,
+      resources: resourcesOf(lhr, server.origin),
       warnings: [...(lhr.runWarnings ?? [])],
       durationMs: performance.now() - started,
     };

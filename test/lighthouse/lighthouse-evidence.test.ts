@@ -15,6 +15,7 @@ import {
   lighthouseSpecs,
   metricsOf,
   pageUrl,
+  resourcesOf,
   snapshotAudit,
   worseAudits,
 } from '../../src/probes/lighthouse.js';
@@ -44,6 +45,7 @@ function runOf(side: 'base' | 'head', round: number, tweak?: (r: LighthouseRun) 
     url: `${origin[side]}/`,
     metrics: metricsOf(result),
     audits,
+    resources: resourcesOf(result, origin[side]),
     warnings: [],
     durationMs: 5000,
   };
@@ -170,6 +172,22 @@ describe('worseAudits', () => {
     // Nothing about images or layout shifts got worse.
     expect(ids).not.toContain('offscreen-images');
     expect(ids).not.toContain('layout-shifts');
+  });
+
+  it('lists the resources each run loaded', () => {
+    expect(runOf('head', 0).resources).toEqual(['/', '/style.css', '/vendor.js', '/favicon.ico']);
+  });
+
+  it('a file the audit flags at head only, but base loaded too, is not new', () => {
+    // Lighthouse drops render-blocking items under 50 ms: the stylesheet comes and goes.
+    const dropStyle = (r: LighthouseRun) => {
+      const rb = r.audits['render-blocking-resources']!;
+      rb.items = rb.items.filter((i) => i.url !== '/style.css');
+    };
+    const base = [runOf('base', 0, dropStyle), runOf('base', 1, dropStyle)];
+    const head = [runOf('head', 0), runOf('head', 1)];
+    const rb = worseAudits(base, head).find((c) => c.id === 'render-blocking-resources')!;
+    expect(rb.newItems.map((i) => i.url)).toEqual(['/vendor.js']);
   });
 
   it('finds nothing between identical runs (A/A)', () => {

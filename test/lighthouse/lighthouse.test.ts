@@ -249,9 +249,17 @@ describe('Lighthouse probe (real Chromium)', () => {
       expect(processesWith(marker).length).toBeGreaterThanOrEqual(2);
       expect(head['site///weight']! - base['site///weight']!).toBeGreaterThan(100_000);
       expect((await probe.evidence()).server).toBe('command');
+
+      // The servers die (ours to kill: this test started them): the next round says so.
+      for (const pid of processesWith(marker)) process.kill(pid, 'SIGKILL');
+      await expect(probe.measure('base', 2)).rejects.toMatchObject({
+        name: 'LighthouseProbeError',
+        reason: 'server-exited',
+        side: 'base',
+      });
       await probe.dispose!();
       expect(processesWith(marker)).toEqual([]);
-      await expect(probe.measure('base', 2)).rejects.toThrow(/disposed/);
+      await expect(probe.measure('base', 3)).rejects.toThrow(/disposed/);
     },
     3 * RUN_BUDGET_MS,
   );
