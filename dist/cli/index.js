@@ -40092,6 +40092,7 @@ const DEFAULTS = {
     warmup: 1,
     seed: 1,
     failOn: 'regression',
+    earlyStop: 'resolved',
     buildTimeout: '20m',
     connections: 10,
     roundDuration: '1s',
@@ -40633,6 +40634,7 @@ const gate = fields({
     warmup: documented(wholeNumber('a whole number of rounds (0 or more)', 0, 1000).prefault(DEFAULTS.warmup), `Warm-up rounds per side, thrown away (default ${DEFAULTS.warmup}).`),
     seed: documented(seed.prefault(DEFAULTS.seed), `Seed of every random source, so runs are reproducible (default ${DEFAULTS.seed}).`),
     'fail-on': documented(choice(['regression', 'never']).prefault(DEFAULTS.failOn), `What fails the gate: a regression, or never (report only) (default ${DEFAULTS.failOn}).`),
+    'early-stop': documented(choice(['resolved', 'regression']).prefault(DEFAULTS.earlyStop), `Stop sampling before the budget once every metric is resolved, or as soon as a look calls a regression (faster failing gates; the other metrics stay as resolved as they were) (default ${DEFAULTS.earlyStop}).`),
 }, 'a mapping of gate settings').transform((g) => {
     return {
         threshold: g.threshold,
@@ -40644,6 +40646,7 @@ const gate = fields({
         warmup: g.warmup,
         seed: g.seed,
         failOn: g['fail-on'],
+        earlyStop: g['early-stop'],
     };
 });
 // ---------------------------------------------------------------------------
@@ -46053,6 +46056,15 @@ function snapshotAudit(audit, origin) {
         .slice(0, MAX_ITEMS);
     return snapshot;
 }
+/** The URLs a page loaded, from the `network-requests` audit, relative to `origin` where on it. */
+function resourcesOf(lhr, origin) {
+    const items = lhr.audits['network-requests']?.details?.items ?? [];
+    const urls = new Set();
+    for (const item of items)
+        if (typeof item.url === 'string')
+            urls.add(siteUrl(item.url, origin));
+    return [...urls];
+}
 /** The LCP element and its phases from the `largest-contentful-paint-element` audit. */
 function lcpElementOf(audit) {
     const tables = audit?.details?.items;
@@ -46208,11 +46220,13 @@ function worseAudits(base, head) {
             grew.push('savingsMs');
         if (grewPast(bf.savingsBytes, hf.savingsBytes, 'bytes'))
             grew.push('savingsBytes');
-        const seenAtBase = new Set(b.flatMap((s) => s.items.map(lighthouse_itemName)));
+        const listedAtBase = new Set(b.flatMap((s) => s.items.map(lighthouse_itemName)));
+        const loadedAtBase = new Set(base.flatMap((r) => r.resources));
+        const isNew = (i) => !listedAtBase.has(lighthouse_itemName(i)) && (i.url === undefined || !loadedAtBase.has(i.url));
         // The head run whose headline figure is the median stands for head.
         const headline = (s) => s.savingsMs ?? s.numericValue ?? s.savingsBytes ?? 0;
         const typical = [...h].sort((x, y) => headline(x) - headline(y))[(h.length - 1) >> 1];
-        const newItems = typical.items.filter((i) => !seenAtBase.has(lighthouse_itemName(i)) && material(id, i));
+        const newItems = typical.items.filter((i) => isNew(i) && material(id, i));
         if (grew.length === 0 && newItems.length === 0)
             continue;
         changes.push({
@@ -46357,6 +46371,16 @@ function createLighthouseProbe(bench, options) {
         if (options.chrome.running?.() === false) {
             throw new LighthouseProbeError(`${where}: Chrome has exited; it must stay up for the whole run.\n${options.chrome.stderrTail?.() ?? ''}`.trim(), { ...data, reason: 'chrome-exited' });
         }
+        // A server that died shows up as a failed page load: name the real cause.
+        const throwIfServerExited = () => {
+            try {
+                server.assertAlive();
+            }
+            catch (exit) {
+                throw new LighthouseProbeError(`${where}: the server exited: ${lighthouse_errorText(exit)}`, { ...data, reason: 'server-exited' }, { cause: exit });
+            }
+        };
+        throwIfServerExited();
         const started = performance.now();
         let lhr;
         try {
@@ -46364,18 +46388,7 @@ function createLighthouseProbe(bench, options) {
             lhr = result?.lhr;
         }
         catch (error) {
-            const exitedServer = (() => {
-                try {
-                    server.assertAlive();
-                    return undefined;
-                }
-                catch (exit) {
-                    return exit;
-                }
-            })();
-            if (exitedServer !== undefined) {
-                throw new LighthouseProbeError(`${where}: the server exited: ${lighthouse_errorText(exitedServer)}`, { ...data, reason: 'server-exited' }, { cause: exitedServer });
-            }
+            throwIfServerExited();
             const reason = options.chrome.running?.() === false ? 'chrome-exited' : 'runtime-error';
             throw new LighthouseProbeError(`${where}: Lighthouse failed: ${lighthouse_errorText(error)}`, { ...data, reason, code: error.code }, { cause: error });
         }
@@ -46386,6 +46399,7 @@ function createLighthouseProbe(bench, options) {
             });
         }
         if (lhr.runtimeError !== undefined) {
+            throwIfServerExited();
             throw new LighthouseProbeError(`${where}: Lighthouse could not measure the page: ${lhr.runtimeError.message} (${lhr.runtimeError.code})`, { ...data, reason: 'runtime-error', code: lhr.runtimeError.code });
         }
         let metrics;
@@ -46412,6 +46426,7 @@ function createLighthouseProbe(bench, options) {
             url,
             metrics,
             audits,
+            resources: resourcesOf(lhr, server.origin),
             warnings: [...(lhr.runWarnings ?? [])],
             durationMs: performance.now() - started,
         };
@@ -46764,7 +46779,7 @@ const result_resultSchema = strictObject({
         pairs: schemas_number().int().nonnegative(),
         warmup: schemas_number().int().nonnegative(),
         looks: array(schemas_number().int().nonnegative()).max(100),
-        stoppedBy: schemas_enum(['resolved', 'budget', 'max-pairs', 'exact']),
+        stoppedBy: schemas_enum(['resolved', 'regression', 'budget', 'max-pairs', 'exact']),
         elapsedMs: schemas_number().nonnegative(),
     }),
     comparisons: array(comparisonSchema).max(10_000),
@@ -48171,7 +48186,8 @@ function isResolved(status) {
  *   cancels in the pair and the random order turns any order effect into noise.
  * - Looks at the pair counts of gate.looks, each testing at the α the spending rule gives it
  *   (stats/sequential.ts); the final look, forced by the budget or the pair limit, spends
- *   whatever is left. Early stop once every metric is resolved.
+ *   whatever is left. Early stop once every metric is resolved, or (gate.earlyStop
+ *   'regression') at the first look that calls a regression.
  * - Budget: after each block, stop if the elapsed time plus the longest of the last three
  *   block durations (with the analysis of their looks) would pass gate.timeBudgetMs. The first
  *   block always runs.
@@ -48281,6 +48297,9 @@ async function runSampler(o) {
             progressLook = look(spending.look(pairs, planned), false);
             if (statuses.every(isResolved))
                 stoppedBy = 'resolved';
+            else if (gate.earlyStop === 'regression' && statuses.includes('regressed')) {
+                stoppedBy = 'regression';
+            }
         }
         durations.push(now() - blockStart);
         o.onProgress?.({
@@ -50209,6 +50228,7 @@ function titleLine(ctx, limit) {
 }
 const STOPPED_BY = {
     resolved: 'stopped once every metric was resolved',
+    regression: 'stopped at the first look that called a regression (early-stop: regression)',
     budget: 'stopped at the time budget',
     'max-pairs': 'stopped at the largest planned number of pairs',
     exact: 'exact comparison, no sampling needed',
