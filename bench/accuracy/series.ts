@@ -1,7 +1,8 @@
 // The metrics of the bench's service as perfgate's HTTP probe reports them, and the conversion of
 // rounds (synthetic or recorded) into the per-metric series the peer rules read.
 import type { MetricSamples, MetricSpec } from '../../src/model.js';
-import { metricKey, metricSpec } from '../../src/probes/types.js';
+import { routeSpecs } from '../../src/probes/http.js';
+import { metricKey } from '../../src/probes/types.js';
 import { MODEL_METRICS, type ModelMetric, observed, type SyntheticTrial } from './noise-model.js';
 import type { MetricSeries } from './rules.js';
 
@@ -14,23 +15,7 @@ export const TARGET_METRIC = 'p50';
 
 /** What createHttpProbe announces for each route (src/probes/http.ts), in the same order. */
 export function serviceSpecs(routes: readonly string[] = ROUTES): MetricSpec[] {
-  return routes.flatMap((route) => {
-    const t = { benchmark: BENCHMARK, target: route };
-    return [
-      metricSpec({ ...t, metric: 'p50', unit: 'ms', better: 'lower', scale: 'ratio' }),
-      metricSpec({ ...t, metric: 'p90', unit: 'ms', better: 'lower', scale: 'ratio' }),
-      metricSpec({ ...t, metric: 'p99', unit: 'ms', better: 'lower', scale: 'ratio' }),
-      metricSpec({ ...t, metric: 'mean', unit: 'ms', better: 'lower', scale: 'ratio' }),
-      metricSpec({ ...t, metric: 'throughput', unit: 'req/s', better: 'higher', scale: 'ratio' }),
-      metricSpec({
-        ...t,
-        metric: 'error-rate',
-        unit: 'fraction',
-        better: 'lower',
-        scale: 'difference',
-      }),
-    ];
-  });
+  return routes.flatMap((route) => routeSpecs(BENCHMARK, route));
 }
 
 export function targetKey(route = SLOW_ROUTES[0]!): string {

@@ -45335,6 +45335,25 @@ const emptyEvidence = () => ({
     statusCodes: {},
     failures: {},
 });
+/** The metrics createHttpProbe reports for one route, in the order it reports them. */
+function routeSpecs(benchmark, route) {
+    const t = { benchmark, target: route };
+    return [
+        metricSpec({ ...t, metric: 'p50', unit: 'ms', better: 'lower', scale: 'ratio' }),
+        metricSpec({ ...t, metric: 'p90', unit: 'ms', better: 'lower', scale: 'ratio' }),
+        metricSpec({ ...t, metric: 'p99', unit: 'ms', better: 'lower', scale: 'ratio' }),
+        metricSpec({ ...t, metric: 'mean', unit: 'ms', better: 'lower', scale: 'ratio' }),
+        metricSpec({ ...t, metric: 'throughput', unit: 'req/s', better: 'higher', scale: 'ratio' }),
+        // A fraction 0..1 (the report shows it as a percentage); it may be 0, hence difference.
+        metricSpec({
+            ...t,
+            metric: 'error-rate',
+            unit: 'fraction',
+            better: 'lower',
+            scale: 'difference',
+        }),
+    ];
+}
 function createHttpProbe(bench, servers, o = {}) {
     const names = new Set();
     for (const r of bench.requests) {
@@ -45343,24 +45362,7 @@ function createHttpProbe(bench, servers, o = {}) {
         }
         names.add(r.name);
     }
-    const specs = bench.requests.flatMap((r) => {
-        const t = { benchmark: bench.name, target: r.name };
-        return [
-            metricSpec({ ...t, metric: 'p50', unit: 'ms', better: 'lower', scale: 'ratio' }),
-            metricSpec({ ...t, metric: 'p90', unit: 'ms', better: 'lower', scale: 'ratio' }),
-            metricSpec({ ...t, metric: 'p99', unit: 'ms', better: 'lower', scale: 'ratio' }),
-            metricSpec({ ...t, metric: 'mean', unit: 'ms', better: 'lower', scale: 'ratio' }),
-            metricSpec({ ...t, metric: 'throughput', unit: 'req/s', better: 'higher', scale: 'ratio' }),
-            // A fraction 0..1 (the report shows it as a percentage); it may be 0, hence difference.
-            metricSpec({
-                ...t,
-                metric: 'error-rate',
-                unit: 'fraction',
-                better: 'lower',
-                scale: 'difference',
-            }),
-        ];
-    });
+    const specs = bench.requests.flatMap((r) => routeSpecs(bench.name, r.name));
     const evidence = { kind: 'http', benchmark: bench.name, routes: {} };
     for (const r of bench.requests) {
         evidence.routes[r.name] = { base: emptyEvidence(), head: emptyEvidence() };

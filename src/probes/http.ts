@@ -4,7 +4,13 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import type { HttpBenchmarkConfig, HttpRequestConfig, Observation, Side } from '../model.js';
+import type {
+  HttpBenchmarkConfig,
+  HttpRequestConfig,
+  MetricSpec,
+  Observation,
+  Side,
+} from '../model.js';
 import { metricKey, metricSpec, type Probe, ProbeError } from './types.js';
 
 export interface RouteSample {
@@ -358,6 +364,26 @@ const emptyEvidence = (): HttpRouteEvidence => ({
   failures: {},
 });
 
+/** The metrics createHttpProbe reports for one route, in the order it reports them. */
+export function routeSpecs(benchmark: string, route: string): MetricSpec[] {
+  const t = { benchmark, target: route };
+  return [
+    metricSpec({ ...t, metric: 'p50', unit: 'ms', better: 'lower', scale: 'ratio' }),
+    metricSpec({ ...t, metric: 'p90', unit: 'ms', better: 'lower', scale: 'ratio' }),
+    metricSpec({ ...t, metric: 'p99', unit: 'ms', better: 'lower', scale: 'ratio' }),
+    metricSpec({ ...t, metric: 'mean', unit: 'ms', better: 'lower', scale: 'ratio' }),
+    metricSpec({ ...t, metric: 'throughput', unit: 'req/s', better: 'higher', scale: 'ratio' }),
+    // A fraction 0..1 (the report shows it as a percentage); it may be 0, hence difference.
+    metricSpec({
+      ...t,
+      metric: 'error-rate',
+      unit: 'fraction',
+      better: 'lower',
+      scale: 'difference',
+    }),
+  ];
+}
+
 export function createHttpProbe(
   bench: HttpBenchmarkConfig,
   servers: Record<Side, HttpServerHandle>,
@@ -372,24 +398,7 @@ export function createHttpProbe(
     }
     names.add(r.name);
   }
-  const specs = bench.requests.flatMap((r) => {
-    const t = { benchmark: bench.name, target: r.name };
-    return [
-      metricSpec({ ...t, metric: 'p50', unit: 'ms', better: 'lower', scale: 'ratio' }),
-      metricSpec({ ...t, metric: 'p90', unit: 'ms', better: 'lower', scale: 'ratio' }),
-      metricSpec({ ...t, metric: 'p99', unit: 'ms', better: 'lower', scale: 'ratio' }),
-      metricSpec({ ...t, metric: 'mean', unit: 'ms', better: 'lower', scale: 'ratio' }),
-      metricSpec({ ...t, metric: 'throughput', unit: 'req/s', better: 'higher', scale: 'ratio' }),
-      // A fraction 0..1 (the report shows it as a percentage); it may be 0, hence difference.
-      metricSpec({
-        ...t,
-        metric: 'error-rate',
-        unit: 'fraction',
-        better: 'lower',
-        scale: 'difference',
-      }),
-    ];
-  });
+  const specs = bench.requests.flatMap((r) => routeSpecs(bench.name, r.name));
   const evidence: HttpEvidence = { kind: 'http', benchmark: bench.name, routes: {} };
   for (const r of bench.requests) {
     evidence.routes[r.name] = { base: emptyEvidence(), head: emptyEvidence() };
