@@ -48919,7 +48919,9 @@ async function startProbes(config, sides, resources, options) {
             }
             case 'bundle': {
                 const threshold = (spec) => thresholdFor(spec, config.gate);
-                const storedBase = options.storedBase?.bundles[bench.name];
+                const bundles = options.storedBase?.bundles;
+                // Own keys only: a benchmark named "constructor" is not in every object.
+                const storedBase = bundles && Object.hasOwn(bundles, bench.name) ? bundles[bench.name] : undefined;
                 let outcome;
                 if (storedBase) {
                     log(`Measuring bundle ${bench.name} on head; base from ${options.storedBase.source}`);
@@ -48967,7 +48969,7 @@ function usableStoredBase(options, mergeBase, say) {
     if (timed.length > 0) {
         return notUsed(`benchmark ${JSON.stringify(timed[0].name)} (${timed[0].type}) is timed, and timings are compared only with a base measured in the same job`);
     }
-    const missing = options.config.benchmarks.find((b) => !(b.name in stored.bundles));
+    const missing = options.config.benchmarks.find((b) => !Object.hasOwn(stored.bundles, b.name));
     if (missing)
         return notUsed(`it has no snapshot of benchmark ${JSON.stringify(missing.name)}`);
     say(`Bundle sizes of the merge-base ${mergeBase.slice(0, 12)} come from the stored baseline ${stored.source}; the base was not built or measured again (sizes are deterministic).`);
