@@ -208,6 +208,12 @@ async function startProbes(
   const log = options.log ?? (() => {});
   const measured: Measured = { probes: [], exact: [], budgets: [], bundles: [] };
   let chrome: Chrome | undefined;
+  // A probe is stopped with the run's other resources from the moment it exists, so a later
+  // benchmark that fails to start cannot leave it running.
+  const addProbe = (probe: Probe) => {
+    measured.probes.push(probe);
+    if (probe.dispose) resources.add(() => probe.dispose!());
+  };
   for (const bench of config.benchmarks) {
     switch (bench.type) {
       case 'http': {
@@ -218,11 +224,11 @@ async function startProbes(
           ready: bench.ready,
           readyTimeoutMs: bench.readyTimeoutMs,
         }));
-        measured.probes.push(createHttpProbe(bench, servers, { signal: options.signal }));
+        addProbe(createHttpProbe(bench, servers, { signal: options.signal }));
         break;
       }
       case 'command':
-        measured.probes.push(createCommandProbe(bench, sides, { signal: options.signal }));
+        addProbe(createCommandProbe(bench, sides, { signal: options.signal }));
         break;
       case 'lighthouse': {
         if (!chrome) {
@@ -232,8 +238,7 @@ async function startProbes(
         }
         const { lighthouse } = await loadLighthouse({ log });
         const probe = createLighthouseProbe(bench, { trees: sides, chrome, lighthouse });
-        resources.add(() => probe.dispose?.() ?? Promise.resolve());
-        measured.probes.push(probe);
+        addProbe(probe);
         break;
       }
       case 'bundle': {
@@ -259,9 +264,6 @@ async function startProbes(
         break;
       }
     }
-  }
-  for (const probe of measured.probes) {
-    if (probe.dispose) resources.add(() => probe.dispose!());
   }
   return measured;
 }

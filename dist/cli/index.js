@@ -48889,6 +48889,13 @@ async function startProbes(config, sides, resources, options) {
     const log = options.log ?? (() => { });
     const measured = { probes: [], exact: [], budgets: [], bundles: [] };
     let chrome;
+    // A probe is stopped with the run's other resources from the moment it exists, so a later
+    // benchmark that fails to start cannot leave it running.
+    const addProbe = (probe) => {
+        measured.probes.push(probe);
+        if (probe.dispose)
+            resources.add(() => probe.dispose());
+    };
     for (const bench of config.benchmarks) {
         switch (bench.type) {
             case 'http': {
@@ -48899,11 +48906,11 @@ async function startProbes(config, sides, resources, options) {
                     ready: bench.ready,
                     readyTimeoutMs: bench.readyTimeoutMs,
                 }));
-                measured.probes.push(createHttpProbe(bench, servers, { signal: options.signal }));
+                addProbe(createHttpProbe(bench, servers, { signal: options.signal }));
                 break;
             }
             case 'command':
-                measured.probes.push(createCommandProbe(bench, sides, { signal: options.signal }));
+                addProbe(createCommandProbe(bench, sides, { signal: options.signal }));
                 break;
             case 'lighthouse': {
                 if (!chrome) {
@@ -48913,8 +48920,7 @@ async function startProbes(config, sides, resources, options) {
                 }
                 const { lighthouse } = await loadLighthouse({ log });
                 const probe = createLighthouseProbe(bench, { trees: sides, chrome, lighthouse });
-                resources.add(() => probe.dispose?.() ?? Promise.resolve());
-                measured.probes.push(probe);
+                addProbe(probe);
                 break;
             }
             case 'bundle': {
@@ -48940,10 +48946,6 @@ async function startProbes(config, sides, resources, options) {
                 break;
             }
         }
-    }
-    for (const probe of measured.probes) {
-        if (probe.dispose)
-            resources.add(() => probe.dispose());
     }
     return measured;
 }
