@@ -43,9 +43,11 @@ export interface GateConfig {
   seed: number;
   /** What fails the gate. */
   failOn: 'regression' | 'never';
-  /** When sampling may stop before the budget: once every metric is resolved (the full
-   *  picture), or as soon as a look calls a regression (the gate's answer is then known, and the
-   *  α spent at that look already covers the call). Absent means `resolved`. */
+  /** When sampling may stop before the budget: `regression`, as soon as a look calls a
+   *  regression (the gate's answer is then known, and the α spent at that look already covers
+   *  the call) or once every metric is resolved; `resolved`, only once every metric is resolved
+   *  (the full picture, at the cost of a failing gate running to its budget). Absent means
+   *  `regression`, as in the config's defaults. */
   earlyStop?: 'resolved' | 'regression';
 }
 

@@ -233,7 +233,7 @@ function titleLine(ctx: Context, limit: number): string {
 
 const STOPPED_BY: Record<Result['sampling']['stoppedBy'], string> = {
   resolved: 'stopped once every metric was resolved',
-  regression: 'stopped at the first look that called a regression (early-stop: regression)',
+  regression: 'stopped at the first look that called a regression',
   budget: 'stopped at the time budget',
   'max-pairs': 'stopped at the largest planned number of pairs',
   exact: 'exact comparison, no sampling needed',

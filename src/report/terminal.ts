@@ -195,6 +195,12 @@ function changeCell(c: Result['comparisons'][number]): string {
   return `${formatRelativeChange(c.change)} (${formatSignedValue(c.head.median - c.base.median, c.unit)})`;
 }
 
+/** Why sampling ended before the budget, after the header's times. */
+const EARLY_STOP: Partial<Record<Result['sampling']['stoppedBy'], string>> = {
+  regression: ' · stopped at the first regression',
+  resolved: ' · stopped once all resolved',
+};
+
 export function renderTerminal(result: Result, options: TerminalOptions): string {
   const c = pc.createColors(options.color);
   const width = options.width ?? Number.POSITIVE_INFINITY;
@@ -206,7 +212,7 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
     : `head ${ref(result.head)} (no base)`;
   out.push(
     ...wrap(
-      `${what} · ${keep(pluralize(s.pairs, 'pair'))} · ${keep(formatDuration(s.elapsedMs))} of ${keep(formatDuration(result.gate.timeBudgetMs))}`,
+      `${what} · ${keep(pluralize(s.pairs, 'pair'))} · ${keep(formatDuration(s.elapsedMs))} of ${keep(formatDuration(result.gate.timeBudgetMs))}${EARLY_STOP[s.stoppedBy] ?? ''}`,
       width,
       `${c.bold('perfgate')} · `,
       '  ',

@@ -107,11 +107,12 @@ interface Tracked {
  *   cancels in the pair and the random order turns any order effect into noise.
  * - Looks at the pair counts of gate.looks, each testing at the α the spending rule gives it
  *   (stats/sequential.ts); the final look, forced by the budget or the pair limit, spends
- *   whatever is left. Early stop once every metric is resolved, or (gate.earlyStop
- *   'regression') at the first look that calls a regression.
+ *   whatever is left. Early stop at the first look that calls a regression or once every
+ *   metric is resolved (gate.earlyStop 'regression', the default); with 'resolved', only once
+ *   every metric is resolved.
  * - Budget: after each block, stop if the elapsed time plus the longest of the last three
- *   block durations (with the analysis of their looks) would pass gate.timeBudgetMs. The first
- *   block always runs.
+ *   block durations (with the analysis of their looks) plus the final analysis (estimated from
+ *   the last look's) would pass gate.timeBudgetMs. The first block always runs.
  * - Exact metrics need one value per side; a probe with only exact metrics runs in the first
  *   block only, and exact metrics never hold up early stopping.
  * - A failed measurement (the probe throws or reports a missing, non-finite or, on the ratio
@@ -160,7 +161,10 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
   let analyses: MetricAnalysis[] = [];
   let statuses: Status[] = [];
 
+  // The last look's analysis time, to keep the final analysis inside the budget.
+  let analysis = { pairs: 0, ms: 0 };
   const look = (alpha: number, final: boolean): LookProgress => {
+    const analysisStart = now();
     analyses = analyzeMetrics(
       tracked.map((t) => t.samples),
       {
@@ -179,6 +183,7 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
         alphaAtLook: alpha,
       }),
     );
+    analysis = { pairs, ms: now() - analysisStart };
     looks.push({
       pairs,
       alpha,
@@ -212,7 +217,8 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
     const elapsed = now() - started;
     // Earlier entries include the analysis of their looks, so the estimate allows for it.
     const nextBlock = estimateBlockMs([...durations, now() - blockStart]);
-    const budgetEnds = elapsed + nextBlock > gate.timeBudgetMs;
+    const budgetEnds =
+      elapsed + nextBlock + estimateAnalysisMs(analysis, pairs + 1) > gate.timeBudgetMs;
 
     let progressLook: LookProgress | undefined;
     if (!tested) {
@@ -226,7 +232,7 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
       const planned = Math.min(maxPairs, pairs + affordable);
       progressLook = look(spending.look(pairs, planned), false);
       if (statuses.every(isResolved)) stoppedBy = 'resolved';
-      else if (gate.earlyStop === 'regression' && statuses.includes('regressed')) {
+      else if (gate.earlyStop !== 'resolved' && statuses.includes('regressed')) {
         stoppedBy = 'regression';
       }
     }
@@ -288,6 +294,13 @@ function sidesIn(order: Order): [Side, Side] {
 function estimateBlockMs(durations: readonly number[]): number {
   const later = durations.length > 1 ? durations.slice(1) : durations;
   return Math.max(...later.slice(-3));
+}
+
+/** The final analysis at `pairs`, from the last look's: the bootstrap of the HL estimate grows a
+ *  little faster than n·log n, so scale by (n/n₀)² to stay on the safe side. 0 before any look. */
+function estimateAnalysisMs(last: { pairs: number; ms: number }, pairs: number): number {
+  if (last.pairs === 0) return 0;
+  return last.ms * Math.max(1, (pairs / last.pairs) ** 2);
 }
 
 function probeName(probe: SamplerProbe): string {

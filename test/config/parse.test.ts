@@ -25,11 +25,11 @@ const DEFAULT_GATE: Config['gate'] = {
   alpha: 0.01,
   correction: 'holm',
   timeBudgetMs: 300_000,
-  looks: [10, 20, 40, 80, 160, 320],
+  looks: [10, 20, 30, 40, 60, 80, 120, 160, 240, 320],
   warmup: 1,
   seed: 1,
   failOn: 'regression',
-  earlyStop: 'resolved',
+  earlyStop: 'regression',
 };
 
 /** A valid http benchmark with `extra` lines (indented as its fields) appended. */
@@ -151,7 +151,7 @@ describe('parseConfig: valid files resolve to the full Config', () => {
         warmup: 2,
         seed: 42,
         failOn: 'never',
-        earlyStop: 'regression',
+        earlyStop: 'resolved',
       },
     } satisfies Config);
   });

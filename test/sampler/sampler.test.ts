@@ -322,7 +322,8 @@ describe('runSampler: the schedule', () => {
       [exactSpec.key]: side === 'base' ? 1000 : 1100,
     }));
     const out = await runSampler({
-      gate: gateConfig({ seed: 2, timeBudgetMs: 600_000 }),
+      // 'resolved': the exact regression alone would end sampling at the first look otherwise.
+      gate: gateConfig({ seed: 2, timeBudgetMs: 600_000, earlyStop: 'resolved' }),
       probes: [bundle.probe, routeProbe({ seed: 5, clock, noise: 0.005, orderEffect: 0.005 })],
       now: clock.now,
       bootstrapResamples: 100,

@@ -3,18 +3,24 @@ import { createRng } from '../../src/stats/random.js';
 import { AlphaSpending, cumulativeAlpha } from '../../src/stats/sequential.js';
 
 describe('alpha spending', () => {
-  it('spends like O’Brien–Fleming: little early, most at the end', () => {
+  it('spends with ρ = 2: little early, most at the end', () => {
     const spending = new AlphaSpending(0.05);
     const first = spending.look(10, 80);
     const second = spending.look(20, 80);
     const third = spending.look(40, 80);
     const last = spending.final();
-    expect(first).toBeCloseTo(0.05 / 512, 15);
-    expect(second).toBeCloseTo(0.05 / 64 - 0.05 / 512, 15);
-    expect(third).toBeCloseTo(0.05 / 8 - 0.05 / 64, 15);
-    expect(last).toBeCloseTo(0.05 * (7 / 8), 15);
+    expect(first).toBeCloseTo(0.05 / 64, 15);
+    expect(second).toBeCloseTo(0.05 / 16 - 0.05 / 64, 15);
+    expect(third).toBeCloseTo(0.05 / 4 - 0.05 / 16, 15);
+    expect(last).toBeCloseTo(0.05 * (3 / 4), 15);
     expect(first + second + third + last).toBeCloseTo(0.05, 15);
     expect(spending.remaining).toBe(0);
+  });
+
+  it('takes ρ as a parameter (ρ = 3 spends like O’Brien–Fleming)', () => {
+    const spending = new AlphaSpending(0.05, 3);
+    expect(spending.look(10, 80)).toBeCloseTo(0.05 / 512, 15);
+    expect(spending.final()).toBeCloseTo(0.05 * (511 / 512), 15);
   });
 
   it('never spends more than α, however the plan moves and wherever sampling stops', () => {
