@@ -35,7 +35,7 @@ import {
   ruleTable,
   timingTable,
 } from './report.js';
-import { PERFGATE, PERFGATE_FAIL_FAST, simulate } from './simulate.js';
+import { PERFGATE, simulate } from './simulate.js';
 import { minimumDetectableShift, type Tally } from './tally.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -81,15 +81,7 @@ function shiftList(text: string): number[] {
 function perfgateRow(): RowSource {
   return {
     id: PERFGATE,
-    label: '**perfgate** (δ 1%, α 1%, Holm, α-spending looks)',
-    knob: 'default',
-  };
-}
-
-function failFastRow(): RowSource {
-  return {
-    id: PERFGATE_FAIL_FAST,
-    label: 'perfgate read fail-fast (stop at the first look calling a regression)',
+    label: '**perfgate** (δ 1%, α 1%, Holm, α-spending looks, fail-fast)',
     knob: 'default',
   };
 }
@@ -179,9 +171,9 @@ async function simMode(
     '',
     'Rule × shift: the A/A column is the family-wise false-alarm rate over all 12 metrics (2 routes × ' +
       'p50, p90, p99, mean, throughput, error rate) [95% Wilson interval] of N trials; the other columns ' +
-      'are the power (the slowed route’s p50 called regressed) · median rounds per side used.',
+      'are the power (any metric of the slowed route called regressed) · median rounds per side used.',
     '',
-    ruleTable(tally, [perfgateRow(), failFastRow(), ...peerRows()], shifts),
+    ruleTable(tally, [perfgateRow(), ...peerRows()], shifts),
     '',
     'At equal false-alarm rate (each peer’s knob set to its most lenient value whose A/A rate is at most ' +
       `perfgate’s, or 1%):`,
@@ -191,10 +183,6 @@ async function simMode(
     'perfgate’s time to a verdict (fake clock: pairs × measured pair duration):',
     '',
     timingTable(tally, PERFGATE, shifts),
-    '',
-    'Read fail-fast (time of the first look that called the slowed route’s p50 regressed):',
-    '',
-    timingTable(tally, PERFGATE_FAIL_FAST, shifts),
   ].join('\n');
   writeFileSync(join(RESULTS, `simulation-${label}.txt`), `${text}\n`);
   writeFileSync(
@@ -298,7 +286,7 @@ function realReport(
     '',
     `Realized shift of the slowed route's p50 (median over trials of the median paired change): ${realized}.`,
     '',
-    ruleTable(tally, [perfgateRow(), failFastRow(), ...peerRows()], shifts),
+    ruleTable(tally, [perfgateRow(), ...peerRows()], shifts),
     '',
     'Peers are judged on the rounds perfgate collected; a rule that needs more rounds than a trial has ' +
       '(tachometer’s 50, benchstat’s 20) is left out of that trial, so its cells may count fewer trials.',
@@ -306,10 +294,7 @@ function realReport(
     'perfgate’s time to a verdict (wall clock):',
     '',
     timingTable(tally, PERFGATE, shifts),
-    '',
-    'Read fail-fast (time of the first look that called the slowed route’s p50 regressed):',
-    '',
-    timingTable(tally, PERFGATE_FAIL_FAST, shifts),
+
     '',
     `Noise figures of the A/A trials${o.suffix === '' ? ' (saved to bench/accuracy/results/noise-figures.json for the simulation)' : ''}:`,
     '',

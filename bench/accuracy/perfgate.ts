@@ -1,6 +1,7 @@
 // perfgate's own procedure as one row of the table: the real sampler (randomized AB/BA blocks,
 // warm-up, sequential looks with α spending, Holm across metrics, CI beyond δ), driven either by
 // the real HTTP probe or by a synthetic probe with a fake clock.
+import { DEFAULTS } from '../../src/config/schema.js';
 import type { GateConfig, MetricSamples, Observation, Side, Status } from '../../src/model.js';
 import { runSampler, type SamplerProbe } from '../../src/sampler/index.js';
 import { MODEL_METRICS, type ModelMetric, observed, type SyntheticTrial } from './noise-model.js';
@@ -17,7 +18,8 @@ export interface PerfgateRun {
   firstRegressedMs: Map<string, number>;
 }
 
-/** The gate the bench runs perfgate with (the targets need δ well below 3%). */
+/** The gate the bench runs perfgate with: the defaults (looks, α, Holm, one warm-up, fail-fast
+ *  early stop), except δ = 1% (the issue's targets need δ well below 3%) and the budget. */
 export function benchGate(o: {
   timeBudgetMs: number;
   seed: number;
@@ -27,13 +29,14 @@ export function benchGate(o: {
   return {
     threshold: o.threshold ?? 0.01,
     thresholds: {},
-    alpha: o.alpha ?? 0.01,
+    alpha: o.alpha ?? DEFAULTS.alpha,
     correction: 'holm',
     timeBudgetMs: o.timeBudgetMs,
-    looks: [10, 20, 40, 80, 160, 320],
-    warmup: 1,
+    looks: [...DEFAULTS.looks],
+    warmup: DEFAULTS.warmup,
     seed: o.seed,
     failOn: 'regression',
+    earlyStop: DEFAULTS.earlyStop,
   };
 }
 

@@ -21,7 +21,7 @@ import {
 import { benchGate, runPerfgate } from './perfgate.js';
 import type { MetricSeries } from './rules.js';
 import { BENCHMARK, ROUTES, SLOW_ROUTES, targetKey } from './series.js';
-import { tallyFailFast } from './simulate.js';
+import { onSlowedRoute } from './simulate.js';
 import { Tally } from './tally.js';
 import { calibrateWork } from './work.js';
 
@@ -198,22 +198,13 @@ export function interleavedPlan(o: Pick<RealOptions, 'shifts' | 'aaTrials' | 'tr
 /** Tallies perfgate and the peers (on the rounds each trial collected) from recorded trials. */
 export function tallyTrials(trials: readonly RealTrial[]): Tally {
   const tally = new Tally();
-  const target = targetKey();
   for (const t of trials) {
     tally.add('perfgate', 'default', t.shift, {
       failed: t.regressed.length > 0,
-      detected: t.regressed.includes(target),
+      detected: t.regressed.some(onSlowedRoute),
       samples: t.pairs,
       timeMs: t.elapsedMs,
     });
-    tallyFailFast(
-      tally,
-      t.shift,
-      new Map(Object.entries(t.firstRegressedMs)),
-      t.pairs,
-      t.elapsedMs,
-      target,
-    );
     const pairMs = t.elapsedMs / Math.max(1, t.pairs + 1);
     const series: MetricSeries[] = t.samples.map((s) => ({
       key: s.key,
@@ -228,7 +219,7 @@ export function tallyTrials(trials: readonly RealTrial[]): Tally {
       const out = rule.run(series, rule.defaultKnob, available);
       tally.add(rule.id, rule.defaultKnob, t.shift, {
         failed: out.regressed.length > 0,
-        detected: out.regressed.includes(target),
+        detected: out.regressed.some(onSlowedRoute),
         samples: out.samplesUsed,
         timeMs: out.samplesUsed * pairMs,
       });

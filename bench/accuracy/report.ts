@@ -43,7 +43,7 @@ function mdsLabel(mds: number | undefined, shifts: number[]): string {
 /**
  * The one table: a row per rule; the A/A column is the family-wise false-alarm rate (any of the
  * run's metrics called regressed) with its 95% Wilson interval and trial count; each shift's
- * column is the power (the slowed route's p50 called regressed) and the median rounds per side
+ * column is the power (any metric of the slowed route called regressed) and the median rounds per side
  * used; the last column is the smallest shift of the grid detected with ≥ 95% power.
  */
 export function ruleTable(tally: Tally, rows: RowSource[], shifts: number[]): string {

@@ -5,12 +5,10 @@ import { deriveSeed } from '../../src/stats/random.js';
 import { PEER_RULES, type PeerRule } from './catalog.js';
 import { generateTrial, type NoiseFigures } from './noise-model.js';
 import { benchGate, runPerfgate, syntheticProbe } from './perfgate.js';
-import { peerSeries, ROUTES, routeOf, SLOW_ROUTES, targetKey } from './series.js';
+import { peerSeries, ROUTES, routeOf, SLOW_ROUTES } from './series.js';
 import { Tally } from './tally.js';
 
 export const PERFGATE = 'perfgate';
-/** The same runs read as a gate that stops at the first look calling any metric regressed. */
-export const PERFGATE_FAIL_FAST = 'perfgate-ff';
 
 export interface SimulationOptions {
   figures: NoiseFigures;
@@ -57,7 +55,6 @@ export async function simulateTrial(
     rounds: maxPairs + 20,
     seed,
   });
-  const target = targetKey();
   const pairMs = o.figures.pairMs;
 
   const clock = { now: 0 };
@@ -69,11 +66,10 @@ export async function simulateTrial(
   const regressed = [...run.statuses].filter(([, s]) => s === 'regressed').map(([k]) => k);
   tally.add(PERFGATE, 'default', shift, {
     failed: regressed.length > 0,
-    detected: regressed.includes(target),
+    detected: regressed.some(onSlowedRoute),
     samples: run.pairs,
     timeMs: run.elapsedMs,
   });
-  tallyFailFast(tally, shift, run.firstRegressedMs, run.pairs, run.elapsedMs, target);
 
   const series = peerSeries(trial, maxPairs + 20);
   for (const rule of o.rules ?? PEER_RULES) {
@@ -85,37 +81,12 @@ export async function simulateTrial(
       const out = run(knob);
       tally.add(rule.id, knob, shift, {
         failed: out.regressed.length > 0,
-        detected: out.regressed.includes(target),
+        detected: out.regressed.some(onSlowedRoute),
         samples: out.samplesUsed,
         timeMs: out.samplesUsed * pairMs,
       });
     }
   }
-}
-
-/** Fail-fast reading: the gate fails at the first look that calls any metric regressed; the
- *  α-spending bound covers every look, so its false-alarm rate is bounded by α as well. */
-export function tallyFailFast(
-  tally: Tally,
-  shift: number,
-  first: ReadonlyMap<string, number>,
-  pairs: number,
-  elapsedMs: number,
-  target: string,
-): void {
-  const times = [...first.values()];
-  const failedAt = times.length > 0 ? Math.min(...times) : undefined;
-  const targetAt = first.get(target);
-  tally.add(PERFGATE_FAIL_FAST, 'default', shift, {
-    failed: failedAt !== undefined,
-    detected: targetAt !== undefined,
-    // Rounds used up to the stop are not recorded per look; report the time-based share.
-    samples:
-      failedAt !== undefined
-        ? Math.max(1, Math.round((pairs * failedAt) / Math.max(elapsedMs, 1)))
-        : pairs,
-    timeMs: targetAt ?? failedAt ?? elapsedMs,
-  });
 }
 
 export async function simulate(o: SimulationOptions): Promise<SimulationResult> {
@@ -135,7 +106,8 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
   return { tally, maxPairs, elapsedMs: performance.now() - started };
 }
 
-/** Whether a regressed key belongs to a route the trial slowed (for reading outcomes). */
+/** Whether a regressed key belongs to a route the trial slowed: a rule detects the shift when it
+ *  calls any metric of that route regressed (perfgate stops at the first look that calls one). */
 export function onSlowedRoute(key: string): boolean {
   const route = routeOf(key);
   return route !== undefined && SLOW_ROUTES.includes(route);

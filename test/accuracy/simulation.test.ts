@@ -9,7 +9,7 @@ import {
   type NoiseFigures,
 } from '../../bench/accuracy/noise-model.js';
 import { ROUTES, SLOW_ROUTES } from '../../bench/accuracy/series.js';
-import { PERFGATE, PERFGATE_FAIL_FAST, simulate } from '../../bench/accuracy/simulate.js';
+import { PERFGATE, simulate } from '../../bench/accuracy/simulate.js';
 import { median } from '../../src/stats/summary.js';
 
 /** Noisier than the defaults in every way the model has: drift, heavy tails, outliers, an
@@ -57,14 +57,16 @@ describe('synthetic rounds', () => {
 });
 
 describe("perfgate's procedure on synthetic rounds", () => {
-  it('keeps the family-wise A/A false-alarm rate at or below α, and detects a 30% shift', async () => {
+  it('keeps the family-wise A/A false-alarm rate at or below α with the default fail-fast stop, and detects a 30% shift', async () => {
     const aaTrials = 300;
     const result = await simulate({
       figures: ROUGH,
       shifts: [0, 0.3],
       aaTrials,
       trials: 20,
-      // 25 pairs: looks at 10 and 20, then the final one; cheap enough for the suite.
+      // 25 pairs: looks at 10 and 20, then the final one; cheap enough for the suite. The bench's
+      // gate stops at the first look that calls a regression (the default), so a false call at
+      // any look counts.
       timeBudgetMs: 25_000,
       threshold: 0.01,
       alpha: 0.1,
@@ -73,13 +75,11 @@ describe("perfgate's procedure on synthetic rounds", () => {
       bootstrapResamples: 100,
     });
     const aa = result.tally.get(PERFGATE, 'default', 0)!;
-    const aaFailFast = result.tally.get(PERFGATE_FAIL_FAST, 'default', 0)!;
     expect(aa.trials).toBe(aaTrials);
     // α = 0.1 over 12 metrics and 3 looks: without Holm and the spending, the rate would be
     // several times α; with them it must stay below α up to binomial noise.
     const limit = binomialUpper(aaTrials, 0.1);
     expect(aa.failed).toBeLessThan(limit);
-    expect(aaFailFast.failed).toBeLessThan(limit);
     const shifted = result.tally.get(PERFGATE, 'default', 0.3)!;
     expect(shifted.detected / shifted.trials).toBeGreaterThanOrEqual(0.8);
   });
