@@ -10,13 +10,7 @@ import { lookUpBaseline } from './baseline.js';
 import { InputError, type Inputs } from './inputs.js';
 import type { ActionDeps } from './io.js';
 import { loadActionConfig, measure } from './measure.js';
-import {
-  checkTarget,
-  gateFailure,
-  publishToPullRequest,
-  startCheck,
-  writeStepReport,
-} from './publish.js';
+import { checkTarget, finishPublishedStep, publishToPullRequest, startCheck } from './publish.js';
 
 export interface ModeOutcome {
   /** Why the step fails; undefined when it succeeds. */
@@ -136,22 +130,17 @@ export async function runCompare(
     },
     io,
   );
-  await writeStepReport(io, {
-    result,
-    resultPath,
-    reportId: inputs.reportId,
-    markdown: published.markdown,
-    commentId: published.commentId,
-    checkRunId: published.checkRunId,
-    artifactId,
-    ...(artifactId !== undefined ? { artifactName } : {}),
-    notes: [...published.notes, ...notes],
-  });
-  const failure = gateFailure(result, failOn);
-  if (published.errors.length > 0) {
-    return {
-      failure: [failure, `perfgate: ${published.errors.join('; ')}`].filter(Boolean).join('\n'),
-    };
-  }
-  return { failure };
+  return finishPublishedStep(
+    io,
+    published,
+    {
+      result,
+      resultPath,
+      reportId: inputs.reportId,
+      artifactId,
+      ...(artifactId !== undefined ? { artifactName } : {}),
+      notes: [...published.notes, ...notes],
+    },
+    failOn,
+  );
 }

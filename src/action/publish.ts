@@ -249,6 +249,30 @@ export async function writeStepReport(io: ActionIo, step: StepReport): Promise<v
   );
 }
 
+/**
+ * The end of a mode that published to a pull request (compare, report): the job summary and
+ * outputs, then why the step fails, if it does: the gate's own failure and any publishing error
+ * (written after everything else, so nothing is lost to it).
+ */
+export async function finishPublishedStep(
+  io: ActionIo,
+  published: PublishOutcome,
+  step: Omit<StepReport, 'markdown' | 'commentId' | 'checkRunId'>,
+  failOn: FailOn,
+): Promise<{ failure?: string }> {
+  await writeStepReport(io, {
+    ...step,
+    markdown: published.markdown,
+    commentId: published.commentId,
+    checkRunId: published.checkRunId,
+  });
+  const failure = gateFailure(step.result, failOn);
+  if (published.errors.length === 0) return { failure };
+  return {
+    failure: [failure, `perfgate: ${published.errors.join('; ')}`].filter(Boolean).join('\n'),
+  };
+}
+
 /** Why the step fails, or undefined: a regression or an exceeded budget under `fail-on: regression`. */
 export function gateFailure(result: Result, failOn: FailOn): string | undefined {
   if (result.verdict !== 'fail') return undefined;

@@ -15,7 +15,7 @@ import { type ModeOutcome, runUrl } from './compare.js';
 import { InputError, type Inputs } from './inputs.js';
 import type { ActionDeps } from './io.js';
 import { resultPathFor, writeResult } from './measure.js';
-import { gateFailure, publishToPullRequest, writeStepReport } from './publish.js';
+import { finishPublishedStep, publishToPullRequest } from './publish.js';
 
 /** An artifact that parses but cannot be posted where it asks to be. */
 export class ArtifactMismatchError extends Error {
@@ -141,23 +141,21 @@ export async function runReport(
     },
     io,
   );
-  await writeStepReport(io, {
-    result,
-    resultPath,
-    reportId: inputs.reportId,
-    markdown: published.markdown,
-    commentId: published.commentId,
-    checkRunId: published.checkRunId,
-    artifactName,
-    notes: [`Source: artifact \`${artifactName}\` of workflow run ${run.id}.`, ...published.notes],
-  });
-  const failure = gateFailure(result, failOn);
-  if (published.errors.length > 0) {
-    return {
-      failure: [failure, `perfgate: ${published.errors.join('; ')}`].filter(Boolean).join('\n'),
-    };
-  }
-  return { failure };
+  return finishPublishedStep(
+    io,
+    published,
+    {
+      result,
+      resultPath,
+      reportId: inputs.reportId,
+      artifactName,
+      notes: [
+        `Source: artifact \`${artifactName}\` of workflow run ${run.id}.`,
+        ...published.notes,
+      ],
+    },
+    failOn,
+  );
 }
 
 /** The artifact's pull request if the triggering run really built it; else why not. */

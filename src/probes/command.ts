@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { CommandBenchmarkConfig, Observation, Side, Tree } from '../model.js';
 import { type CommandResult, runCommand } from '../workspace/build.js';
 import { SpawnError } from '../workspace/process-group.js';
-import { metricSpec, type Probe, ProbeError } from './types.js';
+import { disposalGuard, metricSpec, type Probe, ProbeError } from './types.js';
 
 export type CommandFailure = 'exit' | 'signal' | 'timeout' | 'spawn';
 
@@ -63,9 +63,8 @@ export function createCommandProbe(
     better: 'lower',
     scale: 'ratio',
   });
-  const disposed = new AbortController();
-  const signal = o.signal ? AbortSignal.any([o.signal, disposed.signal]) : disposed.signal;
-  let running: Promise<unknown> = Promise.resolve();
+  const guard = disposalGuard(bench.name, o.signal);
+  const { signal } = guard;
 
   async function measure(side: Side): Promise<Observation> {
     const cwd = path.resolve(trees[side].dir, bench.cwd);
@@ -119,17 +118,7 @@ export function createCommandProbe(
   return {
     benchmark: bench.name,
     specs: [spec],
-    measure(side) {
-      if (disposed.signal.aborted) {
-        return Promise.reject(new Error(`benchmark "${bench.name}": probe already disposed`));
-      }
-      const p = measure(side);
-      running = p.catch(() => undefined);
-      return p;
-    },
-    async dispose() {
-      disposed.abort(new Error(`benchmark "${bench.name}": probe disposed`));
-      await running;
-    },
+    measure: (side) => guard.round(() => measure(side)),
+    dispose: guard.dispose,
   };
 }

@@ -11,7 +11,7 @@ import type {
   Observation,
   Side,
 } from '../model.js';
-import { metricKey, metricSpec, type Probe, ProbeError } from './types.js';
+import { disposalGuard, metricKey, metricSpec, type Probe, ProbeError } from './types.js';
 
 export interface RouteSample {
   /** Latency percentiles and mean over every response (any status), in ms. */
@@ -403,10 +403,9 @@ export function createHttpProbe(
   for (const r of bench.requests) {
     evidence.routes[r.name] = { base: emptyEvidence(), head: emptyEvidence() };
   }
-  const disposed = new AbortController();
-  const signal = o.signal ? AbortSignal.any([o.signal, disposed.signal]) : disposed.signal;
+  const guard = disposalGuard(bench.name, o.signal);
+  const { signal } = guard;
   const exitGraceMs = o.exitGraceMs ?? 500;
-  let running: Promise<unknown> = Promise.resolve();
 
   // A crashed server shows first as refused connections; its exit may reach this process a
   // moment later, so a failed round polls assertAlive briefly to name the real cause.
@@ -488,21 +487,11 @@ export function createHttpProbe(
   return {
     benchmark: bench.name,
     specs,
-    measure(side) {
-      if (disposed.signal.aborted) {
-        return Promise.reject(new Error(`benchmark "${bench.name}": probe already disposed`));
-      }
-      const p = measure(side);
-      running = p.catch(() => undefined);
-      return p;
-    },
+    measure: (side) => guard.round(() => measure(side)),
     async evidence() {
       return structuredClone(evidence);
     },
-    async dispose() {
-      disposed.abort(new Error(`benchmark "${bench.name}": probe disposed`));
-      await running;
-    },
+    dispose: guard.dispose,
   };
 }
 

@@ -44,6 +44,32 @@ export function metricSpec(fields: {
 }
 
 /**
+ * What the command and HTTP probes share about their end: `measure` runs a round through
+ * `round`, which refuses once the probe is disposed; `dispose` aborts `signal` (the caller's
+ * signal and the probe's own, combined) and waits for the round in flight to settle.
+ */
+export function disposalGuard(benchmark: string, outer?: AbortSignal) {
+  const disposed = new AbortController();
+  const signal = outer ? AbortSignal.any([outer, disposed.signal]) : disposed.signal;
+  let running: Promise<unknown> = Promise.resolve();
+  return {
+    signal,
+    round<T>(measure: () => Promise<T>): Promise<T> {
+      if (disposed.signal.aborted) {
+        return Promise.reject(new Error(`benchmark "${benchmark}": probe already disposed`));
+      }
+      const p = measure();
+      running = p.catch(() => undefined);
+      return p;
+    },
+    async dispose(): Promise<void> {
+      disposed.abort(new Error(`benchmark "${benchmark}": probe disposed`));
+      await running;
+    },
+  };
+}
+
+/**
  * A round that could not be measured. The sampler tells these apart from bugs: it may retry a
  * round or stop the run with exit code 3 ("the measurement itself failed").
  */
