@@ -294,7 +294,6 @@ function realReport(
     'perfgate’s time to a verdict (wall clock):',
     '',
     timingTable(tally, PERFGATE, shifts),
-
     '',
     `Noise figures of the A/A trials${o.suffix === '' ? ' (saved to bench/accuracy/results/noise-figures.json for the simulation)' : ''}:`,
     '',

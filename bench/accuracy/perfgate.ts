@@ -13,9 +13,6 @@ export interface PerfgateRun {
   elapsedMs: number;
   stoppedBy: string;
   samples: MetricSamples[];
-  /** When each metric was first called regressed at a look (ms since sampling began): what a
-   *  gate that stops at the first regression would have reported, and when. */
-  firstRegressedMs: Map<string, number>;
 }
 
 /** The gate the bench runs perfgate with: the defaults (looks, α, Holm, one warm-up, fail-fast
@@ -50,18 +47,7 @@ export async function runPerfgate(
     bootstrapResamples?: number;
   } = {},
 ): Promise<PerfgateRun> {
-  const firstRegressedMs = new Map<string, number>();
-  const outcome = await runSampler({
-    gate,
-    probes: [probe],
-    ...o,
-    onProgress: (e) => {
-      for (const { key, status } of e.look?.statuses ?? []) {
-        if (status === 'regressed' && !firstRegressedMs.has(key))
-          firstRegressedMs.set(key, e.elapsedMs);
-      }
-    },
-  });
+  const outcome = await runSampler({ gate, probes: [probe], ...o });
   const statuses = new Map<string, Status>();
   outcome.samples.forEach((s, i) => {
     statuses.set(s.spec.key, outcome.statuses[i]!);
@@ -72,7 +58,6 @@ export async function runPerfgate(
     elapsedMs: outcome.elapsedMs,
     stoppedBy: outcome.stoppedBy,
     samples: outcome.samples,
-    firstRegressedMs,
   };
 }
 

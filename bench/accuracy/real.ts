@@ -63,8 +63,6 @@ export interface RealTrial {
   loadAfter: number;
   /** Realized shift of the slowed route's p50: median of log(head/base), as a relative change. */
   realizedShift: number;
-  /** Metric → ms at which a look first called it regressed. */
-  firstRegressedMs: Record<string, number>;
   samples: Array<Pick<MetricSamples, 'base' | 'head' | 'order'> & { key: string; better: Better }>;
 }
 
@@ -163,7 +161,6 @@ export async function runRealTrial(
         loadBefore,
         loadAfter: loadavg()[0]!,
         realizedShift: target ? medianLogRatio(target) : Number.NaN,
-        firstRegressedMs: Object.fromEntries(run.firstRegressedMs),
         samples: run.samples.map((s) => ({
           key: s.spec.key,
           better: s.spec.better,
