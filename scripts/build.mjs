@@ -56,8 +56,16 @@ rmSync(staging, { recursive: true, force: true, maxRetries: 3 });
 // which breaks them at run time; refuse to ship a bundle where that happened to our code.
 for (const { out } of entries) {
   const bundle = readFileSync(`${out}/index.js`, 'utf8');
-  const rewritten = bundle.match(/.*__nccwpck_require__\.ab \+ "main\/".*/g);
-  if (rewritten) {
+  // A literal search, then the line around each hit: a /.*…/ regex over the bundle's lines of
+  // 100k+ characters backtracked for 49 s.
+  const needle = '__nccwpck_require__.ab + "main/"';
+  const rewritten = [];
+  for (let at = bundle.indexOf(needle); at !== -1; at = bundle.indexOf(needle, at + 1)) {
+    const start = bundle.lastIndexOf('\n', at) + 1;
+    const end = bundle.indexOf('\n', at);
+    rewritten.push(bundle.slice(start, end === -1 ? undefined : end).slice(0, 500));
+  }
+  if (rewritten.length > 0) {
     throw new Error(
       `build: ncc rewrote a path of ours into dist/ (${out}/index.js):\n${rewritten.join('\n')}\nUse join() or a computed path instead.`,
     );
