@@ -12,6 +12,7 @@
 //   `` / `unitless` / `score`  plain numbers (CLS): 0.052, 1.24; changes as +0.05
 //   anything else        `<number> <unit>` with three significant digits
 import type { Scale, Status, Verdict } from '../model.js';
+import type { Result } from '../result.js';
 
 /** U+2212: a real minus sign, the width of `+`, never a hyphen that breaks lines. */
 export const MINUS = '\u2212';
@@ -281,3 +282,12 @@ export function formatBudgetMargin(value: number, limit: number): string {
   if (!Number.isFinite(value) || !Number.isFinite(limit) || limit === 0) return NOT_AVAILABLE;
   return formatRelativeChange(value / limit - 1);
 }
+
+/** Why sampling ended, as every renderer says it. */
+export const STOPPED_BY: Record<Result['sampling']['stoppedBy'], string> = {
+  resolved: 'stopped once every metric was resolved',
+  regression: 'stopped at the first look that called a regression',
+  budget: 'stopped at the time budget',
+  'max-pairs': 'stopped at the largest planned number of pairs',
+  exact: 'exact comparison, no sampling needed',
+};

@@ -24,6 +24,7 @@ import {
   formatValue,
   NOT_AVAILABLE,
   pluralize,
+  STOPPED_BY,
   unitKind,
   VERDICT_ICON,
 } from './format.js';
@@ -230,14 +231,6 @@ function titleLine(ctx: Context, limit: number): string {
   const name = ctx.reportId ? ` · ${escapeMarkdown(truncate(ctx.reportId, limit))}` : '';
   return `## ${VERDICT_ICON[result.verdict]} perfgate${name}: ${result.verdict} — ${describeCounts(result)}`;
 }
-
-const STOPPED_BY: Record<Result['sampling']['stoppedBy'], string> = {
-  resolved: 'stopped once every metric was resolved',
-  regression: 'stopped at the first look that called a regression',
-  budget: 'stopped at the time budget',
-  'max-pairs': 'stopped at the largest planned number of pairs',
-  exact: 'exact comparison, no sampling needed',
-};
 
 function comparedLine(ctx: Context, limit: number): string {
   const { result } = ctx;

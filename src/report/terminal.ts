@@ -20,6 +20,7 @@ import {
   formatValue,
   NOT_AVAILABLE,
   pluralize,
+  STOPPED_BY,
 } from './format.js';
 import { describeCounts, sortComparisons } from './markdown.js';
 
@@ -195,11 +196,10 @@ function changeCell(c: Result['comparisons'][number]): string {
   return `${formatRelativeChange(c.change)} (${formatSignedValue(c.head.median - c.base.median, c.unit)})`;
 }
 
-/** Why sampling ended before the budget, after the header's times. */
-const EARLY_STOP: Partial<Record<Result['sampling']['stoppedBy'], string>> = {
-  regression: ' · stopped at the first regression',
-  resolved: ' · stopped once all resolved',
-};
+/** After the header's times, why sampling ended before the budget, if it did. */
+function stoppedEarly(by: Result['sampling']['stoppedBy']): string {
+  return by === 'regression' || by === 'resolved' ? ` · ${STOPPED_BY[by]}` : '';
+}
 
 export function renderTerminal(result: Result, options: TerminalOptions): string {
   const c = pc.createColors(options.color);
@@ -212,7 +212,7 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
     : `head ${ref(result.head)} (no base)`;
   out.push(
     ...wrap(
-      `${what} · ${keep(pluralize(s.pairs, 'pair'))} · ${keep(formatDuration(s.elapsedMs))} of ${keep(formatDuration(result.gate.timeBudgetMs))}${EARLY_STOP[s.stoppedBy] ?? ''}`,
+      `${what} · ${keep(pluralize(s.pairs, 'pair'))} · ${keep(formatDuration(s.elapsedMs))} of ${keep(formatDuration(result.gate.timeBudgetMs))}${stoppedEarly(s.stoppedBy)}`,
       width,
       `${c.bold('perfgate')} · `,
       '  ',

@@ -13,7 +13,7 @@ const ESC = '\u001b';
 
 /** Reviewed by hand: same figures as the Markdown (fixture.ts), regressions first. */
 const FULL = [
-  'perfgate · base main@def5678 → head feature/faster-orders@abc1234 · 12\u00A0pairs · 1\u00A0min\u00A032\u00A0s of 2\u00A0min · stopped once all resolved',
+  'perfgate · base main@def5678 → head feature/faster-orders@abc1234 · 12\u00A0pairs · 1\u00A0min\u00A032\u00A0s of 2\u00A0min · stopped once every metric was resolved',
   '',
   '  status        benchmark  target       metric           base       head          change                95% CI  p (adj.)',
   '  regressed     api        GET /orders  p50           12.3 ms    16.1 ms          +31.2%      [+25.0%, +37.9%]   < 0.001',
@@ -45,7 +45,7 @@ const FULL = [
 /** At 80 columns base, head and p go, names shrink with …, prose wraps. */
 const NARROW = [
   'perfgate · base main@def5678 → head feature/faster-orders@abc1234 · 12\u00A0pairs ·',
-  '  1\u00A0min\u00A032\u00A0s of 2\u00A0min · stopped once all resolved',
+  '  1\u00A0min\u00A032\u00A0s of 2\u00A0min · stopped once every metric was resolved',
   '',
   '  status        benchma…  target    metric          change                95% CI',
   '  regressed     api       GET /or…  p50             +31.2%      [+25.0%, +37.9%]',
@@ -134,7 +134,7 @@ describe('renderTerminal', () => {
     result.minimumDetectableChange = null;
     expect(renderTerminal(result, { color: false })).toBe(
       [
-        'perfgate · head feature/faster-orders@abc1234 (no base) · 12\u00A0pairs · 1\u00A0min\u00A032\u00A0s of 2\u00A0min · stopped once all resolved',
+        'perfgate · head feature/faster-orders@abc1234 (no base) · 12\u00A0pairs · 1\u00A0min\u00A032\u00A0s of 2\u00A0min · stopped once every metric was resolved',
         '',
         '  no metrics compared',
         '',
