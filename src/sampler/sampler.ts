@@ -217,8 +217,8 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
     const elapsed = now() - started;
     // Earlier entries include the analysis of their looks, so the estimate allows for it.
     const nextBlock = estimateBlockMs([...durations, now() - blockStart]);
-    const budgetEnds =
-      elapsed + nextBlock + estimateAnalysisMs(analysis, pairs + 1) > gate.timeBudgetMs;
+    const left = gate.timeBudgetMs - elapsed - estimateAnalysisMs(analysis, pairs + 1);
+    const budgetEnds = nextBlock > left;
 
     let progressLook: LookProgress | undefined;
     if (!tested) {
@@ -228,7 +228,7 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
       progressLook = look(spending.final(), true);
       stoppedBy = pairs >= maxPairs ? 'max-pairs' : 'budget';
     } else if (lookAt.has(pairs)) {
-      const affordable = Math.floor((gate.timeBudgetMs - elapsed) / Math.max(nextBlock, 1e-9));
+      const affordable = Math.floor(left / Math.max(nextBlock, 1e-9));
       const planned = Math.min(maxPairs, pairs + affordable);
       progressLook = look(spending.look(pairs, planned), false);
       if (statuses.every(isResolved)) stoppedBy = 'resolved';
