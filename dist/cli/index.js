@@ -48300,7 +48300,8 @@ async function runSampler(o) {
         const elapsed = now() - started;
         // Earlier entries include the analysis of their looks, so the estimate allows for it.
         const nextBlock = estimateBlockMs([...durations, now() - blockStart]);
-        const budgetEnds = elapsed + nextBlock + estimateAnalysisMs(analysis, pairs + 1) > gate.timeBudgetMs;
+        const left = gate.timeBudgetMs - elapsed - estimateAnalysisMs(analysis, pairs + 1);
+        const budgetEnds = nextBlock > left;
         let progressLook;
         if (!tested) {
             progressLook = look(0, true);
@@ -48311,7 +48312,7 @@ async function runSampler(o) {
             stoppedBy = pairs >= maxPairs ? 'max-pairs' : 'budget';
         }
         else if (lookAt.has(pairs)) {
-            const affordable = Math.floor((gate.timeBudgetMs - elapsed) / Math.max(nextBlock, 1e-9));
+            const affordable = Math.floor(left / Math.max(nextBlock, 1e-9));
             const planned = Math.min(maxPairs, pairs + affordable);
             progressLook = look(spending.look(pairs, planned), false);
             if (statuses.every(isResolved))
@@ -50060,6 +50061,14 @@ function formatBudgetMargin(value, limit) {
         return NOT_AVAILABLE;
     return formatRelativeChange(value / limit - 1);
 }
+/** Why sampling ended, as every renderer says it. */
+const STOPPED_BY = {
+    resolved: 'stopped once every metric was resolved',
+    regression: 'stopped at the first look that called a regression',
+    budget: 'stopped at the time budget',
+    'max-pairs': 'stopped at the largest planned number of pairs',
+    exact: 'exact comparison, no sampling needed',
+};
 
 ;// CONCATENATED MODULE: ./src/report/chart.ts
 
@@ -50256,13 +50265,6 @@ function titleLine(ctx, limit) {
     const name = ctx.reportId ? ` · ${escapeMarkdown(truncate(ctx.reportId, limit))}` : '';
     return `## ${VERDICT_ICON[result.verdict]} perfgate${name}: ${result.verdict} — ${describeCounts(result)}`;
 }
-const STOPPED_BY = {
-    resolved: 'stopped once every metric was resolved',
-    regression: 'stopped at the first look that called a regression',
-    budget: 'stopped at the time budget',
-    'max-pairs': 'stopped at the largest planned number of pairs',
-    exact: 'exact comparison, no sampling needed',
-};
 function comparedLine(ctx, limit) {
     const { result } = ctx;
     const head = `head **${refText(result.head.ref, limit)}**@${shortSha(result.head.sha)}`;
@@ -50798,11 +50800,10 @@ function changeCell(c) {
         return format_formatChange(c.change, c.scale, c.unit);
     return `${formatRelativeChange(c.change)} (${formatSignedValue(c.head.median - c.base.median, c.unit)})`;
 }
-/** Why sampling ended before the budget, after the header's times. */
-const EARLY_STOP = {
-    regression: ' · stopped at the first regression',
-    resolved: ' · stopped once all resolved',
-};
+/** After the header's times, why sampling ended before the budget, if it did. */
+function stoppedEarly(by) {
+    return by === 'regression' || by === 'resolved' ? ` · ${STOPPED_BY[by]}` : '';
+}
 function renderTerminal(result, options) {
     const c = picocolors_default().createColors(options.color);
     const width = options.width ?? Number.POSITIVE_INFINITY;
@@ -50811,7 +50812,7 @@ function renderTerminal(result, options) {
     const what = result.base
         ? `base ${ref(result.base)} → head ${ref(result.head)}`
         : `head ${ref(result.head)} (no base)`;
-    out.push(...wrap(`${what} · ${keep(pluralize(s.pairs, 'pair'))} · ${keep(formatDuration(s.elapsedMs))} of ${keep(formatDuration(result.gate.timeBudgetMs))}${EARLY_STOP[s.stoppedBy] ?? ''}`, width, `${c.bold('perfgate')} · `, '  '));
+    out.push(...wrap(`${what} · ${keep(pluralize(s.pairs, 'pair'))} · ${keep(formatDuration(s.elapsedMs))} of ${keep(formatDuration(result.gate.timeBudgetMs))}${stoppedEarly(s.stoppedBy)}`, width, `${c.bold('perfgate')} · `, '  '));
     out.push('');
     const sorted = sortComparisons(result.comparisons);
     if (sorted.length === 0) {
