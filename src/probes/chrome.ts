@@ -5,8 +5,10 @@ import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { childEnvironment } from '../workspace/child-environment.js';
 import { registerCleanup } from '../workspace/cleanup.js';
 import { terminateProcessGroup } from '../workspace/process-group.js';
+import { spawnMarks } from '../workspace/run-cookie.js';
 
 /** Where Chrome usually lives, checked in order after CHROME_PATH. */
 export const CHROME_CANDIDATES: readonly string[] = [
@@ -155,7 +157,13 @@ export async function launchChrome(options: LaunchChromeOptions): Promise<Chrome
   const userDataDir = mkdtempSync(join(tmpdir(), 'perfgate-chrome-'));
   const args = [...CHROME_FLAGS, ...(options.flags ?? []), `--user-data-dir=${userDataDir}`];
   args.push('about:blank');
-  const child = spawn(path, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  // perfgate's own browser, yet it loads the PR's pages: no runner secrets, and the run's
+  // cookie so that whatever it leaves is swept with the run.
+  const child = spawn(path, args, {
+    detached: true,
+    env: childEnvironment(spawnMarks()),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   // Keep draining stderr for Chrome's whole life: a full pipe would block it.
   child.stderr!.setEncoding('utf8');

@@ -5,7 +5,7 @@ import { spawnShell } from './process-group.js';
 
 export interface RunCommandOptions {
   cwd: string;
-  /** Added to this process's environment. */
+  /** Added to perfgate's environment less the runner's secrets (child-environment.ts). */
   env?: Record<string, string>;
   timeoutMs: number;
   signal?: AbortSignal;
@@ -50,7 +50,7 @@ export async function runCommand(
   const started = process.hrtime.bigint();
   const shell = await spawnShell(command, {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env },
+    env: options.env,
     tailLines: options.tailLines,
     onOutput: options.onOutput,
   });

@@ -1,13 +1,15 @@
 // The two sides of a comparison: the head the PR proposes and the merge-base it branched from.
 // The baseline is the merge-base, not the tip of base: changes that landed on base since the
 // branch point are not the PR's doing and must not be charged to it.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Tree } from '../model.js';
+import { childEnvironment } from './child-environment.js';
 import { registerCleanup } from './cleanup.js';
+import { currentRunCookie, RUN_VARIABLE } from './run-cookie.js';
 
 export class GitError extends Error {
   override name = 'GitError';
@@ -100,14 +102,20 @@ export interface ResolvedRefs {
 }
 
 // A caller's GIT_DIR or GIT_WORK_TREE (set inside git hooks) would silently redirect every
-// command away from `cwd`.
-const GIT_ENV = (() => {
-  const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
+// command away from `cwd`. The runner's secrets are withheld and the run's cookie set as for
+// any child: after a build, the PR's code may have written the repository's .git/config (an
+// fsmonitor or hook command) that later git commands run.
+function gitEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = childEnvironment({
+    LC_ALL: 'C',
+    GIT_TERMINAL_PROMPT: '0',
+    [RUN_VARIABLE]: currentRunCookie(),
+  });
   for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR']) {
     delete env[name];
   }
   return env;
-})();
+}
 
 /** Runs git without a shell; resolves to stdout without its final newline. */
 export function git(args: string[], cwd: string): Promise<string> {
@@ -115,7 +123,12 @@ export function git(args: string[], cwd: string): Promise<string> {
     execFile(
       'git',
       args,
-      { cwd, env: GIT_ENV, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+      {
+        cwd,
+        env: gitEnvironment(),
+        maxBuffer: 64 * 1024 * 1024,
+        encoding: 'utf8',
+      },
       (error, stdout, stderr) => {
         if (error) {
           const code = (error as NodeJS.ErrnoException).code;
@@ -239,6 +252,8 @@ async function uncommittedPaths(cwd: string): Promise<string[]> {
 export async function createWorktrees(options: {
   cwd: string;
   refs: ResolvedRefs;
+  /** Told the temporary directory before anything is checked out into it (run-record.ts). */
+  onDirectory?: (dir: string) => Promise<void>;
 }): Promise<Worktrees> {
   const cwd = resolve(options.cwd);
   const { refs } = options;
@@ -260,6 +275,12 @@ export async function createWorktrees(options: {
   const added: string[] = [];
   const removeSync = () => {
     rmSync(dir, { recursive: true, force: true });
+    try {
+      // Without this the records in .git/worktrees stay, listed as prunable.
+      execFileSync('git', ['worktree', 'prune'], { cwd, env: gitEnvironment(), stdio: 'ignore' });
+    } catch {
+      // The process is exiting; git's own gc prunes such records in time.
+    }
   };
   let disposing: Promise<void> | undefined;
   const dispose = () => {
@@ -276,10 +297,16 @@ export async function createWorktrees(options: {
     })();
     return disposing;
   };
-  // At a hard exit there is no time for git; the directory goes and `git worktree prune`
-  // (which git also runs by itself in time) clears the records.
+  // At a hard exit there is no time to wait for git: the directory goes and a synchronous
+  // `git worktree prune` clears the records.
   const unregister = registerCleanup(dispose, { onExit: removeSync });
 
+  try {
+    await options.onDirectory?.(dir);
+  } catch (error) {
+    await dispose().catch(() => {});
+    throw error;
+  }
   const add = async (side: Tree['side'], ref: string, sha: string): Promise<Tree> => {
     const path = join(dir, side);
     // No hooks: a post-checkout hook (husky and the like) is not part of what is measured.

@@ -3,8 +3,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { childEnvironment } from './child-environment.js';
 import { registerCleanup } from './cleanup.js';
 import { OutputTail } from './output-tail.js';
+import { SPAWN_VARIABLE, spawnMarks, sweepMarked, sweepMarkedSync } from './run-cookie.js';
 
 export class SpawnError extends Error {
   override name = 'SpawnError';
@@ -152,7 +154,8 @@ export interface ShellProcess {
 
 export interface SpawnShellOptions {
   cwd: string;
-  env: NodeJS.ProcessEnv;
+  /** Added to perfgate's environment less the runner's secrets (child-environment.ts). */
+  env?: Record<string, string>;
   tailLines?: number;
   onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
 }
@@ -166,11 +169,14 @@ const CLEANUP_GRACE_MS = 1_000;
 /** Starts `command` with /bin/sh as the leader of a new process group, capturing its output. */
 export function spawnShell(command: string, options: SpawnShellOptions): Promise<ShellProcess> {
   const tail = new OutputTail(options.tailLines);
+  const marks = spawnMarks();
+  const mark = marks[SPAWN_VARIABLE]!;
   const child = spawn(command, {
     shell: true,
     detached: true,
     cwd: options.cwd,
-    env: options.env,
+    // The marks last: the config's env must not unmark a child.
+    env: childEnvironment({ ...options.env, ...marks }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let exit: ShellExit | undefined;
@@ -198,6 +204,9 @@ export function spawnShell(command: string, options: SpawnShellOptions): Promise
       const terminate = (graceMs: number) => {
         terminating ??= (async () => {
           await terminateProcessGroup(pid, graceMs);
+          // What left the group (setsid, a daemon) still carries the mark; it also holds the
+          // output pipes open, so it goes before the wait for their end.
+          await sweepMarked(SPAWN_VARIABLE, mark, graceMs);
           await exited;
           await Promise.race([closed, sleep(OUTPUT_DRAIN_MS)]);
           child.stdout?.destroy();
@@ -208,6 +217,7 @@ export function spawnShell(command: string, options: SpawnShellOptions): Promise
       };
       const unregister = registerCleanup(() => terminate(CLEANUP_GRACE_MS), {
         processGroup: pid,
+        onExit: () => sweepMarkedSync(SPAWN_VARIABLE, mark),
       });
       resolve({ child, pid, tail, exited, exit: () => exit, terminate });
     });

@@ -182,7 +182,7 @@ async function startOnce(options: StartServerOptions): Promise<RunningServer> {
   const shell = await spawnShell(options.command, {
     cwd: options.cwd,
     // PORT and HOST last: the server must listen where it will be measured.
-    env: { ...process.env, ...options.env, PORT: String(port), HOST },
+    env: { ...options.env, PORT: String(port), HOST },
     tailLines: SERVER_TAIL_LINES,
     onOutput: options.onOutput,
   });
