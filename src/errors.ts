@@ -13,8 +13,16 @@ export class InterruptedError extends Error {
   }
 }
 
+/**
+ * The input was wrong (a flag, an action input, the config, a ref): exit 2. Every such error
+ * extends this class, wherever it is defined, so a new one gets exit 2 without being listed.
+ */
+export class BadInputError extends Error {
+  override name = 'BadInputError';
+}
+
 /** Bad command-line usage: an unknown flag, a missing value, a ref that does not exist. */
-export class UsageError extends Error {
+export class UsageError extends BadInputError {
   override name = 'UsageError';
   constructor(
     message: string,
@@ -47,23 +55,9 @@ export function getErrorMessage(error: unknown): string {
   }
 }
 
-// Errors that mean "the input was wrong", by name, so the folders that define them need not
-// import this file.
-const USAGE_ERRORS = new Set([
-  'UsageError',
-  'ConfigError',
-  'InputError',
-  'BundleConfigError',
-  'UnknownRefError',
-  'NoDefaultBranchError',
-  'NoMergeBaseError',
-  'NotAGitRepositoryError',
-]);
-
 export function exitCodeFor(error: unknown): number {
   if (error instanceof InterruptedError) return SIGNAL_EXIT[error.signal] ?? EXIT.measurement;
-  const name = error instanceof Error ? error.name : '';
-  return USAGE_ERRORS.has(name) ? EXIT.usage : EXIT.measurement;
+  return error instanceof BadInputError ? EXIT.usage : EXIT.measurement;
 }
 
 /** A hint ("what to do") carried by a typed error, if it has one. */

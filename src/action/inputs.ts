@@ -17,7 +17,7 @@ import {
   INPUT,
   type InputName,
 } from '../constants.js';
-import { getErrorMessage } from '../errors.js';
+import { BadInputError, getErrorMessage } from '../errors.js';
 
 export interface Inputs {
   /** Config path, relative to `workingDirectory`. */
@@ -43,7 +43,7 @@ export interface Inputs {
 }
 
 /** A bad action input: names the input, the value received and what was expected. */
-export class InputError extends Error {
+export class InputError extends BadInputError {
   override name = 'InputError';
   constructor(
     readonly input: string,

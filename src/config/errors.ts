@@ -1,4 +1,5 @@
 // The one error config/ throws: every problem found, each with its field, value and line.
+import { BadInputError } from '../errors.js';
 
 export interface ConfigIssue {
   /** The field as written in the file (`benchmarks[0].connections`), or a flag (`--budget`);
@@ -15,7 +16,7 @@ export interface ConfigIssue {
 }
 
 /** perfgate.yml, a flag or an input is wrong; the CLI exits with 2 (src/errors.ts). */
-export class ConfigError extends Error {
+export class ConfigError extends BadInputError {
   override name = 'ConfigError';
   constructor(
     readonly issues: ConfigIssue[],

@@ -5,6 +5,7 @@
 // makes result-JSON rows (bundleToComparisons). Everything after measuring is pure.
 import { access, open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BadInputError } from '../errors.js';
 import type { BudgetCheck, BundleBenchmarkConfig, MetricSpec, Side, Tree } from '../model.js';
 import type { Comparison } from '../result.js';
 import {
@@ -72,7 +73,7 @@ export interface MeasureBundleOptions {
 }
 
 /** A bundle setting that cannot work: names the field, the value and what was expected. */
-export class BundleConfigError extends Error {
+export class BundleConfigError extends BadInputError {
   override name = 'BundleConfigError';
   constructor(
     readonly benchmark: string,

@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { BadInputError } from '../errors.js';
 import type { Tree } from '../model.js';
 import { childEnvironment } from './child-environment.js';
 import { registerCleanup } from './cleanup.js';
@@ -27,7 +28,7 @@ export class GitError extends Error {
   }
 }
 
-export class NotAGitRepositoryError extends Error {
+export class NotAGitRepositoryError extends BadInputError {
   override name = 'NotAGitRepositoryError';
   constructor(
     readonly cwd: string,
@@ -41,7 +42,7 @@ export class NotAGitRepositoryError extends Error {
   }
 }
 
-export class UnknownRefError extends Error {
+export class UnknownRefError extends BadInputError {
   override name = 'UnknownRefError';
   constructor(
     readonly ref: string,
@@ -57,7 +58,7 @@ export class UnknownRefError extends Error {
   }
 }
 
-export class NoDefaultBranchError extends Error {
+export class NoDefaultBranchError extends BadInputError {
   override name = 'NoDefaultBranchError';
   constructor(
     readonly tried: string[],
@@ -70,7 +71,7 @@ export class NoDefaultBranchError extends Error {
   }
 }
 
-export class NoMergeBaseError extends Error {
+export class NoMergeBaseError extends BadInputError {
   override name = 'NoMergeBaseError';
   constructor(
     readonly base: GitRef,
