@@ -16,6 +16,7 @@ import type {
 import {
   type BundleComparison,
   type BundleOutcome,
+  bundleNotes,
   runBundleBenchmark,
   runBundleBenchmarkAgainst,
 } from './probes/bundle.js';
@@ -130,6 +131,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Result> {
       ...options,
       storedBase: stored,
     });
+    for (const bundle of measured.bundles) for (const note of bundleNotes(bundle)) say(note);
 
     const sampled =
       measured.probes.length > 0

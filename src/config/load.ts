@@ -13,7 +13,8 @@ import {
 import type { z } from 'zod';
 import type { Config } from '../model.js';
 import { ConfigError, type ConfigIssue, formatPath } from './errors.js';
-import { configSchema, overridable } from './schema.js';
+import { overridable } from './gate.js';
+import { configSchema } from './schema.js';
 import { describeValue } from './values.js';
 
 export { ConfigError, type ConfigIssue } from './errors.js';
@@ -79,6 +80,17 @@ export function parseConfig(text: string, sourceName = 'perfgate.yml'): Config {
       sourceName,
     );
   }
+  const prototypeKeys = prototypeKeyPaths(data).map((path): ConfigIssue => {
+    const issue: ConfigIssue = {
+      path: formatPath(path),
+      message:
+        '`__proto__` cannot be used as a key: JavaScript objects would drop it silently; rename or remove it',
+    };
+    const line = lineOf(doc, lineCounter, path);
+    if (line !== undefined) issue.line = line;
+    return issue;
+  });
+  if (prototypeKeys.length > 0) throw new ConfigError(prototypeKeys, sourceName);
   const result = configSchema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   const issues = flattenIssues(result.error.issues).map(({ path, message, input }) => {
@@ -92,6 +104,29 @@ export function parseConfig(text: string, sourceName = 'perfgate.yml'): Config {
     (a, b) => (a.line ?? Number.POSITIVE_INFINITY) - (b.line ?? Number.POSITIVE_INFINITY),
   );
   throw new ConfigError(issues, sourceName);
+}
+
+/** Where the parsed file holds a `__proto__` key. The yaml package keeps it as an own key, but
+ *  every object zod builds from it would take it as the prototype and drop it. Iterative, so a
+ *  deeply nested file cannot overflow the stack here. */
+function prototypeKeyPaths(data: unknown): PropertyKey[][] {
+  const found: PropertyKey[][] = [];
+  const stack: Array<{ value: unknown; path: PropertyKey[] }> = [{ value: data, path: [] }];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (value === null || typeof value !== 'object' || seen.has(value)) continue;
+    seen.add(value);
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => stack.push({ value: item, path: [...path, index] }));
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (key === '__proto__') found.push([...path, key]);
+      stack.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });
+    }
+  }
+  return found.reverse();
 }
 
 interface FlatIssue {

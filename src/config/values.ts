@@ -40,6 +40,18 @@ function tidy(n: number): string {
 }
 
 const NUMBER = '\\d+(?:\\.\\d+)?';
+const TOO_LARGE = 'the number is too large to be read';
+
+/** The value of an own key of `table`, never one inherited from Object.prototype. */
+function ownValue<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+/** The number written as `digits`; 400 digits would be Infinity, which no field accepts. */
+function finite(digits: string, fail: (hint: string) => never): number {
+  const n = Number(digits);
+  return Number.isFinite(n) ? n : fail(TOO_LARGE);
+}
 const DURATION_UNITS = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 } as const;
 const DURATION_ALIASES: Record<string, keyof typeof DURATION_UNITS> = {
   hr: 'h',
@@ -80,9 +92,10 @@ export function parseDuration(value: unknown): number {
   let end = 0;
   for (const match of text.matchAll(part)) {
     const [, amount, unit] = match as unknown as [string, string, string];
-    const scale = DURATION_UNITS[unit as keyof typeof DURATION_UNITS];
+    // Own keys only: `5constructor` must not find Object.prototype.constructor.
+    const scale = ownValue(DURATION_UNITS, unit);
     if (scale === undefined) {
-      const alias = DURATION_ALIASES[unit.toLowerCase()];
+      const alias = ownValue(DURATION_ALIASES, unit.toLowerCase());
       return fail(
         alias
           ? `write "${amount}${alias}"`
@@ -92,7 +105,7 @@ export function parseDuration(value: unknown): number {
     if (scale >= previousScale)
       return fail('write the parts from the largest unit down, once each');
     previousScale = scale;
-    total += Number(amount) * scale;
+    total += finite(amount, fail) * scale;
     end = (match.index ?? 0) + match[0].length;
   }
   if (end === 0 || end !== text.length) {
@@ -111,7 +124,7 @@ export function parseDuration(value: unknown): number {
     }
     return fail();
   }
-  return total;
+  return Number.isFinite(total) ? total : fail(TOO_LARGE);
 }
 
 const PERCENT_EXPECTED = 'a percentage such as 5%';
@@ -133,7 +146,7 @@ export function parsePercent(value: unknown): number {
   const text = value.trim();
   const match = new RegExp(`^(${NUMBER})\\s*(%?)$`).exec(text);
   if (!match) return fail();
-  const amount = Number(match[1]);
+  const amount = finite(match[1]!, fail);
   if (!match[2]) return fail(suggest(amount));
   if (text.includes(' ')) return fail(`write it without spaces: "${match[1]}%"`);
   return amount / 100;
@@ -164,7 +177,7 @@ export function parseSize(value: unknown): number {
   if (!match) return fail();
   const [, amount, space, unit] = match as unknown as [string, string, string, string];
   if (!unit) return fail(`a unit is needed: write "${amount}B" for bytes or "${amount}kB"`);
-  const scale = SIZE_UNITS[unit as keyof typeof SIZE_UNITS];
+  const scale = ownValue(SIZE_UNITS, unit);
   if (scale === undefined) {
     const lower = unit.toLowerCase();
     if (lower === 'k' || lower === 'kb') {
@@ -180,5 +193,6 @@ export function parseSize(value: unknown): number {
     return fail(known ? `write "${amount}${known}"` : `unknown unit "${unit}"`);
   }
   if (space) return fail(`write it without spaces: "${amount}${unit}"`);
-  return Math.round(Number(amount) * scale);
+  const bytes = Math.round(finite(amount, fail) * scale);
+  return Number.isFinite(bytes) ? bytes : fail(TOO_LARGE);
 }

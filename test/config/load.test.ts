@@ -48,7 +48,7 @@ describe('loadConfig', () => {
     await writeFile(bad, `${MINIMAL}gate:\n  warmup: -1\n`);
     const error = await rejection(loadConfig(bad));
     expect(error.message).toBe(
-      `${bad}:4: gate.warmup: expected a whole number of rounds (0 or more), got -1`,
+      `${bad}:4: gate.warmup: expected a whole number of rounds from 0 to 1000, got -1`,
     );
     expect(error.source).toBe(bad);
   });
@@ -116,7 +116,7 @@ describe('applyOverrides', () => {
       '--budget: expected a duration such as 500ms, 30s, 2m or 1h, got "30"; a unit is needed: write "30s" or "30ms"',
     );
     expect(overridden({ timeBudget: '0s' })).toBe(
-      '--budget: expected a duration above zero, got "0s"',
+      '--budget: "0s" is below the minimum of 1s (the range is from 1s to 24h)',
     );
     expect(overridden({ threshold: '5' })).toBe(
       '--threshold: expected a percentage such as 5%, got "5"; write "5%"',

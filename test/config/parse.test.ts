@@ -247,21 +247,21 @@ describe('parseConfig: errors name the line, the field, the value and what was e
     const error = errorOf(http('    connections: ten\n'));
     expect(error.name).toBe('ConfigError');
     expect(error.message).toBe(
-      'perfgate.yml:6: benchmarks[0].connections: expected a positive whole number, got "ten"',
+      'perfgate.yml:6: benchmarks[0].connections: expected a whole number from 1 to 10000, got "ten"',
     );
     expect(error.issues).toStrictEqual([
       {
         path: 'benchmarks[0].connections',
-        message: 'expected a positive whole number, got "ten"',
+        message: 'expected a whole number from 1 to 10000, got "ten"',
         value: 'ten',
         line: 6,
       },
     ]);
     expect(problems(http('    connections: 2.5\n'))).toStrictEqual([
-      'perfgate.yml:6: benchmarks[0].connections: expected a positive whole number, got 2.5',
+      'perfgate.yml:6: benchmarks[0].connections: expected a whole number from 1 to 10000, got 2.5',
     ]);
     expect(problems(http('    connections: 0\n'))).toStrictEqual([
-      'perfgate.yml:6: benchmarks[0].connections: expected a positive whole number, got 0',
+      'perfgate.yml:6: benchmarks[0].connections: expected a whole number from 1 to 10000, got 0',
     ]);
   });
 
@@ -297,7 +297,7 @@ describe('parseConfig: errors name the line, the field, the value and what was e
       'perfgate.yml:8: gate.threshold: expected a percentage such as 5%, got 5; write "5%"',
     ]);
     expect(problems(http('    round-duration: 0s\n'))).toStrictEqual([
-      'perfgate.yml:6: benchmarks[0].round-duration: expected a duration above zero, got "0s"',
+      'perfgate.yml:6: benchmarks[0].round-duration: "0s" is below the minimum of 100ms (the range is from 100ms to 10m)',
     ]);
     expect(
       problems(
@@ -334,7 +334,7 @@ describe('parseConfig: errors name the line, the field, the value and what was e
     expect(
       problems(http().replace('requests: [/a]', 'requests: [{ path: /a, method: post }]')),
     ).toStrictEqual([
-      'perfgate.yml:5: benchmarks[0].requests[0].method: expected one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, got "post"; did you mean `POST`?',
+      'perfgate.yml:5: benchmarks[0].requests[0].method: expected one of GET, POST, PUT, PATCH, DELETE, OPTIONS, got "post"; did you mean `POST`?',
     ]);
   });
 
@@ -397,7 +397,7 @@ describe('parseConfig: errors name the line, the field, the value and what was e
       'perfgate.yml:5: benchmarks[0].env.PORT: PORT is chosen by perfgate for each server; remove it from env',
       'perfgate.yml:7: benchmarks[0].requests[0]: expected a request path starting with /, got "products"',
       'perfgate.yml:8: benchmarks[0].requests[1].headers.x-n: expected a header value (a string), got 5',
-      'perfgate.yml:8: benchmarks[0].requests[1].expect-status: expected an HTTP status code (100 to 599), got 99',
+      'perfgate.yml:8: benchmarks[0].requests[1].expect-status: expected an HTTP status code from 100 to 599, got 99',
       'perfgate.yml:9: benchmarks[0].requests[2].headers.accept: header "accept" is given twice (header names ignore case)',
     ]);
   });
@@ -506,25 +506,25 @@ describe('parseConfig: errors name the line, the field, the value and what was e
       'perfgate.yml:7: gate.alpha: expected a number between 0 and 0.5 such as 0.01, got "1%"; write 0.01',
     ]);
     expect(problems(`${http()}gate:\n  looks: [0, 20]\n`)).toStrictEqual([
-      'perfgate.yml:7: gate.looks[0]: expected a positive whole number of pairs, got 0',
+      'perfgate.yml:7: gate.looks[0]: expected a whole number of pairs from 1 to 100000, got 0',
     ]);
     expect(
       problems(
         `${http()}gate:\n  threshold: 0%\n  thresholds: { p99: 10, lcp: 0.1, cls: 0.05, home/cls: 0 }\n`,
       ),
     ).toStrictEqual([
-      'perfgate.yml:7: gate.threshold: expected a percentage above 0%, got "0%"',
+      'perfgate.yml:7: gate.threshold: "0%" is not above 0% (the range is above 0% and at most 1000%)',
       'perfgate.yml:8: gate.thresholds.p99: expected a percentage such as 5%, got 10; write "10%"',
       'perfgate.yml:8: gate.thresholds.lcp: expected a percentage such as 5%, got 0.1; write "10%" for the fraction 0.1, or "0.1%" if you meant 0.1 percent',
-      'perfgate.yml:8: gate.thresholds["home/cls"]: expected a CLS change above 0 such as 0.05, got 0',
+      'perfgate.yml:8: gate.thresholds["home/cls"]: 0 is not above 0 (the range is above 0 and at most 10)',
     ]);
     // TBT, TTFB and the score are differences in their own unit, not percentages.
     expect(
       problems(`${http()}gate:\n  thresholds: { tbt: 5%, "api/score": "3", ttfb: 0ms }\n`),
     ).toStrictEqual([
-      'perfgate.yml:7: gate.thresholds.tbt: expected a duration above 0 such as 50ms, got "5%"',
-      'perfgate.yml:7: gate.thresholds["api/score"]: expected a number of score points above 0 such as 5, got "3"',
-      'perfgate.yml:7: gate.thresholds.ttfb: expected a duration above 0 such as 10ms, got "0ms"',
+      'perfgate.yml:7: gate.thresholds.tbt: expected a duration such as 50ms (above 0ms and at most 10m), got "5%"',
+      'perfgate.yml:7: gate.thresholds["api/score"]: expected a number of score points such as 5 (above 0 and at most 100), got "3"',
+      'perfgate.yml:7: gate.thresholds.ttfb: "0ms" is not above 0ms (the range is above 0ms and at most 10m)',
     ]);
     expect(
       parseConfig(`${http()}gate:\n  thresholds: { tbt: 50ms, score: 3, error-rate: 2% }\n`).gate

@@ -1,0 +1,233 @@
+// The `gate` section of perfgate.yml: how the measurements decide, and the settings that flags
+// and action inputs may override.
+import { z } from 'zod';
+import type { GateConfig } from '../model.js';
+import {
+  choice,
+  documented,
+  duration,
+  expecting,
+  fields,
+  issue,
+  percent,
+  wholeNumber,
+} from './leaves.js';
+import { outOfRange, RANGES, type Range, rangeText } from './ranges.js';
+import { describeValue, parseDuration, parsePercent } from './values.js';
+
+export const GATE_DEFAULTS = {
+  threshold: '5%',
+  alpha: 0.01,
+  correction: 'holm',
+  timeBudget: '5m',
+  looks: [10, 20, 30, 40, 60, 80, 120, 160, 240, 320],
+  warmup: 1,
+  seed: 1,
+  failOn: 'regression',
+  earlyStop: 'regression',
+} as const;
+const DEFAULTS = GATE_DEFAULTS;
+
+/** Seeds are 32-bit so that every seeded generator can take them unchanged. */
+export const MAX_SEED = 2 ** 32 - 1;
+
+const alpha = z
+  .number({
+    error: (issue) => {
+      const expected = 'a number between 0 and 0.5 such as 0.01';
+      if (typeof issue.input === 'string' && issue.input.trim().endsWith('%')) {
+        try {
+          return `expected ${expected}, got ${describeValue(issue.input)}; write ${parsePercent(issue.input)}`;
+        } catch {
+          // Not a percentage after all: the plain message below.
+        }
+      }
+      return expecting(expected)(issue);
+    },
+  })
+  .refine((n) => n > 0 && n < 0.5, {
+    error: expecting('a number above 0 and below 0.5, such as 0.01'),
+  })
+  .meta({ exclusiveMinimum: 0, exclusiveMaximum: 0.5 });
+
+const seed = wholeNumber('a whole number', 0, MAX_SEED);
+
+/** The gate settings that flags and action inputs may override, checked as in the file. */
+export const overridable = {
+  threshold: percent(RANGES.threshold),
+  timeBudget: duration(RANGES.timeBudget),
+  alpha,
+  seed,
+};
+
+/** Metrics compared as absolute differences whose δ is not a percentage (model.ts Scale):
+ *  CLS and the Lighthouse score take plain numbers, TBT and TTFB durations. A Map, so that a key
+ *  such as `constructor` finds nothing rather than Object.prototype's. */
+const ABSOLUTE_THRESHOLDS = new Map<
+  string,
+  { expected: string; parse: (v: unknown) => number; range: Range }
+>([
+  ['cls', { expected: 'a CLS change such as 0.05', parse: number, range: RANGES.clsThreshold }],
+  [
+    'score',
+    { expected: 'a number of score points such as 5', parse: number, range: RANGES.scoreThreshold },
+  ],
+  [
+    'tbt',
+    { expected: 'a duration such as 50ms', parse: parseDuration, range: RANGES.timingThreshold },
+  ],
+  [
+    'ttfb',
+    { expected: 'a duration such as 10ms', parse: parseDuration, range: RANGES.timingThreshold },
+  ],
+]);
+
+function number(value: unknown): number {
+  if (typeof value !== 'number') throw new Error(`got ${describeValue(value)}`);
+  return value;
+}
+
+/** Names no metric has that a plain object would answer to (`constructor`, `toString`…). */
+const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** Threshold overrides: percentages, except the metrics of ABSOLUTE_THRESHOLDS, which are
+ *  compared as differences in their own unit. */
+function resolveThresholds(
+  record: Record<string, string | number>,
+  ctx: z.core.$RefinementCtx,
+): Record<string, number> {
+  const thresholds: Record<string, number> = {};
+  for (const [key, value] of Object.entries(record)) {
+    const path = [key];
+    if (key === '' || key.startsWith('/') || key.endsWith('/')) {
+      issue(
+        ctx,
+        `expected a key \`metric\`, \`benchmark/metric\` or \`benchmark/target/metric\`, got ${describeValue(key)}`,
+        path,
+      );
+      continue;
+    }
+    const metric = key.slice(key.lastIndexOf('/') + 1);
+    if (PROTOTYPE_NAMES.has(metric)) {
+      issue(
+        ctx,
+        `"${metric}" is not a metric name; expected a key \`metric\`, \`benchmark/metric\` or \`benchmark/target/metric\` such as p99: 10%`,
+        path,
+      );
+      continue;
+    }
+    const absolute = ABSOLUTE_THRESHOLDS.get(metric);
+    if (absolute) {
+      let parsed: number | undefined;
+      try {
+        parsed = absolute.parse(value);
+      } catch {
+        parsed = undefined;
+      }
+      const outside =
+        parsed === undefined ? undefined : outOfRange(absolute.range, parsed, describeValue(value));
+      if (parsed !== undefined && outside === undefined) thresholds[key] = parsed;
+      else {
+        issue(
+          ctx,
+          outside ??
+            `expected ${absolute.expected} (${rangeText(absolute.range)}), got ${describeValue(value)}`,
+          path,
+          value,
+        );
+      }
+      continue;
+    }
+    try {
+      const fraction = parsePercent(value);
+      const outside = outOfRange(RANGES.threshold, fraction, describeValue(value));
+      if (outside === undefined) thresholds[key] = fraction;
+      else issue(ctx, outside, path, value);
+    } catch (error) {
+      issue(ctx, error instanceof Error ? error.message : String(error), path, value);
+    }
+  }
+  return thresholds;
+}
+
+export const gate = fields(
+  {
+    threshold: documented(
+      percent(RANGES.threshold).prefault(DEFAULTS.threshold),
+      `Smallest change that matters (δ), e.g. 5%; changes inside ±δ count as unchanged (default ${DEFAULTS.threshold}; ${rangeText(RANGES.threshold)}).`,
+    ),
+    thresholds: documented(
+      z
+        .record(
+          z.string(),
+          z.union([z.string(), z.number()], { error: expecting('a percentage such as 10%') }),
+          { error: expecting('a mapping of metric names to percentages, e.g. p99: 10%') },
+        )
+        .transform(resolveThresholds)
+        .prefault({}),
+      `Per-metric overrides of threshold keyed \`metric\`, \`benchmark/metric\` or \`benchmark/target/metric\`; the most specific wins. Percentages (${rangeText(RANGES.threshold)}), except the absolute differences: CLS (${rangeText(RANGES.clsThreshold)}) and score (${rangeText(RANGES.scoreThreshold)}) take plain numbers, TBT and TTFB durations (e.g. 50ms; ${rangeText(RANGES.timingThreshold)}).`,
+    ),
+    alpha: documented(
+      alpha.prefault(DEFAULTS.alpha),
+      `False-alarm rate over all metrics and looks, 0 < alpha < 0.5 (default ${DEFAULTS.alpha}).`,
+    ),
+    correction: documented(
+      choice(['holm', 'bh']).prefault(DEFAULTS.correction),
+      `Multiple-comparison control: holm (family-wise, a blocking gate) or bh (false discovery rate) (default ${DEFAULTS.correction}).`,
+    ),
+    'time-budget': documented(
+      duration(RANGES.timeBudget).prefault(DEFAULTS.timeBudget),
+      `Wall-clock budget for sampling, e.g. 2m (default ${DEFAULTS.timeBudget}; ${rangeText(RANGES.timeBudget)}).`,
+    ),
+    looks: documented(
+      z
+        .array(wholeNumber('a whole number of pairs', 1, 100_000), {
+          error: expecting('a list of ascending pair counts such as [10, 20, 40]'),
+        })
+        .min(1, { error: 'expected at least one look' })
+        .max(100, { error: 'expected at most 100 looks' })
+        .superRefine((looks, ctx) => {
+          looks.forEach((look, index) => {
+            const previous = looks[index - 1];
+            if (previous !== undefined && look <= previous) {
+              issue(ctx, `expected looks in ascending order, got ${look} after ${previous}`, [
+                index,
+              ]);
+            }
+          });
+        })
+        .prefault([...DEFAULTS.looks]),
+      `Pair counts at which the sampler looks at the data, ascending (default ${JSON.stringify(DEFAULTS.looks)}).`,
+    ),
+    warmup: documented(
+      wholeNumber('a whole number of rounds', 0, 1000).prefault(DEFAULTS.warmup),
+      `Warm-up rounds per side, thrown away (default ${DEFAULTS.warmup}).`,
+    ),
+    seed: documented(
+      seed.prefault(DEFAULTS.seed),
+      `Seed of every random source, so runs are reproducible (default ${DEFAULTS.seed}).`,
+    ),
+    'fail-on': documented(
+      choice(['regression', 'never']).prefault(DEFAULTS.failOn),
+      `What fails the gate: a regression, or never (report only) (default ${DEFAULTS.failOn}).`,
+    ),
+    'early-stop': documented(
+      choice(['resolved', 'regression']).prefault(DEFAULTS.earlyStop),
+      `When sampling stops before the budget: regression, at the first look that calls a regression or once every metric is resolved (a failing gate fails fast; the other metrics stay as resolved as they were at that look); resolved, only once every metric is resolved (default ${DEFAULTS.earlyStop}).`,
+    ),
+  },
+  'a mapping of gate settings',
+).transform((g): GateConfig => {
+  return {
+    threshold: g.threshold,
+    thresholds: g.thresholds,
+    alpha: g.alpha,
+    correction: g.correction,
+    timeBudgetMs: g['time-budget'],
+    looks: g.looks,
+    warmup: g.warmup,
+    seed: g.seed,
+    failOn: g['fail-on'],
+    earlyStop: g['early-stop'],
+  };
+});

@@ -1,0 +1,84 @@
+// The range of every number in perfgate.yml, checked at load. Maxima are generous but safe:
+// Node's timers overflow past 2^31-1 ms (24.8 days) and fire at once, so no duration comes near
+// that; a nightly run may take hours, a request or a round minutes. Minima stop values that
+// cannot measure anything (a 0.001ms round) or would spin (a 1ms server readiness wait).
+
+export type RangeUnit = 'duration' | 'percent' | 'size' | 'number';
+
+export interface Range {
+  readonly unit: RangeUnit;
+  /** In the parsed unit: milliseconds, a fraction (0.05 is 5%), bytes or a plain number. */
+  readonly min: number;
+  readonly max: number;
+  /** The minimum itself is refused (a threshold must be above 0%). */
+  readonly minExclusive?: boolean;
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+export const RANGES = {
+  buildTimeout: { unit: 'duration', min: SECOND, max: 24 * HOUR },
+  readyTimeout: { unit: 'duration', min: 100, max: HOUR },
+  roundDuration: { unit: 'duration', min: 100, max: 10 * MINUTE },
+  requestTimeout: { unit: 'duration', min: 10, max: 10 * MINUTE },
+  commandTimeout: { unit: 'duration', min: 10, max: 6 * HOUR },
+  timeBudget: { unit: 'duration', min: SECOND, max: 24 * HOUR },
+  /** Lighthouse timing budgets (LCP, FCP, TBT, SI, TTFB); 0ms is a legitimate TBT budget. */
+  pageTiming: { unit: 'duration', min: 0, max: 10 * MINUTE },
+  /** Absolute thresholds of TBT and TTFB. */
+  timingThreshold: { unit: 'duration', min: 0, minExclusive: true, max: 10 * MINUTE },
+  threshold: { unit: 'percent', min: 0, minExclusive: true, max: 10 },
+  changeBudget: { unit: 'percent', min: 0, max: 10 },
+  sizeBudget: { unit: 'size', min: 0, max: 100 * 1000 ** 3 },
+  clsBudget: { unit: 'number', min: 0, max: 10 },
+  clsThreshold: { unit: 'number', min: 0, minExclusive: true, max: 10 },
+  scoreThreshold: { unit: 'number', min: 0, minExclusive: true, max: 100 },
+} as const satisfies Record<string, Range>;
+
+const DURATION_STEPS: ReadonlyArray<[string, number]> = [
+  ['h', HOUR],
+  ['m', MINUTE],
+  ['s', SECOND],
+];
+const SIZE_STEPS: ReadonlyArray<[string, number]> = [
+  ['GB', 1000 ** 3],
+  ['MB', 1000 ** 2],
+  ['kB', 1000],
+];
+
+/** A bound as the file would write it: 600000 ms → `10m`, 0.05 → `5%`, 1e11 bytes → `100GB`. */
+export function formatBound(unit: RangeUnit, n: number): string {
+  const largest = (steps: ReadonlyArray<[string, number]>, base: string) => {
+    const step = steps.find(([, size]) => n >= size && n % size === 0);
+    return step ? `${n / step[1]}${step[0]}` : `${n}${base}`;
+  };
+  if (unit === 'duration') return largest(DURATION_STEPS, 'ms');
+  if (unit === 'size') return largest(SIZE_STEPS, 'B');
+  if (unit === 'percent') return `${Number((n * 100).toPrecision(12))}%`;
+  return String(n);
+}
+
+/** `from 10ms to 10m`, or `above 0% and at most 1000%`. */
+export function rangeText(range: Range): string {
+  const min = formatBound(range.unit, range.min);
+  const max = formatBound(range.unit, range.max);
+  return range.minExclusive ? `above ${min} and at most ${max}` : `from ${min} to ${max}`;
+}
+
+/** Why `n` (written as `shown`) is outside `range`, or undefined when it is inside. */
+export function outOfRange(range: Range, n: number, shown: string): string | undefined {
+  const within = ` (the range is ${rangeText(range)})`;
+  if (Number.isNaN(n)) return `${shown} is not a number${within}`;
+  if (n > range.max) {
+    return `${shown} is above the maximum of ${formatBound(range.unit, range.max)}${within}`;
+  }
+  if (range.minExclusive ? n <= range.min : n < range.min) {
+    const bound = formatBound(range.unit, range.min);
+    return range.minExclusive
+      ? `${shown} is not above ${bound}${within}`
+      : `${shown} is below the minimum of ${bound}${within}`;
+  }
+  return undefined;
+}
