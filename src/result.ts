@@ -37,6 +37,11 @@ export const comparisonSchema = z.strictObject({
   threshold: finite,
   mde: finite.nullable(),
   status: z.enum(['regressed', 'improved', 'unchanged', 'inconclusive']),
+  /** A bundle file measured on one side only: `added` (base is 0) or `removed` (head is 0).
+   *  Its change is against 1 byte, as for any size that was 0; its status is always `unchanged`,
+   *  since a file with nothing to compare with has no change of its own to gate: its bytes are
+   *  gated in the total, its groups and its budgets. */
+  presence: z.enum(['added', 'removed']).optional(),
   samples: z.strictObject({
     base: z.array(finite).max(100_000),
     head: z.array(finite).max(100_000),

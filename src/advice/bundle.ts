@@ -13,6 +13,9 @@ export interface BundleAdviceOptions {
   lazyBytes: number;
   /** A package bundled more than once is worth deduplicating when the extra copies weigh this. */
   duplicateBytes: number;
+  /** A file new on head at least this large (raw bytes) is worth a look: what is in it, and
+   *  whether it must load with the page. */
+  newFileBytes: number;
   /** At most this many advice items per rule. */
   perRule: number;
 }
@@ -21,6 +24,7 @@ export const DEFAULT_BUNDLE_ADVICE: BundleAdviceOptions = {
   heavyBytes: 10_000,
   lazyBytes: 30_000,
   duplicateBytes: 1000,
+  newFileBytes: 30_000,
   perRule: 5,
 };
 
@@ -102,11 +106,13 @@ export function adviseBundle(
     ]
       .sort((a, b) => b.delta - a.delta)
       .slice(0, n);
-  // A file's own metric keys; an added file has none, so the totals it grew stand for it.
+  // A head file's own metric keys (a file both sides have, or an added one); the totals stand
+  // for a file whose sizes did not change.
   const fileKeys = (path: string) => {
-    const keys = comparison.files
-      .filter((x) => x.head === path)
-      .flatMap((x) => x.changes.map((c) => metricKey(bench, x.target, c.metric)));
+    const keys = [
+      ...comparison.files.filter((x) => x.head === path),
+      ...comparison.added.filter((x) => x.path === path),
+    ].flatMap((x) => x.changes.map((c) => metricKey(bench, x.target, c.metric)));
     return keys.length > 0 ? keys : totalKeys;
   };
   const out: Advice[] = [];
@@ -162,6 +168,8 @@ export function adviseBundle(
         .map((c) => metricKey(bench, c.target, c.metric.replace(/-change$/, ''))),
     });
   }
+
+  out.push(...newLargeFiles(comparison, o, totalEvidence));
 
   // A new heavy dependency: name it, and a lighter alternative where one is well known.
   for (const p of packages
@@ -270,6 +278,83 @@ export function adviseBundle(
     });
   }
   return out;
+}
+
+/** Names that bundlers give to chunks of dependencies (Vite, webpack splitChunks, Rollup). */
+const VENDOR_CHUNK = /(?:^|[/._-])(?:vendors?|node_modules|deps|libs?)(?:[/._~-]|$)/i;
+
+/** A large file new on head: what it holds (with source maps or a metafile) and how to keep it
+ *  off the first load. */
+function newLargeFiles(
+  comparison: BundleComparison,
+  o: BundleAdviceOptions,
+  totalEvidence: string[],
+): Advice[] {
+  const bench = comparison.benchmark;
+  const large = comparison.added
+    .filter((f) => f.raw >= o.newFileBytes)
+    .sort((a, b) => b.raw - a.raw || (a.path < b.path ? -1 : 1));
+  return large.slice(0, o.perRule).map((f) => {
+    const sizes = [
+      `${formatBytes(f.raw)} raw`,
+      ...(f.gzip === undefined ? [] : [`${formatBytes(f.gzip)} gzip`]),
+      ...(f.brotli === undefined ? [] : [`${formatBytes(f.brotli)} brotli`]),
+    ];
+    const compressed = f.gzip ?? f.brotli;
+    const compressedName = f.gzip !== undefined ? 'gzip' : 'brotli';
+    const held = packagesIn(comparison, f.path);
+    const named = held.slice(0, 5).map((p) => `${p.name} (${formatBytes(p.bytes)})`);
+    const alternatives = held
+      .filter((p) => LIGHTER_ALTERNATIVES[p.name] !== undefined)
+      .slice(0, 3)
+      .map((p) => `${p.name}: ${LIGHTER_ALTERNATIVES[p.name]}`);
+    const packageBytes = held.reduce((sum, p) => sum + p.bytes, 0);
+    const vendor = packageBytes * 2 >= f.raw || VENDOR_CHUNK.test(f.path);
+    const what =
+      held.length > 0
+        ? `It holds ${named.join(', ')} of generated code${held.length > named.length ? ` and ${held.length - named.length} more packages` : ''}.`
+        : vendor
+          ? 'Its name marks it as a chunk of dependencies; a source map (build.sourcemap in Vite, devtool in webpack, --sourcemap in esbuild) would let perfgate say which packages it holds.'
+          : 'No source map or metafile covers it, so perfgate cannot say what it holds.';
+    const how = vendor
+      ? 'If these dependencies are needed only on some pages or after an interaction, import the code that uses them with a dynamic import() where it is used, so this chunk is fetched on demand instead of with the first page; if the entry imports them statically, the chunk loads (and is preloaded) on every page.'
+      : 'If this code is not needed for the first screen, load it with a dynamic import() where it is used, so it is fetched on demand; if it is, check that all of it is intended.';
+    return {
+      rule: 'new-large-file',
+      title: clip(
+        `${bench}: new file ${f.path} adds ${formatBytes(f.raw)}` +
+          (compressed === undefined ? '' : ` (${formatBytes(compressed)} ${compressedName})`),
+      ),
+      fix: clip(
+        `${f.path} is new in this pull request. ${what} ${how}` +
+          (alternatives.length ? ` Lighter choices: ${alternatives.join('; ')}.` : ''),
+        4000,
+      ),
+      evidence: [
+        clip(`${f.path}: ${sizes.join(', ')}; not on base`),
+        ...(named.length ? [clip(`${f.path} holds ${named.join(', ')}`)] : []),
+        ...totalEvidence,
+      ].slice(0, 50),
+      metrics: f.changes.map((c) => metricKey(bench, f.target, c.metric)),
+    };
+  });
+}
+
+/** Packages with code in one head file, largest first (a module in several files counts fully
+ *  in each, as the composition records it). */
+function packagesIn(
+  comparison: BundleComparison,
+  path: string,
+): Array<{ name: string; bytes: number }> {
+  const bytes = new Map<string, number>();
+  for (const m of Object.values(comparison.headComposition?.modules ?? {})) {
+    if (m.package !== undefined && m.files.includes(path)) {
+      bytes.set(m.package, (bytes.get(m.package) ?? 0) + m.bytes);
+    }
+  }
+  return [...bytes]
+    .map(([name, b]) => ({ name, bytes: b }))
+    .sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : 1));
 }
 
 function filesHolding(comparison: BundleComparison, pkg: string): string[] {

@@ -20,7 +20,16 @@ import {
 import { BundleSizer, type CompressedSizes, type Compression } from './bundle-compress.js';
 import { compileGlobs, findFiles, staticPrefix } from './bundle-glob.js';
 import { hashlessName, type MatchKind, matchFiles } from './bundle-hash.js';
-import { metricSpec, ProbeError } from './types.js';
+import { bundleToComparisons, omittedFilesNote } from './bundle-rows.js';
+import { ProbeError } from './types.js';
+
+export {
+  bundleNotes,
+  bundleSpecs,
+  bundleToComparisons,
+  MAX_FILE_ROWS,
+  omittedFilesNote,
+} from './bundle-rows.js';
 
 export type SizeMetric = 'raw' | Compression;
 
@@ -447,6 +456,14 @@ export interface FileComparison {
   changes: SizeChange[];
 }
 
+/** A file on one side only; its changes are from 0 (added) or to 0 (removed). */
+export interface OneSidedFile extends BundleFile {
+  /** The name in metric keys: the hashless name when no other file of the run has it, else the
+   *  path. */
+  target: string;
+  changes: SizeChange[];
+}
+
 export interface GroupComparison {
   /** `total` or the group's name. */
   name: string;
@@ -507,8 +524,9 @@ export interface BundleComparison {
   head: { sha: string };
   /** Files on both sides, sorted by head path. */
   files: FileComparison[];
-  added: BundleFile[];
-  removed: BundleFile[];
+  /** Files on head only, and on base only, sorted by path. */
+  added: OneSidedFile[];
+  removed: OneSidedFile[];
   groups: GroupComparison[];
   total: GroupComparison;
   /** Absolute budgets, checked on head. */
@@ -673,8 +691,7 @@ export function compareBundles(
     base: { sha: base.sha },
     head: { sha: head.sha },
     files,
-    added: matching.added.map((p) => headFiles.get(p)!),
-    removed: matching.removed.map((p) => baseFiles.get(p)!),
+    ...oneSided(matching, baseFiles, headFiles, files, targetOf, metrics),
     groups,
     total,
     budgets,
@@ -697,6 +714,37 @@ export function compareBundles(
     );
   }
   return comparison;
+}
+
+/**
+ * Added files are named as head files are (fileTargets); a removed file by its hashless name when
+ * no other base file has it and no head file's target is it, else by its path: metric keys stay
+ * unique and say which file of several it was.
+ */
+function oneSided(
+  matching: { added: string[]; removed: string[] },
+  baseFiles: Map<string, BundleFile>,
+  headFiles: Map<string, BundleFile>,
+  files: FileComparison[],
+  targetOf: (headPath: string) => string,
+  metrics: SizeMetric[],
+): { added: OneSidedFile[]; removed: OneSidedFile[] } {
+  const none: Sizes = { raw: 0 };
+  const added = matching.added.map((path) => {
+    const file = headFiles.get(path)!;
+    return { ...file, target: targetOf(path), changes: changesOf(none, sizesOf(file), metrics) };
+  });
+  const taken = new Set([...files.map((f) => f.target), ...added.map((f) => f.target)]);
+  const count = new Map<string, number>();
+  for (const p of baseFiles.keys())
+    count.set(hashlessName(p), (count.get(hashlessName(p)) ?? 0) + 1);
+  const removed = matching.removed.map((path) => {
+    const file = baseFiles.get(path)!;
+    const key = hashlessName(path);
+    const target = count.get(key) === 1 && !taken.has(key) ? key : path;
+    return { ...file, target, changes: changesOf(sizesOf(file), none, metrics) };
+  });
+  return { added, removed };
 }
 
 /**
@@ -837,110 +885,6 @@ export function diffComposition(base: Composition, head: Composition): Compositi
     modulesOmitted: Math.max(0, modules.length - MAX_MODULE_DIFFS),
     coverage: { base: coverage(base), head: coverage(head) },
   };
-}
-
-// ---------------------------------------------------------------------------
-// Into the result JSON.
-
-/** Files with a changed size listed one by one, at most; the result JSON holds 10,000 rows. */
-export const MAX_FILE_ROWS = 500;
-
-interface Row {
-  target: string;
-  changes: SizeChange[];
-}
-
-/**
- * The rows a comparison turns into: the total, each group, and each file on both sides whose size
- * changed, the largest raw changes first, at most `maxFiles`. Unchanged files add no row (the
- * total and groups count them); added and removed files have no relative change (they are in
- * `added`/`removed` and in the sizes of the total and their groups).
- */
-function rowsOf(comparison: BundleComparison, maxFiles: number): { rows: Row[]; omitted: number } {
-  const changed = comparison.files
-    .filter((f) => f.changes.some((c) => c.delta !== 0))
-    .sort(
-      (a, b) =>
-        Math.abs(b.changes[0]!.delta) - Math.abs(a.changes[0]!.delta) ||
-        (a.target < b.target ? -1 : 1),
-    );
-  return {
-    rows: [comparison.total, ...comparison.groups, ...changed.slice(0, maxFiles)].map((r) => ({
-      target: 'target' in r ? r.target : r.name,
-      changes: r.changes,
-    })),
-    omitted: Math.max(0, changed.length - maxFiles),
-  };
-}
-
-/** The metric specs of a comparison, in the order bundleToComparisons emits them. */
-export function bundleSpecs(comparison: BundleComparison, maxFiles = MAX_FILE_ROWS): MetricSpec[] {
-  return rowsOf(comparison, maxFiles).rows.flatMap((row) =>
-    row.changes.map((c) =>
-      metricSpec({
-        benchmark: comparison.benchmark,
-        target: row.target,
-        metric: c.metric,
-        unit: 'B',
-        better: 'lower',
-        scale: 'exact',
-      }),
-    ),
-  );
-}
-
-/** Why some changed files have no row, when some have none. */
-export function omittedFilesNote(
-  comparison: BundleComparison,
-  maxFiles = MAX_FILE_ROWS,
-): string | undefined {
-  const { omitted } = rowsOf(comparison, maxFiles);
-  return omitted > 0
-    ? `${comparison.benchmark}: ${omitted} more changed files are not listed one by one (only the ${maxFiles} largest changes are); the total and groups include them`
-    : undefined;
-}
-
-/**
- * Result-JSON comparisons (scale `exact`, one sample a side, no statistics) for the rows of
- * rowsOf: total, groups, changed files. Status: regressed when the change exceeds the threshold
- * δ, improved when it is below −δ, unchanged otherwise; the change itself is always reported.
- */
-export function bundleToComparisons(
-  comparison: BundleComparison,
-  threshold: number | ((spec: MetricSpec) => number),
-  maxFiles = MAX_FILE_ROWS,
-): Comparison[] {
-  const specs = bundleSpecs(comparison, maxFiles);
-  const changes = rowsOf(comparison, maxFiles).rows.flatMap((row) => row.changes);
-  return specs.map((spec, i) => {
-    const c = changes[i]!;
-    const delta = typeof threshold === 'number' ? threshold : threshold(spec);
-    const status = c.change > delta ? 'regressed' : c.change < -delta ? 'improved' : 'unchanged';
-    const out: Comparison = {
-      key: spec.key,
-      benchmark: spec.benchmark,
-      metric: spec.metric,
-      unit: spec.unit,
-      better: spec.better,
-      scale: spec.scale,
-      base: exactSummary(c.base),
-      head: exactSummary(c.head),
-      change: c.change,
-      ci: [c.change, c.change],
-      pValue: null,
-      adjustedPValue: null,
-      threshold: delta,
-      mde: null,
-      status,
-      samples: { base: [c.base], head: [c.head], order: [] },
-    };
-    if (spec.target !== undefined) out.target = spec.target;
-    return out;
-  });
-}
-
-function exactSummary(value: number) {
-  return { n: 1, median: value, mean: value, min: value, max: value, mad: 0 };
 }
 
 /** `12.3 kB`, with kB = 1000 B as size-limit prints. */

@@ -193,6 +193,21 @@ export function formatChange(change: number, scale: Scale, unit: string): string
   return scale === 'difference' ? formatSignedValue(change, unit) : formatRelativeChange(change);
 }
 
+/**
+ * A change of an exact metric (a size): relative, with the difference it is made of; `new` when
+ * base was 0, where a relative change (against 1 byte) would be a meaningless huge number.
+ */
+export function formatExactChange(
+  change: number,
+  base: number,
+  head: number,
+  unit: string,
+): string {
+  const difference = formatSignedValue(head - base, unit);
+  if (base === 0 && head !== 0) return `new (${difference})`;
+  return `${formatRelativeChange(change)} (${difference})`;
+}
+
 export function formatInterval(ci: readonly [number, number], scale: Scale, unit: string): string {
   return `[${formatChange(ci[0], scale, unit)}, ${formatChange(ci[1], scale, unit)}]`;
 }

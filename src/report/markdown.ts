@@ -4,6 +4,13 @@
 // The job summary (summary.ts) is the same renderer with everything in it.
 import type { Status } from '../model.js';
 import type { Comparison, Result } from '../result.js';
+import {
+  describeOneSided,
+  isOneSided,
+  oneSidedFiles,
+  oneSidedMetrics,
+  signedSize,
+} from './bundle-files.js';
 import { comparisonLabel, renderSampleChart } from './chart.js';
 import { ReportOptionError } from './errors.js';
 import { escapeInlineMarkdown, escapeMarkdown, escapeTableCell, truncate } from './escape.js';
@@ -13,12 +20,11 @@ import {
   formatBudgetStatus,
   formatChange,
   formatDuration,
+  formatExactChange,
   formatFixed,
   formatInterval,
   formatMagnitude,
   formatPValueCell,
-  formatRelativeChange,
-  formatSignedValue,
   formatStatus,
   formatTimestamp,
   formatValue,
@@ -80,7 +86,8 @@ export interface StatusCounts {
 
 export function countStatuses(result: Result): StatusCounts {
   const counts = { regressed: 0, improved: 0, inconclusive: 0, unchanged: 0, budgetsExceeded: 0 };
-  for (const c of result.comparisons) counts[c.status] += 1;
+  // A file on one side only is counted as a file (describeOneSided), not as an unchanged metric.
+  for (const c of result.comparisons) if (!isOneSided(c)) counts[c.status] += 1;
   counts.budgetsExceeded = result.budgets.filter((b) => b.exceeded).length;
   return counts;
 }
@@ -95,6 +102,7 @@ export function describeCounts(result: Result): string {
   if (n.regressed === 0 && n.budgetsExceeded === 0) {
     parts.push(result.comparisons.length === 0 ? 'no metrics compared' : 'no regressions');
   }
+  parts.push(...describeOneSided(result.comparisons));
   if (n.improved > 0) parts.push(pluralize(n.improved, 'improvement'));
   if (n.inconclusive > 0) parts.push(`${formatFixed(n.inconclusive, 0)} inconclusive`);
   if (n.unchanged > 0) parts.push(`${formatFixed(n.unchanged, 0)} unchanged`);
@@ -136,6 +144,8 @@ interface Layout {
   rowLimit: number;
   /** Largest number of entries per list (fixes, pieces of evidence, notes). */
   itemLimit: number;
+  /** Largest number of added and removed files listed (the JSON has every one). */
+  fileRows: number;
   /** Code points per name (benchmark, target, metric, ref) and per text (advice, note). */
   nameLimit: number;
   textLimit: number;
@@ -169,8 +179,9 @@ function remember<V>(map: WeakMap<object, V>, key: object, make: () => V): V {
   return value;
 }
 
+/** The metrics in the tables: files on one side only have their own section. */
 function sortedComparisons(ctx: Context): Comparison[] {
-  ctx.memo.sorted ??= sortComparisons(ctx.result.comparisons);
+  ctx.memo.sorted ??= sortComparisons(ctx.result.comparisons.filter((c) => !isOneSided(c)));
   return ctx.memo.sorted;
 }
 
@@ -271,8 +282,7 @@ const METRIC_ALIGN: Array<'l' | 'r'> = ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 
 
 function changeText(c: Comparison): string {
   if (c.scale !== 'exact') return formatChange(c.change, c.scale, c.unit);
-  // Sizes: the relative change and the bytes it is made of.
-  return `${formatRelativeChange(c.change)} (${formatSignedValue(c.head.median - c.base.median, c.unit)})`;
+  return formatExactChange(c.change, c.base.median, c.head.median, c.unit);
 }
 
 function metricRow(c: Comparison, limit: number): string[] {
@@ -343,6 +353,33 @@ function metricsSection(ctx: Context, layout: Layout): string[] {
   return out;
 }
 
+const PRESENCE_CELL = { added: '➕ added', removed: '➖ removed' } as const;
+
+/** Bundle files on head only or base only, added first, each largest first. */
+function oneSidedSection(ctx: Context, layout: Layout): string[] {
+  const files = oneSidedFiles(ctx.result.comparisons);
+  if (files.length === 0) return [];
+  const metrics = oneSidedMetrics(files);
+  const { shown, hidden } = limited(files, Math.min(layout.rowLimit, layout.fileRows));
+  const rows = shown.map((f) => [
+    cell(f.benchmark, layout.nameLimit),
+    cell(f.target, layout.nameLimit),
+    PRESENCE_CELL[f.presence],
+    ...metrics.map((m) => cell(signedSize(f, m), layout.nameLimit)),
+  ]);
+  const header = ['Benchmark', 'File', 'Change', ...metrics.map((m) => capitalize(m))];
+  const out = ['### Added and removed files'];
+  if (rows.length > 0) {
+    out.push(table(header, ['l', 'l', 'l', ...metrics.map(() => 'r' as const)], rows));
+  }
+  if (hidden > 0) out.push(moreLine(hidden, 'added or removed files', ctx));
+  return out;
+}
+
+function capitalize(name: string): string {
+  return escapeTableCell(truncate(name.charAt(0).toUpperCase() + name.slice(1), 40));
+}
+
 /** A collapsed block; the blank lines let GitHub render the Markdown inside it. */
 function details(summary: string, blocks: string[]): string {
   return [
@@ -362,7 +399,7 @@ function mdeSection(ctx: Context, layout: Layout): string[] {
       ? 'not available (no statistically tested ratio metrics)'
       : `${formatMagnitude(result.minimumDetectableChange, 'ratio', '')} (median over the metrics)`;
   const out = [`Smallest change this run could have detected: ${escapeMarkdown(overall)}`];
-  if (layout.mdeDetails && result.comparisons.length > 0) {
+  if (layout.mdeDetails && sortedComparisons(ctx).length > 0) {
     const { shown, hidden } = limited(sortedComparisons(ctx), layout.rowLimit);
     const mdeRow = (c: Comparison) => [
       // The same three name cells as the metric table's row.
@@ -518,6 +555,7 @@ function renderWith(ctx: Context, layout: Layout): string {
     titleLine(ctx, layout.nameLimit),
     comparedLine(ctx, layout.nameLimit),
     ...metricsSection(ctx, layout),
+    ...oneSidedSection(ctx, layout),
     ...mdeSection(ctx, layout),
     ...budgetSection(ctx, layout),
     ...adviceSection(ctx, layout),
@@ -640,6 +678,7 @@ const COMMENT_LAYOUT: Layout = {
   mdeDetails: true,
   rowLimit: Number.POSITIVE_INFINITY,
   itemLimit: Number.POSITIVE_INFINITY,
+  fileRows: 20,
   nameLimit: 120,
   textLimit: 1000,
 };

@@ -28,6 +28,7 @@ const SUMMARY_LAYOUT: ReportLayout = {
   mdeDetails: true,
   rowLimit: Number.POSITIVE_INFINITY,
   itemLimit: Number.POSITIVE_INFINITY,
+  fileRows: Number.POSITIVE_INFINITY,
   // The result schema's own limits: nothing valid is cut.
   nameLimit: 1000,
   textLimit: 4000,

@@ -6,17 +6,17 @@
 import pc from 'picocolors';
 import type { Scale, Status } from '../model.js';
 import type { Result } from '../result.js';
+import { isOneSided, oneSidedFiles, oneSidedMetrics, signedSize } from './bundle-files.js';
 import { plainText } from './escape.js';
 import {
   formatBudgetMargin,
   formatChange,
   formatClock,
   formatDuration,
+  formatExactChange,
   formatInterval,
   formatMagnitude,
   formatPValueCell,
-  formatRelativeChange,
-  formatSignedValue,
   formatValue,
   NOT_AVAILABLE,
   pluralize,
@@ -193,12 +193,32 @@ function ref(side: { ref: string; sha: string }): string {
 
 function changeCell(c: Result['comparisons'][number]): string {
   if (c.scale !== 'exact') return formatChange(c.change, c.scale, c.unit);
-  return `${formatRelativeChange(c.change)} (${formatSignedValue(c.head.median - c.base.median, c.unit)})`;
+  return formatExactChange(c.change, c.base.median, c.head.median, c.unit);
 }
 
 /** After the header's times, why sampling ended before the budget, if it did. */
 function stoppedEarly(by: Result['sampling']['stoppedBy']): string {
   return by === 'regression' || by === 'resolved' ? ` · ${STOPPED_BY[by]}` : '';
+}
+
+/** Every bundle file on one side only: `added  web  dist/x.[hash].js  +73.0 kB  +24.1 kB …`. */
+function oneSidedLines(c: Colors, result: Result, width: number): string[] {
+  const files = oneSidedFiles(result.comparisons);
+  if (files.length === 0) return [];
+  const metrics = oneSidedMetrics(files);
+  const columns: Column[] = [
+    { header: 'change', align: 'l' },
+    { header: 'benchmark', align: 'l', min: 8 },
+    { header: 'file', align: 'l', min: 12 },
+    ...metrics.map((m, i): Column => ({ header: plainText(m), align: 'r', drop: i + 1 })),
+  ];
+  const rows = files.map((f): Cell[] => [
+    { text: f.presence, paint: f.presence === 'added' ? c.yellow : c.dim },
+    { text: plainText(f.benchmark) },
+    { text: plainText(f.target) },
+    ...metrics.map((m) => ({ text: plainText(signedSize(f, m) ?? NOT_AVAILABLE) })),
+  ]);
+  return ['', c.bold('added and removed files'), ...renderTable(c, columns, rows, width, '  ')];
 }
 
 export function renderTerminal(result: Result, options: TerminalOptions): string {
@@ -220,7 +240,8 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
   );
   out.push('');
 
-  const sorted = sortComparisons(result.comparisons);
+  // Files on one side only are listed after the table, as files rather than metrics.
+  const sorted = sortComparisons(result.comparisons.filter((m) => !isOneSided(m)));
   if (sorted.length === 0) {
     out.push('  no metrics compared');
   } else {
@@ -256,6 +277,8 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
     });
     out.push(...renderTable(c, columns, rows, width, '  '));
   }
+
+  out.push(...oneSidedLines(c, result, width));
 
   if (result.budgets.length > 0) {
     out.push('', c.bold('budgets'));

@@ -230,11 +230,14 @@ describe('bundleToComparisons', () => {
     expect(byKey.get('web/vendor/gzip')!.change).toBe(0);
   });
 
-  it('leaves unchanged files out, and lists at most maxFiles changed files, largest first', () => {
+  it('leaves unchanged files out, and lists at most maxFiles files, largest first', () => {
     const rows = bundleToComparisons(compareBundles(bench(), base, head), 0.04);
-    expect(new Set(rows.map((r) => r.target))).toEqual(
-      new Set(['total', 'dist/assets/index-[hash].js']),
-    );
+    expect(rows.filter((r) => r.metric === 'raw').map((r) => r.target)).toEqual([
+      'total',
+      'dist/assets/new-page-[hash].js',
+      'dist/assets/old-page-[hash].js',
+      'dist/assets/index-[hash].js',
+    ]);
     const many = (side: 'base' | 'head') =>
       snapshot(
         side,
@@ -251,9 +254,50 @@ describe('bundleToComparisons', () => {
       'dist/f37.js',
     ]);
     expect(omittedFilesNote(c, 3)).toBe(
-      'web: 36 more changed files are not listed one by one (only the 3 largest changes are); the total and groups include them',
+      'web: 36 more changed, added or removed files are not listed one by one (only the 3 largest changes are); the total and groups include them',
     );
     expect(omittedFilesNote(c)).toBeUndefined();
+  });
+
+  it('gives every added and removed file a row from or to 0, marked and not gated', () => {
+    const rows = bundleToComparisons(compareBundles(bench(), base, head), 0.05);
+    const byKey = new Map(rows.map((r) => [r.key, r]));
+    const added = byKey.get('web/dist/assets/new-page-[hash].js/gzip')!;
+    expect(added).toMatchObject({ presence: 'added', status: 'unchanged', change: 1500 });
+    expect([added.base.median, added.head.median]).toEqual([0, 1500]);
+    const removed = byKey.get('web/dist/assets/old-page-[hash].js/brotli')!;
+    expect(removed).toMatchObject({ presence: 'removed', status: 'unchanged', change: -1 });
+    expect([removed.base.median, removed.head.median]).toEqual([700, 0]);
+    expect(rows.filter((r) => r.presence !== undefined)).toHaveLength(6);
+    for (const r of rows) comparisonSchema.parse(r);
+    // Files on both sides carry no mark.
+    expect(byKey.get('web/dist/assets/index-[hash].js/raw')!.presence).toBeUndefined();
+  });
+
+  it('names a one-sided file by its path when others share its hashless name', () => {
+    // Files of one hashless name: three `a` on base and two on head (one is removed), one `b` on
+    // base and two on head (one is added). Keys stay unique and say which file it was.
+    const b = snapshot('base', [
+      file('dist/a.11111111.js', 1000),
+      file('dist/a.22222222.js', 5000),
+      file('dist/a.66666666.js', 9000),
+      file('dist/b.77777777.js', 3000),
+    ]);
+    const h = snapshot('head', [
+      file('dist/a.33333333.js', 1000),
+      file('dist/a.44444444.js', 5200),
+      file('dist/b.88888888.js', 3000),
+      file('dist/b.99999999.js', 100),
+    ]);
+    const c = compareBundles(bench(), b, h);
+    expect(c.removed.map((f) => [f.path, f.target])).toEqual([
+      ['dist/a.66666666.js', 'dist/a.66666666.js'],
+    ]);
+    expect(c.added.map((f) => [f.path, f.target])).toEqual([
+      ['dist/b.99999999.js', 'dist/b.99999999.js'],
+    ]);
+    const keys = bundleToComparisons(c, 0.05).map((r) => r.key);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 
   it('reports improvements below −δ, and takes a per-metric threshold', () => {

@@ -112,8 +112,15 @@ describe('bundle probe on a real esbuild build at two commits', () => {
       outcome.comparison.files.find((f) => f.target === 'dist/chunk-[hash].js')!.head,
     );
     expect(new Set(outcome.comparisons.map((c) => c.target))).toEqual(
-      new Set(['total', 'static', 'dist/main-[hash].js']),
+      new Set(['total', 'static', 'dist/main-[hash].js', 'dist/legacy-widget.js']),
     );
+    // The added file: every size from 0, marked as added.
+    const widget = outcome.comparisons.filter((c) => c.target === 'dist/legacy-widget.js');
+    expect(widget.map((c) => [c.metric, c.presence, c.base.median])).toEqual([
+      ['raw', 'added', 0],
+      ['gzip', 'added', 0],
+      ['brotli', 'added', 0],
+    ]);
   });
 
   it('advises on the new dependency, the duplicate, the budget and the unminified file', () => {
