@@ -2,6 +2,8 @@
 // (peter-evans/create-pull-request style). Strict: enums are checked exactly, booleans are only
 // `true`/`false`, inputs that mean nothing in the chosen mode are errors, and an INPUT_*
 // variable the action does not know (a typo, a renamed input) is an error, not a silent default.
+// Its value is never shown: a misspelt `token:` holds a secret the runner does not mask.
+import * as core from '@actions/core';
 import { closest } from '../config/suggest.js';
 import { describeValue, parseDuration, parsePercent, ValueError } from '../config/values.js';
 import {
@@ -42,18 +44,19 @@ export interface Inputs {
   baseline: BaselinePolicy;
 }
 
-/** A bad action input: names the input, the value received and what was expected. */
+/** A bad action input: names the input, the value received (unless it is unknown, when the
+ *  value may be a secret) and what was expected. */
 export class InputError extends BadInputError {
   override name = 'InputError';
   constructor(
     readonly input: string,
-    readonly value: string,
+    readonly value: string | undefined,
     readonly expected: string,
     hint?: string,
   ) {
-    super(
-      `input \`${input}\` is ${describeValue(value)}; expected ${expected}${hint ? `; ${hint}` : ''}`,
-    );
+    const is =
+      value === undefined ? 'is not an input of this action' : `is ${describeValue(value)}`;
+    super(`input \`${input}\` ${is}; expected ${expected}${hint ? `; ${hint}` : ''}`);
   }
 }
 
@@ -66,7 +69,14 @@ export function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 
-export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
+/** `mask` registers a secret with the runner, which then hides it in the log (`::add-mask::`);
+ *  the token is masked before anything else can fail and print. */
+export function readInputs(
+  env: NodeJS.ProcessEnv = process.env,
+  mask: (secret: string) => void = core.setSecret,
+): Inputs {
+  const token = (env[inputVariable(INPUT.githubToken)] ?? '').trim();
+  if (token !== '') mask(token);
   rejectUnknownInputs(env);
   const get = (name: InputName): string => (env[inputVariable(name)] ?? '').trim();
   const optional = (name: InputName): string | undefined => get(name) || undefined;
@@ -167,10 +177,14 @@ function rejectUnknownInputs(env: NodeJS.ProcessEnv): void {
   for (const variable of Object.keys(env)) {
     if (!variable.startsWith('INPUT_') || known.has(variable)) continue;
     const written = variable.slice('INPUT_'.length).toLowerCase();
-    const guess = closest(written, KNOWN_INPUTS);
+    // `token` means `github-token`: a known name made of the written one and a prefix or suffix.
+    const parts = KNOWN_INPUTS.filter(
+      (name) => name.endsWith(`-${written}`) || name.startsWith(`${written}-`),
+    );
+    const guess = closest(written, KNOWN_INPUTS) ?? (parts.length === 1 ? parts[0] : undefined);
     throw new InputError(
       written,
-      env[variable] ?? '',
+      undefined,
       `one of the inputs ${KNOWN_INPUTS.map((n) => `\`${n}\``).join(', ')}`,
       guess === undefined ? 'this action has no such input' : `did you mean \`${guess}\`?`,
     );

@@ -24,9 +24,16 @@ function runnerEnv(withInputs: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
+/** readInputs, with the masked secrets kept here instead of written to stdout. */
+let masked: string[] = [];
+function read(env: NodeJS.ProcessEnv) {
+  masked = [];
+  return readInputs(env, (secret) => masked.push(secret));
+}
+
 function inputError(env: NodeJS.ProcessEnv): InputError {
   try {
-    readInputs(env);
+    read(env);
   } catch (error) {
     if (error instanceof InputError) return error;
     throw error;
@@ -41,7 +48,7 @@ describe('readInputs', () => {
   });
 
   it("reads action.yml's defaults as the runner passes them", () => {
-    expect(readInputs(runnerEnv())).toEqual({
+    expect(read(runnerEnv())).toEqual({
       config: 'perfgate.yml',
       mode: 'compare',
       githubToken: 'ghs_token',
@@ -59,19 +66,19 @@ describe('readInputs', () => {
   });
 
   it('baseline: `auto` or `never`, and `never` only where it means something (compare)', () => {
-    expect(readInputs(runnerEnv({ baseline: 'never' })).baseline).toBe('never');
-    expect(() => readInputs(runnerEnv({ baseline: 'sometimes' }))).toThrow(
+    expect(read(runnerEnv({ baseline: 'never' })).baseline).toBe('never');
+    expect(() => read(runnerEnv({ baseline: 'sometimes' }))).toThrow(
       'input `baseline` is "sometimes"; expected one of `auto`, `never`',
     );
-    expect(() => readInputs(runnerEnv({ baseline: 'never', mode: 'record' }))).toThrow(
+    expect(() => read(runnerEnv({ baseline: 'never', mode: 'record' }))).toThrow(
       'input `baseline` is "never"; expected no value in mode `record`; `baseline` applies only to mode `compare`',
     );
     // action.yml's default reaches every mode and says nothing.
-    expect(readInputs(runnerEnv({ mode: 'record' })).baseline).toBe('auto');
+    expect(read(runnerEnv({ mode: 'record' })).baseline).toBe('auto');
   });
 
   it('reads every input, trimmed', () => {
-    const inputs = readInputs(
+    const inputs = read(
       runnerEnv({
         config: ' perf/gate.yml ',
         base: 'release/1.x',
@@ -95,7 +102,7 @@ describe('readInputs', () => {
       reportId: 'shard-1.api',
       workingDirectory: 'packages/app',
     });
-    expect(readInputs(runnerEnv({ mode: 'report', 'run-id': '123456' })).runId).toBe(123456);
+    expect(read(runnerEnv({ mode: 'report', 'run-id': '123456' })).runId).toBe(123456);
   });
 
   it('checks enums exactly and suggests the value that was meant', () => {
@@ -160,11 +167,32 @@ describe('readInputs', () => {
     env.INPUT_THRESHHOLD = '5%';
     const error = inputError(env);
     expect(error.message).toMatch(
-      /^input `threshhold` is "5%"; expected one of the inputs .*; did you mean `threshold`\?$/,
+      /^input `threshhold` is not an input of this action; expected one of the inputs .*; did you mean `threshold`\?$/,
     );
     const renamed = runnerEnv();
     renamed.INPUT_BUDGET = '2m';
-    expect(inputError(renamed).message).toMatch(/input `budget`.*(did you mean|no such input)/);
+    expect(inputError(renamed).message).toMatch(/input `budget`.*did you mean `time-budget`\?$/);
+  });
+
+  it('never shows the value of an unknown input, which may be a secret', () => {
+    const secret = `github_pat_${'Zq9'.repeat(27)}`;
+    const env = runnerEnv();
+    env.INPUT_TOKEN = secret;
+    const error = inputError(env);
+    expect(error.message).toMatch(
+      /^input `token` is not an input of this action; .*did you mean `github-token`\?$/,
+    );
+    expect(error.message).not.toContain(secret.slice(0, 12));
+    expect(error.value).toBeUndefined();
+  });
+
+  it('masks the token before anything else is checked', () => {
+    expect(read(runnerEnv({ 'github-token': ' ghs_abc ' })).githubToken).toBe('ghs_abc');
+    expect(masked).toEqual(['ghs_abc']);
+    inputError(runnerEnv({ 'github-token': 'ghs_first', mode: 'bogus' }));
+    expect(masked).toEqual(['ghs_first']);
+    read(runnerEnv({ 'github-token': '', mode: 'collect' }));
+    expect(masked).toEqual([]);
   });
 
   it('needs a token only where something is posted', () => {
@@ -172,10 +200,10 @@ describe('readInputs', () => {
     expect(inputError(runnerEnv({ 'github-token': '', mode: 'report' })).input).toBe(
       'github-token',
     );
-    expect(readInputs(runnerEnv({ 'github-token': '', mode: 'collect' })).githubToken).toBe('');
-    expect(readInputs(runnerEnv({ 'github-token': '', mode: 'record' })).mode).toBe('record');
+    expect(read(runnerEnv({ 'github-token': '', mode: 'collect' })).githubToken).toBe('');
+    expect(read(runnerEnv({ 'github-token': '', mode: 'record' })).mode).toBe('record');
     expect(
-      readInputs(runnerEnv({ 'github-token': '', comment: 'never', 'check-run': 'false' })).mode,
+      read(runnerEnv({ 'github-token': '', comment: 'never', 'check-run': 'false' })).mode,
     ).toBe('compare');
   });
 });
