@@ -211,3 +211,64 @@ describe('adviseBundle', () => {
     ).toBe(false);
   });
 });
+
+describe('adviseBundle on a large new file', () => {
+  const noComposition = { files: {}, modules: {}, packages: {}, unmapped: 0 };
+  const app = { path: 'dist/assets/index-AAAA1111.js', raw: 40_000, gzip: 14_000 };
+  const chunk = { path: 'dist/assets/charting-vendor.5e6f7a8b.js', raw: 73_000, gzip: 24_100 };
+  const rule = (advice: ReturnType<typeof adviseBundle>) =>
+    advice.filter((a) => a.rule === 'new-large-file');
+
+  it('names the file, its sizes and the packages it holds, and suggests loading it on demand', () => {
+    const headComposition: Composition = {
+      files: { [chunk.path]: 'sourcemap' },
+      modules: {
+        'chart.js/dist/chart.js': { bytes: 52_000, package: 'chart.js', files: [chunk.path] },
+        'moment/moment.js': { bytes: 18_000, package: 'moment', files: [chunk.path] },
+      },
+      packages: {},
+      unmapped: 3000,
+    };
+    const c = compareBundles(
+      { ...bench, budgets: {} },
+      snap('base', [app], noComposition),
+      snap('head', [app, chunk], headComposition),
+    );
+    const [advice, ...more] = rule(adviseBundle(c));
+    expect(more).toEqual([]);
+    adviceSchema.parse(advice);
+    expect(advice).toEqual({
+      rule: 'new-large-file',
+      title: 'web: new file dist/assets/charting-vendor.5e6f7a8b.js adds 73.0 kB (24.1 kB gzip)',
+      fix: 'dist/assets/charting-vendor.5e6f7a8b.js is new in this pull request. It holds chart.js (52.0 kB), moment (18.0 kB) of generated code. If these dependencies are needed only on some pages or after an interaction, import the code that uses them with a dynamic import() where it is used, so this chunk is fetched on demand instead of with the first page; if the entry imports them statically, the chunk loads (and is preloaded) on every page. Lighter choices: moment: dayjs (about 3 kB, a moment-like API) or date-fns imported per function.',
+      evidence: [
+        'dist/assets/charting-vendor.5e6f7a8b.js: 73.0 kB raw, 24.1 kB gzip; not on base',
+        'dist/assets/charting-vendor.5e6f7a8b.js holds chart.js (52.0 kB), moment (18.0 kB)',
+        'total raw: 40.0 kB → 113.0 kB (+73.0 kB, +182.5%)',
+        'total gzip: 14.0 kB → 38.1 kB (+24.1 kB, +172.1%)',
+      ],
+      metrics: [
+        'web/dist/assets/charting-vendor.[hash].js/raw',
+        'web/dist/assets/charting-vendor.[hash].js/gzip',
+      ],
+    });
+  });
+
+  it('says what it cannot know without a source map, and skips small new files', () => {
+    const page = { path: 'dist/assets/settings-page.9f8e7d6c.js', raw: 31_000, gzip: 9000 };
+    const small = { path: 'dist/assets/tooltip.1a2b3c4d.js', raw: 29_999, gzip: 9000 };
+    const c = compareBundles(
+      { ...bench, budgets: {} },
+      snap('base', [app], noComposition),
+      snap('head', [app, page, small], noComposition),
+    );
+    const advice = rule(adviseBundle(c));
+    expect(advice.map((a) => a.title)).toEqual([
+      'web: new file dist/assets/settings-page.9f8e7d6c.js adds 31.0 kB (9.0 kB gzip)',
+    ]);
+    expect(advice[0]!.fix).toBe(
+      'dist/assets/settings-page.9f8e7d6c.js is new in this pull request. No source map or metafile covers it, so perfgate cannot say what it holds. If this code is not needed for the first screen, load it with a dynamic import() where it is used, so it is fetched on demand; if it is, check that all of it is intended.',
+    );
+    expect(rule(adviseBundle(c, { newFileBytes: 40_000 }))).toEqual([]);
+  });
+});
