@@ -62,10 +62,8 @@ export async function lookUpBaseline(
   try {
     found = await listRepositoryArtifacts(octokit, repo, name);
   } catch (error) {
-    const status = (error as { status?: number }).status;
-    return refused(
-      `looking it up failed (${getErrorMessage(error)})${status === 403 ? '; the token needs the permission actions: read' : ''}`,
-    );
+    // The message names the call, what came back and, for a 403, the permission to grant.
+    return refused(`looking it up failed: ${getErrorMessage(error)}`);
   }
   if (found.length === 0) {
     return {

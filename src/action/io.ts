@@ -26,6 +26,9 @@ export interface ActionDeps {
   measure(options: PipelineOptions): Promise<Result>;
   /** Uploads `file` (and `more` files of the same directory) as one artifact. */
   upload(name: string, file: string, more?: string[]): Promise<UploadedArtifact>;
+  /** The deadline of an artifact's download (github/artifacts.ts DOWNLOAD_TIMEOUT_MS when
+   *  absent); tests shorten it. */
+  downloadTimeoutMs?: number;
 }
 
 export const coreIo: ActionIo = {

@@ -39,6 +39,9 @@ export interface PublishPlan {
   pullRequest?: number;
   /** Why there is no pull request to comment on, for the summary (when not the obvious). */
   pullRequestNote?: string;
+  /** Finding the pull request failed: the comment is not posted and the step fails, after the
+   *  check run and the summary are written. */
+  pullRequestError?: string;
   /** The commit the check run is attached to (the PR head). */
   headSha: string;
   reportId: string;
@@ -124,7 +127,11 @@ export async function publishToPullRequest(
   });
   const outcome: PublishOutcome = { markdown, notes: [], errors: [] };
 
-  if (plan.pullRequest === undefined) {
+  if (plan.pullRequestError !== undefined) {
+    io.warning(`PR comment: ${plan.pullRequestError}`);
+    outcome.errors.push(`the PR comment could not be written: ${plan.pullRequestError}`);
+    outcome.notes.push(`PR comment: **failed**: ${escapeMarkdown(plan.pullRequestError)}`);
+  } else if (plan.pullRequest === undefined) {
     outcome.notes.push(plan.pullRequestNote ?? 'PR comment: none, this run has no pull request.');
   } else {
     try {

@@ -3,7 +3,10 @@
 // because in `report` mode the artifact comes from a fork's pull request and is untrusted.
 import { dirname } from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
+import { z } from 'zod';
 import { RESULT_FILE_NAME } from '../constants.js';
+import { getErrorMessage } from '../errors.js';
+import { type ApiCall, answerShape, callGitHub } from './api-error.js';
 import type { RepoRef } from './context.js';
 import type { GitHubClient } from './octokit.js';
 import { readZipEntry, ZipError } from './zip.js';
@@ -72,20 +75,25 @@ export interface ArtifactRecord {
   headRepositoryId: number | null;
 }
 
-function toRecord(a: {
-  id: number;
-  name: string;
-  size_in_bytes: number;
-  expired: boolean;
-  created_at: string | null;
-  expires_at: string | null;
-  workflow_run?: {
-    id?: number;
-    head_sha?: string;
-    repository_id?: number;
-    head_repository_id?: number;
-  } | null;
-}): ArtifactRecord {
+const artifactShape = z.object({
+  id: z.number(),
+  name: z.string(),
+  size_in_bytes: z.number(),
+  expired: z.boolean(),
+  created_at: z.string().nullable(),
+  expires_at: z.string().nullable(),
+  workflow_run: z
+    .object({
+      id: z.number().optional(),
+      head_sha: z.string().optional(),
+      repository_id: z.number().optional(),
+      head_repository_id: z.number().optional(),
+    })
+    .nullish(),
+});
+const artifactList = z.object({ total_count: z.number(), artifacts: z.array(artifactShape) });
+
+function toRecord(a: z.infer<typeof artifactShape>): ArtifactRecord {
   return {
     id: a.id,
     name: a.name,
@@ -100,6 +108,9 @@ function toRecord(a: {
   };
 }
 
+/** More pages than any run holds artifacts of one name; a bound on a misbehaving API. */
+const MAX_PAGES = 100;
+
 /** The artifact named `name` in one workflow run (every page looked at), or undefined. */
 export async function findRunArtifact(
   octokit: GitHubClient,
@@ -107,15 +118,28 @@ export async function findRunArtifact(
   runId: number,
   name: string,
 ): Promise<ArtifactRecord | undefined> {
-  const iterator = octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunArtifacts, {
-    ...repo,
-    run_id: runId,
-    name,
-    per_page: 100,
-  });
-  for await (const { data } of iterator) {
-    const found = data.find((a) => a.name === name);
+  const call: ApiCall = {
+    operation: `listing the artifacts of workflow run ${runId}`,
+    request: 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts',
+    permission: 'actions: read',
+    notFound: `workflow run ${runId} does not exist in ${repo.owner}/${repo.repo}, or the token cannot see it (it needs \`actions: read\`)`,
+  };
+  // Page by page rather than octokit.paginate, which reads fields of the answer before any
+  // check of its shape could run.
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const response = await callGitHub(call, () =>
+      octokit.rest.actions.listWorkflowRunArtifacts({
+        ...repo,
+        run_id: runId,
+        name,
+        per_page: 100,
+        page,
+      }),
+    );
+    const { artifacts } = answerShape(call, artifactList, response.data);
+    const found = artifacts.find((a) => a.name === name);
     if (found) return toRecord(found);
+    if (artifacts.length < 100 || !/rel="next"/.test(response.headers.link ?? '')) break;
   }
   return undefined;
 }
@@ -136,12 +160,17 @@ export async function listRepositoryArtifacts(
   repo: RepoRef,
   name: string,
 ): Promise<ArtifactRecord[]> {
-  const { data } = await octokit.rest.actions.listArtifactsForRepo({
-    ...repo,
-    name,
-    per_page: 100,
-  });
-  const matches = data.artifacts.filter((a) => a.name === name).map(toRecord);
+  const call: ApiCall = {
+    operation: `listing the repository's artifacts named ${name}`,
+    request: 'GET /repos/{owner}/{repo}/actions/artifacts',
+    permission: 'actions: read',
+  };
+  const { data } = await callGitHub(call, () =>
+    octokit.rest.actions.listArtifactsForRepo({ ...repo, name, per_page: 100 }),
+  );
+  const matches = answerShape(call, artifactList, data)
+    .artifacts.filter((a) => a.name === name)
+    .map(toRecord);
   matches.sort(
     (a, b) =>
       Number(a.expired) - Number(b.expired) || (b.createdAt ?? '').localeCompare(a.createdAt ?? ''),
@@ -157,7 +186,12 @@ export async function readArtifactFile(
   octokit: GitHubClient,
   repo: RepoRef,
   artifact: ArtifactRecord,
-  options: { maxBytes: number; fileName?: string },
+  options: {
+    maxBytes: number;
+    fileName?: string;
+    /** The archive download's deadline (default DOWNLOAD_TIMEOUT_MS). */
+    timeoutMs?: number;
+  },
 ): Promise<Buffer> {
   const fileName = options.fileName ?? RESULT_FILE_NAME;
   if (artifact.expired) {
@@ -176,21 +210,36 @@ export async function readArtifactFile(
   }
   // The API answers with a redirect to a signed blob URL on another host; follow it by hand so
   // the token is never sent there.
-  const response = await octokit.rest.actions.downloadArtifact({
-    ...repo,
-    artifact_id: artifact.id,
-    archive_format: 'zip',
-    request: { redirect: 'manual' },
-  });
+  const call: ApiCall = {
+    operation: `downloading artifact ${artifact.name} (id ${artifact.id})`,
+    request: 'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}',
+    permission: 'actions: read',
+  };
+  const response = await callGitHub(call, () =>
+    octokit.rest.actions.downloadArtifact({
+      ...repo,
+      artifact_id: artifact.id,
+      archive_format: 'zip',
+      request: { redirect: 'manual' },
+    }),
+  );
   const location = (response.headers as Record<string, string | undefined>).location;
   if (!location) {
     throw new ArtifactError(
-      `downloading artifact ${artifact.name} gave HTTP ${response.status} without a redirect`,
+      `${call.operation} (${call.request}) failed: GitHub answered HTTP ${response.status} without a \`location\` header, where it redirects to the archive; ${
+        response.status >= 300 && response.status < 400
+          ? 'rerun the job later'
+          : "GITHUB_API_URL must be GitHub's REST API; if it is, a proxy between the runner and GitHub changed the answer"
+      }`,
       'unavailable',
       artifact.name,
     );
   }
-  const zip = await fetchCapped(location, options.maxBytes, artifact.name);
+  const zip = await fetchCapped(location, {
+    maxBytes: options.maxBytes,
+    name: artifact.name,
+    timeoutMs: options.timeoutMs ?? DOWNLOAD_TIMEOUT_MS,
+  });
   try {
     return readZipEntry(zip, fileName, options.maxBytes);
   } catch (error) {
@@ -205,13 +254,55 @@ export async function readArtifactFile(
   }
 }
 
-async function fetchCapped(url: string, maxBytes: number, name: string): Promise<Buffer> {
-  const response = await fetch(url, { redirect: 'follow' });
+/**
+ * How long the archive's download may take, from the request to its last byte. A result
+ * artifact is at most 20 MiB, which blob storage serves to a runner in seconds; a minute
+ * allows for a slow runner and still ends a stalled download long before the job's own limit.
+ */
+export const DOWNLOAD_TIMEOUT_MS = 60_000;
+
+/**
+ * GETs the signed blob URL with a deadline and a size cap. The URL's query is a credential
+ * (a shared access signature), so messages name only its host.
+ */
+async function fetchCapped(
+  url: string,
+  o: { maxBytes: number; name: string; timeoutMs: number },
+): Promise<Buffer> {
+  const { maxBytes, name } = o;
+  const where = `downloading artifact ${name} from blob storage (GET ${blobOrigin(url)}/…, the signed URL not shown)`;
+  const fail = (what: string, todo = 'rerun the job later'): ArtifactError =>
+    new ArtifactError(`${where} failed: ${what}; ${todo}`, 'unavailable', name);
+  const signal = AbortSignal.timeout(o.timeoutMs);
+  const stalled = () =>
+    fail(
+      `no complete answer within ${o.timeoutMs / 1000} s`,
+      'the download stalled; rerun the job later',
+    );
+  let response: Response;
+  try {
+    response = await fetch(url, { redirect: 'follow', signal });
+  } catch (error) {
+    if (signal.aborted) throw stalled();
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
+    throw fail(`no answer (${[(error as Error).message, cause].filter(Boolean).join(': ')})`);
+  }
   if (!response.ok || !response.body) {
-    throw new ArtifactError(
-      `downloading artifact ${name} from blob storage gave HTTP ${response.status}`,
-      'unavailable',
-      name,
+    const body = await response.text().catch(() => '');
+    const code = response.headers.get('x-ms-error-code') ?? /<Code>([^<]{1,100})</.exec(body)?.[1];
+    throw fail(
+      `HTTP ${response.status}${code ? ` ${code}` : ''}`,
+      response.status === 403 || response.status === 404
+        ? 'the signed URL expired or the archive is gone; rerun the job to get a fresh one'
+        : 'rerun the job later',
+    );
+  }
+  const type = response.headers.get('content-type') ?? '';
+  if (/^text\/html/i.test(type)) {
+    await response.body.cancel();
+    throw fail(
+      `HTTP ${response.status} with an HTML page (content-type ${type}), not a zip archive`,
+      'a proxy between the runner and blob storage may have answered instead; rerun the job later',
     );
   }
   const declared = Number(response.headers.get('content-length') ?? '0');
@@ -225,16 +316,30 @@ async function fetchCapped(url: string, maxBytes: number, name: string): Promise
   }
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of response.body) {
-    total += chunk.length;
-    if (total > maxBytes) {
-      throw new ArtifactError(
-        `artifact ${name} is over the limit of ${maxBytes} bytes`,
-        'oversized',
-        name,
-      );
+  try {
+    for await (const chunk of response.body) {
+      total += chunk.length;
+      if (total > maxBytes) {
+        throw new ArtifactError(
+          `artifact ${name} is over the limit of ${maxBytes} bytes`,
+          'oversized',
+          name,
+        );
+      }
+      chunks.push(Buffer.from(chunk));
     }
-    chunks.push(Buffer.from(chunk));
+  } catch (error) {
+    if (error instanceof ArtifactError) throw error;
+    if (signal.aborted) throw stalled();
+    throw fail(`the answer broke off after ${total} bytes (${getErrorMessage(error)})`);
   }
   return Buffer.concat(chunks);
+}
+
+function blobOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'an unparsable URL';
+  }
 }

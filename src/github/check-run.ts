@@ -1,11 +1,13 @@
 // The check run (Checks API): started when measuring begins, completed with the verdict.
 // Conclusion: failure on a regression or an exceeded budget (neutral instead when `fail-on` is
 // `never`), neutral when inconclusive, success otherwise.
+import { z } from 'zod';
 import { type FailOn, MAX_CHECK_TEXT_CHARS } from '../constants.js';
 import type { Verdict } from '../model.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { describeCounts } from '../report/markdown.js';
 import type { Result } from '../result.js';
+import { type ApiCall, answerShape, callGitHub } from './api-error.js';
 import type { RepoRef } from './context.js';
 import { type GitHubClient, permissionDenied } from './octokit.js';
 
@@ -78,15 +80,19 @@ export async function startCheckRun(
   target: CheckRunTarget,
 ): Promise<CheckRunOutcome> {
   return guarded(async () => {
-    const { data } = await octokit.rest.checks.create({
-      ...target.repo,
-      name: target.name,
-      head_sha: target.headSha,
-      status: 'in_progress',
-      started_at: new Date().toISOString(),
-      ...(target.detailsUrl ? { details_url: target.detailsUrl } : {}),
-    });
-    return { action: 'created', id: data.id, url: data.html_url ?? '' };
+    const call = createCall(target);
+    const { data } = await callGitHub(call, () =>
+      octokit.rest.checks.create({
+        ...target.repo,
+        name: target.name,
+        head_sha: target.headSha,
+        status: 'in_progress',
+        started_at: new Date().toISOString(),
+        ...(target.detailsUrl ? { details_url: target.detailsUrl } : {}),
+      }),
+    );
+    const written = answerShape(call, writtenCheck, data);
+    return { action: 'created', id: written.id, url: written.html_url ?? '' };
   });
 }
 
@@ -105,23 +111,45 @@ export async function finishCheckRun(
       ...(target.detailsUrl ? { details_url: target.detailsUrl } : {}),
     };
     if (id !== undefined) {
-      const { data } = await octokit.rest.checks.update({
+      const call: ApiCall = {
+        operation: `completing check run ${id} (${target.name})`,
+        request: 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}',
+        permission: 'checks: write',
+      };
+      const { data } = await callGitHub(call, () =>
+        octokit.rest.checks.update({
+          ...target.repo,
+          check_run_id: id,
+          status: 'completed',
+          ...fields,
+        }),
+      );
+      const written = answerShape(call, writtenCheck, data);
+      return { action: 'updated', id: written.id, url: written.html_url ?? '' };
+    }
+    const call = createCall(target);
+    const { data } = await callGitHub(call, () =>
+      octokit.rest.checks.create({
         ...target.repo,
-        check_run_id: id,
+        name: target.name,
+        head_sha: target.headSha,
         status: 'completed',
         ...fields,
-      });
-      return { action: 'updated', id: data.id, url: data.html_url ?? '' };
-    }
-    const { data } = await octokit.rest.checks.create({
-      ...target.repo,
-      name: target.name,
-      head_sha: target.headSha,
-      status: 'completed',
-      ...fields,
-    });
-    return { action: 'created', id: data.id, url: data.html_url ?? '' };
+      }),
+    );
+    const written = answerShape(call, writtenCheck, data);
+    return { action: 'created', id: written.id, url: written.html_url ?? '' };
   });
+}
+
+const writtenCheck = z.object({ id: z.number(), html_url: z.string().nullish() });
+
+function createCall(target: CheckRunTarget): ApiCall {
+  return {
+    operation: `creating check run ${target.name} on ${target.headSha.slice(0, 7)}`,
+    request: 'POST /repos/{owner}/{repo}/check-runs',
+    permission: 'checks: write',
+  };
 }
 
 async function guarded(call: () => Promise<CheckRunOutcome>): Promise<CheckRunOutcome> {

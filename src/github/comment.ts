@@ -1,6 +1,8 @@
 // One PR comment per report id, found again by a hidden marker at the start of its body
 // (reportMarker) with a look-up over every page of comments, and updated in place.
+import { z } from 'zod';
 import { type CommentPolicy, MAX_COMMENT_CHARS } from '../constants.js';
+import { type ApiCall, answerShape, callGitHub } from './api-error.js';
 import type { RepoRef } from './context.js';
 import { type GitHubClient, permissionDenied } from './octokit.js';
 
@@ -21,6 +23,18 @@ export interface FoundComment {
  *  perfgate write its report into a comment they can edit. */
 const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
 
+const commentShape = z.object({
+  id: z.number(),
+  html_url: z.string(),
+  body: z.string().nullish(),
+  user: z.object({ type: z.string() }).nullish(),
+  author_association: z.string(),
+});
+const writtenComment = z.object({ id: z.number(), html_url: z.string() });
+
+/** More pages than any pull request has comments (100 each); a bound on a misbehaving API. */
+const MAX_PAGES = 300;
+
 /** The first comment on the issue whose body starts with `marker`, looking at every page. */
 export async function findMarkedComment(
   octokit: GitHubClient,
@@ -28,19 +42,32 @@ export async function findMarkedComment(
   issueNumber: number,
   marker: string,
 ): Promise<FoundComment | undefined> {
-  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
-    ...repo,
-    issue_number: issueNumber,
-    per_page: 100,
-  });
-  for await (const { data } of pages) {
-    for (const comment of data) {
+  const call: ApiCall = {
+    operation: `listing the comments of pull request #${issueNumber}`,
+    request: 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+    permission: 'pull-requests: write',
+    notFound: `pull request #${issueNumber} does not exist in ${repo.owner}/${repo.repo}, or the token cannot see it (it needs \`pull-requests: write\`)`,
+  };
+  // Page by page rather than octokit.paginate, which reads fields of the answer before any
+  // check of its shape could run.
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const response = await callGitHub(call, () =>
+      octokit.rest.issues.listComments({
+        ...repo,
+        issue_number: issueNumber,
+        per_page: 100,
+        page,
+      }),
+    );
+    const comments = answerShape(call, z.array(commentShape), response.data);
+    for (const comment of comments) {
       const trusted =
         comment.user?.type === 'Bot' || TRUSTED_ASSOCIATIONS.has(comment.author_association);
       if (trusted && comment.body?.trimStart().startsWith(marker)) {
         return { id: comment.id, url: comment.html_url, body: comment.body };
       }
     }
+    if (comments.length < 100 || !/rel="next"/.test(response.headers.link ?? '')) break;
   }
   return undefined;
 }
@@ -83,12 +110,16 @@ export async function upsertComment(
   try {
     const existing = await findMarkedComment(octokit, repo, issueNumber, marker);
     if (existing) {
-      const { data } = await octokit.rest.issues.updateComment({
-        ...repo,
-        comment_id: existing.id,
-        body,
-      });
-      return { action: 'updated', id: data.id, url: data.html_url };
+      const call: ApiCall = {
+        operation: `updating perfgate's comment ${existing.id} on pull request #${issueNumber}`,
+        request: 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
+        permission: 'pull-requests: write',
+      };
+      const { data } = await callGitHub(call, () =>
+        octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body }),
+      );
+      const written = answerShape(call, writtenComment, data);
+      return { action: 'updated', id: written.id, url: written.html_url };
     }
     if (policy === 'on-change' && !options.changed) {
       return {
@@ -96,12 +127,16 @@ export async function upsertComment(
         reason: 'nothing regressed, improved or exceeded a budget, and `comment` is `on-change`',
       };
     }
-    const { data } = await octokit.rest.issues.createComment({
-      ...repo,
-      issue_number: issueNumber,
-      body,
-    });
-    return { action: 'created', id: data.id, url: data.html_url };
+    const call: ApiCall = {
+      operation: `creating the comment on pull request #${issueNumber}`,
+      request: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      permission: 'pull-requests: write',
+    };
+    const { data } = await callGitHub(call, () =>
+      octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body }),
+    );
+    const written = answerShape(call, writtenComment, data);
+    return { action: 'created', id: written.id, url: written.html_url };
   } catch (error) {
     const forbidden = permissionDenied(error);
     if (forbidden) return { action: 'forbidden', ...forbidden };

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import { GitHubApiError } from './api-error.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
@@ -17,6 +18,11 @@ export interface OctokitOptions {
   warn?: (message: string) => void;
   /** How often one request is retried after a rate limit (default 3). */
   rateLimitRetries?: number;
+  /** How often a request that failed with a 5xx or no answer is retried (default 3). */
+  retries?: number;
+  /** The retry plugin waits retryCount² × this between attempts (default 1000 ms: 1 s, 4 s, 9 s,
+   *  so a persistent outage ends a call in about 14 s). Tests shorten it. */
+  retryDelayMs?: number;
 }
 
 export function createOctokit(options: OctokitOptions): GitHubClient {
@@ -49,6 +55,7 @@ export function createOctokit(options: OctokitOptions): GitHubClient {
         // in one process (tests) from queueing behind each other. A run uses one client.
         id: `perfgate-${randomUUID()}`,
       },
+      retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryDelayMs ?? 1000 },
       // Octokit's default logger writes to the console; the action's log is @actions/core.
       log: { debug: () => {}, info: () => {}, warn, error: warn },
     },
@@ -70,6 +77,11 @@ export function httpStatus(error: unknown): number | undefined {
  *  rate limit that the throttling plugin gave up on. */
 export function permissionDenied(error: unknown): { status: number; message: string } | undefined {
   if (httpStatus(error) !== 403) return undefined;
-  const message = error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof GitHubApiError
+      ? (error.githubMessage ?? error.message)
+      : error instanceof Error
+        ? error.message
+        : String(error);
   return /rate limit/i.test(message) ? undefined : { status: 403, message };
 }

@@ -12,7 +12,9 @@
 //   accepted request.
 //
 // One repository (fixtures.ts FULL_NAME) exists. Faults are queued per operation: a status
-// (5xx, 403), a primary rate limit (403 with x-ratelimit-remaining: 0) or a secondary one.
+// (5xx, 403), a primary rate limit (403 with x-ratelimit-remaining: 0), a secondary one, or a
+// reply given verbatim (an HTML page with 200, a redirect without `location`); the blob
+// download (`blob/download`) can also fail with a status or stall halfway.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { z } from 'zod';
@@ -50,12 +52,22 @@ export interface RejectedRequest {
 }
 
 export interface Fault {
-  /** Operation to disturb, e.g. `issues/create-comment`; every operation when absent. */
+  /** Operation to disturb, e.g. `issues/create-comment`; every REST operation when absent.
+   *  `blob/download` disturbs the blob URL artifact downloads redirect to (named explicitly
+   *  only). */
   operationId?: string;
-  kind: 'status' | 'rate-limit' | 'secondary-rate-limit';
-  /** For kind `status`. */
+  /** `reply`: answer with `status`, `headers` and `body` (JSON) or `text` as given, e.g. an HTML
+   *  page with 200 or a redirect without `location`; `stall`: send the headers and half the
+   *  body, then nothing (blob downloads only). */
+  kind: 'status' | 'rate-limit' | 'secondary-rate-limit' | 'reply' | 'stall';
+  /** For kinds `status` and `reply`. */
   status?: number;
   message?: string;
+  /** For kind `reply`. */
+  body?: unknown;
+  text?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
   /** How many matching requests it answers; -1 for all. */
   times: number;
 }
@@ -139,6 +151,7 @@ interface Reply {
 const MAX_BODY = 64 * 1024 * 1024;
 const GITHUB_COMMENT_LIMIT = 65_536;
 const GITHUB_CHECK_TEXT_LIMIT = 65_535;
+const BLOB_DOWNLOAD = 'blob/download';
 const TWIRP = '/twirp/github.actions.results.api.v1.ArtifactService/';
 const BLOB = '/devstoreaccount1/actions-results/';
 
@@ -274,6 +287,11 @@ class MockGitHub {
           documentation_url: 'https://docs.github.com/rest',
         },
       };
+    } else if (fault?.kind === 'reply') {
+      record.fault = 'reply';
+      record.status = fault.status ?? 200;
+      sendRaw(res, fault);
+      return;
     } else if (fault) {
       record.fault = fault.kind === 'status' ? String(fault.status) : fault.kind;
       reply = faultReply(fault);
@@ -299,7 +317,9 @@ class MockGitHub {
 
   private takeFault(operationId: string): Fault | undefined {
     const fault = this.faults.find(
-      (f) => f.times !== 0 && (!f.operationId || f.operationId === operationId),
+      (f) =>
+        f.times !== 0 &&
+        (f.operationId === operationId || (!f.operationId && operationId !== BLOB_DOWNLOAD)),
     );
     if (fault && fault.times > 0) fault.times--;
     return fault;
@@ -684,6 +704,24 @@ class MockGitHub {
         sendXml(res, 404, 'BlobNotFound');
         return;
       }
+      const fault = this.takeFault(BLOB_DOWNLOAD);
+      if (fault?.kind === 'status') {
+        sendXml(res, fault.status ?? 500, fault.message ?? 'ServerBusy');
+        return;
+      }
+      if (fault?.kind === 'reply') {
+        sendRaw(res, fault);
+        return;
+      }
+      if (fault?.kind === 'stall') {
+        // Headers and half the body, then silence: the reader must give up on its own.
+        res.writeHead(200, {
+          'content-type': 'application/zip',
+          'content-length': artifact.bytes.length,
+        });
+        res.write(artifact.bytes.subarray(0, Math.floor(artifact.bytes.length / 2)));
+        return;
+      }
       res.writeHead(200, {
         'content-type': 'application/zip',
         'content-length': artifact.bytes.length,
@@ -889,6 +927,20 @@ function send(
     'x-ratelimit-limit': '5000',
     'x-ratelimit-remaining': '4999',
     ...headers,
+  });
+  res.end(text);
+}
+
+/** A fault's reply exactly as given: any status, headers and body, JSON or not. */
+function sendRaw(res: http.ServerResponse, fault: Fault): void {
+  const text = fault.text ?? (fault.body === undefined ? '' : JSON.stringify(fault.body));
+  const contentType =
+    fault.contentType ??
+    (fault.text === undefined ? 'application/json; charset=utf-8' : 'text/plain');
+  res.writeHead(fault.status ?? 200, {
+    ...(text ? { 'content-type': contentType } : {}),
+    'content-length': Buffer.byteLength(text),
+    ...fault.headers,
   });
   res.end(text);
 }
