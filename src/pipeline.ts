@@ -16,7 +16,6 @@ import type {
 import {
   type BundleComparison,
   type BundleOutcome,
-  bundleNotes,
   runBundleBenchmark,
   runBundleBenchmarkAgainst,
 } from './probes/bundle.js';
@@ -41,6 +40,8 @@ import {
   runBuild,
   startServer,
 } from './workspace/index.js';
+import { withRunCookie } from './workspace/run-cookie.js';
+import { type Run, startRun } from './workspace/run-record.js';
 
 export interface PipelineOptions {
   /** The repository checkout to measure. */
@@ -72,20 +73,38 @@ export interface PipelineOptions {
 /** Everything a run started, stopped in reverse order whatever happens. */
 class Resources {
   private readonly stops: Array<() => Promise<unknown>> = [];
+  private disposing: Promise<void> | undefined;
   add(stop: () => Promise<unknown>): void {
     this.stops.push(stop);
   }
-  async dispose(): Promise<void> {
-    const errors: unknown[] = [];
-    for (const stop of this.stops.reverse()) {
-      await stop().catch((error) => errors.push(error));
-    }
-    this.stops.length = 0;
-    if (errors.length > 0) throw errors[0];
+  /** One shared run: a signal's cleanup and the run's own `finally` both wait for all of it
+   *  (two interleaved runs once let the process exit mid `git worktree remove`). */
+  dispose(): Promise<void> {
+    this.disposing ??= (async () => {
+      const errors: unknown[] = [];
+      for (const stop of this.stops.toReversed()) {
+        await stop().catch((error) => errors.push(error));
+      }
+      if (errors.length > 0) throw errors[0];
+    })();
+    return this.disposing;
   }
 }
 
+/**
+ * Measures, with every process it starts marked with the run's cookie and swept when the run
+ * ends (workspace/run-cookie.ts), and the leftovers of an earlier, killed run cleaned first.
+ */
 export async function runPipeline(options: PipelineOptions): Promise<Result> {
+  const run = await startRun({ cwd: options.cwd, log: options.log });
+  try {
+    return await withRunCookie(run.cookie, () => measure(options, run));
+  } finally {
+    await run.end();
+  }
+}
+
+async function measure(options: PipelineOptions, run: Run): Promise<Result> {
   const { config, cwd } = options;
   const startedAt = new Date();
   const notes: string[] = [];
@@ -111,7 +130,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Result> {
     `perfgate: ${refs.head.ref} (${refs.head.sha.slice(0, 7)}) against the merge-base ` +
       `${refs.mergeBase.slice(0, 7)} with ${refs.base.ref}`,
   );
-  const trees = await createWorktrees({ cwd, refs });
+  const trees = await createWorktrees({ cwd, refs, onDirectory: run.addWorktreeDir });
   const resources = new Resources();
   resources.add(() => trees.dispose());
   // Ctrl-C and uncaught errors run this too (workspace/cleanup.ts), so nothing outlives a run.
@@ -131,7 +150,6 @@ export async function runPipeline(options: PipelineOptions): Promise<Result> {
       ...options,
       storedBase: stored,
     });
-    for (const bundle of measured.bundles) for (const note of bundleNotes(bundle)) say(note);
 
     const sampled =
       measured.probes.length > 0
