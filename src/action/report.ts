@@ -5,17 +5,35 @@
 // The artifact names its pull request, but it was written by the pull request's code, so that
 // number is verified: the pull request's head must be the commit the triggering run built.
 // Otherwise a fork could make this workflow comment on someone else's pull request.
+import { z } from 'zod';
 import { INPUT, resultArtifactName } from '../constants.js';
+import { getErrorMessage } from '../errors.js';
+import { type ApiCall, answerShape, apiError, callGitHub } from '../github/api-error.js';
 import { ArtifactError, findRunArtifact, readArtifactFile } from '../github/artifacts.js';
 import type { ActionContext, WorkflowRunContext } from '../github/context.js';
-import type { GitHubClient } from '../github/octokit.js';
+import { type GitHubClient, httpStatus } from '../github/octokit.js';
 import { parseResult } from '../report/json.js';
 import { MAX_RESULT_BYTES, type Result } from '../result.js';
+import { recheckResult } from '../verdict/index.js';
 import { type ModeOutcome, runUrl } from './compare.js';
 import { InputError, type Inputs } from './inputs.js';
 import type { ActionDeps } from './io.js';
 import { resultPathFor, writeResult } from './measure.js';
 import { finishPublishedStep, publishToPullRequest } from './publish.js';
+
+/**
+ * An artifact whose statuses or verdict do not follow from its own numbers: a forged or broken
+ * measurement, so exit 3 (the measurement failed) rather than 1 (a regression was found).
+ */
+export class InconsistentResultError extends Error {
+  override name = 'InconsistentResultError';
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}
 
 /** An artifact that parses but cannot be posted where it asks to be. */
 export class ArtifactMismatchError extends Error {
@@ -28,24 +46,51 @@ export class ArtifactMismatchError extends Error {
   }
 }
 
+const runShape = z.object({
+  id: z.number(),
+  name: z.string().nullish(),
+  event: z.string(),
+  head_sha: z.string().regex(/^[0-9a-f]{40}$|^[0-9a-f]{64}$/),
+  head_branch: z.string().nullable(),
+  conclusion: z.string().nullable(),
+  pull_requests: z.array(z.object({ number: z.number() })).nullish(),
+});
+
 async function triggeringRun(
   inputs: Inputs,
   context: ActionContext,
   octokit: GitHubClient,
 ): Promise<WorkflowRunContext> {
-  if (inputs.runId !== undefined) {
-    const { data } = await octokit.rest.actions.getWorkflowRun({
-      ...context.repo,
-      run_id: inputs.runId,
-    });
+  const runId = inputs.runId;
+  if (runId !== undefined) {
+    const call: ApiCall = {
+      operation: `reading workflow run ${runId}`,
+      request: 'GET /repos/{owner}/{repo}/actions/runs/{run_id}',
+      permission: 'actions: read',
+    };
+    let data: unknown;
+    try {
+      data = (await octokit.rest.actions.getWorkflowRun({ ...context.repo, run_id: runId })).data;
+    } catch (error) {
+      if (httpStatus(error) === 404) {
+        throw new InputError(
+          INPUT.runId,
+          String(runId),
+          `the id of a workflow run of ${context.repo.owner}/${context.repo.repo}`,
+          `${call.operation} (${call.request}) answered HTTP 404: no such run here, or the token cannot see it (it needs \`actions: read\`)`,
+        );
+      }
+      throw apiError(call, error);
+    }
+    const run = answerShape(call, runShape, data);
     return {
-      id: data.id,
-      name: data.name ?? undefined,
-      event: data.event,
-      headSha: data.head_sha,
-      headBranch: data.head_branch,
-      conclusion: data.conclusion,
-      pullRequests: (data.pull_requests ?? []).map((p) => p.number),
+      id: run.id,
+      name: run.name ?? undefined,
+      event: run.event,
+      headSha: run.head_sha,
+      headBranch: run.head_branch,
+      conclusion: run.conclusion,
+      pullRequests: (run.pull_requests ?? []).map((p) => p.number),
     };
   }
   if (context.workflowRun) return context.workflowRun;
@@ -62,6 +107,7 @@ async function readResult(
   context: ActionContext,
   run: WorkflowRunContext,
   artifactName: string,
+  downloadTimeoutMs: number | undefined,
 ): Promise<Result> {
   const artifact = await findRunArtifact(octokit, context.repo, run.id, artifactName);
   if (!artifact) {
@@ -73,6 +119,7 @@ async function readResult(
   }
   const bytes = await readArtifactFile(octokit, context.repo, artifact, {
     maxBytes: MAX_RESULT_BYTES,
+    ...(downloadTimeoutMs === undefined ? {} : { timeoutMs: downloadTimeoutMs }),
   });
   try {
     return parseResult(bytes, { maxBytes: MAX_RESULT_BYTES });
@@ -85,6 +132,36 @@ async function readResult(
   }
 }
 
+/**
+ * The artifact with its verdict recomputed from its rows (see verdict/recheck.ts), under
+ * `fail-on: regression`: the report workflow's own `fail-on` decides what fails, not the one the
+ * pull request's workflow measured with.
+ */
+function recheckedResult(result: Result, artifactName: string, runId: number): Result {
+  const { verdict, disagreement: d } = recheckResult({
+    verdict: result.verdict,
+    alpha: result.gate.alpha,
+    comparisons: result.comparisons,
+    budgets: result.budgets,
+  });
+  if (d) {
+    const row =
+      d.benchmark === undefined
+        ? ''
+        : ` (${[d.benchmark, d.target, d.metric].filter(Boolean).join(' · ')})`;
+    throw new InconsistentResultError(
+      `artifact ${artifactName} of workflow run ${runId} contradicts its own numbers at ${d.field}${row}: it says ${d.claimed}, recomputed ${d.recomputed}${d.reason ? ` (${d.reason})` : ''}; nothing was published`,
+      d.field,
+    );
+  }
+  return { ...result, verdict };
+}
+
+/** Said in every comment of this mode, first among the notes. */
+export function trustNote(runId: number): string {
+  return `Measured by workflow run ${runId}, which ran the pull request's own code: the pull request can alter its own measurement, so this result is only as trustworthy as that code. perfgate checked that the verdict follows from the reported numbers, not the numbers themselves.`;
+}
+
 export async function runReport(
   inputs: Inputs,
   context: ActionContext,
@@ -94,30 +171,37 @@ export async function runReport(
   const octokit = deps.github(inputs.githubToken);
   const run = await triggeringRun(inputs, context, octokit);
   const artifactName = resultArtifactName(inputs.reportId);
-  const result = await readResult(octokit, context, run, artifactName);
-  io.info(`Read ${artifactName} of workflow run ${run.id}: verdict ${result.verdict}.`);
+  const read = await readResult(octokit, context, run, artifactName, deps.downloadTimeoutMs);
+  io.info(`Read ${artifactName} of workflow run ${run.id}: verdict ${read.verdict}.`);
 
   const repository = `${context.repo.owner}/${context.repo.repo}`;
-  if (result.mode !== 'collect' && result.mode !== 'compare') {
+  if (read.mode !== 'collect' && read.mode !== 'compare') {
     throw new ArtifactMismatchError(
-      `artifact ${artifactName} holds a ${result.mode} result; report publishes collect results`,
+      `artifact ${artifactName} holds a ${read.mode} result; report publishes collect results`,
       'mode',
     );
   }
-  if (result.repository !== undefined && result.repository !== repository) {
+  if (read.repository !== undefined && read.repository !== repository) {
     throw new ArtifactMismatchError(
-      `artifact ${artifactName} was measured in ${result.repository}, not ${repository}`,
+      `artifact ${artifactName} was measured in ${read.repository}, not ${repository}`,
       'repository',
     );
   }
-  if (result.reportId !== undefined && result.reportId !== inputs.reportId) {
+  if (read.reportId !== undefined && read.reportId !== inputs.reportId) {
     throw new ArtifactMismatchError(
-      `artifact ${artifactName} carries report id "${result.reportId}", not "${inputs.reportId}"`,
+      `artifact ${artifactName} carries report id "${read.reportId}", not "${inputs.reportId}"`,
       'reportId',
     );
   }
 
-  const { pullRequest, refusal } = await verifiedPullRequest(octokit, context, run, result);
+  const result = recheckedResult(read, artifactName, run.id);
+
+  const { pullRequest, refusal, failure } = await verifiedPullRequest(
+    octokit,
+    context,
+    run,
+    result,
+  );
   if (refusal) io.warning(refusal);
 
   const resultPath = resultPathFor(context, inputs.reportId);
@@ -125,11 +209,12 @@ export async function runReport(
   const failOn = inputs.failOn ?? 'regression';
   const published = await publishToPullRequest(
     octokit,
-    result,
+    { ...result, notes: [trustNote(run.id), ...result.notes] },
     {
       repo: context.repo,
       pullRequest,
       ...(refusal ? { pullRequestNote: `PR comment: **not posted**: ${refusal}` } : {}),
+      ...(failure ? { pullRequestError: failure } : {}),
       // The commit the collect run built: the check belongs to it whatever the artifact says.
       headSha: run.headSha,
       reportId: inputs.reportId,
@@ -158,13 +243,19 @@ export async function runReport(
   );
 }
 
-/** The artifact's pull request if the triggering run really built it; else why not. */
+const pullShape = z.object({ head: z.object({ sha: z.string() }) });
+
+/**
+ * The artifact's pull request if the triggering run really built it; else why not: a refusal
+ * (a warning: the pull request is not this run's, or the token may not read it) or a failure
+ * (GitHub failed: the step fails once the check run and the summary are written).
+ */
 async function verifiedPullRequest(
   octokit: GitHubClient,
   context: ActionContext,
   run: WorkflowRunContext,
   result: Result,
-): Promise<{ pullRequest?: number; refusal?: string }> {
+): Promise<{ pullRequest?: number; refusal?: string; failure?: string }> {
   const number = result.pullRequest;
   if (number === undefined) {
     return {
@@ -176,15 +267,24 @@ async function verifiedPullRequest(
       refusal: `the artifact names pull request #${number}, but workflow run ${run.id} belongs to #${run.pullRequests.join(', #')}.`,
     };
   }
+  const call: ApiCall = {
+    operation: `reading pull request #${number} to check that workflow run ${run.id} built its head`,
+    request: 'GET /repos/{owner}/{repo}/pulls/{pull_number}',
+    permission: 'pull-requests: write',
+  };
   let headSha: string;
   try {
-    headSha = (await octokit.rest.pulls.get({ ...context.repo, pull_number: number })).data.head
-      .sha;
+    const { data } = await callGitHub(call, () =>
+      octokit.rest.pulls.get({ ...context.repo, pull_number: number }),
+    );
+    headSha = answerShape(call, pullShape, data).head.sha;
   } catch (error) {
-    const status = (error as { status?: number }).status;
+    const status = httpStatus(error);
     if (status === 404)
       return { refusal: `the artifact names pull request #${number}, which does not exist here.` };
-    throw error;
+    const message = getErrorMessage(error);
+    if (status === 403) return { refusal: `not commenting, since ${message}` };
+    return { failure: `not commenting, since ${message}` };
   }
   if (headSha !== run.headSha) {
     return {

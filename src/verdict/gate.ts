@@ -1,7 +1,7 @@
 // The overall gate and the threshold δ of each metric.
 
 import { ConfigError } from '../config/errors.js';
-import type { BudgetCheck, GateConfig, MetricSpec, Status, Verdict } from '../model.js';
+import type { Better, BudgetCheck, GateConfig, MetricSpec, Status, Verdict } from '../model.js';
 
 /**
  * Default δ of the difference-scale metrics, absolute in the metric's unit, because a relative
@@ -88,4 +88,9 @@ export function decideVerdict(
   if (failing) return failOn === 'never' ? 'inconclusive' : 'fail';
   if (statuses.includes('inconclusive')) return 'inconclusive';
   return 'pass';
+}
+
+/** A budget is exceeded when the value is past its limit in the worse direction. */
+export function budgetExceeded(better: Better, value: number, limit: number): boolean {
+  return better === 'higher' ? value < limit : value > limit;
 }
