@@ -49,7 +49,13 @@ export async function loadConfig(path: string): Promise<Config> {
 /** Parses perfgate.yml text; `sourceName` is how messages name the file. */
 export function parseConfig(text: string, sourceName = 'perfgate.yml'): Config {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // logLevel error: yaml's warnings (a list as a key…) would go to the terminal as Node warnings.
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    logLevel: 'error',
+  });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((error) => {
@@ -118,7 +124,9 @@ function prototypeKeyPaths(data: unknown): PropertyKey[][] {
     if (value === null || typeof value !== 'object' || seen.has(value)) continue;
     seen.add(value);
     if (Array.isArray(value)) {
-      value.forEach((item, index) => stack.push({ value: item, path: [...path, index] }));
+      value.forEach((item, index) => {
+        stack.push({ value: item, path: [...path, index] });
+      });
       continue;
     }
     for (const key of Object.keys(value)) {
