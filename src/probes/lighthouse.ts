@@ -3,6 +3,7 @@
 // Lighthouse's default simulated throttling. Keeps the audits advice/ needs as evidence.
 import { join } from 'node:path';
 import type { BudgetCheck, LighthouseBenchmarkConfig, Observation, Side, Tree } from '../model.js';
+import { budgetExceeded } from '../verdict/gate.js';
 import { type RunningServer, startServer } from '../workspace/server.js';
 import { type StaticServer, startStaticServer } from '../workspace/static-server.js';
 import type {
@@ -569,7 +570,7 @@ export function checkLighthouseBudgets(
         unit: spec.unit,
         limit,
         value,
-        exceeded: spec.better === 'higher' ? value < limit : value > limit,
+        exceeded: budgetExceeded(spec.better, value, limit),
       });
     }
   }
