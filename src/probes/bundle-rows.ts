@@ -2,7 +2,7 @@
 // changed, appeared or disappeared. Pure.
 import type { MetricSpec } from '../model.js';
 import type { Comparison } from '../result.js';
-import type { BundleComparison, SizeChange } from './bundle.js';
+import type { BundleComparison, PackageDiff, SizeChange } from './bundle.js';
 import { metricSpec } from './types.js';
 
 /** Files listed one by one, at most; the result JSON holds 10,000 rows. */
@@ -165,4 +165,40 @@ export function bundleNotes(comparison: BundleComparison, max = MAX_BUNDLE_NOTES
 function clip(text: string, max: number): string {
   const points = [...text];
   return points.length <= max ? text : `${points.slice(0, max - 1).join('')}…`;
+}
+
+/** Packages listed by name in packagesNote, at most. */
+const MAX_PACKAGES_NAMED = 12;
+
+/**
+ * Every package that appeared, went, grew, shrank or is bundled more than once, in one line (the
+ * largest changes named, the rest counted): advice speaks only of the large ones, and the result
+ * has no other place for them.
+ */
+export function packagesNote(comparison: BundleComparison): string | undefined {
+  const packages = comparison.composition?.packages ?? [];
+  if (packages.length === 0) return undefined;
+  const signed = (n: number) => `${n > 0 ? '+' : n < 0 ? '−' : '±'}${formatBytes(Math.abs(n))}`;
+  const describe = (p: PackageDiff) => {
+    const copies =
+      p.headInstances.length > 1
+        ? `, bundled ${p.headInstances.length} times (${p.headInstances.map((i) => i.version ?? '?').join(', ')})`
+        : '';
+    const what = p.status === 'unchanged' ? 'unchanged' : p.status;
+    return `${p.name} ${what} (${signed(p.delta)}${copies})`;
+  };
+  const sorted = [...packages].sort(
+    (a, b) => Math.abs(b.delta) - Math.abs(a.delta) || (a.name < b.name ? -1 : 1),
+  );
+  const named = sorted.slice(0, MAX_PACKAGES_NAMED).map(describe);
+  const more = sorted.length - named.length;
+  return `${comparison.benchmark}: packages (generated code): ${named.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+}
+
+/** `12.3 kB`, with kB = 1000 B as size-limit prints. */
+export function formatBytes(bytes: number): string {
+  const abs = Math.abs(bytes);
+  if (abs < 1000) return `${bytes} B`;
+  if (abs < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
+  return `${(bytes / 1_000_000).toFixed(2)} MB`;
 }

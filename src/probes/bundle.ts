@@ -20,13 +20,14 @@ import {
 import { BundleSizer, type CompressedSizes, type Compression } from './bundle-compress.js';
 import { compileGlobs, findFiles, staticPrefix } from './bundle-glob.js';
 import { hashlessName, type MatchKind, matchFiles } from './bundle-hash.js';
-import { bundleToComparisons, omittedFilesNote } from './bundle-rows.js';
+import { bundleToComparisons, omittedFilesNote, packagesNote } from './bundle-rows.js';
 import { ProbeError } from './types.js';
 
 export {
   bundleNotes,
   bundleSpecs,
   bundleToComparisons,
+  formatBytes,
   MAX_FILE_ROWS,
   omittedFilesNote,
 } from './bundle-rows.js';
@@ -421,6 +422,8 @@ function outcomeOf(
   const comparison = compareBundles(bench, base, head);
   const omitted = omittedFilesNote(comparison);
   if (omitted) comparison.notes.push(omitted);
+  const packages = packagesNote(comparison);
+  if (packages) comparison.notes.push(packages);
   return {
     base,
     head,
@@ -885,12 +888,4 @@ export function diffComposition(base: Composition, head: Composition): Compositi
     modulesOmitted: Math.max(0, modules.length - MAX_MODULE_DIFFS),
     coverage: { base: coverage(base), head: coverage(head) },
   };
-}
-
-/** `12.3 kB`, with kB = 1000 B as size-limit prints. */
-export function formatBytes(bytes: number): string {
-  const abs = Math.abs(bytes);
-  if (abs < 1000) return `${bytes} B`;
-  if (abs < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
-  return `${(bytes / 1_000_000).toFixed(2)} MB`;
 }

@@ -123,6 +123,13 @@ describe('bundle probe on a real esbuild build at two commits', () => {
     ]);
   });
 
+  it('says every package that changed in a note, which the result keeps', () => {
+    const note = outcome.comparison.notes.find((n) => n.startsWith('web: packages'));
+    expect(note).toMatch(
+      /^web: packages \(generated code\): heavy-date-lib added \(\+\d+\.\d kB\); tiny-util grew \(\+[\d.]+ k?B, bundled 2 times \((?:1\.0\.0, 2\.0\.0|2\.0\.0, 1\.0\.0)\)\)$/,
+    );
+  });
+
   it('advises on the new dependency, the duplicate, the budget and the unminified file', () => {
     const advice = adviseBundle(outcome.comparison);
     for (const a of advice) adviceSchema.parse(a);
