@@ -186,6 +186,19 @@ describe('runCommand', () => {
     expect(pendingCleanups()).toBe(before);
   });
 
+  it('ends a daemon that left the group (setsid) as soon as the command ends', async () => {
+    const cwd = tempDir();
+    // It holds the output pipe open too, as a careless daemon does.
+    const result = await runCommand('setsid sleep 30 & echo "daemon $!"', {
+      cwd,
+      timeoutMs: 30_000,
+    });
+    const daemon = pidAfter('daemon', result.output);
+    strays.push(daemon);
+    expect(result.exitCode).toBe(0);
+    expect(isProcessAlive(daemon)).toBe(false);
+  });
+
   it('rejects a timeout that is not a positive number', async () => {
     await expect(runCommand('true', { cwd: tempDir(), timeoutMs: 0 })).rejects.toThrow(
       'timeoutMs must be a positive number of milliseconds, got 0',
