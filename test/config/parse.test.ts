@@ -580,3 +580,43 @@ benchmarks:
     ]);
   });
 });
+
+describe('parseConfig: hostile keys, headers and globs', () => {
+  it('points at the line of a __proto__ key, wherever it is', () => {
+    const text = `${http('    env:\n      A: "1"\n      __proto__: { B: 2 }\n')}gate:\n  __proto__: 1\n`;
+    expect(problems(text)).toStrictEqual([
+      'perfgate.yml:8: benchmarks[0].env.__proto__: `__proto__` cannot be used as a key: JavaScript objects would drop it silently; rename or remove it',
+      'perfgate.yml:10: gate.__proto__: `__proto__` cannot be used as a key: JavaScript objects would drop it silently; rename or remove it',
+    ]);
+  });
+
+  it('accepts a benchmark or target named like a prototype property, only not as the metric', () => {
+    const text = `benchmarks:\n  - { name: constructor, type: command, run: make }\ngate:\n  thresholds: { constructor/wall: 5% }\n`;
+    expect(parseConfig(text).gate.thresholds).toStrictEqual({ 'constructor/wall': 0.05 });
+  });
+
+  it('accepts every RFC 9110 token as a header name and refuses separators and line breaks', () => {
+    const request = (headers: string) =>
+      `benchmarks:\n  - name: api\n    type: http\n    start: node s.js\n    requests:\n      - { path: /, headers: { ${headers} } }\n`;
+    const config = parseConfig(request(`"X-a!#$%&'*+.^_|~1": v, Accept: "a, b;q=0.5"`));
+    expect(config.benchmarks[0]).toMatchObject({
+      requests: [{ headers: { "X-a!#$%&'*+.^_|~1": 'v', Accept: 'a, b;q=0.5' } }],
+    });
+    expect(problems(request('"X(a)": v, X-B: "a\\0b"'))).toStrictEqual([
+      `perfgate.yml:6: benchmarks[0].requests[0].headers["X(a)"]: expected a header name that is an RFC 9110 token (letters, digits and !#$%&'*+.^_\`|~-), got "X(a)"`,
+      'perfgate.yml:6: benchmarks[0].requests[0].headers.X-B: expected a header value without CR, LF or NUL characters',
+    ]);
+  });
+
+  it('checks globs at load, exclusions included', () => {
+    const bundle = (files: string) =>
+      `benchmarks:\n  - { name: web, type: bundle, files: ${files} }\n`;
+    expect(parseConfig(bundle('[dist/**/*.js, "!dist/**/*.map"]')).benchmarks[0]).toMatchObject({
+      files: ['dist/**/*.js', '!dist/**/*.map'],
+    });
+    expect(problems(bundle('[dist/*.js, "!/etc/*", "a/{b/c,d}"]'))).toStrictEqual([
+      'perfgate.yml:2: benchmarks[0].files[1]: expected a file glob inside the tree, got "!/etc/*": must be relative to the tree root',
+      'perfgate.yml:2: benchmarks[0].files[2]: expected a file glob inside the tree, got "a/{b/c,d}": has \'/\' inside braces; write one pattern per path instead',
+    ]);
+  });
+});

@@ -155,3 +155,27 @@ describe('suggestions', () => {
     expect(closest('fid', ['fcp', 'lcp'])).toBeUndefined();
   });
 });
+
+describe('hostile numbers and units', () => {
+  it('refuses numbers too large to be read instead of returning Infinity', () => {
+    const digits = '9'.repeat(400);
+    for (const [parse, text] of [
+      [parseDuration, `${digits}ms`],
+      [parseDuration, `1h${digits}s`],
+      [parsePercent, `${digits}%`],
+      [parseSize, `${digits}kB`],
+    ] as const) {
+      const error = errorOf(() => parse(text));
+      expect(error.hint).toBe('the number is too large to be read');
+    }
+  });
+
+  it('looks units up by own key only: Object.prototype names are unknown units', () => {
+    expect(errorOf(() => parseDuration('5constructor')).hint).toBe(
+      'unknown unit "constructor" (the units are ms, s, m and h)',
+    );
+    expect(errorOf(() => parseDuration('5toString')).hint).toContain('unknown unit');
+    expect(errorOf(() => parseSize('5valueOf')).hint).toBe('unknown unit "valueOf"');
+    expect(errorOf(() => parseSize('5__proto__')).message).toContain('expected a size');
+  });
+});
