@@ -8,6 +8,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { childEnvironment } from '../workspace/child-environment.js';
+import { spawnMarks } from '../workspace/run-cookie.js';
 
 /** The Lighthouse the action installs; 13 needs Node 22, and the action runs on Node 20. */
 export const LIGHTHOUSE_VERSION = '12.8.2';
@@ -225,7 +227,8 @@ export async function loadLighthouse(
     try {
       await runNpm(options.npm ?? 'npm', args, {
         cwd: staging,
-        env,
+        // Install scripts of Lighthouse's dependencies are third-party code: no runner secrets.
+        env: childEnvironment(spawnMarks(), env),
         timeoutMs: options.timeoutMs ?? 300_000,
       });
     } catch (error) {
