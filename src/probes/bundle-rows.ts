@@ -1,5 +1,6 @@
 // A bundle comparison into result-JSON rows: the total, each group, and each file whose size
 // changed, appeared or disappeared. Pure.
+import { createHash } from 'node:crypto';
 import type { MetricSpec } from '../model.js';
 import type { Comparison } from '../result.js';
 import type { BundleComparison, PackageDiff, SizeChange } from './bundle.js';
@@ -50,7 +51,9 @@ function rowsOf(comparison: BundleComparison, maxFiles: number): { rows: Row[]; 
     })),
   ];
   weighed.sort((a, b) => b.weight - a.weight || (a.target < b.target ? -1 : 1));
-  const files = weighed.slice(0, maxFiles).map(({ weight: _, ...row }) => row);
+  const files = weighed
+    .slice(0, maxFiles)
+    .map(({ weight: _, ...row }) => ({ ...row, target: fitTarget(row.target) }));
   return {
     rows: [
       ...[comparison.total, ...comparison.groups].map((g) => ({
@@ -61,6 +64,18 @@ function rowsOf(comparison: BundleComparison, maxFiles: number): { rows: Row[]; 
     ],
     omitted: Math.max(0, weighed.length - maxFiles),
   };
+}
+
+/** Code points of a file's target in a row: its key (`benchmark/target/metric`) must stay within
+ *  the result's 1,000 characters, and a PR can name a file with a path of 4,000. */
+const MAX_TARGET = 600;
+
+/** A long path cut, with a hash of the whole so that two cut paths stay apart. */
+export function fitTarget(target: string): string {
+  const points = [...target];
+  if (points.length <= MAX_TARGET) return target;
+  const hash = createHash('sha256').update(target).digest('hex').slice(0, 12);
+  return `${points.slice(0, MAX_TARGET - 14).join('')}…#${hash}`;
 }
 
 /** The metric specs of a comparison, in the order bundleToComparisons emits them. */

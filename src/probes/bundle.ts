@@ -20,7 +20,7 @@ import {
 import { BundleSizer, type CompressedSizes, type Compression } from './bundle-compress.js';
 import { compileGlobs, findFiles, staticPrefix } from './bundle-glob.js';
 import { hashlessName, type MatchKind, matchFiles } from './bundle-hash.js';
-import { bundleToComparisons, omittedFilesNote, packagesNote } from './bundle-rows.js';
+import { bundleToComparisons, fitTarget, omittedFilesNote, packagesNote } from './bundle-rows.js';
 import { ProbeError } from './types.js';
 
 export {
@@ -744,7 +744,7 @@ function oneSided(
   const removed = matching.removed.map((path) => {
     const file = baseFiles.get(path)!;
     const key = hashlessName(path);
-    const target = count.get(key) === 1 && !taken.has(key) ? key : path;
+    const target = fitTarget(count.get(key) === 1 && !taken.has(key) ? key : path);
     return { ...file, target, changes: changesOf(sizesOf(file), none, metrics) };
   });
   return { added, removed };
@@ -760,7 +760,7 @@ function fileTargets(pairs: Array<{ head: string; how: MatchKind }>, headPaths: 
   const ambiguous = new Set(pairs.filter((p) => p.how === 'ambiguous').map((p) => p.head));
   return (headPath: string): string => {
     const key = hashlessName(headPath);
-    return !ambiguous.has(headPath) && count.get(key) === 1 ? key : headPath;
+    return fitTarget(!ambiguous.has(headPath) && count.get(key) === 1 ? key : headPath);
   };
 }
 

@@ -20,6 +20,9 @@ const BASE_FILES: Record<string, string> = {
   'dist/assets/legacy-polyfills.1a2b3c4d.js': js(2, 12_000),
 };
 
+/** Five folders of 240 characters: longer than a result key may be (1,000). */
+const LONG_PATH = `dist/${Array.from({ length: 5 }, () => 'd'.repeat(240)).join('/')}/x.js`;
+
 interface JsonRow {
   target: string;
   metric: string;
@@ -45,6 +48,8 @@ interface Row {
     markdown?: RegExp[];
     /** Lines of the terminal output (no colour). */
     terminal?: RegExp[];
+    /** The one-sided file's target is cut to fit a key, with a hash of the whole path. */
+    longTarget?: boolean;
     /** How many terminal lines list an added file. */
     terminalAdded?: number;
     advice?: { rule: string; title: RegExp; evidence: RegExp };
@@ -122,6 +127,15 @@ const rows: Row[] = [
     },
   },
   {
+    case: 'a hostile PR adds a file with a 1,215-character path',
+    input: { head: { [LONG_PATH]: js(5, 40_000) } },
+    expect: {
+      presenceRows: 3,
+      longTarget: true,
+      terminal: [/^ {2}added +web +dist\/d{240}\/d+/],
+    },
+  },
+  {
     case: "a bundle comparison's notes reach the result",
     input: {
       bench: '    groups:\n      charts: ["dist/charts/*.js"]',
@@ -190,6 +204,13 @@ describe('fault matrix: bundle rows', { timeout: 60_000 }, () => {
       expect(json.comparisons.filter((c) => c.presence !== undefined)).toHaveLength(
         want.presenceRows,
       );
+    }
+    if (want.longTarget) {
+      for (const c of json.comparisons.filter((x) => x.presence !== undefined)) {
+        expect(c.target!.startsWith(LONG_PATH.slice(0, 500))).toBe(true);
+        expect(c.target).toMatch(/…#[0-9a-f]{12}$/);
+        expect(c.key.length).toBeLessThanOrEqual(1000);
+      }
     }
     const markdown = renderMarkdown(json);
     for (const pattern of want.markdown ?? []) {
