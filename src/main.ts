@@ -3,7 +3,7 @@
 import * as core from '@actions/core';
 import { readInputs } from './action/inputs.js';
 import { coreIo, defaultDeps } from './action/io.js';
-import { runMode } from './action/modes.js';
+import { outcomeExitCode, runMode } from './action/modes.js';
 import { failureSummary } from './action/publish.js';
 import { exitCodeFor, getErrorHint, getErrorMessage } from './errors.js';
 import { readActionContext } from './github/context.js';
@@ -13,7 +13,10 @@ export async function run(): Promise<void> {
     const inputs = readInputs();
     const context = readActionContext();
     const outcome = await runMode(inputs, context, defaultDeps(context.apiUrl));
-    if (outcome.failure) core.setFailed(outcome.failure);
+    if (outcome.failure) {
+      core.setFailed(outcome.failure);
+      process.exitCode = outcomeExitCode(outcome);
+    }
   } catch (error) {
     const message = getErrorMessage(error);
     const hint = getErrorHint(error);

@@ -15,6 +15,10 @@ import { checkTarget, finishPublishedStep, publishToPullRequest, startCheck } fr
 export interface ModeOutcome {
   /** Why the step fails; undefined when it succeeds. */
   failure?: string;
+  /** The exit code when it fails: 1 for the gate (a regression or a budget), 3 when the report
+   *  could not be published (exit 1 is the contract's "regression" and must mean only that).
+   *  Absent means 1. */
+  exitCode?: number;
 }
 
 /** The run's page, where the job summary with the full report is. */

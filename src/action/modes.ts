@@ -1,5 +1,6 @@
 // One runner per mode; main.ts picks one by the `mode` input.
 import type { ActionMode } from '../constants.js';
+import { EXIT } from '../errors.js';
 import type { ActionContext } from '../github/context.js';
 import { runCollect } from './collect.js';
 import { type ModeOutcome, runCompare } from './compare.js';
@@ -24,6 +25,12 @@ export function runMode(
   deps: ActionDeps,
 ): Promise<ModeOutcome> {
   return RUNNERS[inputs.mode](inputs, context, deps);
+}
+
+/** The step's exit code for an outcome that did not throw (thrown errors: exitCodeFor). */
+export function outcomeExitCode(outcome: ModeOutcome): number {
+  if (!outcome.failure) return EXIT.pass;
+  return outcome.exitCode ?? EXIT.regression;
 }
 
 export type { ModeOutcome };

@@ -9,7 +9,7 @@ import {
   type FailOn,
   OUTPUT,
 } from '../constants.js';
-import { getErrorMessage } from '../errors.js';
+import { EXIT, getErrorMessage } from '../errors.js';
 import {
   type CheckRunOutcome,
   type CheckRunReport,
@@ -266,7 +266,7 @@ export async function finishPublishedStep(
   published: PublishOutcome,
   step: Omit<StepReport, 'markdown' | 'commentId' | 'checkRunId'>,
   failOn: FailOn,
-): Promise<{ failure?: string }> {
+): Promise<{ failure?: string; exitCode?: number }> {
   await writeStepReport(io, {
     ...step,
     markdown: published.markdown,
@@ -277,6 +277,8 @@ export async function finishPublishedStep(
   if (published.errors.length === 0) return { failure };
   return {
     failure: [failure, `perfgate: ${published.errors.join('; ')}`].filter(Boolean).join('\n'),
+    // A regression stays exit 1 whatever else went wrong; otherwise publishing failed: 3.
+    exitCode: failure ? EXIT.regression : EXIT.measurement,
   };
 }
 

@@ -10,7 +10,8 @@ const thrown = vi.hoisted(() => ({
   value: undefined as unknown,
   outcome: {} as { failure?: string },
 }));
-vi.mock('../../src/action/modes.js', () => ({
+vi.mock('../../src/action/modes.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../src/action/modes.js')>()),
   runMode: async () => {
     if (thrown.value !== undefined) throw thrown.value;
     return thrown.outcome;
@@ -82,6 +83,13 @@ describe('run', () => {
     await run();
     expect(errorLines()).toEqual(['::error::perfgate: 1 regression (fail-on: regression).']);
     expect(process.exitCode).toBe(1);
+    process.exitCode = undefined;
+    written = [];
+    // A report that could not be published is no regression: exit 3, as the CLI's contract says.
+    thrown.outcome = { failure: 'perfgate: the PR comment could not be written', exitCode: 3 };
+    await run();
+    expect(errorLines()).toEqual(['::error::perfgate: the PR comment could not be written']);
+    expect(process.exitCode).toBe(3);
     process.exitCode = undefined;
     written = [];
     thrown.outcome = {};

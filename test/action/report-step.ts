@@ -1,12 +1,13 @@
 // Runs mode `report` in-process against the mock GitHub and ends it the way src/main.ts ends a
-// step: a thrown error gives exitCodeFor(error) and its message (with its hint), a failure
-// outcome gives exit 1 (core.setFailed), anything else 0. The retry delay is shortened through
+// step: a thrown error gives exitCodeFor(error) and its message (with its hint), an outcome
+// gives outcomeExitCode (1 for the gate, 3 when publishing failed, 0 otherwise). The retry delay is shortened through
 // the Octokit factory's parameter, so a persistent 5xx still goes through every retry.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Inputs } from '../../src/action/inputs.js';
 import type { ActionDeps } from '../../src/action/io.js';
+import { outcomeExitCode } from '../../src/action/modes.js';
 import { runReport } from '../../src/action/report.js';
 import { exitCodeFor, getErrorHint, getErrorMessage } from '../../src/errors.js';
 import type { ActionContext } from '../../src/github/context.js';
@@ -110,10 +111,8 @@ export async function runReportStep(
   let message = '';
   try {
     const outcome = await runReport(inputs({ mode: 'report', ...input.inputs }), stepContext, deps);
-    if (outcome.failure) {
-      exit = 1;
-      message = outcome.failure;
-    }
+    exit = outcomeExitCode(outcome);
+    message = outcome.failure ?? '';
   } catch (error) {
     exit = exitCodeFor(error);
     const hint = getErrorHint(error);

@@ -1,7 +1,7 @@
 // Fault matrix, GitHub API (issue #10, item 7): mode `report` against the mock GitHub with one
 // fault per row. Every failure names the operation and its request, what came back and what to
 // do; none ends in a raw library message. A comment that cannot be written does not hide the
-// measured result: the check run and the job summary are still written, then the step fails.
+// measured result: the check run and the job summary are still written, then the step fails with exit 3 (exit 1 is kept for a regression).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ReportStepInput,
@@ -122,7 +122,7 @@ const rows: Row[] = [
       ],
     },
     expect: {
-      exit: 1,
+      exit: 3,
       message: [
         /reading pull request #12 .*\(GET \/repos\/\{owner\}\/\{repo\}\/pulls\/\{pull_number\}\) failed: answered with an unexpected shape: head is nothing/,
       ],
@@ -151,7 +151,7 @@ const rows: Row[] = [
       ],
     },
     expect: {
-      exit: 1,
+      exit: 3,
       message: [
         /reading pull request #12 .* failed: HTTP 502: Bad Gateway \(still failing after the retries\); rerun the job later/,
       ],
@@ -264,7 +264,7 @@ const rows: Row[] = [
       ],
     },
     expect: {
-      exit: 1,
+      exit: 3,
       message: [
         /the PR comment could not be written: creating the comment on pull request #12 \(POST \/repos\/\{owner\}\/\{repo\}\/issues\/\{issue_number\}\/comments\) failed: HTTP 422: Validation Failed/,
       ],
@@ -285,7 +285,7 @@ const rows: Row[] = [
       ],
     },
     expect: {
-      exit: 1,
+      exit: 3,
       message: [
         /listing the comments of pull request #12 \(GET \/repos\/\{owner\}\/\{repo\}\/issues\/\{issue_number\}\/comments\) failed: HTTP 404: Not Found; pull request #12 does not exist in octo-org\/octo-repo, or the token cannot see it/,
       ],
