@@ -16,6 +16,7 @@ import type {
 import {
   type BundleComparison,
   type BundleOutcome,
+  bundleNotes,
   runBundleBenchmark,
   runBundleBenchmarkAgainst,
 } from './probes/bundle.js';
@@ -150,6 +151,7 @@ async function measure(options: PipelineOptions, run: Run): Promise<Result> {
       ...options,
       storedBase: stored,
     });
+    for (const bundle of measured.bundles) for (const note of bundleNotes(bundle)) say(note);
 
     const sampled =
       measured.probes.length > 0

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 
 const thrown = vi.hoisted(() => ({
   value: undefined as unknown,
-  outcome: {} as { failure?: string },
+  outcome: {} as { failure?: string; exitCode?: number },
 }));
 vi.mock('../../src/action/modes.js', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../src/action/modes.js')>()),
