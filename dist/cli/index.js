@@ -30213,7 +30213,7 @@ exports["default"] = _default;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_line_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4702);
+/* harmony import */ var _command_line_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4844);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
 // The `perfgate` command. Everything it does lives in command-line.ts.
 
@@ -30239,7 +30239,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4702:
+/***/ 4844:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30257,10 +30257,13 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/config/errors.ts
 // The one error config/ throws: every problem found, each with its field, value and line.
+
 /** perfgate.yml, a flag or an input is wrong; the CLI exits with 2 (src/errors.ts). */
-class ConfigError extends Error {
+class ConfigError extends errors/* BadInputError */.Ys {
     issues;
     source;
     name = 'ConfigError';
@@ -39837,6 +39840,255 @@ function preprocess(fn, schema) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/probes/glob-pattern.ts
+// The glob syntax of the bundle probe's `files` and `groups` (see bundle-glob.ts), compiled to
+// regular expressions. Pure, so the config loader checks every pattern at load, before any build.
+
+/** A pattern that cannot be compiled: names the pattern and what is wrong. */
+class GlobError extends errors/* BadInputError */.Ys {
+    pattern;
+    reason;
+    name = 'GlobError';
+    constructor(pattern, reason) {
+        super(`invalid glob ${JSON.stringify(pattern)}: ${reason}`);
+        this.pattern = pattern;
+        this.reason = reason;
+    }
+}
+const SEGMENT_CHAR = '[^/]';
+const NOT_DOT_START = '(?!\\.)';
+/** The regular expression of one glob (without a leading `!`), anchored at both ends. */
+function globToRegExp(pattern) {
+    if (pattern === '')
+        throw new GlobError(pattern, 'is empty');
+    if (pattern.startsWith('/'))
+        throw new GlobError(pattern, 'must be relative to the tree root');
+    let depth = 0;
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === '\\')
+            i++;
+        else if (c === '{')
+            depth++;
+        else if (c === '}')
+            depth = Math.max(0, depth - 1);
+        else if (c === '/' && depth > 0) {
+            throw new GlobError(pattern, "has '/' inside braces; write one pattern per path instead");
+        }
+    }
+    const segments = pattern.split('/');
+    if (segments.some((s) => s === '..')) {
+        throw new GlobError(pattern, "must not leave the tree root ('..')");
+    }
+    let source = '^';
+    for (let i = 0; i < segments.length; i++) {
+        const segment = segments[i];
+        const last = i === segments.length - 1;
+        if (segment === '**') {
+            // Zero or more whole segments, none starting with a dot.
+            source += last
+                ? `(?:${NOT_DOT_START}${SEGMENT_CHAR}+(?:/|$))*`
+                : `(?:${NOT_DOT_START}${SEGMENT_CHAR}+/)*`;
+            continue;
+        }
+        if (segment === '' && !last)
+            throw new GlobError(pattern, 'has an empty path segment (//)');
+        source += segmentSource(segment, pattern);
+        if (!last)
+            source += '/';
+    }
+    return new RegExp(`${source}$`);
+}
+function segmentSource(segment, pattern) {
+    const startsWithWildcard = /^[*?[{]/.test(segment);
+    return (startsWithWildcard ? NOT_DOT_START : '') + translate(segment, pattern);
+}
+function translate(text, pattern) {
+    let out = '';
+    let i = 0;
+    while (i < text.length) {
+        const c = text[i];
+        if (c === '\\') {
+            if (i + 1 >= text.length)
+                throw new GlobError(pattern, 'ends with a lone backslash');
+            out += escapeRegExp(text[i + 1]);
+            i += 2;
+        }
+        else if (c === '*') {
+            while (text[i] === '*')
+                i++;
+            out += `${SEGMENT_CHAR}*`;
+        }
+        else if (c === '?') {
+            out += SEGMENT_CHAR;
+            i++;
+        }
+        else if (c === '[') {
+            const end = classEnd(text, i);
+            if (end < 0)
+                throw new GlobError(pattern, `has an unclosed '[' at ${i}`);
+            let body = text.slice(i + 1, end);
+            let negate = false;
+            if (body.startsWith('!') || body.startsWith('^')) {
+                negate = true;
+                body = body.slice(1);
+            }
+            const cls = body.replace(/\\(.)/g, '$1').replace(/[\\\]^]/g, '\\$&');
+            out += negate ? `(?!/)[^${cls}]` : `[${cls}]`;
+            i = end + 1;
+        }
+        else if (c === '{') {
+            const end = braceEnd(text, i);
+            if (end < 0)
+                throw new GlobError(pattern, `has an unclosed '{' at ${i}`);
+            const options = splitTopLevel(text.slice(i + 1, end));
+            out += `(?:${options.map((o) => translate(o, pattern)).join('|')})`;
+            i = end + 1;
+        }
+        else {
+            out += escapeRegExp(c);
+            i++;
+        }
+    }
+    return out;
+}
+function classEnd(text, start) {
+    let i = start + 1;
+    if (text[i] === '!' || text[i] === '^')
+        i++;
+    if (text[i] === ']')
+        i++; // a leading ']' is literal
+    for (; i < text.length; i++) {
+        if (text[i] === '\\')
+            i++;
+        else if (text[i] === ']')
+            return i;
+    }
+    return -1;
+}
+function braceEnd(text, start) {
+    let depth = 0;
+    for (let i = start; i < text.length; i++) {
+        const c = text[i];
+        if (c === '\\')
+            i++;
+        else if (c === '{')
+            depth++;
+        else if (c === '}' && --depth === 0)
+            return i;
+    }
+    return -1;
+}
+function splitTopLevel(text) {
+    const parts = [];
+    let depth = 0;
+    let from = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '\\')
+            i++;
+        else if (c === '{')
+            depth++;
+        else if (c === '}')
+            depth--;
+        else if (c === ',' && depth === 0) {
+            parts.push(text.slice(from, i));
+            from = i + 1;
+        }
+    }
+    parts.push(text.slice(from));
+    return parts;
+}
+function escapeRegExp(c) {
+    return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+/** Why `pattern` (a `files` or `groups` entry, with an optional leading `!`) cannot be used, or
+ *  undefined when it compiles. */
+function globProblem(pattern) {
+    try {
+        globToRegExp(pattern.startsWith('!') ? pattern.slice(1) : pattern);
+        return undefined;
+    }
+    catch (error) {
+        if (error instanceof GlobError)
+            return error.reason;
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/config/ranges.ts
+// The range of every number in perfgate.yml, checked at load. Maxima are generous but safe:
+// Node's timers overflow past 2^31-1 ms (24.8 days) and fire at once, so no duration comes near
+// that; a nightly run may take hours, a request or a round minutes. Minima stop values that
+// cannot measure anything (a 0.001ms round) or would spin (a 1ms server readiness wait).
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const RANGES = {
+    buildTimeout: { unit: 'duration', min: SECOND, max: 24 * HOUR },
+    readyTimeout: { unit: 'duration', min: 100, max: HOUR },
+    roundDuration: { unit: 'duration', min: 100, max: 10 * MINUTE },
+    requestTimeout: { unit: 'duration', min: 10, max: 10 * MINUTE },
+    commandTimeout: { unit: 'duration', min: 10, max: 6 * HOUR },
+    timeBudget: { unit: 'duration', min: SECOND, max: 24 * HOUR },
+    /** Lighthouse timing budgets (LCP, FCP, TBT, SI, TTFB); 0ms is a legitimate TBT budget. */
+    pageTiming: { unit: 'duration', min: 0, max: 10 * MINUTE },
+    /** Absolute thresholds of TBT and TTFB. */
+    timingThreshold: { unit: 'duration', min: 0, minExclusive: true, max: 10 * MINUTE },
+    threshold: { unit: 'percent', min: 0, minExclusive: true, max: 10 },
+    changeBudget: { unit: 'percent', min: 0, max: 10 },
+    sizeBudget: { unit: 'size', min: 0, max: 100 * 1000 ** 3 },
+    clsBudget: { unit: 'number', min: 0, max: 10 },
+    clsThreshold: { unit: 'number', min: 0, minExclusive: true, max: 10 },
+    scoreThreshold: { unit: 'number', min: 0, minExclusive: true, max: 100 },
+};
+const DURATION_STEPS = [
+    ['h', HOUR],
+    ['m', MINUTE],
+    ['s', SECOND],
+];
+const SIZE_STEPS = [
+    ['GB', 1000 ** 3],
+    ['MB', 1000 ** 2],
+    ['kB', 1000],
+];
+/** A bound as the file would write it: 600000 ms → `10m`, 0.05 → `5%`, 1e11 bytes → `100GB`. */
+function formatBound(unit, n) {
+    const largest = (steps, base) => {
+        const step = steps.find(([, size]) => n >= size && n % size === 0);
+        return step ? `${n / step[1]}${step[0]}` : `${n}${base}`;
+    };
+    if (unit === 'duration')
+        return largest(DURATION_STEPS, 'ms');
+    if (unit === 'size')
+        return largest(SIZE_STEPS, 'B');
+    if (unit === 'percent')
+        return `${Number((n * 100).toPrecision(12))}%`;
+    return String(n);
+}
+/** `from 10ms to 10m`, or `above 0% and at most 1000%`. */
+function rangeText(range) {
+    const min = formatBound(range.unit, range.min);
+    const max = formatBound(range.unit, range.max);
+    return range.minExclusive ? `above ${min} and at most ${max}` : `from ${min} to ${max}`;
+}
+/** Why `n` (written as `shown`) is outside `range`, or undefined when it is inside. */
+function outOfRange(range, n, shown) {
+    const within = ` (the range is ${rangeText(range)})`;
+    if (Number.isNaN(n))
+        return `${shown} is not a number${within}`;
+    if (n > range.max) {
+        return `${shown} is above the maximum of ${formatBound(range.unit, range.max)}${within}`;
+    }
+    if (range.minExclusive ? n <= range.min : n < range.min) {
+        const bound = formatBound(range.unit, range.min);
+        return range.minExclusive
+            ? `${shown} is not above ${bound}${within}`
+            : `${shown} is below the minimum of ${bound}${within}`;
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/config/suggest.ts
 // "Did you mean …?" for misspelt field names, types and enum values.
 /** Optimal string alignment distance: Levenshtein plus adjacent transpositions (`tiemout`). */
@@ -39929,6 +40181,16 @@ function tidy(n) {
     return String(Number(n.toPrecision(12)));
 }
 const NUMBER = '\\d+(?:\\.\\d+)?';
+const TOO_LARGE = 'the number is too large to be read';
+/** The value of an own key of `table`, never one inherited from Object.prototype. */
+function ownValue(table, key) {
+    return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+/** The number written as `digits`; 400 digits would be Infinity, which no field accepts. */
+function finite(digits, fail) {
+    const n = Number(digits);
+    return Number.isFinite(n) ? n : fail(TOO_LARGE);
+}
 const DURATION_UNITS = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
 const DURATION_ALIASES = {
     hr: 'h',
@@ -39969,9 +40231,10 @@ function parseDuration(value) {
     let end = 0;
     for (const match of text.matchAll(part)) {
         const [, amount, unit] = match;
-        const scale = DURATION_UNITS[unit];
+        // Own keys only: `5constructor` must not find Object.prototype.constructor.
+        const scale = ownValue(DURATION_UNITS, unit);
         if (scale === undefined) {
-            const alias = DURATION_ALIASES[unit.toLowerCase()];
+            const alias = ownValue(DURATION_ALIASES, unit.toLowerCase());
             return fail(alias
                 ? `write "${amount}${alias}"`
                 : `unknown unit "${unit}" (the units are ms, s, m and h)`);
@@ -39979,7 +40242,7 @@ function parseDuration(value) {
         if (scale >= previousScale)
             return fail('write the parts from the largest unit down, once each');
         previousScale = scale;
-        total += Number(amount) * scale;
+        total += finite(amount, fail) * scale;
         end = (match.index ?? 0) + match[0].length;
     }
     if (end === 0 || end !== text.length) {
@@ -40000,7 +40263,7 @@ function parseDuration(value) {
         }
         return fail();
     }
-    return total;
+    return Number.isFinite(total) ? total : fail(TOO_LARGE);
 }
 const PERCENT_EXPECTED = 'a percentage such as 5%';
 /** `5%`, `0.5%` → a fraction (0.05, 0.005); never negative. */
@@ -40022,7 +40285,7 @@ function parsePercent(value) {
     const match = new RegExp(`^(${NUMBER})\\s*(%?)$`).exec(text);
     if (!match)
         return fail();
-    const amount = Number(match[1]);
+    const amount = finite(match[1], fail);
     if (!match[2])
         return fail(suggest(amount));
     if (text.includes(' '))
@@ -40056,7 +40319,7 @@ function parseSize(value) {
     const [, amount, space, unit] = match;
     if (!unit)
         return fail(`a unit is needed: write "${amount}B" for bytes or "${amount}kB"`);
-    const scale = SIZE_UNITS[unit];
+    const scale = ownValue(SIZE_UNITS, unit);
     if (scale === undefined) {
         const lower = unit.toLowerCase();
         if (lower === 'k' || lower === 'kb') {
@@ -40073,43 +40336,19 @@ function parseSize(value) {
     }
     if (space)
         return fail(`write it without spaces: "${amount}${unit}"`);
-    return Math.round(Number(amount) * scale);
+    const bytes = Math.round(finite(amount, fail) * scale);
+    return Number.isFinite(bytes) ? bytes : fail(TOO_LARGE);
 }
 
-;// CONCATENATED MODULE: ./src/config/schema.ts
-// The perfgate.yml schema: one zod source for the validation of the file, the resolved `Config`
-// of model.ts (every default applied here, never downstream) and the JSON Schema for editors.
-// The input side speaks the file's kebab-case keys; transforms map them to the camelCase model.
+;// CONCATENATED MODULE: ./src/config/leaves.ts
+// The building blocks of the perfgate.yml schema: messages that name what was expected and the
+// value received, and the leaf values (text, numbers in ranges, paths, headers, globs). The
+// field's path and line are added by load.ts.
 
 
 
-const DEFAULTS = {
-    threshold: '5%',
-    alpha: 0.01,
-    correction: 'holm',
-    timeBudget: '5m',
-    looks: [10, 20, 30, 40, 60, 80, 120, 160, 240, 320],
-    warmup: 1,
-    seed: 1,
-    failOn: 'regression',
-    earlyStop: 'regression',
-    buildTimeout: '20m',
-    connections: 10,
-    roundDuration: '1s',
-    requestTimeout: '10s',
-    readyTimeout: '60s',
-    method: 'GET',
-    cwd: '.',
-    preset: 'mobile',
-    pages: ['/'],
-    compression: ['gzip'],
-    commandTimeout: '2m',
-};
-const BENCHMARK_TYPES = ['http', 'lighthouse', 'bundle', 'command'];
-const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
-const COMPRESSIONS = ['gzip', 'brotli'];
-/** Seeds are 32-bit so that every seeded generator can take them unchanged. */
-const MAX_SEED = 2 ** 32 - 1;
+
+
 function expecting(what) {
     return (issue) => issue.input === undefined
         ? `required field is missing; expected ${what}`
@@ -40138,28 +40377,37 @@ function documented(schema, description) {
 function issue(ctx, message, path = [], input) {
     ctx.addIssue({ code: 'custom', message, path, ...(input !== undefined && { input }) });
 }
-// ---------------------------------------------------------------------------
-// Leaf values.
-function schema_text(what) {
+/** Non-empty text; NUL never belongs in a command or a name and would fail only at spawn. */
+function leaves_text(what) {
     const error = expecting(what);
-    return schemas_string({ error }).min(1, { error });
+    return schemas_string({ error })
+        .min(1, { error })
+        .refine((s) => !s.includes('\0'), { error: `expected ${what} without NUL characters` });
 }
-function wholeNumber(what, min, max = Number.MAX_SAFE_INTEGER) {
-    const error = expecting(what);
+/** A whole number in [min, max]; the message states the range (`what` says what it counts). */
+function wholeNumber(what, min, max) {
+    const error = expecting(`${what} from ${min} to ${max}`);
     return schemas_number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
-function choice(values) {
+/** One of `values`; `refused` explains values that look valid but are not supported. */
+function choice(values, refused = {}) {
     return schemas_enum(values, {
         error: (issue) => {
             const expected = `one of ${values.join(', ')}`;
             if (issue.input === undefined)
                 return `required field is missing; expected ${expected}`;
-            const hint = typeof issue.input === 'string' ? didYouMean(issue.input, values) : '';
+            const input = issue.input;
+            const hint = typeof input !== 'string'
+                ? ''
+                : Object.hasOwn(refused, input)
+                    ? `; ${refused[input]}`
+                    : didYouMean(input, values);
             return `expected ${expected}, got ${describeValue(issue.input)}${hint}`;
         },
     });
 }
-/** A value in one of the syntaxes of values.ts, parsed to a number and range-checked. */
+/** A value in one of the syntaxes of values.ts, parsed to a number and checked against its
+ *  range (ranges.ts); the message quotes the value as written. */
 function parsed(parse, pattern, range) {
     const message = (input) => {
         try {
@@ -40184,8 +40432,9 @@ function parsed(parse, pattern, range) {
             issue(ctx, error instanceof Error ? error.message : String(error), [], value);
             return NEVER;
         }
-        if (range && !range.test(n)) {
-            issue(ctx, `expected ${range.expected}, got ${describeValue(value)}`, [], value);
+        const outside = outOfRange(range, n, describeValue(value));
+        if (outside !== undefined) {
+            issue(ctx, outside, [], value);
             return NEVER;
         }
         return n;
@@ -40195,14 +40444,24 @@ function parsed(parse, pattern, range) {
 const DURATION_PATTERN = '^(\\d+(\\.\\d+)?(ms|s|m|h))+$';
 const PERCENT_PATTERN = '^\\d+(\\.\\d+)?%$';
 const SIZE_PATTERN = '^\\d+(\\.\\d+)?(B|kB|KiB|MB|MiB|GB|GiB)$';
-const positiveDuration = () => parsed(parseDuration, DURATION_PATTERN, {
-    test: (n) => n > 0,
-    expected: 'a duration above zero',
-});
-const schema_duration = () => parsed(parseDuration, DURATION_PATTERN);
-const percent = () => parsed(parsePercent, PERCENT_PATTERN);
-const positivePercent = () => parsed(parsePercent, PERCENT_PATTERN, { test: (n) => n > 0, expected: 'a percentage above 0%' });
-const size = () => parsed(parseSize, SIZE_PATTERN);
+/** A duration (`30s`) in milliseconds, within `range`. */
+const leaves_duration = (range) => parsed(parseDuration, DURATION_PATTERN, range);
+/** A percentage (`5%`) as a fraction, within `range`. */
+const percent = (range) => parsed(parsePercent, PERCENT_PATTERN, range);
+/** A size (`200kB`) in bytes, within `range`. */
+const size = (range) => parsed(parseSize, SIZE_PATTERN, range);
+/** A plain number (YAML's), within `range`; the JSON Schema carries the bounds. */
+function plainNumber(what, range) {
+    const expected = `${what} ${rangeText(range)}`;
+    return schemas_number({ error: expecting(expected) })
+        .refine((n) => outOfRange(range, n, String(n)) === undefined, {
+        error: (issue) => outOfRange(range, issue.input, String(issue.input)) ?? expecting(expected)(issue),
+    })
+        .meta({
+        ...(range.minExclusive ? { exclusiveMinimum: range.min } : { minimum: range.min }),
+        maximum: range.max,
+    });
+}
 /** A path on the server under test, as requested over loopback. */
 function urlPath(what) {
     const error = expecting(`${what} starting with /`);
@@ -40237,7 +40496,11 @@ function environment() {
             if (!ENV_NAME.test(name)) {
                 issue(ctx, `expected an environment variable name (letters, digits and _), got ${describeValue(name)}`, [name]);
             }
-            out[name] = String(value);
+            const text = String(value);
+            if (text.includes('\0')) {
+                issue(ctx, 'expected a value without NUL characters', [name], value);
+            }
+            out[name] = text;
         }
         return out;
     });
@@ -40249,28 +40512,330 @@ function benchmarkName() {
         error,
     });
 }
+/** A file glob of the bundle probe, checked here so a bad one fails at load, before any build. */
+const glob = leaves_text('a file glob such as dist/**/*.js').superRefine((pattern, ctx) => {
+    const problem = globProblem(pattern);
+    if (problem !== undefined) {
+        issue(ctx, `expected a file glob inside the tree, got ${describeValue(pattern)}: ${problem}`);
+    }
+});
+const globs = union([glob, array(glob).min(1, { error: 'expected at least one glob' })], {
+    error: expecting('a glob or a list of globs'),
+});
+/** RFC 9110 §5.6.2: a field name is a token. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Request headers: names are tokens and values hold no CR, LF or NUL, which would let a value
+ *  end the header and start another (header injection). */
+function headers() {
+    return record(schemas_string(), schemas_string({ error: expecting('a header value (a string)') }), {
+        error: expecting('a mapping of header names to values'),
+    })
+        .superRefine((record, ctx) => {
+        for (const [name, value] of Object.entries(record)) {
+            if (!HEADER_NAME.test(name)) {
+                issue(ctx, `expected a header name that is an RFC 9110 token (letters, digits and !#$%&'*+.^_\`|~-), got ${describeValue(name)}`, [name]);
+            }
+            if (/[\r\n\0]/.test(value)) {
+                issue(ctx, 'expected a header value without CR, LF or NUL characters', [name], value);
+            }
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/config/gate.ts
+// The `gate` section of perfgate.yml: how the measurements decide, and the settings that flags
+// and action inputs may override.
+
+
+
+
+const GATE_DEFAULTS = {
+    threshold: '5%',
+    alpha: 0.01,
+    correction: 'holm',
+    timeBudget: '5m',
+    looks: [10, 20, 30, 40, 60, 80, 120, 160, 240, 320],
+    warmup: 1,
+    seed: 1,
+    failOn: 'regression',
+    earlyStop: 'regression',
+};
+const DEFAULTS = GATE_DEFAULTS;
+/** Seeds are 32-bit so that every seeded generator can take them unchanged. */
+const MAX_SEED = 2 ** 32 - 1;
+const alpha = schemas_number({
+    error: (issue) => {
+        const expected = 'a number between 0 and 0.5 such as 0.01';
+        if (typeof issue.input === 'string' && issue.input.trim().endsWith('%')) {
+            try {
+                return `expected ${expected}, got ${describeValue(issue.input)}; write ${parsePercent(issue.input)}`;
+            }
+            catch {
+                // Not a percentage after all: the plain message below.
+            }
+        }
+        return expecting(expected)(issue);
+    },
+})
+    .refine((n) => n > 0 && n < 0.5, {
+    error: expecting('a number above 0 and below 0.5, such as 0.01'),
+})
+    .meta({ exclusiveMinimum: 0, exclusiveMaximum: 0.5 });
+const seed = wholeNumber('a whole number', 0, MAX_SEED);
+/** The gate settings that flags and action inputs may override, checked as in the file. */
+const overridable = {
+    threshold: percent(RANGES.threshold),
+    timeBudget: leaves_duration(RANGES.timeBudget),
+    alpha,
+    seed,
+};
+/** Metrics compared as absolute differences whose δ is not a percentage (model.ts Scale):
+ *  CLS and the Lighthouse score take plain numbers, TBT and TTFB durations. A Map, so that a key
+ *  such as `constructor` finds nothing rather than Object.prototype's. */
+const ABSOLUTE_THRESHOLDS = new Map([
+    ['cls', { expected: 'a CLS change such as 0.05', parse: gate_number, range: RANGES.clsThreshold }],
+    [
+        'score',
+        { expected: 'a number of score points such as 5', parse: gate_number, range: RANGES.scoreThreshold },
+    ],
+    [
+        'tbt',
+        { expected: 'a duration such as 50ms', parse: parseDuration, range: RANGES.timingThreshold },
+    ],
+    [
+        'ttfb',
+        { expected: 'a duration such as 10ms', parse: parseDuration, range: RANGES.timingThreshold },
+    ],
+]);
+function gate_number(value) {
+    if (typeof value !== 'number')
+        throw new Error(`got ${describeValue(value)}`);
+    return value;
+}
+/** Names no metric has that a plain object would answer to (`constructor`, `toString`…). */
+const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+/** Threshold overrides: percentages, except the metrics of ABSOLUTE_THRESHOLDS, which are
+ *  compared as differences in their own unit. */
+function resolveThresholds(record, ctx) {
+    const thresholds = {};
+    for (const [key, value] of Object.entries(record)) {
+        const path = [key];
+        if (key === '' || key.startsWith('/') || key.endsWith('/')) {
+            issue(ctx, `expected a key \`metric\`, \`benchmark/metric\` or \`benchmark/target/metric\`, got ${describeValue(key)}`, path);
+            continue;
+        }
+        const metric = key.slice(key.lastIndexOf('/') + 1);
+        if (PROTOTYPE_NAMES.has(metric)) {
+            issue(ctx, `"${metric}" is not a metric name; expected a key \`metric\`, \`benchmark/metric\` or \`benchmark/target/metric\` such as p99: 10%`, path);
+            continue;
+        }
+        const absolute = ABSOLUTE_THRESHOLDS.get(metric);
+        if (absolute) {
+            let parsed;
+            try {
+                parsed = absolute.parse(value);
+            }
+            catch {
+                parsed = undefined;
+            }
+            const outside = parsed === undefined ? undefined : outOfRange(absolute.range, parsed, describeValue(value));
+            if (parsed !== undefined && outside === undefined)
+                thresholds[key] = parsed;
+            else {
+                issue(ctx, outside ??
+                    `expected ${absolute.expected} (${rangeText(absolute.range)}), got ${describeValue(value)}`, path, value);
+            }
+            continue;
+        }
+        try {
+            const fraction = parsePercent(value);
+            const outside = outOfRange(RANGES.threshold, fraction, describeValue(value));
+            if (outside === undefined)
+                thresholds[key] = fraction;
+            else
+                issue(ctx, outside, path, value);
+        }
+        catch (error) {
+            issue(ctx, error instanceof Error ? error.message : String(error), path, value);
+        }
+    }
+    return thresholds;
+}
+const gate = fields({
+    threshold: documented(percent(RANGES.threshold).prefault(DEFAULTS.threshold), `Smallest change that matters (δ), e.g. 5%; changes inside ±δ count as unchanged (default ${DEFAULTS.threshold}; ${rangeText(RANGES.threshold)}).`),
+    thresholds: documented(record(schemas_string(), union([schemas_string(), schemas_number()], { error: expecting('a percentage such as 10%') }), { error: expecting('a mapping of metric names to percentages, e.g. p99: 10%') })
+        .transform(resolveThresholds)
+        .prefault({}), `Per-metric overrides of threshold keyed \`metric\`, \`benchmark/metric\` or \`benchmark/target/metric\`; the most specific wins. Percentages (${rangeText(RANGES.threshold)}), except the absolute differences: CLS (${rangeText(RANGES.clsThreshold)}) and score (${rangeText(RANGES.scoreThreshold)}) take plain numbers, TBT and TTFB durations (e.g. 50ms; ${rangeText(RANGES.timingThreshold)}).`),
+    alpha: documented(alpha.prefault(DEFAULTS.alpha), `False-alarm rate over all metrics and looks, 0 < alpha < 0.5 (default ${DEFAULTS.alpha}).`),
+    correction: documented(choice(['holm', 'bh']).prefault(DEFAULTS.correction), `Multiple-comparison control: holm (family-wise, a blocking gate) or bh (false discovery rate) (default ${DEFAULTS.correction}).`),
+    'time-budget': documented(leaves_duration(RANGES.timeBudget).prefault(DEFAULTS.timeBudget), `Wall-clock budget for sampling, e.g. 2m (default ${DEFAULTS.timeBudget}; ${rangeText(RANGES.timeBudget)}).`),
+    looks: documented(array(wholeNumber('a whole number of pairs', 1, 100_000), {
+        error: expecting('a list of ascending pair counts such as [10, 20, 40]'),
+    })
+        .min(1, { error: 'expected at least one look' })
+        .max(100, { error: 'expected at most 100 looks' })
+        .superRefine((looks, ctx) => {
+        looks.forEach((look, index) => {
+            const previous = looks[index - 1];
+            if (previous !== undefined && look <= previous) {
+                issue(ctx, `expected looks in ascending order, got ${look} after ${previous}`, [
+                    index,
+                ]);
+            }
+        });
+    })
+        .prefault([...DEFAULTS.looks]), `Pair counts at which the sampler looks at the data, ascending (default ${JSON.stringify(DEFAULTS.looks)}).`),
+    warmup: documented(wholeNumber('a whole number of rounds', 0, 1000).prefault(DEFAULTS.warmup), `Warm-up rounds per side, thrown away (default ${DEFAULTS.warmup}).`),
+    seed: documented(seed.prefault(DEFAULTS.seed), `Seed of every random source, so runs are reproducible (default ${DEFAULTS.seed}).`),
+    'fail-on': documented(choice(['regression', 'never']).prefault(DEFAULTS.failOn), `What fails the gate: a regression, or never (report only) (default ${DEFAULTS.failOn}).`),
+    'early-stop': documented(choice(['resolved', 'regression']).prefault(DEFAULTS.earlyStop), `When sampling stops before the budget: regression, at the first look that calls a regression or once every metric is resolved (a failing gate fails fast; the other metrics stay as resolved as they were at that look); resolved, only once every metric is resolved (default ${DEFAULTS.earlyStop}).`),
+}, 'a mapping of gate settings').transform((g) => {
+    return {
+        threshold: g.threshold,
+        thresholds: g.thresholds,
+        alpha: g.alpha,
+        correction: g.correction,
+        timeBudgetMs: g['time-budget'],
+        looks: g.looks,
+        warmup: g.warmup,
+        seed: g.seed,
+        failOn: g['fail-on'],
+        earlyStop: g['early-stop'],
+    };
+});
+
+;// CONCATENATED MODULE: ./src/config/bundle.ts
+// The `bundle` benchmark of perfgate.yml: the files to weigh, their groups and size budgets.
+
+
+
+
+
+const COMPRESSIONS = ['gzip', 'brotli'];
+const BUNDLE_DEFAULTS = { compression: ['gzip'] };
+const GROUP_NAME = /^[A-Za-z0-9_-]+$/;
+const bundle = fields({
+    name: documented(benchmarkName(), 'Unique name of the benchmark, shown in reports.'),
+    type: literal('bundle'),
+    files: documented(globs, 'Globs of the files to weigh, relative to the tree root (after the build).'),
+    compression: documented(array(choice(COMPRESSIONS), { error: expecting('a list such as [gzip, brotli]') })
+        .min(1, { error: 'expected at least one compression' })
+        .superRefine((list, ctx) => listedOnce(ctx, list, 'compression'))
+        .prefault([...BUNDLE_DEFAULTS.compression]), `Compressed sizes to measure besides the raw size (default ${JSON.stringify(BUNDLE_DEFAULTS.compression)}).`),
+    groups: documented(record(schemas_string(), globs, { error: expecting('a mapping of group names to globs') })
+        .transform((record, ctx) => {
+        const groups = {};
+        for (const [group, value] of Object.entries(record)) {
+            if (!GROUP_NAME.test(group) || group === 'total') {
+                issue(ctx, `expected a group name of letters, digits, - and _ other than "total", got ${describeValue(group)}`, [group]);
+            }
+            groups[group] = typeof value === 'string' ? [value] : value;
+        }
+        return groups;
+    })
+        .prefault({}), 'Named groups of files (a glob or a list), measured as one total each, e.g. vendor: "dist/assets/vendor-*.js".'),
+    budgets: documented(object({
+        change: documented(percent(RANGES.changeBudget).optional(), `Largest allowed growth of any measured size, e.g. 5%; the gate fails past it (${rangeText(RANGES.changeBudget)}).`),
+    }, { error: expecting('a mapping of budgets such as total.gzip: 200kB') })
+        .catchall(size(RANGES.sizeBudget))
+        .prefault({}), `Absolute size budgets keyed \`<total|group|file>.<raw|gzip|brotli>\`, e.g. total.gzip: 200kB (${rangeText(RANGES.sizeBudget)}), and \`change\`.`),
+}, 'a bundle benchmark (a mapping)').transform((b, ctx) => {
+    const { compression, groups } = b;
+    const kinds = ['raw', ...compression];
+    const targets = ['total', ...Object.keys(groups)];
+    const budgets = {};
+    let maxChange;
+    for (const [key, value] of Object.entries(b.budgets)) {
+        if (value === undefined)
+            continue;
+        if (key === 'change') {
+            maxChange = value;
+            continue;
+        }
+        const dot = key.lastIndexOf('.');
+        const target = dot > 0 ? key.slice(0, dot) : key;
+        const kind = dot > 0 ? key.slice(dot + 1) : '';
+        const path = ['budgets', key];
+        if (!kinds.includes(kind)) {
+            const hint = dot > 0 ? didYouMean(kind, kinds) : '';
+            issue(ctx, `expected a budget key \`<total|group|file>.<${kinds.join('|')}>\` or \`change\`${dot > 0 && COMPRESSIONS.includes(kind)
+                ? ` ("${kind}" is not in compression)`
+                : ''}${hint}`, path);
+            continue;
+        }
+        // A target that is neither total nor a group must look like a file path, so a misspelt
+        // group name is an error rather than a budget that never applies.
+        if (!targets.includes(target) && !/[./]/.test(target)) {
+            issue(ctx, `unknown group "${target}"; expected total, a group or a file path${didYouMean(target, targets)}`, path);
+            continue;
+        }
+        budgets[key] = value;
+    }
+    const out = {
+        name: b.name,
+        type: 'bundle',
+        files: typeof b.files === 'string' ? [b.files] : b.files,
+        compression,
+        groups,
+        budgets,
+    };
+    if (maxChange !== undefined)
+        out.maxChange = maxChange;
+    return out;
+});
+
+;// CONCATENATED MODULE: ./src/config/schema.ts
+// The perfgate.yml schema: one zod source for the validation of the file, the resolved `Config`
+// of model.ts (every default applied here, never downstream) and the JSON Schema for editors.
+// The input side speaks the file's kebab-case keys; transforms map them to the camelCase model.
+
+
+
+
+
+
+
+
+
+const schema_DEFAULTS = {
+    ...GATE_DEFAULTS,
+    ...BUNDLE_DEFAULTS,
+    buildTimeout: '20m',
+    connections: 10,
+    roundDuration: '1s',
+    requestTimeout: '10s',
+    readyTimeout: '60s',
+    method: 'GET',
+    cwd: '.',
+    preset: 'mobile',
+    pages: ['/'],
+    commandTimeout: '2m',
+};
+const BENCHMARK_TYPES = ['http', 'lighthouse', 'bundle', 'command'];
+/** No HEAD: autocannon's response parser waits for the body a HEAD response never has, so every
+ *  request would time out (src/probes/http.ts). */
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 // ---------------------------------------------------------------------------
 // Benchmarks.
 const SERVER_FIELDS = {
-    start: documented(schema_text('a shell command that starts the server'), 'Shell command that starts the server, run in each tree; it gets PORT in its environment and must listen on it.'),
+    start: documented(leaves_text('a shell command that starts the server'), 'Shell command that starts the server, run in each tree; it gets PORT in its environment and must listen on it.'),
     ready: documented(urlPath('a path'), 'Path polled until it answers 2xx before measuring; when absent, the port accepting connections is enough.'),
-    'ready-timeout': documented(positiveDuration(), `How long the server may take to become ready (default ${DEFAULTS.readyTimeout}).`),
+    'ready-timeout': documented(leaves_duration(RANGES.readyTimeout), `How long the server may take to become ready (default ${schema_DEFAULTS.readyTimeout}; ${rangeText(RANGES.readyTimeout)}).`),
     env: documented(environment().superRefine((env, ctx) => {
-        if ('PORT' in env) {
+        if (Object.hasOwn(env, 'PORT')) {
             issue(ctx, 'PORT is chosen by perfgate for each server; remove it from env', ['PORT']);
         }
     }), 'Extra environment variables for the server (PORT is set by perfgate).'),
-    cwd: documented(treePath('a directory'), `Working directory of the server, relative to the tree root (default ${DEFAULTS.cwd}).`),
+    cwd: documented(treePath('a directory'), `Working directory of the server, relative to the tree root (default ${schema_DEFAULTS.cwd}).`),
 };
-const statusCode = wholeNumber('an HTTP status code (100 to 599)', 100, 599);
+const statusCode = wholeNumber('an HTTP status code', 100, 599);
 const requestObject = fields({
-    name: documented(schema_text('a route name').optional(), 'Display name of the route (default `METHOD path`); unique within the benchmark.'),
-    method: documented(choice(HTTP_METHODS).prefault(DEFAULTS.method), `HTTP method (default ${DEFAULTS.method}).`),
+    name: documented(leaves_text('a route name').optional(), 'Display name of the route (default `METHOD path`); unique within the benchmark.'),
+    method: documented(choice(HTTP_METHODS, {
+        HEAD: 'HEAD is not supported: the load generator waits for a body a HEAD response never has; use GET',
+    }).prefault(schema_DEFAULTS.method), `HTTP method (default ${schema_DEFAULTS.method}); HEAD is not supported.`),
     path: documented(urlPath('a request path'), 'Request path, e.g. /products?page=2.'),
-    headers: documented(record(schemas_string(), schemas_string({ error: expecting('a header value (a string)') }), {
-        error: expecting('a mapping of header names to values'),
-    })
-        .prefault({}), 'Request headers.'),
+    headers: documented(headers().prefault({}), 'Request headers: names are RFC 9110 tokens, values hold no CR, LF or NUL.'),
     body: documented(schemas_string({ error: expecting('a request body (a string; quote JSON)') }).optional(), 'Request body, sent as written.'),
     'expect-status': documented(union([statusCode, array(statusCode).min(1)], {
         error: expecting('a status code or a list of status codes'),
@@ -40283,8 +40848,8 @@ const request = union([urlPath('a request path'), requestObject], {
     .transform((item, ctx) => {
     if (typeof item === 'string') {
         return {
-            name: `${DEFAULTS.method} ${item}`,
-            method: DEFAULTS.method,
+            name: `${schema_DEFAULTS.method} ${item}`,
+            method: schema_DEFAULTS.method,
             path: item,
             headers: {},
         };
@@ -40332,12 +40897,12 @@ const http = fields({
     type: literal('http'),
     start: SERVER_FIELDS.start,
     ready: SERVER_FIELDS.ready.optional(),
-    'ready-timeout': SERVER_FIELDS['ready-timeout'].prefault(DEFAULTS.readyTimeout),
+    'ready-timeout': SERVER_FIELDS['ready-timeout'].prefault(schema_DEFAULTS.readyTimeout),
     env: SERVER_FIELDS.env.prefault({}),
-    cwd: SERVER_FIELDS.cwd.prefault(DEFAULTS.cwd),
-    connections: documented(wholeNumber('a positive whole number', 1, 10_000).prefault(DEFAULTS.connections), `Concurrent connections per route (default ${DEFAULTS.connections}).`),
-    'round-duration': documented(positiveDuration().prefault(DEFAULTS.roundDuration), `Load per route per round (default ${DEFAULTS.roundDuration}).`),
-    timeout: documented(positiveDuration().prefault(DEFAULTS.requestTimeout), `Per-request timeout; a timed-out request counts as an error (default ${DEFAULTS.requestTimeout}).`),
+    cwd: SERVER_FIELDS.cwd.prefault(schema_DEFAULTS.cwd),
+    connections: documented(wholeNumber('a whole number', 1, 10_000).prefault(schema_DEFAULTS.connections), `Concurrent connections per route (default ${schema_DEFAULTS.connections}).`),
+    'round-duration': documented(leaves_duration(RANGES.roundDuration).prefault(schema_DEFAULTS.roundDuration), `Load per route per round (default ${schema_DEFAULTS.roundDuration}; ${rangeText(RANGES.roundDuration)}).`),
+    timeout: documented(leaves_duration(RANGES.requestTimeout).prefault(schema_DEFAULTS.requestTimeout), `Per-request timeout; a timed-out request counts as an error (default ${schema_DEFAULTS.requestTimeout}; ${rangeText(RANGES.requestTimeout)}).`),
     requests: documented(requests, 'The routes to load: paths, or mappings with path, method, headers, body.'),
 }, 'an http benchmark (a mapping)').transform((b) => {
     const out = {
@@ -40366,14 +40931,10 @@ const LIGHTHOUSE_TIMINGS = {
 const lighthouseBudgets = fields({
     ...Object.fromEntries(Object.entries(LIGHTHOUSE_TIMINGS).map(([key, label]) => [
         key,
-        documented(schema_duration().optional(), `Budget for ${label}, e.g. 2500ms.`),
+        documented(leaves_duration(RANGES.pageTiming).optional(), `Budget for ${label}, e.g. 2500ms (${rangeText(RANGES.pageTiming)}).`),
     ])),
-    cls: documented(schemas_number({
-        error: expecting('a Cumulative Layout Shift score such as 0.1 (a number without unit)'),
-    })
-        .min(0, { error: expecting('a Cumulative Layout Shift score of 0 or more') })
-        .optional(), 'Budget for Cumulative Layout Shift (unitless), e.g. 0.1.'),
-    weight: documented(size().optional(), 'Budget for the total bytes transferred by the page, e.g. 500kB.'),
+    cls: documented(plainNumber('a Cumulative Layout Shift score such as 0.1 (a number without unit)', RANGES.clsBudget).optional(), `Budget for Cumulative Layout Shift (unitless), e.g. 0.1 (${rangeText(RANGES.clsBudget)}).`),
+    weight: documented(size(RANGES.sizeBudget).optional(), `Budget for the total bytes transferred by the page, e.g. 500kB (${rangeText(RANGES.sizeBudget)}).`),
 }, 'a mapping of budgets (lcp, fcp, tbt, si, ttfb, cls, weight)');
 const lighthouse = fields({
     name: documented(benchmarkName(), 'Unique name of the benchmark, shown in reports.'),
@@ -40388,8 +40949,8 @@ const lighthouse = fields({
     pages: documented(array(urlPath('a page path'), { error: expecting('a list of page paths') })
         .min(1, { error: 'expected at least one page' })
         .superRefine((pages, ctx) => listedOnce(ctx, pages, 'page'))
-        .prefault([...DEFAULTS.pages]), `Page paths to audit (default ${JSON.stringify(DEFAULTS.pages)}).`),
-    preset: documented(choice(['desktop', 'mobile']).prefault(DEFAULTS.preset), `Lighthouse emulation preset (default ${DEFAULTS.preset}, as Lighthouse itself).`),
+        .prefault([...schema_DEFAULTS.pages]), `Page paths to audit (default ${JSON.stringify(schema_DEFAULTS.pages)}).`),
+    preset: documented(choice(['desktop', 'mobile']).prefault(schema_DEFAULTS.preset), `Lighthouse emulation preset (default ${schema_DEFAULTS.preset}, as Lighthouse itself).`),
     budgets: documented(lighthouseBudgets.prefault({}), 'Absolute budgets; exceeding one fails the gate.'),
 }, 'a lighthouse benchmark (a mapping)').transform((b, ctx) => {
     const out = {
@@ -40418,95 +40979,21 @@ const lighthouse = fields({
     }
     out.server = {
         start: b.start,
-        readyTimeoutMs: b['ready-timeout'] ?? parseDuration(DEFAULTS.readyTimeout),
+        readyTimeoutMs: b['ready-timeout'] ?? parseDuration(schema_DEFAULTS.readyTimeout),
         env: b.env ?? {},
-        cwd: b.cwd ?? DEFAULTS.cwd,
+        cwd: b.cwd ?? schema_DEFAULTS.cwd,
     };
     if (b.ready !== undefined)
         out.server.ready = b.ready;
     return out;
 });
-const glob = schema_text('a file glob such as dist/**/*.js');
-const globs = union([glob, array(glob).min(1, { error: 'expected at least one glob' })], {
-    error: expecting('a glob or a list of globs'),
-});
-const GROUP_NAME = /^[A-Za-z0-9_-]+$/;
-const bundle = fields({
-    name: documented(benchmarkName(), 'Unique name of the benchmark, shown in reports.'),
-    type: literal('bundle'),
-    files: documented(globs, 'Globs of the files to weigh, relative to the tree root (after the build).'),
-    compression: documented(array(choice(COMPRESSIONS), { error: expecting('a list such as [gzip, brotli]') })
-        .min(1, { error: 'expected at least one compression' })
-        .superRefine((list, ctx) => listedOnce(ctx, list, 'compression'))
-        .prefault([...DEFAULTS.compression]), `Compressed sizes to measure besides the raw size (default ${JSON.stringify(DEFAULTS.compression)}).`),
-    groups: documented(record(schemas_string(), globs, { error: expecting('a mapping of group names to globs') })
-        .transform((record, ctx) => {
-        const groups = {};
-        for (const [group, value] of Object.entries(record)) {
-            if (!GROUP_NAME.test(group) || group === 'total') {
-                issue(ctx, `expected a group name of letters, digits, - and _ other than "total", got ${describeValue(group)}`, [group]);
-            }
-            groups[group] = typeof value === 'string' ? [value] : value;
-        }
-        return groups;
-    })
-        .prefault({}), 'Named groups of files (a glob or a list), measured as one total each, e.g. vendor: "dist/assets/vendor-*.js".'),
-    budgets: documented(object({
-        change: documented(percent().optional(), 'Largest allowed growth of any measured size, e.g. 5%; the gate fails past it.'),
-    }, { error: expecting('a mapping of budgets such as total.gzip: 200kB') })
-        .catchall(size())
-        .prefault({}), 'Absolute size budgets keyed `<total|group|file>.<raw|gzip|brotli>`, e.g. total.gzip: 200kB, and `change`.'),
-}, 'a bundle benchmark (a mapping)').transform((b, ctx) => {
-    const { compression, groups } = b;
-    const kinds = ['raw', ...compression];
-    const targets = ['total', ...Object.keys(groups)];
-    const budgets = {};
-    let maxChange;
-    for (const [key, value] of Object.entries(b.budgets)) {
-        if (value === undefined)
-            continue;
-        if (key === 'change') {
-            maxChange = value;
-            continue;
-        }
-        const dot = key.lastIndexOf('.');
-        const target = dot > 0 ? key.slice(0, dot) : key;
-        const kind = dot > 0 ? key.slice(dot + 1) : '';
-        const path = ['budgets', key];
-        if (!kinds.includes(kind)) {
-            const hint = dot > 0 ? didYouMean(kind, kinds) : '';
-            issue(ctx, `expected a budget key \`<total|group|file>.<${kinds.join('|')}>\` or \`change\`${dot > 0 && COMPRESSIONS.includes(kind)
-                ? ` ("${kind}" is not in compression)`
-                : ''}${hint}`, path);
-            continue;
-        }
-        // A target that is neither total nor a group must look like a file path, so a misspelt
-        // group name is an error rather than a budget that never applies.
-        if (!targets.includes(target) && !/[./]/.test(target)) {
-            issue(ctx, `unknown group "${target}"; expected total, a group or a file path${didYouMean(target, targets)}`, path);
-            continue;
-        }
-        budgets[key] = value;
-    }
-    const out = {
-        name: b.name,
-        type: 'bundle',
-        files: typeof b.files === 'string' ? [b.files] : b.files,
-        compression,
-        groups,
-        budgets,
-    };
-    if (maxChange !== undefined)
-        out.maxChange = maxChange;
-    return out;
-});
 const command = fields({
     name: documented(benchmarkName(), 'Unique name of the benchmark, shown in reports.'),
     type: literal('command'),
-    run: documented(schema_text('a shell command'), 'Shell command whose wall-clock time is measured, run in each tree.'),
-    cwd: documented(treePath('a directory').prefault(DEFAULTS.cwd), `Working directory, relative to the tree root (default ${DEFAULTS.cwd}).`),
+    run: documented(leaves_text('a shell command'), 'Shell command whose wall-clock time is measured, run in each tree.'),
+    cwd: documented(treePath('a directory').prefault(schema_DEFAULTS.cwd), `Working directory, relative to the tree root (default ${schema_DEFAULTS.cwd}).`),
     env: documented(environment().prefault({}), 'Extra environment variables.'),
-    timeout: documented(positiveDuration().prefault(DEFAULTS.commandTimeout), `Longest one run may take; a run past it fails the measurement (default ${DEFAULTS.commandTimeout}).`),
+    timeout: documented(leaves_duration(RANGES.commandTimeout).prefault(schema_DEFAULTS.commandTimeout), `Longest one run may take; a run past it fails the measurement (default ${schema_DEFAULTS.commandTimeout}; ${rangeText(RANGES.commandTimeout)}).`),
 }, 'a command benchmark (a mapping)').transform((b) => ({
     name: b.name,
     type: 'command',
@@ -40529,131 +41016,10 @@ const benchmark = discriminatedUnion('type', [http, lighthouse, bundle, command]
     },
 });
 // ---------------------------------------------------------------------------
-// Gate.
-const alpha = schemas_number({
-    error: (issue) => {
-        const expected = 'a number between 0 and 0.5 such as 0.01';
-        if (typeof issue.input === 'string' && issue.input.trim().endsWith('%')) {
-            try {
-                return `expected ${expected}, got ${describeValue(issue.input)}; write ${parsePercent(issue.input)}`;
-            }
-            catch {
-                // Not a percentage after all: the plain message below.
-            }
-        }
-        return expecting(expected)(issue);
-    },
-})
-    .refine((n) => n > 0 && n < 0.5, {
-    error: expecting('a number above 0 and below 0.5, such as 0.01'),
-})
-    .meta({ exclusiveMinimum: 0, exclusiveMaximum: 0.5 });
-const seed = wholeNumber(`a whole number from 0 to ${MAX_SEED}`, 0, MAX_SEED);
-/** The gate settings that flags and action inputs may override, checked as in the file. */
-const overridable = {
-    threshold: positivePercent(),
-    timeBudget: positiveDuration(),
-    alpha,
-    seed,
-};
-/** Metrics compared as absolute differences whose δ is not a percentage (model.ts Scale):
- *  CLS and the Lighthouse score take plain numbers, TBT and TTFB durations. */
-const ABSOLUTE_THRESHOLDS = {
-    cls: { expected: 'a CLS change above 0 such as 0.05', parse: plainNumber },
-    score: { expected: 'a number of score points above 0 such as 5', parse: plainNumber },
-    tbt: { expected: 'a duration above 0 such as 50ms', parse: parseDuration },
-    ttfb: { expected: 'a duration above 0 such as 10ms', parse: parseDuration },
-};
-function plainNumber(value) {
-    if (typeof value !== 'number')
-        throw new Error(`got ${describeValue(value)}`);
-    return value;
-}
-/** Threshold overrides: percentages, except the metrics of ABSOLUTE_THRESHOLDS, which are
- *  compared as differences in their own unit. */
-function resolveThresholds(record, ctx) {
-    const thresholds = {};
-    for (const [key, value] of Object.entries(record)) {
-        const path = [key];
-        if (key === '' || key.startsWith('/') || key.endsWith('/')) {
-            issue(ctx, `expected a key \`metric\`, \`benchmark/metric\` or \`benchmark/target/metric\`, got ${describeValue(key)}`, path);
-            continue;
-        }
-        const absolute = ABSOLUTE_THRESHOLDS[key.slice(key.lastIndexOf('/') + 1)];
-        if (absolute) {
-            let parsed;
-            try {
-                parsed = absolute.parse(value);
-            }
-            catch {
-                parsed = undefined;
-            }
-            if (parsed !== undefined && parsed > 0 && Number.isFinite(parsed))
-                thresholds[key] = parsed;
-            else
-                issue(ctx, `expected ${absolute.expected}, got ${describeValue(value)}`, path, value);
-            continue;
-        }
-        try {
-            const fraction = parsePercent(value);
-            if (fraction > 0)
-                thresholds[key] = fraction;
-            else
-                issue(ctx, `expected a percentage above 0%, got ${describeValue(value)}`, path, value);
-        }
-        catch (error) {
-            issue(ctx, error instanceof Error ? error.message : String(error), path, value);
-        }
-    }
-    return thresholds;
-}
-const gate = fields({
-    threshold: documented(positivePercent().prefault(DEFAULTS.threshold), `Smallest change that matters (δ), e.g. 5%; changes inside ±δ count as unchanged (default ${DEFAULTS.threshold}).`),
-    thresholds: documented(record(schemas_string(), union([schemas_string(), schemas_number()], { error: expecting('a percentage such as 10%') }), { error: expecting('a mapping of metric names to percentages, e.g. p99: 10%') })
-        .transform(resolveThresholds)
-        .prefault({}), 'Per-metric overrides of threshold keyed `metric`, `benchmark/metric` or `benchmark/target/metric`; the most specific wins. Percentages, except the absolute differences: CLS and score take plain numbers, TBT and TTFB durations (e.g. 50ms).'),
-    alpha: documented(alpha.prefault(DEFAULTS.alpha), `False-alarm rate over all metrics and looks, 0 < alpha < 0.5 (default ${DEFAULTS.alpha}).`),
-    correction: documented(choice(['holm', 'bh']).prefault(DEFAULTS.correction), `Multiple-comparison control: holm (family-wise, a blocking gate) or bh (false discovery rate) (default ${DEFAULTS.correction}).`),
-    'time-budget': documented(positiveDuration().prefault(DEFAULTS.timeBudget), `Wall-clock budget for sampling, e.g. 2m (default ${DEFAULTS.timeBudget}).`),
-    looks: documented(array(wholeNumber('a positive whole number of pairs', 1, 100_000), {
-        error: expecting('a list of ascending pair counts such as [10, 20, 40]'),
-    })
-        .min(1, { error: 'expected at least one look' })
-        .max(100, { error: 'expected at most 100 looks' })
-        .superRefine((looks, ctx) => {
-        looks.forEach((look, index) => {
-            const previous = looks[index - 1];
-            if (previous !== undefined && look <= previous) {
-                issue(ctx, `expected looks in ascending order, got ${look} after ${previous}`, [
-                    index,
-                ]);
-            }
-        });
-    })
-        .prefault([...DEFAULTS.looks]), `Pair counts at which the sampler looks at the data, ascending (default ${JSON.stringify(DEFAULTS.looks)}).`),
-    warmup: documented(wholeNumber('a whole number of rounds (0 or more)', 0, 1000).prefault(DEFAULTS.warmup), `Warm-up rounds per side, thrown away (default ${DEFAULTS.warmup}).`),
-    seed: documented(seed.prefault(DEFAULTS.seed), `Seed of every random source, so runs are reproducible (default ${DEFAULTS.seed}).`),
-    'fail-on': documented(choice(['regression', 'never']).prefault(DEFAULTS.failOn), `What fails the gate: a regression, or never (report only) (default ${DEFAULTS.failOn}).`),
-    'early-stop': documented(choice(['resolved', 'regression']).prefault(DEFAULTS.earlyStop), `When sampling stops before the budget: regression, at the first look that calls a regression or once every metric is resolved (a failing gate fails fast; the other metrics stay as resolved as they were at that look); resolved, only once every metric is resolved (default ${DEFAULTS.earlyStop}).`),
-}, 'a mapping of gate settings').transform((g) => {
-    return {
-        threshold: g.threshold,
-        thresholds: g.thresholds,
-        alpha: g.alpha,
-        correction: g.correction,
-        timeBudgetMs: g['time-budget'],
-        looks: g.looks,
-        warmup: g.warmup,
-        seed: g.seed,
-        failOn: g['fail-on'],
-        earlyStop: g['early-stop'],
-    };
-});
-// ---------------------------------------------------------------------------
 // The file.
 const configSchema = fields({
-    build: documented(schema_text('a shell command').optional(), 'Shell command run in each tree (head and base) before measuring, e.g. npm ci && npm run build.'),
-    'build-timeout': documented(positiveDuration().prefault(DEFAULTS.buildTimeout), `Longest the build may take in each tree (default ${DEFAULTS.buildTimeout}).`),
+    build: documented(leaves_text('a shell command').optional(), 'Shell command run in each tree (head and base) before measuring, e.g. npm ci && npm run build.'),
+    'build-timeout': documented(leaves_duration(RANGES.buildTimeout).prefault(schema_DEFAULTS.buildTimeout), `Longest the build may take in each tree (default ${schema_DEFAULTS.buildTimeout}; ${rangeText(RANGES.buildTimeout)}).`),
     benchmarks: documented(array(benchmark, { error: expecting('a list of benchmarks') })
         .min(1, { error: 'expected at least one benchmark' }), 'What to measure: http, lighthouse, bundle and command benchmarks.'),
     gate: documented(gate.prefault({}), 'How the measurements decide the gate.'),
@@ -40716,6 +41082,7 @@ function configJsonSchemaText() {
 
 
 
+
 /** Reads and parses a config file; a missing or unreadable file is a ConfigError too. */
 async function loadConfig(path) {
     let text;
@@ -40741,7 +41108,13 @@ async function loadConfig(path) {
 /** Parses perfgate.yml text; `sourceName` is how messages name the file. */
 function parseConfig(text, sourceName = 'perfgate.yml') {
     const lineCounter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    // logLevel error: yaml's warnings (a list as a key…) would go to the terminal as Node warnings.
+    const doc = (0,dist/* parseDocument */.Tp)(text, {
+        lineCounter,
+        prettyErrors: false,
+        uniqueKeys: true,
+        logLevel: 'error',
+    });
     if (doc.errors.length > 0) {
         throw new ConfigError(doc.errors.map((error) => {
             const { line, col } = lineCounter.linePos(error.pos[0]);
@@ -40764,6 +41137,18 @@ function parseConfig(text, sourceName = 'perfgate.yml') {
     if (data === null || data === undefined) {
         throw new ConfigError([{ path: '', message: 'the file is empty; expected a mapping with `benchmarks`' }], sourceName);
     }
+    const prototypeKeys = prototypeKeyPaths(data).map((path) => {
+        const issue = {
+            path: formatPath(path),
+            message: '`__proto__` cannot be used as a key: JavaScript objects would drop it silently; rename or remove it',
+        };
+        const line = lineOf(doc, lineCounter, path);
+        if (line !== undefined)
+            issue.line = line;
+        return issue;
+    });
+    if (prototypeKeys.length > 0)
+        throw new ConfigError(prototypeKeys, sourceName);
     const result = configSchema.safeParse(data, { reportInput: true });
     if (result.success)
         return result.data;
@@ -40778,6 +41163,32 @@ function parseConfig(text, sourceName = 'perfgate.yml') {
     });
     issues.sort((a, b) => (a.line ?? Number.POSITIVE_INFINITY) - (b.line ?? Number.POSITIVE_INFINITY));
     throw new ConfigError(issues, sourceName);
+}
+/** Where the parsed file holds a `__proto__` key. The yaml package keeps it as an own key, but
+ *  every object zod builds from it would take it as the prototype and drop it. Iterative, so a
+ *  deeply nested file cannot overflow the stack here. */
+function prototypeKeyPaths(data) {
+    const found = [];
+    const stack = [{ value: data, path: [] }];
+    const seen = new Set();
+    while (stack.length > 0) {
+        const { value, path } = stack.pop();
+        if (value === null || typeof value !== 'object' || seen.has(value))
+            continue;
+        seen.add(value);
+        if (Array.isArray(value)) {
+            value.forEach((item, index) => {
+                stack.push({ value: item, path: [...path, index] });
+            });
+            continue;
+        }
+        for (const key of Object.keys(value)) {
+            if (key === '__proto__')
+                found.push([...path, key]);
+            stack.push({ value: value[key], path: [...path, key] });
+        }
+    }
+    return found.reverse();
 }
 /**
  * zod's issues, one per problem: an unknown-keys issue becomes one issue per key (schema.ts
@@ -40986,8 +41397,6 @@ async function createDemoRepository() {
     };
 }
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: external "node:url"
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 ;// CONCATENATED MODULE: ./node_modules/@jridgewell/sourcemap-codec/dist/sourcemap-codec.mjs
@@ -42705,164 +43114,8 @@ class BundleSizer {
 ;// CONCATENATED MODULE: ./src/probes/bundle-glob.ts
 
 
-/** A pattern that cannot be compiled: names the pattern and what is wrong. */
-class GlobError extends Error {
-    pattern;
-    reason;
-    name = 'GlobError';
-    constructor(pattern, reason) {
-        super(`invalid glob ${JSON.stringify(pattern)}: ${reason}`);
-        this.pattern = pattern;
-        this.reason = reason;
-    }
-}
-const SEGMENT_CHAR = '[^/]';
-const NOT_DOT_START = '(?!\\.)';
-/** The regular expression of one glob (without a leading `!`), anchored at both ends. */
-function globToRegExp(pattern) {
-    if (pattern === '')
-        throw new GlobError(pattern, 'is empty');
-    if (pattern.startsWith('/'))
-        throw new GlobError(pattern, 'must be relative to the tree root');
-    let depth = 0;
-    for (let i = 0; i < pattern.length; i++) {
-        const c = pattern[i];
-        if (c === '\\')
-            i++;
-        else if (c === '{')
-            depth++;
-        else if (c === '}')
-            depth = Math.max(0, depth - 1);
-        else if (c === '/' && depth > 0) {
-            throw new GlobError(pattern, "has '/' inside braces; write one pattern per path instead");
-        }
-    }
-    const segments = pattern.split('/');
-    if (segments.some((s) => s === '..')) {
-        throw new GlobError(pattern, "must not leave the tree root ('..')");
-    }
-    let source = '^';
-    for (let i = 0; i < segments.length; i++) {
-        const segment = segments[i];
-        const last = i === segments.length - 1;
-        if (segment === '**') {
-            // Zero or more whole segments, none starting with a dot.
-            source += last
-                ? `(?:${NOT_DOT_START}${SEGMENT_CHAR}+(?:/|$))*`
-                : `(?:${NOT_DOT_START}${SEGMENT_CHAR}+/)*`;
-            continue;
-        }
-        if (segment === '' && !last)
-            throw new GlobError(pattern, 'has an empty path segment (//)');
-        source += segmentSource(segment, pattern);
-        if (!last)
-            source += '/';
-    }
-    return new RegExp(`${source}$`);
-}
-function segmentSource(segment, pattern) {
-    const startsWithWildcard = /^[*?[{]/.test(segment);
-    return (startsWithWildcard ? NOT_DOT_START : '') + translate(segment, pattern);
-}
-function translate(text, pattern) {
-    let out = '';
-    let i = 0;
-    while (i < text.length) {
-        const c = text[i];
-        if (c === '\\') {
-            if (i + 1 >= text.length)
-                throw new GlobError(pattern, 'ends with a lone backslash');
-            out += escapeRegExp(text[i + 1]);
-            i += 2;
-        }
-        else if (c === '*') {
-            while (text[i] === '*')
-                i++;
-            out += `${SEGMENT_CHAR}*`;
-        }
-        else if (c === '?') {
-            out += SEGMENT_CHAR;
-            i++;
-        }
-        else if (c === '[') {
-            const end = classEnd(text, i);
-            if (end < 0)
-                throw new GlobError(pattern, `has an unclosed '[' at ${i}`);
-            let body = text.slice(i + 1, end);
-            let negate = false;
-            if (body.startsWith('!') || body.startsWith('^')) {
-                negate = true;
-                body = body.slice(1);
-            }
-            const cls = body.replace(/\\(.)/g, '$1').replace(/[\\\]^]/g, '\\$&');
-            out += negate ? `(?!/)[^${cls}]` : `[${cls}]`;
-            i = end + 1;
-        }
-        else if (c === '{') {
-            const end = braceEnd(text, i);
-            if (end < 0)
-                throw new GlobError(pattern, `has an unclosed '{' at ${i}`);
-            const options = splitTopLevel(text.slice(i + 1, end));
-            out += `(?:${options.map((o) => translate(o, pattern)).join('|')})`;
-            i = end + 1;
-        }
-        else {
-            out += escapeRegExp(c);
-            i++;
-        }
-    }
-    return out;
-}
-function classEnd(text, start) {
-    let i = start + 1;
-    if (text[i] === '!' || text[i] === '^')
-        i++;
-    if (text[i] === ']')
-        i++; // a leading ']' is literal
-    for (; i < text.length; i++) {
-        if (text[i] === '\\')
-            i++;
-        else if (text[i] === ']')
-            return i;
-    }
-    return -1;
-}
-function braceEnd(text, start) {
-    let depth = 0;
-    for (let i = start; i < text.length; i++) {
-        const c = text[i];
-        if (c === '\\')
-            i++;
-        else if (c === '{')
-            depth++;
-        else if (c === '}' && --depth === 0)
-            return i;
-    }
-    return -1;
-}
-function splitTopLevel(text) {
-    const parts = [];
-    let depth = 0;
-    let from = 0;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (c === '\\')
-            i++;
-        else if (c === '{')
-            depth++;
-        else if (c === '}')
-            depth--;
-        else if (c === ',' && depth === 0) {
-            parts.push(text.slice(from, i));
-            from = i + 1;
-        }
-    }
-    parts.push(text.slice(from));
-    return parts;
-}
-function escapeRegExp(c) {
-    return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
+
+
 /** The leading segments of a pattern that hold no wildcard: where a walk for it can start. */
 function staticPrefix(pattern) {
     const segments = pattern.replace(/^!/, '').split('/');
@@ -43123,6 +43376,189 @@ class ProbeError extends Error {
     }
 }
 
+;// CONCATENATED MODULE: ./src/probes/bundle-rows.ts
+// A bundle comparison into result-JSON rows: the total, each group, and each file whose size
+// changed, appeared or disappeared. Pure.
+
+
+/** Files listed one by one, at most; the result JSON holds 10,000 rows. */
+const MAX_FILE_ROWS = 500;
+/** Notes of one bundle benchmark in the result, at most; the result holds 200 notes. */
+const MAX_BUNDLE_NOTES = 20;
+/** Code points of a note; the result allows 2,000. */
+const MAX_NOTE_LENGTH = 1000;
+/**
+ * The rows a comparison turns into: the total, each group, then the files (changed on both
+ * sides, added, removed) by the raw bytes they add or take away, largest first, at most
+ * `maxFiles`. Unchanged files add no row (the total and groups count them).
+ */
+function rowsOf(comparison, maxFiles) {
+    const weighed = [
+        ...comparison.files
+            .filter((f) => f.changes.some((c) => c.delta !== 0))
+            .map((f) => ({
+            target: f.target,
+            changes: f.changes,
+            weight: Math.abs(f.changes[0].delta),
+        })),
+        ...comparison.added.map((f) => ({
+            target: f.target,
+            changes: f.changes,
+            presence: 'added',
+            weight: f.raw,
+        })),
+        ...comparison.removed.map((f) => ({
+            target: f.target,
+            changes: f.changes,
+            presence: 'removed',
+            weight: f.raw,
+        })),
+    ];
+    weighed.sort((a, b) => b.weight - a.weight || (a.target < b.target ? -1 : 1));
+    const files = weighed
+        .slice(0, maxFiles)
+        .map(({ weight: _, ...row }) => ({ ...row, target: fitTarget(row.target) }));
+    return {
+        rows: [
+            ...[comparison.total, ...comparison.groups].map((g) => ({
+                target: g.name,
+                changes: g.changes,
+            })),
+            ...files,
+        ],
+        omitted: Math.max(0, weighed.length - maxFiles),
+    };
+}
+/** Code points of a file's target in a row: its key (`benchmark/target/metric`) must stay within
+ *  the result's 1,000 characters, and a PR can name a file with a path of 4,000. */
+const MAX_TARGET = 600;
+/** A long path cut, with a hash of the whole so that two cut paths stay apart. */
+function fitTarget(target) {
+    const points = [...target];
+    if (points.length <= MAX_TARGET)
+        return target;
+    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(target).digest('hex').slice(0, 12);
+    return `${points.slice(0, MAX_TARGET - 14).join('')}…#${hash}`;
+}
+/** The metric specs of a comparison, in the order bundleToComparisons emits them. */
+function bundleSpecs(comparison, maxFiles = MAX_FILE_ROWS) {
+    return rowsOf(comparison, maxFiles).rows.flatMap((row) => row.changes.map((c) => metricSpec({
+        benchmark: comparison.benchmark,
+        target: row.target,
+        metric: c.metric,
+        unit: 'B',
+        better: 'lower',
+        scale: 'exact',
+    })));
+}
+/** Why some files have no row, when some have none. */
+function omittedFilesNote(comparison, maxFiles = MAX_FILE_ROWS) {
+    const { omitted } = rowsOf(comparison, maxFiles);
+    return omitted > 0
+        ? `${comparison.benchmark}: ${omitted} more changed, added or removed files are not listed one by one (only the ${maxFiles} largest changes are); the total and groups include them`
+        : undefined;
+}
+/**
+ * Result-JSON comparisons (scale `exact`, one sample a side, no statistics) for the rows of
+ * rowsOf. Status: regressed when the change exceeds the threshold δ, improved when it is below
+ * −δ, unchanged otherwise; the change itself is always reported. A file on one side only is
+ * marked with `presence` and is `unchanged`: it has no size to compare with, and its bytes are
+ * gated in the total and its groups (see result.ts).
+ */
+function bundleToComparisons(comparison, threshold, maxFiles = MAX_FILE_ROWS) {
+    const specs = bundleSpecs(comparison, maxFiles);
+    const rows = rowsOf(comparison, maxFiles).rows.flatMap((row) => row.changes.map((c) => ({ c, presence: row.presence })));
+    return specs.map((spec, i) => {
+        const { c, presence } = rows[i];
+        const delta = typeof threshold === 'number' ? threshold : threshold(spec);
+        const status = presence !== undefined
+            ? 'unchanged'
+            : c.change > delta
+                ? 'regressed'
+                : c.change < -delta
+                    ? 'improved'
+                    : 'unchanged';
+        const out = {
+            key: spec.key,
+            benchmark: spec.benchmark,
+            metric: spec.metric,
+            unit: spec.unit,
+            better: spec.better,
+            scale: spec.scale,
+            base: exactSummary(c.base),
+            head: exactSummary(c.head),
+            change: c.change,
+            ci: [c.change, c.change],
+            pValue: null,
+            adjustedPValue: null,
+            threshold: delta,
+            mde: null,
+            status,
+            samples: { base: [c.base], head: [c.head], order: [] },
+        };
+        if (spec.target !== undefined)
+            out.target = spec.target;
+        if (presence !== undefined)
+            out.presence = presence;
+        return out;
+    });
+}
+function exactSummary(value) {
+    return { n: 1, median: value, mean: value, min: value, max: value, mad: 0 };
+}
+/**
+ * The comparison's notes as the result's notes say them: named after the benchmark, at most
+ * `max` of them (a build of hundreds of files with broken source maps would otherwise crowd out
+ * every other note), the rest counted.
+ */
+function bundleNotes(comparison, max = MAX_BUNDLE_NOTES) {
+    const prefix = `${comparison.benchmark}: `;
+    const notes = comparison.notes.map((n) => clip(n.startsWith(prefix) ? n : prefix + n, MAX_NOTE_LENGTH));
+    if (notes.length <= max)
+        return notes;
+    return [
+        ...notes.slice(0, max - 1),
+        `${prefix}${notes.length - max + 1} more notes like these are left out`,
+    ];
+}
+function clip(text, max) {
+    const points = [...text];
+    return points.length <= max ? text : `${points.slice(0, max - 1).join('')}…`;
+}
+/** Packages listed by name in packagesNote, at most. */
+const MAX_PACKAGES_NAMED = 12;
+/**
+ * Every package that appeared, went, grew, shrank or is bundled more than once, in one line (the
+ * largest changes named, the rest counted): advice speaks only of the large ones, and the result
+ * has no other place for them.
+ */
+function packagesNote(comparison) {
+    const packages = comparison.composition?.packages ?? [];
+    if (packages.length === 0)
+        return undefined;
+    const signed = (n) => `${n > 0 ? '+' : n < 0 ? '−' : '±'}${formatBytes(Math.abs(n))}`;
+    const describe = (p) => {
+        const copies = p.headInstances.length > 1
+            ? `, bundled ${p.headInstances.length} times (${p.headInstances.map((i) => i.version ?? '?').join(', ')})`
+            : '';
+        const what = p.status === 'unchanged' ? 'unchanged' : p.status;
+        return `${p.name} ${what} (${signed(p.delta)}${copies})`;
+    };
+    const sorted = [...packages].sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || (a.name < b.name ? -1 : 1));
+    const named = sorted.slice(0, MAX_PACKAGES_NAMED).map(describe);
+    const more = sorted.length - named.length;
+    return `${comparison.benchmark}: packages (generated code): ${named.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+}
+/** `12.3 kB`, with kB = 1000 B as size-limit prints. */
+function formatBytes(bytes) {
+    const abs = Math.abs(bytes);
+    if (abs < 1000)
+        return `${bytes} B`;
+    if (abs < 1_000_000)
+        return `${(bytes / 1000).toFixed(1)} kB`;
+    return `${(bytes / 1_000_000).toFixed(2)} MB`;
+}
+
 ;// CONCATENATED MODULE: ./src/probes/bundle.ts
 // The bundle probe: exact raw, gzip and brotli sizes of a tree's build output, what the bytes are
 // made of, and the comparison of two trees. Sizes are deterministic, so there are no rounds and no
@@ -43136,8 +43572,11 @@ class ProbeError extends Error {
 
 
 
+
+
+
 /** A bundle setting that cannot work: names the field, the value and what was expected. */
-class BundleConfigError extends Error {
+class BundleConfigError extends errors/* BadInputError */.Ys {
     benchmark;
     field;
     value;
@@ -43400,6 +43839,9 @@ function outcomeOf(bench, base, head, threshold, saved) {
     const omitted = omittedFilesNote(comparison);
     if (omitted)
         comparison.notes.push(omitted);
+    const packages = packagesNote(comparison);
+    if (packages)
+        comparison.notes.push(packages);
     return {
         base,
         head,
@@ -43541,8 +43983,7 @@ function compareBundles(bench, base, head) {
         base: { sha: base.sha },
         head: { sha: head.sha },
         files,
-        added: matching.added.map((p) => headFiles.get(p)),
-        removed: matching.removed.map((p) => baseFiles.get(p)),
+        ...oneSided(matching, baseFiles, headFiles, files, targetOf, metrics),
         groups,
         total,
         budgets,
@@ -43567,6 +44008,29 @@ function compareBundles(bench, base, head) {
     return comparison;
 }
 /**
+ * Added files are named as head files are (fileTargets); a removed file by its hashless name when
+ * no other base file has it and no head file's target is it, else by its path: metric keys stay
+ * unique and say which file of several it was.
+ */
+function oneSided(matching, baseFiles, headFiles, files, targetOf, metrics) {
+    const none = { raw: 0 };
+    const added = matching.added.map((path) => {
+        const file = headFiles.get(path);
+        return { ...file, target: targetOf(path), changes: changesOf(none, sizesOf(file), metrics) };
+    });
+    const taken = new Set([...files.map((f) => f.target), ...added.map((f) => f.target)]);
+    const count = new Map();
+    for (const p of baseFiles.keys())
+        count.set(hashlessName(p), (count.get(hashlessName(p)) ?? 0) + 1);
+    const removed = matching.removed.map((path) => {
+        const file = baseFiles.get(path);
+        const key = hashlessName(path);
+        const target = fitTarget(count.get(key) === 1 && !taken.has(key) ? key : path);
+        return { ...file, target, changes: changesOf(sizesOf(file), none, metrics) };
+    });
+    return { added, removed };
+}
+/**
  * A head file's name in metric keys and budget checks: its hashless name, stable across commits,
  * unless several head files share it or the match was ambiguous; then the head path.
  */
@@ -43577,7 +44041,7 @@ function fileTargets(pairs, headPaths) {
     const ambiguous = new Set(pairs.filter((p) => p.how === 'ambiguous').map((p) => p.head));
     return (headPath) => {
         const key = hashlessName(headPath);
-        return !ambiguous.has(headPath) && count.get(key) === 1 ? key : headPath;
+        return fitTarget(!ambiguous.has(headPath) && count.get(key) === 1 ? key : headPath);
     };
 }
 function checkBudgets(bench, head, base, total, groups, targetOf, notes) {
@@ -43693,94 +44157,6 @@ function diffComposition(base, head) {
         coverage: { base: coverage(base), head: coverage(head) },
     };
 }
-// ---------------------------------------------------------------------------
-// Into the result JSON.
-/** Files with a changed size listed one by one, at most; the result JSON holds 10,000 rows. */
-const MAX_FILE_ROWS = 500;
-/**
- * The rows a comparison turns into: the total, each group, and each file on both sides whose size
- * changed, the largest raw changes first, at most `maxFiles`. Unchanged files add no row (the
- * total and groups count them); added and removed files have no relative change (they are in
- * `added`/`removed` and in the sizes of the total and their groups).
- */
-function rowsOf(comparison, maxFiles) {
-    const changed = comparison.files
-        .filter((f) => f.changes.some((c) => c.delta !== 0))
-        .sort((a, b) => Math.abs(b.changes[0].delta) - Math.abs(a.changes[0].delta) ||
-        (a.target < b.target ? -1 : 1));
-    return {
-        rows: [comparison.total, ...comparison.groups, ...changed.slice(0, maxFiles)].map((r) => ({
-            target: 'target' in r ? r.target : r.name,
-            changes: r.changes,
-        })),
-        omitted: Math.max(0, changed.length - maxFiles),
-    };
-}
-/** The metric specs of a comparison, in the order bundleToComparisons emits them. */
-function bundleSpecs(comparison, maxFiles = MAX_FILE_ROWS) {
-    return rowsOf(comparison, maxFiles).rows.flatMap((row) => row.changes.map((c) => metricSpec({
-        benchmark: comparison.benchmark,
-        target: row.target,
-        metric: c.metric,
-        unit: 'B',
-        better: 'lower',
-        scale: 'exact',
-    })));
-}
-/** Why some changed files have no row, when some have none. */
-function omittedFilesNote(comparison, maxFiles = MAX_FILE_ROWS) {
-    const { omitted } = rowsOf(comparison, maxFiles);
-    return omitted > 0
-        ? `${comparison.benchmark}: ${omitted} more changed files are not listed one by one (only the ${maxFiles} largest changes are); the total and groups include them`
-        : undefined;
-}
-/**
- * Result-JSON comparisons (scale `exact`, one sample a side, no statistics) for the rows of
- * rowsOf: total, groups, changed files. Status: regressed when the change exceeds the threshold
- * δ, improved when it is below −δ, unchanged otherwise; the change itself is always reported.
- */
-function bundleToComparisons(comparison, threshold, maxFiles = MAX_FILE_ROWS) {
-    const specs = bundleSpecs(comparison, maxFiles);
-    const changes = rowsOf(comparison, maxFiles).rows.flatMap((row) => row.changes);
-    return specs.map((spec, i) => {
-        const c = changes[i];
-        const delta = typeof threshold === 'number' ? threshold : threshold(spec);
-        const status = c.change > delta ? 'regressed' : c.change < -delta ? 'improved' : 'unchanged';
-        const out = {
-            key: spec.key,
-            benchmark: spec.benchmark,
-            metric: spec.metric,
-            unit: spec.unit,
-            better: spec.better,
-            scale: spec.scale,
-            base: exactSummary(c.base),
-            head: exactSummary(c.head),
-            change: c.change,
-            ci: [c.change, c.change],
-            pValue: null,
-            adjustedPValue: null,
-            threshold: delta,
-            mde: null,
-            status,
-            samples: { base: [c.base], head: [c.head], order: [] },
-        };
-        if (spec.target !== undefined)
-            out.target = spec.target;
-        return out;
-    });
-}
-function exactSummary(value) {
-    return { n: 1, median: value, mean: value, min: value, max: value, mad: 0 };
-}
-/** `12.3 kB`, with kB = 1000 B as size-limit prints. */
-function formatBytes(bytes) {
-    const abs = Math.abs(bytes);
-    if (abs < 1000)
-        return `${bytes} B`;
-    if (abs < 1_000_000)
-        return `${(bytes / 1000).toFixed(1)} kB`;
-    return `${(bytes / 1_000_000).toFixed(2)} MB`;
-}
 
 ;// CONCATENATED MODULE: ./src/advice/bundle.ts
 
@@ -43789,6 +44165,7 @@ const DEFAULT_BUNDLE_ADVICE = {
     heavyBytes: 10_000,
     lazyBytes: 30_000,
     duplicateBytes: 1000,
+    newFileBytes: 30_000,
     perRule: 5,
 };
 /** Lighter, common replacements for well-known heavy packages. */
@@ -43819,7 +44196,7 @@ const LIGHTER_ALTERNATIVES = {
     'left-pad': 'String.prototype.padStart',
 };
 const MAX_TEXT = 1000;
-function clip(text, max = MAX_TEXT) {
+function bundle_clip(text, max = MAX_TEXT) {
     return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 function bundle_percent(change) {
@@ -43857,11 +44234,13 @@ function adviseBundle(comparison, options = {}) {
     ]
         .sort((a, b) => b.delta - a.delta)
         .slice(0, n);
-    // A file's own metric keys; an added file has none, so the totals it grew stand for it.
+    // A head file's own metric keys (a file both sides have, or an added one); the totals stand
+    // for a file whose sizes did not change.
     const fileKeys = (path) => {
-        const keys = comparison.files
-            .filter((x) => x.head === path)
-            .flatMap((x) => x.changes.map((c) => metricKey(bench, x.target, c.metric)));
+        const keys = [
+            ...comparison.files.filter((x) => x.head === path),
+            ...comparison.added.filter((x) => x.path === path),
+        ].flatMap((x) => x.changes.map((c) => metricKey(bench, x.target, c.metric)));
         return keys.length > 0 ? keys : totalKeys;
     };
     const out = [];
@@ -43875,12 +44254,12 @@ function adviseBundle(comparison, options = {}) {
             : '';
         out.push({
             rule: 'budget-exceeded',
-            title: clip(`${bench}: ${target} ${b.metric} is over its budget by ${formatBytes(b.value - b.limit)}`),
-            fix: clip(`Bring ${target} ${b.metric} back under ${formatBytes(b.limit)}: remove or replace what grew, or load it lazily.${causeText} If the growth is intended, raise budgets.${target}.${b.metric} in perfgate.yml in the same pull request.`, 4000),
+            title: bundle_clip(`${bench}: ${target} ${b.metric} is over its budget by ${formatBytes(b.value - b.limit)}`),
+            fix: bundle_clip(`Bring ${target} ${b.metric} back under ${formatBytes(b.limit)}: remove or replace what grew, or load it lazily.${causeText} If the growth is intended, raise budgets.${target}.${b.metric} in perfgate.yml in the same pull request.`, 4000),
             evidence: [
-                clip(`${target} ${b.metric} is ${formatBytes(b.value)}; the budget is ${formatBytes(b.limit)}`),
+                bundle_clip(`${target} ${b.metric} is ${formatBytes(b.value)}; the budget is ${formatBytes(b.limit)}`),
                 ...totalEvidence,
-                ...causes.map((c) => clip(`${c.name}: ${signedBytes(c.delta)} of generated code`)),
+                ...causes.map((c) => bundle_clip(`${c.name}: ${signedBytes(c.delta)} of generated code`)),
             ].slice(0, 50),
             metrics: [metricKey(bench, target, b.metric)],
         });
@@ -43890,16 +44269,17 @@ function adviseBundle(comparison, options = {}) {
         const limit = overLimit[0].limit;
         out.push({
             rule: 'change-limit-exceeded',
-            title: clip(`${bench}: ${overLimit.length} size${overLimit.length === 1 ? '' : 's'} grew more than ${bundle_percent(limit)}`),
-            fix: clip(`Find what made these sizes grow (see the packages and modules below) and trim it, or raise maxChange for ${bench} if the growth is intended.`),
+            title: bundle_clip(`${bench}: ${overLimit.length} size${overLimit.length === 1 ? '' : 's'} grew more than ${bundle_percent(limit)}`),
+            fix: bundle_clip(`Find what made these sizes grow (see the packages and modules below) and trim it, or raise maxChange for ${bench} if the growth is intended.`),
             evidence: overLimit
                 .slice(0, 20)
-                .map((c) => clip(`${c.target ?? 'total'} ${c.metric.replace(/-change$/, '')}: ${bundle_percent(c.value)} (limit ${bundle_percent(c.limit)})`)),
+                .map((c) => bundle_clip(`${c.target ?? 'total'} ${c.metric.replace(/-change$/, '')}: ${bundle_percent(c.value)} (limit ${bundle_percent(c.limit)})`)),
             metrics: overLimit
                 .slice(0, 100)
                 .map((c) => metricKey(bench, c.target, c.metric.replace(/-change$/, ''))),
         });
     }
+    out.push(...newLargeFiles(comparison, o, totalEvidence));
     // A new heavy dependency: name it, and a lighter alternative where one is well known.
     for (const p of packages
         .filter((x) => x.status === 'added' && x.head >= o.heavyBytes)
@@ -43909,13 +44289,13 @@ function adviseBundle(comparison, options = {}) {
         const files = filesHolding(comparison, p.name);
         out.push({
             rule: 'new-heavy-dependency',
-            title: clip(`${bench}: new dependency ${p.name} adds ${formatBytes(p.head)}`),
-            fix: clip(`${p.name} is new in this pull request and adds ${formatBytes(p.head)} of minified code. ` +
+            title: bundle_clip(`${bench}: new dependency ${p.name} adds ${formatBytes(p.head)}`),
+            fix: bundle_clip(`${p.name} is new in this pull request and adds ${formatBytes(p.head)} of minified code. ` +
                 (alternative ? `Consider ${alternative} instead. ` : '') +
                 'Import only the parts you use, or load it with a dynamic import() where it is needed so it leaves the initial bundle.', 4000),
             evidence: [
-                clip(`${p.name}${version ? `@${version}` : ''}: ${formatBytes(p.head)} of generated code, not present on base`),
-                ...(files.length ? [clip(`in ${files.join(', ')}`)] : []),
+                bundle_clip(`${p.name}${version ? `@${version}` : ''}: ${formatBytes(p.head)} of generated code, not present on base`),
+                ...(files.length ? [bundle_clip(`in ${files.join(', ')}`)] : []),
                 ...totalEvidence,
             ].slice(0, 50),
             metrics: totalKeys,
@@ -43930,13 +44310,13 @@ function adviseBundle(comparison, options = {}) {
         const versions = new Set(p.headInstances.map((i) => i.version ?? '?'));
         out.push({
             rule: 'duplicate-package',
-            title: clip(`${bench}: ${p.name} is bundled ${p.headInstances.length} times`),
-            fix: clip(`Deduplicate ${p.name}: ` +
+            title: bundle_clip(`${bench}: ${p.name} is bundled ${p.headInstances.length} times`),
+            fix: bundle_clip(`Deduplicate ${p.name}: ` +
                 (versions.size > 1
                     ? 'align the version ranges of the packages that depend on it, then run npm dedupe (pnpm dedupe, yarn dedupe), or pin one version with overrides (npm, pnpm) or resolutions (yarn).'
                     : 'the same version is installed at two paths; npm dedupe (pnpm dedupe, yarn dedupe) merges them.') +
                 ` About ${formatBytes(extraCopies(p))} would go.`, 4000),
-            evidence: [clip(`${p.name} on head: ${versionList(p)}`, 2000)],
+            evidence: [bundle_clip(`${p.name} on head: ${versionList(p)}`, 2000)],
             metrics: totalKeys,
         });
     }
@@ -43946,10 +44326,10 @@ function adviseBundle(comparison, options = {}) {
         .slice(0, o.perRule)) {
         out.push({
             rule: 'dependency-grew',
-            title: clip(`${bench}: ${p.name} grew by ${formatBytes(p.delta)}`),
-            fix: clip(`Check what pulls in more of ${p.name}: a version upgrade, a new import of a heavy entry point, or a broader import (import * or the package root instead of a subpath). Import only what you use.`),
+            title: bundle_clip(`${bench}: ${p.name} grew by ${formatBytes(p.delta)}`),
+            fix: bundle_clip(`Check what pulls in more of ${p.name}: a version upgrade, a new import of a heavy entry point, or a broader import (import * or the package root instead of a subpath). Import only what you use.`),
             evidence: [
-                clip(`${p.name}: ${formatBytes(p.base)} → ${formatBytes(p.head)} of generated code`),
+                bundle_clip(`${p.name}: ${formatBytes(p.base)} → ${formatBytes(p.head)} of generated code`),
             ],
             metrics: totalKeys,
         });
@@ -43959,10 +44339,10 @@ function adviseBundle(comparison, options = {}) {
     for (const m of lazy.slice(0, o.perRule)) {
         out.push({
             rule: 'lazy-load-module',
-            title: clip(`${bench}: ${m.id} is ${formatBytes(m.head)}`),
-            fix: clip(`If ${m.id} is not needed for the first screen, load it with a dynamic import() where it is used; bundlers then put it in its own chunk, fetched on demand.`),
+            title: bundle_clip(`${bench}: ${m.id} is ${formatBytes(m.head)}`),
+            fix: bundle_clip(`If ${m.id} is not needed for the first screen, load it with a dynamic import() where it is used; bundlers then put it in its own chunk, fetched on demand.`),
             evidence: [
-                clip(`${m.id}: ${formatBytes(m.base)} → ${formatBytes(m.head)} of generated code in ${m.files.join(', ')}`),
+                bundle_clip(`${m.id}: ${formatBytes(m.base)} → ${formatBytes(m.head)} of generated code in ${m.files.join(', ')}`),
             ],
             metrics: totalKeys,
         });
@@ -43971,15 +44351,76 @@ function adviseBundle(comparison, options = {}) {
     for (const f of comparison.unminified.filter((x) => x.changed).slice(0, o.perRule)) {
         out.push({
             rule: 'not-minified',
-            title: clip(`${bench}: ${f.path} does not look minified`),
-            fix: clip('Minify production output: esbuild --minify, Vite build.minify (on by default), webpack mode: "production", or a CSS minifier for stylesheets. Check that this file is not copied verbatim from a source folder.'),
+            title: bundle_clip(`${bench}: ${f.path} does not look minified`),
+            fix: bundle_clip('Minify production output: esbuild --minify, Vite build.minify (on by default), webpack mode: "production", or a CSS minifier for stylesheets. Check that this file is not copied verbatim from a source folder.'),
             evidence: [
-                clip(`${f.path}: ${formatBytes(f.raw)}, ${(f.whitespaceRatio * 100).toFixed(0)}% whitespace, ${(f.commentRatio * 100).toFixed(0)}% comment lines, ${Math.round(f.meanLineLength)} characters per line on average`),
+                bundle_clip(`${f.path}: ${formatBytes(f.raw)}, ${(f.whitespaceRatio * 100).toFixed(0)}% whitespace, ${(f.commentRatio * 100).toFixed(0)}% comment lines, ${Math.round(f.meanLineLength)} characters per line on average`),
             ],
             metrics: fileKeys(f.path),
         });
     }
     return out;
+}
+/** Names that bundlers give to chunks of dependencies (Vite, webpack splitChunks, Rollup). */
+const VENDOR_CHUNK = /(?:^|[/._-])(?:vendors?|node_modules|deps|libs?)(?:[/._~-]|$)/i;
+/** A large file new on head: what it holds (with source maps or a metafile) and how to keep it
+ *  off the first load. */
+function newLargeFiles(comparison, o, totalEvidence) {
+    const bench = comparison.benchmark;
+    const large = comparison.added
+        .filter((f) => f.raw >= o.newFileBytes)
+        .sort((a, b) => b.raw - a.raw || (a.path < b.path ? -1 : 1));
+    return large.slice(0, o.perRule).map((f) => {
+        const sizes = [
+            `${formatBytes(f.raw)} raw`,
+            ...(f.gzip === undefined ? [] : [`${formatBytes(f.gzip)} gzip`]),
+            ...(f.brotli === undefined ? [] : [`${formatBytes(f.brotli)} brotli`]),
+        ];
+        const compressed = f.gzip ?? f.brotli;
+        const compressedName = f.gzip !== undefined ? 'gzip' : 'brotli';
+        const held = packagesIn(comparison, f.path);
+        const named = held.slice(0, 5).map((p) => `${p.name} (${formatBytes(p.bytes)})`);
+        const alternatives = held
+            .filter((p) => LIGHTER_ALTERNATIVES[p.name] !== undefined)
+            .slice(0, 3)
+            .map((p) => `${p.name}: ${LIGHTER_ALTERNATIVES[p.name]}`);
+        const packageBytes = held.reduce((sum, p) => sum + p.bytes, 0);
+        const vendor = packageBytes * 2 >= f.raw || VENDOR_CHUNK.test(f.path);
+        const what = held.length > 0
+            ? `It holds ${named.join(', ')} of generated code${held.length > named.length ? ` and ${held.length - named.length} more packages` : ''}.`
+            : vendor
+                ? 'Its name marks it as a chunk of dependencies; a source map (build.sourcemap in Vite, devtool in webpack, --sourcemap in esbuild) would let perfgate say which packages it holds.'
+                : 'No source map or metafile covers it, so perfgate cannot say what it holds.';
+        const how = vendor
+            ? 'If these dependencies are needed only on some pages or after an interaction, import the code that uses them with a dynamic import() where it is used, so this chunk is fetched on demand instead of with the first page; if the entry imports them statically, the chunk loads (and is preloaded) on every page.'
+            : 'If this code is not needed for the first screen, load it with a dynamic import() where it is used, so it is fetched on demand; if it is, check that all of it is intended.';
+        return {
+            rule: 'new-large-file',
+            title: bundle_clip(`${bench}: new file ${f.path} adds ${formatBytes(f.raw)}` +
+                (compressed === undefined ? '' : ` (${formatBytes(compressed)} ${compressedName})`)),
+            fix: bundle_clip(`${f.path} is new in this pull request. ${what} ${how}` +
+                (alternatives.length ? ` Lighter choices: ${alternatives.join('; ')}.` : ''), 4000),
+            evidence: [
+                bundle_clip(`${f.path}: ${sizes.join(', ')}; not on base`),
+                ...(named.length ? [bundle_clip(`${f.path} holds ${named.join(', ')}`)] : []),
+                ...totalEvidence,
+            ].slice(0, 50),
+            metrics: f.changes.map((c) => metricKey(bench, f.target, c.metric)),
+        };
+    });
+}
+/** Packages with code in one head file, largest first (a module in several files counts fully
+ *  in each, as the composition records it). */
+function packagesIn(comparison, path) {
+    const bytes = new Map();
+    for (const m of Object.values(comparison.headComposition?.modules ?? {})) {
+        if (m.package !== undefined && m.files.includes(path)) {
+            bytes.set(m.package, (bytes.get(m.package) ?? 0) + m.bytes);
+        }
+    }
+    return [...bytes]
+        .map(([name, b]) => ({ name, bytes: b }))
+        .sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : 1));
 }
 function filesHolding(comparison, pkg) {
     const files = new Set();
@@ -44337,6 +44778,62 @@ function adviseAll(input) {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/workspace/child-environment.ts
+// The environment of everything perfgate starts: builds, servers and commands (the PR's code),
+// git and Chromium. It is perfgate's own environment minus the runner's credentials, so that a
+// hostile pull request cannot read a token that was meant for perfgate alone.
+/**
+ * GitHub credentials by the names the runner, actions and the `gh` CLI use. perfgate needs them
+ * to post its report; the code it measures never does.
+ */
+const TOKENS = new Set([
+    'GITHUB_TOKEN',
+    'GH_TOKEN',
+    'GITHUB_ENTERPRISE_TOKEN',
+    'GH_ENTERPRISE_TOKEN',
+]);
+/**
+ * The runner's file commands: a step that writes to these files sets the environment, PATH and
+ * outputs of the job's later steps, which may hold secrets PR code never should reach. (They
+ * are only file paths; withholding them stops the obvious route, not a determined search.)
+ */
+const FILE_COMMANDS = new Set([
+    'GITHUB_ENV',
+    'GITHUB_OUTPUT',
+    'GITHUB_PATH',
+    'GITHUB_STATE',
+    'GITHUB_STEP_SUMMARY',
+]);
+/**
+ * Whether a variable is kept from child processes. Names are matched in any case, and every
+ * character after a prefix counts (the runner passes `with: github-token` as
+ * `INPUT_GITHUB-TOKEN`, a name bash cannot even export but its children inherit):
+ * - `INPUT_*`: the action's inputs, `github-token` among them.
+ * - `ACTIONS_*`: the runtime token and URLs for artifacts, cache, results and OIDC id tokens
+ *   (`ACTIONS_RUNTIME_TOKEN`, `ACTIONS_ID_TOKEN_REQUEST_TOKEN`/`_URL`, `ACTIONS_CACHE_URL`,
+ *   `ACTIONS_RESULTS_URL`…); with them a build could upload artifacts or mint cloud
+ *   credentials in the workflow's name.
+ * - the GitHub tokens and file commands above.
+ * Everything else stays: PATH, HOME, CI, GITHUB_SHA, GITHUB_REPOSITORY, RUNNER_* and what the
+ * workflow's author set on the step on purpose (NODE_AUTH_TOKEN for a private registry, say).
+ */
+function isWithheld(name) {
+    const upper = name.toUpperCase();
+    return (upper.startsWith('INPUT_') ||
+        upper.startsWith('ACTIONS_') ||
+        TOKENS.has(upper) ||
+        FILE_COMMANDS.has(upper));
+}
+/** `parent` without the withheld variables, then `extra` (the config's `env`, PORT…) on top. */
+function childEnvironment(extra = {}, parent = process.env) {
+    const env = {};
+    for (const [name, value] of Object.entries(parent)) {
+        if (value !== undefined && !isWithheld(name))
+            env[name] = value;
+    }
+    return { ...env, ...extra };
+}
+
 ;// CONCATENATED MODULE: ./src/workspace/cleanup.ts
 // One process-wide registry of what a run must undo: servers, worktrees, child process groups.
 // Children run in their own process groups (so a stop reaches grandchildren), which also means a
@@ -44493,9 +44990,144 @@ function output_tail_clip(line) {
     return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)} [… line clipped]` : line;
 }
 
+;// CONCATENATED MODULE: external "node:async_hooks"
+const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+;// CONCATENATED MODULE: ./src/workspace/run-cookie.ts
+// Finding every process a run started, however it detached. Each child's environment carries
+// the run's cookie and its own spawn's cookie; /proc/<pid>/environ shows them for every
+// descendant, also one that called setsid or double-forked out of its process group (the
+// technique of Jenkins' ProcessTreeKiller). A process that cleared or replaced its environment
+// (`env -i`, an exec with a fresh one) cannot be found this way; nothing short of a cgroup
+// could, and cgroups are not writable for the runner's user on GitHub's hosted runners.
+
+
+
+
+/** Set to the run's cookie in every child's environment. */
+const RUN_VARIABLE = 'PERFGATE_RUN';
+/** Set to `<run cookie>.<n>` for the n-th command started, so one command's leftovers can go. */
+const SPAWN_VARIABLE = 'PERFGATE_SPAWN';
+const current = new external_node_async_hooks_namespaceObject.AsyncLocalStorage();
+let processCookie;
+let spawned = 0;
+/** A fresh random cookie (not from the seeded random source: it must differ between runs). */
+function newRunCookie() {
+    return (0,external_node_crypto_namespaceObject.randomBytes)(12).toString('hex');
+}
+/** Runs `fn` with `cookie` as the cookie of everything it starts, so concurrent runs differ. */
+function withRunCookie(cookie, fn) {
+    return current.run(cookie, fn);
+}
+/** The cookie of the run this code is part of; outside a run, one for the whole process. */
+function currentRunCookie() {
+    const cookie = current.getStore();
+    if (cookie !== undefined)
+        return cookie;
+    processCookie ??= newRunCookie();
+    return processCookie;
+}
+/** The variables that mark one new child. */
+function spawnMarks() {
+    const run = currentRunCookie();
+    spawned += 1;
+    return { [RUN_VARIABLE]: run, [SPAWN_VARIABLE]: `${run}.${spawned}` };
+}
+function isZombie(pid) {
+    try {
+        const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+        const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        return state === 'Z' || state === 'X';
+    }
+    catch {
+        return true;
+    }
+}
+/**
+ * Live processes (not zombies, not this one) whose environment holds `name=value`. Empty where
+ * there is no /proc; processes of other users are not readable and not ours to end anyway.
+ */
+function processesMarked(name, value) {
+    const needle = `${name}=${value}\0`;
+    let entries;
+    try {
+        entries = (0,external_node_fs_namespaceObject.readdirSync)('/proc');
+    }
+    catch {
+        return [];
+    }
+    const found = [];
+    for (const entry of entries) {
+        const pid = Number(entry);
+        if (!Number.isInteger(pid) || pid === process.pid)
+            continue;
+        let environ;
+        try {
+            environ = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/environ`, 'latin1');
+        }
+        catch {
+            continue;
+        }
+        if ((environ.startsWith(needle) || environ.includes(`\0${needle}`)) && !isZombie(pid)) {
+            found.push(pid);
+        }
+    }
+    return found;
+}
+function kill(pid, signal) {
+    try {
+        process.kill(pid, signal);
+    }
+    catch {
+        // Gone meanwhile (ESRCH) or not ours (EPERM): nothing to end.
+    }
+}
+/**
+ * Ends every process marked `name=value`: SIGTERM, up to `graceMs` to leave, then SIGKILL.
+ * Returns the pids it found. Processes that start meanwhile are caught by the later rounds.
+ */
+async function sweepMarked(name, value, graceMs) {
+    const first = processesMarked(name, value);
+    if (first.length === 0)
+        return [];
+    const seen = new Set(first);
+    for (const pid of first)
+        kill(pid, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    let left = processesMarked(name, value);
+    while (left.length > 0 && Date.now() < deadline) {
+        for (const pid of left) {
+            if (!seen.has(pid)) {
+                seen.add(pid);
+                kill(pid, 'SIGTERM');
+            }
+        }
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(25);
+        left = processesMarked(name, value);
+    }
+    // A daemon may respawn children while it dies; a few SIGKILL rounds catch those too.
+    for (let round = 0; round < 5 && left.length > 0; round++) {
+        for (const pid of left) {
+            seen.add(pid);
+            kill(pid, 'SIGKILL');
+        }
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(25);
+        left = processesMarked(name, value);
+    }
+    return [...seen];
+}
+/** SIGKILLs every process marked `name=value` at once: for the exit hook, where nothing waits. */
+function sweepMarkedSync(name, value) {
+    const found = processesMarked(name, value);
+    for (const pid of found)
+        kill(pid, 'SIGKILL');
+    return found;
+}
+
 ;// CONCATENATED MODULE: ./src/workspace/process-group.ts
 // Shell commands run as leaders of their own process groups, so that one signal to the group
 // reaches everything they started (`npm run` → `sh` → `node`, `cmd & other; wait`).
+
+
 
 
 
@@ -44548,7 +45180,7 @@ function procStat(pid) {
 // A zombie has finished; it only waits for a parent to reap it, and where PID 1 does not reap
 // (containers without an init, this very CI machine) orphans stay zombies forever. So "alive"
 // means "exists and is not a zombie", which kill(pid, 0) alone cannot tell.
-const isZombie = (state) => state === 'Z' || state === 'X';
+const process_group_isZombie = (state) => state === 'Z' || state === 'X';
 function signalExists(target) {
     try {
         process.kill(target, 0);
@@ -44566,7 +45198,7 @@ function isProcessAlive(pid) {
     if (!HAS_PROC)
         return true;
     const stat = procStat(pid);
-    return stat !== undefined && !isZombie(stat.state);
+    return stat !== undefined && !process_group_isZombie(stat.state);
 }
 /** The pids of the group's members that have not finished (Linux); elsewhere a best effort. */
 function processGroupMembers(pgid) {
@@ -44580,7 +45212,7 @@ function processGroupMembers(pgid) {
         if (!Number.isInteger(pid))
             continue;
         const stat = procStat(pid);
-        if (stat !== undefined && stat.pgrp === pgid && !isZombie(stat.state))
+        if (stat !== undefined && stat.pgrp === pgid && !process_group_isZombie(stat.state))
             members.push(pid);
     }
     return members;
@@ -44635,11 +45267,14 @@ const CLEANUP_GRACE_MS = 1_000;
 /** Starts `command` with /bin/sh as the leader of a new process group, capturing its output. */
 function spawnShell(command, options) {
     const tail = new OutputTail(options.tailLines);
+    const marks = spawnMarks();
+    const mark = marks[SPAWN_VARIABLE];
     const child = (0,external_node_child_process_namespaceObject.spawn)(command, {
         shell: true,
         detached: true,
         cwd: options.cwd,
-        env: options.env,
+        // The marks last: the config's env must not unmark a child.
+        env: childEnvironment({ ...options.env, ...marks }),
         stdio: ['ignore', 'pipe', 'pipe'],
     });
     let exit;
@@ -44666,6 +45301,9 @@ function spawnShell(command, options) {
             const terminate = (graceMs) => {
                 terminating ??= (async () => {
                     await terminateProcessGroup(pid, graceMs);
+                    // What left the group (setsid, a daemon) still carries the mark; it also holds the
+                    // output pipes open, so it goes before the wait for their end.
+                    await sweepMarked(SPAWN_VARIABLE, mark, graceMs);
                     await exited;
                     await Promise.race([closed, (0,external_node_timers_promises_namespaceObject.setTimeout)(OUTPUT_DRAIN_MS)]);
                     child.stdout?.destroy();
@@ -44676,6 +45314,7 @@ function spawnShell(command, options) {
             };
             const unregister = registerCleanup(() => terminate(CLEANUP_GRACE_MS), {
                 processGroup: pid,
+                onExit: () => sweepMarkedSync(SPAWN_VARIABLE, mark),
             });
             resolve({ child, pid, tail, exited, exit: () => exit, terminate });
         });
@@ -44685,6 +45324,8 @@ function spawnShell(command, options) {
 ;// CONCATENATED MODULE: ./src/probes/chrome.ts
 // Finding and launching the one headless Chromium a run reuses for every Lighthouse run.
 // Lighthouse connects to it through its DevTools port; each run opens and closes its own tab.
+
+
 
 
 
@@ -44809,7 +45450,13 @@ async function launchChrome(options) {
     const userDataDir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'perfgate-chrome-'));
     const args = [...CHROME_FLAGS, ...(options.flags ?? []), `--user-data-dir=${userDataDir}`];
     args.push('about:blank');
-    const child = (0,external_node_child_process_namespaceObject.spawn)(path, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    // perfgate's own browser, yet it loads the PR's pages: no runner secrets, and the run's
+    // cookie so that whatever it leaves is swept with the run.
+    const child = (0,external_node_child_process_namespaceObject.spawn)(path, args, {
+        detached: true,
+        env: childEnvironment(spawnMarks()),
+        stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     // Keep draining stderr for Chrome's whole life: a full pipe would block it.
     child.stderr.setEncoding('utf8');
@@ -44909,7 +45556,7 @@ async function runCommand(command, options) {
     const started = process.hrtime.bigint();
     const shell = await spawnShell(command, {
         cwd: options.cwd,
-        env: { ...process.env, ...options.env },
+        env: options.env,
         tailLines: options.tailLines,
         onOutput: options.onOutput,
     });
@@ -45465,6 +46112,89 @@ function errorText(err) {
     return err instanceof Error ? err.message : String(err);
 }
 
+;// CONCATENATED MODULE: ./src/verdict/gate.ts
+// The overall gate and the threshold δ of each metric.
+
+/**
+ * Default δ of the difference-scale metrics, absolute in the metric's unit, because a relative
+ * threshold means nothing for a quantity that is often 0:
+ * - error-rate (a fraction of requests): 0.01, one percentage point;
+ * - cls (unitless): 0.01, a tenth of the 0.1 that web.dev calls "good";
+ * - tbt (ms): 20 ms, a tenth of the 200 ms "good" limit;
+ * - ttfb (ms): 5 ms, on loopback where servers answer in a few ms;
+ * - score (Lighthouse performance, 0–100): the gate's threshold read as points (5% → 5 points).
+ */
+function defaultDifferenceThreshold(spec, gate) {
+    switch (spec.metric) {
+        case 'error-rate':
+            return 0.01;
+        case 'cls':
+            return 0.01;
+        case 'tbt':
+            return 20;
+        case 'ttfb':
+            return 5;
+        case 'score':
+            return gate.threshold * 100;
+        default:
+            throw new ConfigError([
+                {
+                    path: 'gate.thresholds',
+                    message: `${spec.key} is compared as an absolute difference (unit ${spec.unit}) and has no default ` +
+                        `threshold; set gate.thresholds["${spec.key}"] to the smallest change that matters, in ${spec.unit}`,
+                },
+            ]);
+    }
+}
+/**
+ * δ of one metric: an override in gate.thresholds keyed `benchmark/target/metric`, then
+ * `benchmark/metric`, then `metric` (the most specific wins); else gate.threshold for ratio and
+ * exact metrics (relative: 0.05 is 5%) and defaultDifferenceThreshold for difference metrics.
+ * Overrides of difference metrics are absolute in the metric's unit.
+ */
+function thresholdFor(spec, gate) {
+    const keys = [
+        ...(spec.target === undefined ? [] : [`${spec.benchmark}/${spec.target}/${spec.metric}`]),
+        `${spec.benchmark}/${spec.metric}`,
+        spec.metric,
+    ];
+    for (const key of keys) {
+        if (Object.hasOwn(gate.thresholds, key)) {
+            return checkedThreshold(`gate.thresholds.${key}`, gate.thresholds[key]);
+        }
+    }
+    if (spec.scale === 'difference')
+        return defaultDifferenceThreshold(spec, gate);
+    return checkedThreshold('gate.threshold', gate.threshold);
+}
+function checkedThreshold(field, value) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new ConfigError([
+            { path: field, message: `expected a number ≥ 0, got ${String(value)}`, value },
+        ]);
+    }
+    return value;
+}
+/**
+ * - fail: a metric regressed or a budget is exceeded;
+ * - inconclusive: nothing failed but some metric is inconclusive;
+ * - pass: every metric is unchanged or improved and every budget holds.
+ * With failOn 'never' the gate does not fail: what would fail is reported as inconclusive
+ * (neutral), never as a pass, so the check run still draws the eye to it.
+ */
+function gate_decideVerdict(statuses, budgets, failOn) {
+    const failing = statuses.includes('regressed') || budgets.some((b) => b.exceeded);
+    if (failing)
+        return failOn === 'never' ? 'inconclusive' : 'fail';
+    if (statuses.includes('inconclusive'))
+        return 'inconclusive';
+    return 'pass';
+}
+/** A budget is exceeded when the value is past its limit in the worse direction. */
+function gate_budgetExceeded(better, value, limit) {
+    return better === 'higher' ? value < limit : value > limit;
+}
+
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 ;// CONCATENATED MODULE: external "node:net"
@@ -45588,7 +46318,7 @@ async function startOnce(options) {
     const shell = await spawnShell(options.command, {
         cwd: options.cwd,
         // PORT and HOST last: the server must listen where it will be measured.
-        env: { ...process.env, ...options.env, PORT: String(port), HOST },
+        env: { ...options.env, PORT: String(port), HOST },
         tailLines: SERVER_TAIL_LINES,
         onOutput: options.onOutput,
     });
@@ -45889,6 +46619,7 @@ async function startStaticServer(root, options = {}) {
 // Lighthouse probe: web vitals of each page of a built site, base vs head. One Lighthouse run per
 // page per side per round, all against the run's one Chromium (through its DevTools port), with
 // Lighthouse's default simulated throttling. Keeps the audits advice/ needs as evidence.
+
 
 
 
@@ -46314,7 +47045,7 @@ function checkLighthouseBudgets(bench, headMedians) {
                 unit: spec.unit,
                 limit,
                 value,
-                exceeded: spec.better === 'higher' ? value < limit : value > limit,
+                exceeded: gate_budgetExceeded(spec.better, value, limit),
             });
         }
     }
@@ -46534,6 +47265,8 @@ const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 
 
 
+
+
 /** The Lighthouse the action installs; 13 needs Node 22, and the action runs on Node 20. */
 const LIGHTHOUSE_VERSION = '12.8.2';
 class LighthouseLoadError extends Error {
@@ -46641,7 +47374,8 @@ async function loadLighthouse(options = {}) {
         try {
             await runNpm(options.npm ?? 'npm', args, {
                 cwd: staging,
-                env,
+                // Install scripts of Lighthouse's dependencies are third-party code: no runner secrets.
+                env: childEnvironment(spawnMarks(), env),
                 timeoutMs: options.timeoutMs ?? 300_000,
             });
         }
@@ -46707,16 +47441,16 @@ function iso_duration(params) {
 const result_SCHEMA_VERSION = 1;
 /** Artifacts larger than this are rejected before they are parsed. */
 const result_MAX_RESULT_BYTES = 20 * 1024 * 1024;
-const finite = schemas_number().refine(Number.isFinite, 'must be a finite number');
+const result_finite = schemas_number().refine(Number.isFinite, 'must be a finite number');
 const sha = schemas_string().regex(/^[0-9a-f]{7,64}$/, 'must be a hexadecimal commit id');
 const shortText = schemas_string().max(1000);
 const sampleSummarySchema = strictObject({
     n: schemas_number().int().nonnegative(),
-    median: finite,
-    mean: finite,
-    min: finite,
-    max: finite,
-    mad: finite,
+    median: result_finite,
+    mean: result_finite,
+    min: result_finite,
+    max: result_finite,
+    mad: result_finite,
 });
 const comparisonSchema = strictObject({
     key: shortText,
@@ -46728,16 +47462,21 @@ const comparisonSchema = strictObject({
     scale: schemas_enum(['ratio', 'difference', 'exact']),
     base: sampleSummarySchema,
     head: sampleSummarySchema,
-    change: finite,
-    ci: tuple([finite, finite]),
-    pValue: finite.nullable(),
-    adjustedPValue: finite.nullable(),
-    threshold: finite,
-    mde: finite.nullable(),
+    change: result_finite,
+    ci: tuple([result_finite, result_finite]),
+    pValue: result_finite.nullable(),
+    adjustedPValue: result_finite.nullable(),
+    threshold: result_finite,
+    mde: result_finite.nullable(),
     status: schemas_enum(['regressed', 'improved', 'unchanged', 'inconclusive']),
+    /** A bundle file measured on one side only: `added` (base is 0) or `removed` (head is 0).
+     *  Its change is against 1 byte, as for any size that was 0; its status is always `unchanged`,
+     *  since a file with nothing to compare with has no change of its own to gate: its bytes are
+     *  gated in the total, its groups and its budgets. */
+    presence: schemas_enum(['added', 'removed']).optional(),
     samples: strictObject({
-        base: array(finite).max(100_000),
-        head: array(finite).max(100_000),
+        base: array(result_finite).max(100_000),
+        head: array(result_finite).max(100_000),
         order: array(schemas_enum(['AB', 'BA'])).max(100_000),
     }),
 });
@@ -46746,8 +47485,8 @@ const budgetCheckSchema = strictObject({
     target: shortText.optional(),
     metric: shortText,
     unit: schemas_string().max(32),
-    limit: finite,
-    value: finite,
+    limit: result_finite,
+    value: result_finite,
     exceeded: schemas_boolean(),
 });
 const adviceSchema = strictObject({
@@ -46774,8 +47513,8 @@ const result_resultSchema = strictObject({
     base: strictObject({ ref: shortText, sha }).nullable(),
     head: strictObject({ ref: shortText, sha }),
     gate: strictObject({
-        threshold: finite,
-        alpha: finite,
+        threshold: result_finite,
+        alpha: result_finite,
         correction: schemas_enum(['holm', 'bh']),
         timeBudgetMs: schemas_number().nonnegative(),
         seed: schemas_number().int(),
@@ -46795,7 +47534,7 @@ const result_resultSchema = strictObject({
     /** The smallest relative change in the worse direction this run could have detected: the
      *  median of the ratio metrics' own figures (each is in its comparison's `mde`); null when
      *  none. Tail percentiles are noisier than medians, so the largest would say little. */
-    minimumDetectableChange: finite.nullable(),
+    minimumDetectableChange: result_finite.nullable(),
 });
 
 ;// CONCATENATED MODULE: ./src/sampler/errors.ts
@@ -48039,85 +48778,6 @@ class AlphaSpending {
     }
 }
 
-;// CONCATENATED MODULE: ./src/verdict/gate.ts
-// The overall gate and the threshold δ of each metric.
-
-/**
- * Default δ of the difference-scale metrics, absolute in the metric's unit, because a relative
- * threshold means nothing for a quantity that is often 0:
- * - error-rate (a fraction of requests): 0.01, one percentage point;
- * - cls (unitless): 0.01, a tenth of the 0.1 that web.dev calls "good";
- * - tbt (ms): 20 ms, a tenth of the 200 ms "good" limit;
- * - ttfb (ms): 5 ms, on loopback where servers answer in a few ms;
- * - score (Lighthouse performance, 0–100): the gate's threshold read as points (5% → 5 points).
- */
-function defaultDifferenceThreshold(spec, gate) {
-    switch (spec.metric) {
-        case 'error-rate':
-            return 0.01;
-        case 'cls':
-            return 0.01;
-        case 'tbt':
-            return 20;
-        case 'ttfb':
-            return 5;
-        case 'score':
-            return gate.threshold * 100;
-        default:
-            throw new ConfigError([
-                {
-                    path: 'gate.thresholds',
-                    message: `${spec.key} is compared as an absolute difference (unit ${spec.unit}) and has no default ` +
-                        `threshold; set gate.thresholds["${spec.key}"] to the smallest change that matters, in ${spec.unit}`,
-                },
-            ]);
-    }
-}
-/**
- * δ of one metric: an override in gate.thresholds keyed `benchmark/target/metric`, then
- * `benchmark/metric`, then `metric` (the most specific wins); else gate.threshold for ratio and
- * exact metrics (relative: 0.05 is 5%) and defaultDifferenceThreshold for difference metrics.
- * Overrides of difference metrics are absolute in the metric's unit.
- */
-function thresholdFor(spec, gate) {
-    const keys = [
-        ...(spec.target === undefined ? [] : [`${spec.benchmark}/${spec.target}/${spec.metric}`]),
-        `${spec.benchmark}/${spec.metric}`,
-        spec.metric,
-    ];
-    for (const key of keys) {
-        if (Object.hasOwn(gate.thresholds, key)) {
-            return checkedThreshold(`gate.thresholds.${key}`, gate.thresholds[key]);
-        }
-    }
-    if (spec.scale === 'difference')
-        return defaultDifferenceThreshold(spec, gate);
-    return checkedThreshold('gate.threshold', gate.threshold);
-}
-function checkedThreshold(field, value) {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-        throw new ConfigError([
-            { path: field, message: `expected a number ≥ 0, got ${String(value)}`, value },
-        ]);
-    }
-    return value;
-}
-/**
- * - fail: a metric regressed or a budget is exceeded;
- * - inconclusive: nothing failed but some metric is inconclusive;
- * - pass: every metric is unchanged or improved and every budget holds.
- * With failOn 'never' the gate does not fail: what would fail is reported as inconclusive
- * (neutral), never as a pass, so the check run still draws the eye to it.
- */
-function decideVerdict(statuses, budgets, failOn) {
-    const failing = statuses.includes('regressed') || budgets.some((b) => b.exceeded);
-    if (failing)
-        return failOn === 'never' ? 'inconclusive' : 'fail';
-    if (statuses.includes('inconclusive'))
-        return 'inconclusive';
-    return 'pass';
-}
-
 ;// CONCATENATED MODULE: ./src/verdict/errors.ts
 /** A threshold that cannot be resolved or a status asked of inconsistent input. */
 class VerdictInputError extends Error {
@@ -48145,7 +48805,7 @@ class VerdictInputError extends Error {
  * Exact metrics have no noise: beyond +δ is regressed, beyond −δ improved, otherwise unchanged
  * (the change itself is still reported, even when it is not 0).
  */
-function metricStatus(input) {
+function status_metricStatus(input) {
     const { spec, analysis, threshold, alphaAtLook } = input;
     if (!Number.isFinite(threshold) || threshold < 0) {
         throw new VerdictInputError(`threshold of ${spec.key} must be a number ≥ 0, got ${String(threshold)}`, `${spec.key} threshold`, threshold);
@@ -48258,7 +48918,7 @@ async function runSampler(o) {
             thresholds,
             bootstrapResamples: o.bootstrapResamples,
         });
-        statuses = analyses.map((analysis, i) => metricStatus({
+        statuses = analyses.map((analysis, i) => status_metricStatus({
             spec: tracked[i].spec,
             analysis,
             threshold: thresholds[i],
@@ -48504,7 +49164,83 @@ function comparison(samples, analysis, status, threshold) {
 
 
 
+;// CONCATENATED MODULE: ./src/verdict/recheck.ts
+
+
+function recheckResult(input) {
+    for (const [i, c] of input.comparisons.entries()) {
+        const row = {
+            field: `comparisons[${i}]`,
+            benchmark: c.benchmark,
+            target: c.target,
+            metric: c.metric,
+        };
+        let possible;
+        try {
+            possible = [...new Set([statusAt(c, 0), statusAt(c, input.alpha)])];
+        }
+        catch (error) {
+            return {
+                verdict: 'fail',
+                disagreement: {
+                    ...row,
+                    claimed: c.status,
+                    recomputed: 'no status',
+                    reason: error instanceof Error ? error.message : String(error),
+                },
+            };
+        }
+        if (!possible.includes(c.status)) {
+            return {
+                verdict: 'fail',
+                disagreement: { ...row, claimed: c.status, recomputed: possible.join(' or ') },
+            };
+        }
+    }
+    const budgets = [];
+    for (const [i, b] of input.budgets.entries()) {
+        // A budget's direction is its metric's; sizes and change limits, which have no timed
+        // comparison of their own direction, are lower-is-better.
+        const metric = input.comparisons.find((c) => c.benchmark === b.benchmark && c.target === b.target && c.metric === b.metric);
+        const exceeded = budgetExceeded(metric?.better ?? 'lower', b.value, b.limit);
+        if (exceeded !== b.exceeded) {
+            return {
+                verdict: 'fail',
+                disagreement: {
+                    field: `budgets[${i}]`,
+                    benchmark: b.benchmark,
+                    target: b.target,
+                    metric: b.metric,
+                    claimed: b.exceeded ? 'exceeded' : 'within',
+                    recomputed: exceeded ? 'exceeded' : 'within',
+                },
+            };
+        }
+        budgets.push(b);
+    }
+    const statuses = input.comparisons.map((c) => c.status);
+    const verdict = decideVerdict(statuses, budgets, 'regression');
+    // `fail-on: never` at measuring time reports a failing gate as inconclusive.
+    const allowed = new Set([verdict, decideVerdict(statuses, budgets, 'never')]);
+    if (!allowed.has(input.verdict)) {
+        return {
+            verdict,
+            disagreement: { field: 'verdict', claimed: input.verdict, recomputed: verdict },
+        };
+    }
+    return { verdict };
+}
+function statusAt(c, alphaAtLook) {
+    return metricStatus({
+        spec: { key: c.key, better: c.better, scale: c.scale },
+        analysis: { change: c.change, ci: c.ci, adjustedPValue: c.adjustedPValue },
+        threshold: c.threshold,
+        alphaAtLook,
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/verdict/index.ts
+
 
 
 
@@ -48517,6 +49253,9 @@ const VERSION = '0.1.0';
 // The two sides of a comparison: the head the PR proposes and the merge-base it branched from.
 // The baseline is the merge-base, not the tip of base: changes that landed on base since the
 // branch point are not the PR's doing and must not be charged to it.
+
+
+
 
 
 
@@ -48539,7 +49278,7 @@ class GitError extends Error {
         this.stderr = stderr;
     }
 }
-class NotAGitRepositoryError extends Error {
+class NotAGitRepositoryError extends errors/* BadInputError */.Ys {
     cwd;
     exists;
     name = 'NotAGitRepositoryError';
@@ -48551,7 +49290,7 @@ class NotAGitRepositoryError extends Error {
         this.exists = exists;
     }
 }
-class UnknownRefError extends Error {
+class UnknownRefError extends errors/* BadInputError */.Ys {
     ref;
     cwd;
     name = 'UnknownRefError';
@@ -48565,7 +49304,7 @@ class UnknownRefError extends Error {
         this.cwd = cwd;
     }
 }
-class NoDefaultBranchError extends Error {
+class NoDefaultBranchError extends errors/* BadInputError */.Ys {
     tried;
     cwd;
     name = 'NoDefaultBranchError';
@@ -48576,7 +49315,7 @@ class NoDefaultBranchError extends Error {
         this.cwd = cwd;
     }
 }
-class NoMergeBaseError extends Error {
+class NoMergeBaseError extends errors/* BadInputError */.Ys {
     base;
     head;
     shallow;
@@ -48594,18 +49333,29 @@ class NoMergeBaseError extends Error {
     }
 }
 // A caller's GIT_DIR or GIT_WORK_TREE (set inside git hooks) would silently redirect every
-// command away from `cwd`.
-const GIT_ENV = (() => {
-    const env = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
+// command away from `cwd`. The runner's secrets are withheld and the run's cookie set as for
+// any child: after a build, the PR's code may have written the repository's .git/config (an
+// fsmonitor or hook command) that later git commands run.
+function gitEnvironment() {
+    const env = childEnvironment({
+        LC_ALL: 'C',
+        GIT_TERMINAL_PROMPT: '0',
+        [RUN_VARIABLE]: currentRunCookie(),
+    });
     for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR']) {
         delete env[name];
     }
     return env;
-})();
+}
 /** Runs git without a shell; resolves to stdout without its final newline. */
 function git(args, cwd) {
     return new Promise((resolvePromise, reject) => {
-        (0,external_node_child_process_namespaceObject.execFile)('git', args, { cwd, env: GIT_ENV, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+        (0,external_node_child_process_namespaceObject.execFile)('git', args, {
+            cwd,
+            env: gitEnvironment(),
+            maxBuffer: 64 * 1024 * 1024,
+            encoding: 'utf8',
+        }, (error, stdout, stderr) => {
             if (error) {
                 const code = error.code;
                 reject(new GitError(args, cwd, code ?? null, stderr));
@@ -48728,6 +49478,13 @@ async function createWorktrees(options) {
     const added = [];
     const removeSync = () => {
         (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        try {
+            // Without this the records in .git/worktrees stay, listed as prunable.
+            (0,external_node_child_process_namespaceObject.execFileSync)('git', ['worktree', 'prune'], { cwd, env: gitEnvironment(), stdio: 'ignore' });
+        }
+        catch {
+            // The process is exiting; git's own gc prunes such records in time.
+        }
     };
     let disposing;
     const dispose = () => {
@@ -48745,9 +49502,16 @@ async function createWorktrees(options) {
         })();
         return disposing;
     };
-    // At a hard exit there is no time for git; the directory goes and `git worktree prune`
-    // (which git also runs by itself in time) clears the records.
+    // At a hard exit there is no time to wait for git: the directory goes and a synchronous
+    // `git worktree prune` clears the records.
     const unregister = registerCleanup(dispose, { onExit: removeSync });
+    try {
+        await options.onDirectory?.(dir);
+    }
+    catch (error) {
+        await dispose().catch(() => { });
+        throw error;
+    }
     const add = async (side, ref, sha) => {
         const path = (0,external_node_path_namespaceObject.join)(dir, side);
         // No hooks: a post-checkout hook (husky and the like) is not part of what is measured.
@@ -48776,6 +49540,156 @@ async function createWorktrees(options) {
 
 
 
+;// CONCATENATED MODULE: ./src/workspace/run-record.ts
+// A run's record in the repository (`.git/perfgate/runs/<cookie>.json`): its cookie, perfgate's
+// pid and start time, and its worktrees. A SIGKILLed perfgate cannot clean up after itself;
+// the next run in the same repository finds the record of a process that is gone, ends what
+// still carries that cookie, removes those worktrees and says so.
+
+
+
+
+
+
+
+/** Leftovers are already orphans; they get a short grace. */
+const SWEEP_GRACE_MS = 1_000;
+function pidStartTime(pid) {
+    try {
+        const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    }
+    catch {
+        return null;
+    }
+}
+function isLive(record) {
+    if (!isProcessAlive(record.pid))
+        return false;
+    return record.pidStart === null || pidStartTime(record.pid) === record.pidStart;
+}
+function parseRecord(text) {
+    try {
+        const value = JSON.parse(text);
+        const ok = typeof value.cookie === 'string' &&
+            /^[0-9a-f]{8,64}$/.test(value.cookie) &&
+            Number.isInteger(value.pid) &&
+            Array.isArray(value.worktreeDirs) &&
+            value.worktreeDirs.every((dir) => typeof dir === 'string');
+        return ok ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Only perfgate's own temporary directories are ever removed, whatever a record says. */
+function isOwnTempDir(dir) {
+    return (0,external_node_path_namespaceObject.isAbsolute)(dir) && (0,external_node_path_namespaceObject.normalize)(dir) === dir && /^perfgate-[A-Za-z0-9]+$/.test((0,external_node_path_namespaceObject.basename)(dir));
+}
+async function worktreesUnder(cwd, dir) {
+    const roots = [dir];
+    try {
+        roots.push((0,external_node_fs_namespaceObject.realpathSync)(dir));
+    }
+    catch {
+        // Already gone: `git worktree prune` drops its records.
+    }
+    const listing = await git(['worktree', 'list', '--porcelain'], cwd);
+    return listing
+        .split('\n')
+        .filter((line) => line.startsWith('worktree '))
+        .map((line) => line.slice('worktree '.length))
+        .filter((path) => roots.some((root) => path.startsWith(root + external_node_path_namespaceObject.sep)));
+}
+/** Ends an earlier run's leftovers; returns the line that says what was done. */
+async function recover(cwd, record) {
+    const ended = await sweepMarked(RUN_VARIABLE, record.cookie, SWEEP_GRACE_MS);
+    let removed = 0;
+    for (const dir of record.worktreeDirs.filter(isOwnTempDir)) {
+        for (const path of await worktreesUnder(cwd, dir)) {
+            await git(['worktree', 'remove', '--force', path], cwd).then(() => (removed += 1), () => { });
+        }
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    }
+    await git(['worktree', 'prune'], cwd);
+    return (`perfgate: an earlier run (pid ${record.pid}, started ${record.startedAt}) ended without ` +
+        `cleaning up; ended ${ended.length} of its processes and removed ${removed} of its worktrees.`);
+}
+/**
+ * Starts a run in the repository at `cwd`: ends the leftovers of earlier runs whose perfgate is
+ * gone (each said in one line through `log`), records this one, and registers its end for
+ * signals and exits. Outside a repository the run goes unrecorded (the caller reports that).
+ */
+async function startRun(options) {
+    const cwd = (0,external_node_path_namespaceObject.resolve)(options.cwd);
+    const cookie = newRunCookie();
+    let recordsDir;
+    try {
+        recordsDir = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.resolve)(cwd, await git(['rev-parse', '--git-common-dir'], cwd)), 'perfgate', 'runs');
+        (0,external_node_fs_namespaceObject.mkdirSync)(recordsDir, { recursive: true });
+    }
+    catch {
+        recordsDir = undefined;
+    }
+    if (recordsDir !== undefined) {
+        for (const name of (0,external_node_fs_namespaceObject.readdirSync)(recordsDir)) {
+            if (!name.endsWith('.json'))
+                continue;
+            const path = (0,external_node_path_namespaceObject.join)(recordsDir, name);
+            const record = parseRecord((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
+            if (record !== undefined && isLive(record))
+                continue;
+            options.log?.(record === undefined
+                ? `perfgate: removed an unreadable run record, ${path}.`
+                : await recover(cwd, record));
+            (0,external_node_fs_namespaceObject.rmSync)(path, { force: true });
+        }
+    }
+    const path = recordsDir === undefined ? undefined : (0,external_node_path_namespaceObject.join)(recordsDir, `${cookie}.json`);
+    const record = {
+        cookie,
+        pid: process.pid,
+        pidStart: pidStartTime(process.pid),
+        startedAt: new Date().toISOString(),
+        worktreeDirs: [],
+    };
+    // Written whole and renamed into place: a SIGKILL mid-write leaves no half a record.
+    const save = async () => {
+        if (path === undefined)
+            return;
+        await (0,promises_namespaceObject.writeFile)(`${path}.tmp`, `${JSON.stringify(record)}\n`);
+        await (0,promises_namespaceObject.rename)(`${path}.tmp`, path);
+    };
+    await save();
+    let ending;
+    const end = () => {
+        ending ??= (async () => {
+            await sweepMarked(RUN_VARIABLE, cookie, SWEEP_GRACE_MS);
+            if (path !== undefined)
+                await (0,promises_namespaceObject.rm)(path, { force: true });
+            unregister();
+        })();
+        return ending;
+    };
+    // Registered before the worktrees and servers, so it runs after they are stopped.
+    const unregister = registerCleanup(end, {
+        onExit: () => {
+            sweepMarkedSync(RUN_VARIABLE, cookie);
+            // The worktrees' own exit hook ran first (newer registration) and removed them.
+            if (path !== undefined)
+                (0,external_node_fs_namespaceObject.rmSync)(path, { force: true });
+        },
+    });
+    return {
+        cookie,
+        addWorktreeDir: async (dir) => {
+            record.worktreeDirs.push(dir);
+            await save();
+        },
+        end,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline.ts
 // The measurement pipeline shared by the CLI and the action:
 // config → workspace → probes → sampler → stats → verdict → advice → Result.
@@ -48795,23 +49709,43 @@ async function createWorktrees(options) {
 
 
 
+
+
 /** Everything a run started, stopped in reverse order whatever happens. */
 class Resources {
     stops = [];
+    disposing;
     add(stop) {
         this.stops.push(stop);
     }
-    async dispose() {
-        const errors = [];
-        for (const stop of this.stops.reverse()) {
-            await stop().catch((error) => errors.push(error));
-        }
-        this.stops.length = 0;
-        if (errors.length > 0)
-            throw errors[0];
+    /** One shared run: a signal's cleanup and the run's own `finally` both wait for all of it
+     *  (two interleaved runs once let the process exit mid `git worktree remove`). */
+    dispose() {
+        this.disposing ??= (async () => {
+            const errors = [];
+            for (const stop of this.stops.toReversed()) {
+                await stop().catch((error) => errors.push(error));
+            }
+            if (errors.length > 0)
+                throw errors[0];
+        })();
+        return this.disposing;
     }
 }
+/**
+ * Measures, with every process it starts marked with the run's cookie and swept when the run
+ * ends (workspace/run-cookie.ts), and the leftovers of an earlier, killed run cleaned first.
+ */
 async function runPipeline(options) {
+    const run = await startRun({ cwd: options.cwd, log: options.log });
+    try {
+        return await withRunCookie(run.cookie, () => measure(options, run));
+    }
+    finally {
+        await run.end();
+    }
+}
+async function measure(options, run) {
     const { config, cwd } = options;
     const startedAt = new Date();
     const notes = [];
@@ -48833,7 +49767,7 @@ async function runPipeline(options) {
     }
     log(`perfgate: ${refs.head.ref} (${refs.head.sha.slice(0, 7)}) against the merge-base ` +
         `${refs.mergeBase.slice(0, 7)} with ${refs.base.ref}`);
-    const trees = await createWorktrees({ cwd, refs });
+    const trees = await createWorktrees({ cwd, refs, onDirectory: run.addWorktreeDir });
     const resources = new Resources();
     resources.add(() => trees.dispose());
     // Ctrl-C and uncaught errors run this too (workspace/cleanup.ts), so nothing outlives a run.
@@ -48855,6 +49789,9 @@ async function runPipeline(options) {
             ...options,
             storedBase: stored,
         });
+        for (const bundle of measured.bundles)
+            for (const note of bundleNotes(bundle))
+                say(note);
         const sampled = measured.probes.length > 0
             ? await runSampler({
                 gate: config.gate,
@@ -48874,7 +49811,7 @@ async function runPipeline(options) {
         const comparisons = [...(sampled?.comparisons ?? []), ...measured.exact];
         const budgets = [...measured.budgets, ...pipeline_lighthouseBudgets(config, comparisons)];
         const advice = adviseAll({ comparisons, evidence, bundles: measured.bundles });
-        const verdict = decideVerdict(comparisons.map((c) => c.status), budgets, config.gate.failOn);
+        const verdict = gate_decideVerdict(comparisons.map((c) => c.status), budgets, config.gate.failOn);
         return {
             schemaVersion: result_SCHEMA_VERSION,
             tool: { name: 'perfgate', version: VERSION },
@@ -49666,127 +50603,6 @@ function parseResult(input, options = {}) {
     return validateResult(value);
 }
 
-;// CONCATENATED MODULE: ./src/report/escape.ts
-// Escaping of untrusted text for GitHub-flavoured Markdown and for Mermaid.
-// In `compare` mode branch and benchmark names come from the pull request; in `report`
-// mode the whole result comes from an artifact a fork built. Nothing in it may add
-// HTML (a `</details>` or `<img onerror>`), links, mentions, issue cross-references,
-// table cells, or a copy of the hidden marker that finds the comment again.
-/** U+200D between `@` and a name (or `#` and a number) stops GitHub's autolinking. */
-const ZWJ = '\u200D';
-const LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/;
-// C0/C1 controls and DEL, and bidirectional overrides and isolates (Trojan Source), which
-// would make text display differently from what it is. Tabs become spaces.
-const UNSAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\u202A-\u202E\u2066-\u2069]/g;
-function clean(text) {
-    return text.replace(/\t/g, ' ').replace(UNSAFE, '\uFFFD');
-}
-function escapeInline(text) {
-    return (text
-        // Backslash escapes for every character that starts inline Markdown (CommonMark
-        // allows a backslash before any ASCII punctuation); HTML characters as entities,
-        // because backslashes do not stop raw HTML.
-        .replace(/[\\`*_[\]|~#$&<>@]/g, (ch, offset, whole) => {
-        switch (ch) {
-            case '&':
-                return '&amp;';
-            case '<':
-                return '&lt;';
-            case '>':
-                return '&gt;';
-            case '@':
-                return `@${ZWJ}`;
-            case '#':
-                return /\d/.test(whole[offset + 1] ?? '') ? `\\#${ZWJ}` : '\\#';
-            default:
-                return `\\${ch}`;
-        }
-    })
-        // GitHub turns bare URLs, www. addresses and GH-123 into links after parsing, so
-        // backslashes cannot stop them; a zero-width joiner does.
-        .replace(/:\/\//g, `:${ZWJ}//`)
-        .replace(/\b(www)\./gi, `$1${ZWJ}.`)
-        .replace(/\b(GH)-(?=\d)/gi, `$1${ZWJ}-`));
-}
-/**
- * Plain text made safe anywhere in a Markdown line, including where a block could start
- * (a list item, a paragraph) and inside table cells: every kind of line break becomes a
- * space, control and bidi-override characters become U+FFFD, and Markdown, HTML, mentions
- * and autolinks are neutralised. The rendered text reads as the input did.
- */
-function escapeMarkdown(text) {
-    return escapeInlineMarkdown(text)
-        .replace(/^[-+=]/, (ch) => `\\${ch}`)
-        .replace(/^(\d+)([.)])/, '$1\\$2');
-}
-/**
- * As escapeMarkdown, for text that follows other text on its line (so it cannot start a
- * list or a heading): `1.0` stays `1.0` instead of `1\.0`.
- */
-function escapeInlineMarkdown(text) {
-    return escapeInline(clean(String(text).split(LINE_BREAK).join(' ')).trim());
-}
-/**
- * Plain text made safe inside one GitHub table cell. Cells hold inline content only, so
- * no block-start escapes are needed; line breaks become `<br>` (which GitHub renders in
- * cells) instead of ending the row, and `|` cannot split the cell.
- */
-function escapeTableCell(text) {
-    const lines = String(text)
-        .split(LINE_BREAK)
-        .map((line) => clean(line).trim());
-    // Blank lines at either end would only add space to the row.
-    while (lines.length > 0 && lines[0] === '')
-        lines.shift();
-    while (lines.length > 0 && lines[lines.length - 1] === '')
-        lines.pop();
-    return lines.map(escapeInline).join('<br>');
-}
-/**
- * Text made safe for one line of a terminal: line breaks become spaces, and control
- * characters (ESC of an ANSI sequence among them) and bidi overrides become U+FFFD.
- */
-function escape_plainText(text) {
-    return clean(String(text).split(LINE_BREAK).join(' '));
-}
-/** At most `max` code points (never splitting a surrogate pair), with `…` when cut. */
-function truncate(text, max) {
-    const s = String(text);
-    // A string has at least as many UTF-16 code units as code points.
-    if (s.length <= max)
-        return s;
-    let points = 0;
-    let cut = -1;
-    for (let i = 0; i < s.length; i++) {
-        const code = s.charCodeAt(i);
-        // The low half of a surrogate pair belongs to the code point before it.
-        if (code >= 0xdc00 && code <= 0xdfff && i > 0) {
-            const prev = s.charCodeAt(i - 1);
-            if (prev >= 0xd800 && prev <= 0xdbff)
-                continue;
-        }
-        points += 1;
-        if (points === max)
-            cut = i;
-        // `cut` is where the max-th code point starts: keep max − 1 of them and the ellipsis.
-        if (points > max)
-            return `${s.slice(0, Math.max(0, cut))}…`;
-    }
-    return s;
-}
-/**
- * Text for a quoted Mermaid label. Mermaid has its own entity syntax (`#quot;`), directives
- * (`%%`) and HTML labels, and a backtick could end the code fence, so only letters, digits
- * and a few harmless punctuation marks are kept.
- */
-function mermaidText(text, max = 80) {
-    const kept = clean(String(text))
-        .replace(/[^\p{L}\p{N} ._/:,+()-]/gu, '_')
-        .replace(/\s+/g, ' ')
-        .trim();
-    return truncate(kept, max);
-}
-
 ;// CONCATENATED MODULE: ./src/report/format.ts
 /** U+2212: a real minus sign, the width of `+`, never a hyphen that breaks lines. */
 const MINUS = '\u2212';
@@ -49971,6 +50787,16 @@ function formatRelativeChange(change) {
 function format_formatChange(change, scale, unit) {
     return scale === 'difference' ? formatSignedValue(change, unit) : formatRelativeChange(change);
 }
+/**
+ * A change of an exact metric (a size): relative, with the difference it is made of; `new` when
+ * base was 0, where a relative change (against 1 byte) would be a meaningless huge number.
+ */
+function formatExactChange(change, base, head, unit) {
+    const difference = formatSignedValue(head - base, unit);
+    if (base === 0 && head !== 0)
+        return `new (${difference})`;
+    return `${formatRelativeChange(change)} (${difference})`;
+}
 function format_formatInterval(ci, scale, unit) {
     return `[${format_formatChange(ci[0], scale, unit)}, ${format_formatChange(ci[1], scale, unit)}]`;
 }
@@ -50070,6 +50896,195 @@ const STOPPED_BY = {
     exact: 'exact comparison, no sampling needed',
 };
 
+;// CONCATENATED MODULE: ./src/report/bundle-files.ts
+
+function isOneSided(c) {
+    return c.presence !== undefined;
+}
+function oneSidedFiles(comparisons) {
+    const byKey = new Map();
+    for (const c of comparisons) {
+        if (c.presence === undefined)
+            continue;
+        const key = JSON.stringify([c.benchmark, c.target ?? '', c.presence]);
+        let file = byKey.get(key);
+        if (!file) {
+            file = { benchmark: c.benchmark, target: c.target ?? '', presence: c.presence, sizes: [] };
+            byKey.set(key, file);
+        }
+        const side = c.presence === 'added' ? c.head : c.base;
+        file.sizes.push({ metric: c.metric, bytes: side.median, unit: c.unit });
+    }
+    const size = (f) => f.sizes[0]?.bytes ?? 0;
+    return [...byKey.values()]
+        .map((f, i) => ({ f, i }))
+        .sort((a, b) => Number(a.f.presence === 'removed') - Number(b.f.presence === 'removed') ||
+        size(b.f) - size(a.f) ||
+        a.i - b.i)
+        .map(({ f }) => f);
+}
+/** The size metrics of the files, in the order the rows first name them. */
+function oneSidedMetrics(files) {
+    const metrics = [];
+    for (const f of files)
+        for (const s of f.sizes)
+            if (!metrics.includes(s.metric))
+                metrics.push(s.metric);
+    return metrics;
+}
+/** The signed size a file adds (+) or takes away (−) in one metric. */
+function signedSize(file, metric) {
+    const s = file.sizes.find((x) => x.metric === metric);
+    if (!s)
+        return undefined;
+    return formatSignedValue(file.presence === 'added' ? s.bytes : -s.bytes, s.unit);
+}
+/**
+ * For the headline: `2 files added (+73.0 kB gzip)`, `1 file removed (−12.0 kB gzip)`. The sum
+ * is of the compressed size every file has (gzip, else brotli), else raw: what users download.
+ */
+function describeOneSided(comparisons) {
+    const files = oneSidedFiles(comparisons);
+    const out = [];
+    for (const presence of ['added', 'removed']) {
+        const these = files.filter((f) => f.presence === presence);
+        if (these.length === 0)
+            continue;
+        const metric = ['gzip', 'brotli', 'raw'].find((m) => these.every((f) => f.sizes.some((s) => s.metric === m)));
+        let sum = '';
+        if (metric !== undefined) {
+            let bytes = 0;
+            for (const f of these)
+                bytes += f.sizes.find((s) => s.metric === metric).bytes;
+            const unit = these[0].sizes.find((s) => s.metric === metric).unit;
+            sum = ` (${formatSignedValue(presence === 'added' ? bytes : -bytes, unit)} ${metric})`;
+        }
+        out.push(`${pluralize(these.length, 'file')} ${presence}${sum}`);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/report/escape.ts
+// Escaping of untrusted text for GitHub-flavoured Markdown and for Mermaid.
+// In `compare` mode branch and benchmark names come from the pull request; in `report`
+// mode the whole result comes from an artifact a fork built. Nothing in it may add
+// HTML (a `</details>` or `<img onerror>`), links, mentions, issue cross-references,
+// table cells, or a copy of the hidden marker that finds the comment again.
+/** U+200D between `@` and a name (or `#` and a number) stops GitHub's autolinking. */
+const ZWJ = '\u200D';
+const LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/;
+// C0/C1 controls and DEL, and bidirectional overrides and isolates (Trojan Source), which
+// would make text display differently from what it is. Tabs become spaces.
+const UNSAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\u202A-\u202E\u2066-\u2069]/g;
+function clean(text) {
+    return text.replace(/\t/g, ' ').replace(UNSAFE, '\uFFFD');
+}
+function escapeInline(text) {
+    return (text
+        // Backslash escapes for every character that starts inline Markdown (CommonMark
+        // allows a backslash before any ASCII punctuation); HTML characters as entities,
+        // because backslashes do not stop raw HTML.
+        .replace(/[\\`*_[\]|~#$&<>@]/g, (ch, offset, whole) => {
+        switch (ch) {
+            case '&':
+                return '&amp;';
+            case '<':
+                return '&lt;';
+            case '>':
+                return '&gt;';
+            case '@':
+                return `@${ZWJ}`;
+            case '#':
+                return /\d/.test(whole[offset + 1] ?? '') ? `\\#${ZWJ}` : '\\#';
+            default:
+                return `\\${ch}`;
+        }
+    })
+        // GitHub turns bare URLs, www. addresses and GH-123 into links after parsing, so
+        // backslashes cannot stop them; a zero-width joiner does.
+        .replace(/:\/\//g, `:${ZWJ}//`)
+        .replace(/\b(www)\./gi, `$1${ZWJ}.`)
+        .replace(/\b(GH)-(?=\d)/gi, `$1${ZWJ}-`));
+}
+/**
+ * Plain text made safe anywhere in a Markdown line, including where a block could start
+ * (a list item, a paragraph) and inside table cells: every kind of line break becomes a
+ * space, control and bidi-override characters become U+FFFD, and Markdown, HTML, mentions
+ * and autolinks are neutralised. The rendered text reads as the input did.
+ */
+function escapeMarkdown(text) {
+    return escapeInlineMarkdown(text)
+        .replace(/^[-+=]/, (ch) => `\\${ch}`)
+        .replace(/^(\d+)([.)])/, '$1\\$2');
+}
+/**
+ * As escapeMarkdown, for text that follows other text on its line (so it cannot start a
+ * list or a heading): `1.0` stays `1.0` instead of `1\.0`.
+ */
+function escapeInlineMarkdown(text) {
+    return escapeInline(clean(String(text).split(LINE_BREAK).join(' ')).trim());
+}
+/**
+ * Plain text made safe inside one GitHub table cell. Cells hold inline content only, so
+ * no block-start escapes are needed; line breaks become `<br>` (which GitHub renders in
+ * cells) instead of ending the row, and `|` cannot split the cell.
+ */
+function escapeTableCell(text) {
+    const lines = String(text)
+        .split(LINE_BREAK)
+        .map((line) => clean(line).trim());
+    // Blank lines at either end would only add space to the row.
+    while (lines.length > 0 && lines[0] === '')
+        lines.shift();
+    while (lines.length > 0 && lines[lines.length - 1] === '')
+        lines.pop();
+    return lines.map(escapeInline).join('<br>');
+}
+/**
+ * Text made safe for one line of a terminal: line breaks become spaces, and control
+ * characters (ESC of an ANSI sequence among them) and bidi overrides become U+FFFD.
+ */
+function escape_plainText(text) {
+    return clean(String(text).split(LINE_BREAK).join(' '));
+}
+/** At most `max` code points (never splitting a surrogate pair), with `…` when cut. */
+function truncate(text, max) {
+    const s = String(text);
+    // A string has at least as many UTF-16 code units as code points.
+    if (s.length <= max)
+        return s;
+    let points = 0;
+    let cut = -1;
+    for (let i = 0; i < s.length; i++) {
+        const code = s.charCodeAt(i);
+        // The low half of a surrogate pair belongs to the code point before it.
+        if (code >= 0xdc00 && code <= 0xdfff && i > 0) {
+            const prev = s.charCodeAt(i - 1);
+            if (prev >= 0xd800 && prev <= 0xdbff)
+                continue;
+        }
+        points += 1;
+        if (points === max)
+            cut = i;
+        // `cut` is where the max-th code point starts: keep max − 1 of them and the ellipsis.
+        if (points > max)
+            return `${s.slice(0, Math.max(0, cut))}…`;
+    }
+    return s;
+}
+/**
+ * Text for a quoted Mermaid label. Mermaid has its own entity syntax (`#quot;`), directives
+ * (`%%`) and HTML labels, and a backtick could end the code fence, so only letters, digits
+ * and a few harmless punctuation marks are kept.
+ */
+function mermaidText(text, max = 80) {
+    const kept = clean(String(text))
+        .replace(/[^\p{L}\p{N} ._/:,+()-]/gu, '_')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return truncate(kept, max);
+}
+
 ;// CONCATENATED MODULE: ./src/report/chart.ts
 
 
@@ -50144,6 +51159,7 @@ function renderSampleChart(c, maxPoints = 200, nameLimit = 120) {
 
 
 
+
 /** GitHub rejects comment bodies over 65,536 characters; stay a little below. */
 const COMMENT_MAX_LENGTH = 65_000;
 /** The smallest limit under which the minimal body is guaranteed to fit. */
@@ -50163,8 +51179,10 @@ function sortComparisons(comparisons) {
 }
 function countStatuses(result) {
     const counts = { regressed: 0, improved: 0, inconclusive: 0, unchanged: 0, budgetsExceeded: 0 };
+    // A file on one side only is counted as a file (describeOneSided), not as an unchanged metric.
     for (const c of result.comparisons)
-        counts[c.status] += 1;
+        if (!isOneSided(c))
+            counts[c.status] += 1;
     counts.budgetsExceeded = result.budgets.filter((b) => b.exceeded).length;
     return counts;
 }
@@ -50179,6 +51197,7 @@ function describeCounts(result) {
     if (n.regressed === 0 && n.budgetsExceeded === 0) {
         parts.push(result.comparisons.length === 0 ? 'no metrics compared' : 'no regressions');
     }
+    parts.push(...describeOneSided(result.comparisons));
     if (n.improved > 0)
         parts.push(pluralize(n.improved, 'improvement'));
     if (n.inconclusive > 0)
@@ -50210,8 +51229,9 @@ function remember(map, key, make) {
     }
     return value;
 }
+/** The metrics in the tables: files on one side only have their own section. */
 function sortedComparisons(ctx) {
-    ctx.memo.sorted ??= sortComparisons(ctx.result.comparisons);
+    ctx.memo.sorted ??= sortComparisons(ctx.result.comparisons.filter((c) => !isOneSided(c)));
     return ctx.memo.sorted;
 }
 /** Options shared by the comment and the summary, validated once. */
@@ -50299,8 +51319,7 @@ const METRIC_ALIGN = ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'l'];
 function changeText(c) {
     if (c.scale !== 'exact')
         return format_formatChange(c.change, c.scale, c.unit);
-    // Sizes: the relative change and the bytes it is made of.
-    return `${formatRelativeChange(c.change)} (${formatSignedValue(c.head.median - c.base.median, c.unit)})`;
+    return formatExactChange(c.change, c.base.median, c.head.median, c.unit);
 }
 function metricRow(c, limit) {
     return [
@@ -50359,6 +51378,32 @@ function metricsSection(ctx, layout) {
     }
     return out;
 }
+const PRESENCE_CELL = { added: '➕ added', removed: '➖ removed' };
+/** Bundle files on head only or base only, added first, each largest first. */
+function oneSidedSection(ctx, layout) {
+    const files = oneSidedFiles(ctx.result.comparisons);
+    if (files.length === 0)
+        return [];
+    const metrics = oneSidedMetrics(files);
+    const { shown, hidden } = limited(files, Math.min(layout.rowLimit, layout.fileRows));
+    const rows = shown.map((f) => [
+        cell(f.benchmark, layout.nameLimit),
+        cell(f.target, layout.nameLimit),
+        PRESENCE_CELL[f.presence],
+        ...metrics.map((m) => cell(signedSize(f, m), layout.nameLimit)),
+    ]);
+    const header = ['Benchmark', 'File', 'Change', ...metrics.map((m) => capitalize(m))];
+    const out = ['### Added and removed files'];
+    if (rows.length > 0) {
+        out.push(table(header, ['l', 'l', 'l', ...metrics.map(() => 'r')], rows));
+    }
+    if (hidden > 0)
+        out.push(moreLine(hidden, 'added or removed files', ctx));
+    return out;
+}
+function capitalize(name) {
+    return escapeTableCell(truncate(name.charAt(0).toUpperCase() + name.slice(1), 40));
+}
 /** A collapsed block; the blank lines let GitHub render the Markdown inside it. */
 function details(summary, blocks) {
     return [
@@ -50376,7 +51421,7 @@ function mdeSection(ctx, layout) {
         ? 'not available (no statistically tested ratio metrics)'
         : `${formatMagnitude(result.minimumDetectableChange, 'ratio', '')} (median over the metrics)`;
     const out = [`Smallest change this run could have detected: ${escapeMarkdown(overall)}`];
-    if (layout.mdeDetails && result.comparisons.length > 0) {
+    if (layout.mdeDetails && sortedComparisons(ctx).length > 0) {
         const { shown, hidden } = limited(sortedComparisons(ctx), layout.rowLimit);
         const mdeRow = (c) => [
             // The same three name cells as the metric table's row.
@@ -50519,6 +51564,7 @@ function renderWith(ctx, layout) {
         titleLine(ctx, layout.nameLimit),
         comparedLine(ctx, layout.nameLimit),
         ...metricsSection(ctx, layout),
+        ...oneSidedSection(ctx, layout),
         ...mdeSection(ctx, layout),
         ...budgetSection(ctx, layout),
         ...adviceSection(ctx, layout),
@@ -50634,6 +51680,7 @@ const COMMENT_LAYOUT = {
     mdeDetails: true,
     rowLimit: Number.POSITIVE_INFINITY,
     itemLimit: Number.POSITIVE_INFINITY,
+    fileRows: 20,
     nameLimit: 120,
     textLimit: 1000,
 };
@@ -50662,6 +51709,7 @@ var picocolors_default = /*#__PURE__*/__nccwpck_require__.n(picocolors);
 // one-line live progress. Colour is an explicit flag so output is testable and pipes clean.
 // Names come from the PR (or an artifact), so control characters are neutralised: an ESC
 // in a branch name must not reach the terminal.
+
 
 
 
@@ -50798,11 +51846,31 @@ function ref(side) {
 function changeCell(c) {
     if (c.scale !== 'exact')
         return format_formatChange(c.change, c.scale, c.unit);
-    return `${formatRelativeChange(c.change)} (${formatSignedValue(c.head.median - c.base.median, c.unit)})`;
+    return formatExactChange(c.change, c.base.median, c.head.median, c.unit);
 }
 /** After the header's times, why sampling ended before the budget, if it did. */
 function stoppedEarly(by) {
     return by === 'regression' || by === 'resolved' ? ` · ${STOPPED_BY[by]}` : '';
+}
+/** Every bundle file on one side only: `added  web  dist/x.[hash].js  +73.0 kB  +24.1 kB …`. */
+function oneSidedLines(c, result, width) {
+    const files = oneSidedFiles(result.comparisons);
+    if (files.length === 0)
+        return [];
+    const metrics = oneSidedMetrics(files);
+    const columns = [
+        { header: 'change', align: 'l' },
+        { header: 'benchmark', align: 'l', min: 8 },
+        { header: 'file', align: 'l', min: 12 },
+        ...metrics.map((m, i) => ({ header: escape_plainText(m), align: 'r', drop: i + 1 })),
+    ];
+    const rows = files.map((f) => [
+        { text: f.presence, paint: f.presence === 'added' ? c.yellow : c.dim },
+        { text: escape_plainText(f.benchmark) },
+        { text: escape_plainText(f.target) },
+        ...metrics.map((m) => ({ text: escape_plainText(signedSize(f, m) ?? NOT_AVAILABLE) })),
+    ]);
+    return ['', c.bold('added and removed files'), ...renderTable(c, columns, rows, width, '  ')];
 }
 function renderTerminal(result, options) {
     const c = picocolors_default().createColors(options.color);
@@ -50814,7 +51882,8 @@ function renderTerminal(result, options) {
         : `head ${ref(result.head)} (no base)`;
     out.push(...wrap(`${what} · ${keep(pluralize(s.pairs, 'pair'))} · ${keep(formatDuration(s.elapsedMs))} of ${keep(formatDuration(result.gate.timeBudgetMs))}${stoppedEarly(s.stoppedBy)}`, width, `${c.bold('perfgate')} · `, '  '));
     out.push('');
-    const sorted = sortComparisons(result.comparisons);
+    // Files on one side only are listed after the table, as files rather than metrics.
+    const sorted = sortComparisons(result.comparisons.filter((m) => !isOneSided(m)));
     if (sorted.length === 0) {
         out.push('  no metrics compared');
     }
@@ -50851,6 +51920,7 @@ function renderTerminal(result, options) {
         });
         out.push(...renderTable(c, columns, rows, width, '  '));
     }
+    out.push(...oneSidedLines(c, result, width));
     if (result.budgets.length > 0) {
         out.push('', c.bold('budgets'));
         const budgets = [...result.budgets].sort((a, b) => Number(b.exceeded) - Number(a.exceeded));
@@ -51179,6 +52249,7 @@ function fail(io, cause) {
 /* harmony export */   HG: () => (/* binding */ MeasurementError),
 /* harmony export */   KT: () => (/* binding */ getErrorHint),
 /* harmony export */   Rr: () => (/* binding */ exitCodeFor),
+/* harmony export */   Ys: () => (/* binding */ BadInputError),
 /* harmony export */   dc: () => (/* binding */ EXIT),
 /* harmony export */   eb: () => (/* binding */ UsageError),
 /* harmony export */   p4: () => (/* binding */ InterruptedError),
@@ -51198,8 +52269,15 @@ class InterruptedError extends Error {
         this.signal = signal;
     }
 }
+/**
+ * The input was wrong (a flag, an action input, the config, a ref): exit 2. Every such error
+ * extends this class, wherever it is defined, so a new one gets exit 2 without being listed.
+ */
+class BadInputError extends Error {
+    name = 'BadInputError';
+}
 /** Bad command-line usage: an unknown flag, a missing value, a ref that does not exist. */
-class UsageError extends Error {
+class UsageError extends BadInputError {
     hint;
     name = 'UsageError';
     constructor(message, hint) {
@@ -51229,23 +52307,10 @@ function getErrorMessage(error) {
         return `a non-Error was thrown: ${String(error)}`;
     }
 }
-// Errors that mean "the input was wrong", by name, so the folders that define them need not
-// import this file.
-const USAGE_ERRORS = new Set([
-    'UsageError',
-    'ConfigError',
-    'InputError',
-    'BundleConfigError',
-    'UnknownRefError',
-    'NoDefaultBranchError',
-    'NoMergeBaseError',
-    'NotAGitRepositoryError',
-]);
 function exitCodeFor(error) {
     if (error instanceof InterruptedError)
         return SIGNAL_EXIT[error.signal] ?? EXIT.measurement;
-    const name = error instanceof Error ? error.name : '';
-    return USAGE_ERRORS.has(name) ? EXIT.usage : EXIT.measurement;
+    return error instanceof BadInputError ? EXIT.usage : EXIT.measurement;
 }
 /** A hint ("what to do") carried by a typed error, if it has one. */
 function getErrorHint(error) {
