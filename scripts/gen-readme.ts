@@ -1,12 +1,15 @@
-// Generates the README's table of action inputs and outputs from action.yml, between
-// `<!-- action-io:start -->` and `<!-- action-io:end -->`, so the two cannot drift.
+// Generates the README's tables from their one source, so they cannot drift: the action's
+// inputs and outputs from action.yml (between `<!-- action-io:start -->` and
+// `<!-- action-io:end -->`), and the ranges of perfgate.yml's numbers from src/config/ranges.ts
+// (between `<!-- config-ranges:start -->` and `<!-- config-ranges:end -->`).
 // `--check` writes nothing and exits 1 when the README is stale (CI runs it).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { RANGES, rangeText } from '../src/config/ranges.js';
 
-const START = '<!-- action-io:start -->';
-const END = '<!-- action-io:end -->';
+const ACTION_IO = { start: '<!-- action-io:start -->', end: '<!-- action-io:end -->' };
+const CONFIG_RANGES = { start: '<!-- config-ranges:start -->', end: '<!-- config-ranges:end -->' };
 
 interface ActionYaml {
   inputs?: Record<string, { description?: string; default?: string; required?: boolean }>;
@@ -34,14 +37,32 @@ export function renderActionTables(actionYaml: string): string {
   return lines.join('\n');
 }
 
-/** The README with the region between the markers replaced by `tables`. */
-export function updateReadme(readme: string, tables: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
+/** The range of every duration, percentage, size and plain number of perfgate.yml. */
+export function renderRangeTable(): string {
+  const lines = ['| field | range |', '| --- | --- |'];
+  for (const range of Object.values(RANGES))
+    lines.push(`| ${cell(range.fields)} | ${rangeText(range)} |`);
+  return lines.join('\n');
+}
+
+function replaceRegion(
+  readme: string,
+  markers: { start: string; end: string },
+  content: string,
+): string {
+  const start = readme.indexOf(markers.start);
+  const end = readme.indexOf(markers.end);
   if (start === -1 || end === -1 || end < start) {
-    throw new Error(`README.md needs the markers ${START} and ${END}, in that order`);
+    throw new Error(
+      `README.md needs the markers ${markers.start} and ${markers.end}, in that order`,
+    );
   }
-  return `${readme.slice(0, start + START.length)}\n${tables}\n${readme.slice(end)}`;
+  return `${readme.slice(0, start + markers.start.length)}\n${content}\n${readme.slice(end)}`;
+}
+
+/** The README with the action's tables (`tables`) and the config's ranges regenerated. */
+export function updateReadme(readme: string, tables: string): string {
+  return replaceRegion(replaceRegion(readme, ACTION_IO, tables), CONFIG_RANGES, renderRangeTable());
 }
 
 function main(argv: string[]): number {
@@ -57,16 +78,16 @@ function main(argv: string[]): number {
   if (argv.includes('--check')) {
     if (next !== readme) {
       console.error(
-        `${readmePath}: the inputs/outputs table is stale; run \`npm run readme\` and commit it.`,
+        `${readmePath}: the inputs/outputs or config ranges table is stale; run \`npm run readme\` and commit it.`,
       );
       return 1;
     }
-    console.log('README.md: the inputs/outputs table matches action.yml.');
+    console.log('README.md: the inputs/outputs and config ranges tables are fresh.');
     return 0;
   }
   if (next !== readme) writeFileSync(readmePath, next);
   console.log(
-    next === readme ? 'README.md is up to date.' : 'README.md: inputs/outputs table updated.',
+    next === readme ? 'README.md is up to date.' : 'README.md: generated tables updated.',
   );
   return 0;
 }

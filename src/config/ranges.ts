@@ -12,6 +12,8 @@ export interface Range {
   readonly max: number;
   /** The minimum itself is refused (a threshold must be above 0%). */
   readonly minExclusive?: boolean;
+  /** The fields it bounds, as the README's table of ranges names them. */
+  readonly fields: string;
 }
 
 const SECOND = 1000;
@@ -19,22 +21,64 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
 export const RANGES = {
-  buildTimeout: { unit: 'duration', min: SECOND, max: 24 * HOUR },
-  readyTimeout: { unit: 'duration', min: 100, max: HOUR },
-  roundDuration: { unit: 'duration', min: 100, max: 10 * MINUTE },
-  requestTimeout: { unit: 'duration', min: 10, max: 10 * MINUTE },
-  commandTimeout: { unit: 'duration', min: 10, max: 6 * HOUR },
-  timeBudget: { unit: 'duration', min: SECOND, max: 24 * HOUR },
-  /** Lighthouse timing budgets (LCP, FCP, TBT, SI, TTFB); 0ms is a legitimate TBT budget. */
-  pageTiming: { unit: 'duration', min: 0, max: 10 * MINUTE },
-  /** Absolute thresholds of TBT and TTFB. */
-  timingThreshold: { unit: 'duration', min: 0, minExclusive: true, max: 10 * MINUTE },
-  threshold: { unit: 'percent', min: 0, minExclusive: true, max: 10 },
-  changeBudget: { unit: 'percent', min: 0, max: 10 },
-  sizeBudget: { unit: 'size', min: 0, max: 100 * 1000 ** 3 },
-  clsBudget: { unit: 'number', min: 0, max: 10 },
-  clsThreshold: { unit: 'number', min: 0, minExclusive: true, max: 10 },
-  scoreThreshold: { unit: 'number', min: 0, minExclusive: true, max: 100 },
+  buildTimeout: { unit: 'duration', min: SECOND, max: 24 * HOUR, fields: '`build-timeout`' },
+  readyTimeout: { unit: 'duration', min: 100, max: HOUR, fields: '`ready-timeout`' },
+  roundDuration: {
+    unit: 'duration',
+    min: 100,
+    max: 10 * MINUTE,
+    fields: '`round-duration` of an `http` benchmark',
+  },
+  requestTimeout: {
+    unit: 'duration',
+    min: 10,
+    max: 10 * MINUTE,
+    fields: '`timeout` of an `http` benchmark (per request)',
+  },
+  commandTimeout: {
+    unit: 'duration',
+    min: 10,
+    max: 6 * HOUR,
+    fields: '`timeout` of a `command` benchmark (per run)',
+  },
+  timeBudget: { unit: 'duration', min: SECOND, max: 24 * HOUR, fields: '`gate.time-budget`' },
+  /** 0ms is a legitimate TBT budget. */
+  pageTiming: {
+    unit: 'duration',
+    min: 0,
+    max: 10 * MINUTE,
+    fields: 'Lighthouse timing budgets (LCP, FCP, TBT, SI, TTFB)',
+  },
+  timingThreshold: {
+    unit: 'duration',
+    min: 0,
+    minExclusive: true,
+    max: 10 * MINUTE,
+    fields: 'TBT and TTFB thresholds',
+  },
+  threshold: {
+    unit: 'percent',
+    min: 0,
+    minExclusive: true,
+    max: 10,
+    fields: '`gate.threshold` and percentage thresholds',
+  },
+  changeBudget: { unit: 'percent', min: 0, max: 10, fields: 'bundle `budgets.change`' },
+  sizeBudget: {
+    unit: 'size',
+    min: 0,
+    max: 100 * 1000 ** 3,
+    fields: 'bundle size budgets; Lighthouse `weight` budget',
+  },
+  clsBudget: { unit: 'number', min: 0, max: 10, fields: 'CLS budget' },
+  clsThreshold: { unit: 'number', min: 0, minExclusive: true, max: 10, fields: 'CLS threshold' },
+  scoreThreshold: {
+    unit: 'number',
+    min: 0,
+    minExclusive: true,
+    max: 100,
+    fields: 'Lighthouse score threshold (points)',
+  },
 } as const satisfies Record<string, Range>;
 
 const DURATION_STEPS: ReadonlyArray<[string, number]> = [

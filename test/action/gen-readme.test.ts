@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { renderActionTables, updateReadme } from '../../scripts/gen-readme.js';
+import { renderActionTables, renderRangeTable, updateReadme } from '../../scripts/gen-readme.js';
+import { RANGES } from '../../src/config/ranges.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -39,12 +40,23 @@ describe('the README inputs/outputs table', () => {
     );
   });
 
-  it('replaces only the marked region and needs the markers', () => {
-    const readme = 'intro\n<!-- action-io:start -->\nold\n<!-- action-io:end -->\nrest\n';
-    expect(updateReadme(readme, 'new')).toBe(
-      'intro\n<!-- action-io:start -->\nnew\n<!-- action-io:end -->\nrest\n',
+  it('replaces only the marked regions and needs the markers', () => {
+    const io = 'intro\n<!-- action-io:start -->\nold\n<!-- action-io:end -->\nrest\n';
+    const ranges = '<!-- config-ranges:start -->\nold\n<!-- config-ranges:end -->\nend\n';
+    expect(updateReadme(io + ranges, 'new')).toBe(
+      `intro\n<!-- action-io:start -->\nnew\n<!-- action-io:end -->\nrest\n<!-- config-ranges:start -->\n${renderRangeTable()}\n<!-- config-ranges:end -->\nend\n`,
     );
     expect(() => updateReadme('no markers', 'x')).toThrow(/needs the markers/);
+    expect(() => updateReadme(io, 'x')).toThrow(/config-ranges:start/);
+  });
+
+  it('lists the range of every bounded field of perfgate.yml, as the loader states it', () => {
+    const table = renderRangeTable().split('\n');
+    expect(table.slice(2)).toHaveLength(Object.keys(RANGES).length);
+    expect(table).toContain('| `timeout` of a `command` benchmark (per run) | from 10ms to 6h |');
+    expect(table).toContain(
+      '| `gate.threshold` and percentage thresholds | above 0% and at most 1000% |',
+    );
   });
 
   it('is fresh in the README, and --check says so with its exit code', () => {
@@ -60,14 +72,16 @@ describe('the README inputs/outputs table', () => {
       },
     );
     expect(check.status).toBe(0);
-    expect(check.stdout).toMatch(/matches action\.yml/);
+    expect(check.stdout).toMatch(/tables are fresh/);
   });
 
   it('--check exits 1 on a stale README and leaves it alone', () => {
     const dir = mkdtempSync(join(tmpdir(), 'perfgate-readme-'));
     try {
       const stale = join(dir, 'README.md');
-      const text = 'x\n<!-- action-io:start -->\n| `old-input` |\n<!-- action-io:end -->\n';
+      const text =
+        'x\n<!-- action-io:start -->\n| `old-input` |\n<!-- action-io:end -->\n' +
+        '<!-- config-ranges:start -->\n<!-- config-ranges:end -->\n';
       writeFileSync(stale, text);
       const check = spawnSync(
         process.execPath,

@@ -119,6 +119,20 @@ describe('workflows that use the action', () => {
     }
   });
 
+  it('workflows that build and run the code under test keep the token out of .git/config', () => {
+    // actions/checkout stores the token in .git/config by default, where a build can read it.
+    let measuring = 0;
+    for (const [name, workflow] of all) {
+      for (const { step, steps } of actionSteps(workflow)) {
+        if (readInputs(stepEnv(step)).mode === 'report') continue;
+        measuring += 1;
+        const checkout = steps.find((s) => s.uses?.startsWith('actions/checkout'));
+        expect(checkout?.with?.['persist-credentials'], name).toBe(false);
+      }
+    }
+    expect(measuring).toBeGreaterThanOrEqual(5);
+  });
+
   it('workflows that measure fetch the history the merge-base needs', () => {
     for (const [name, workflow] of all) {
       for (const { step, steps } of actionSteps(workflow)) {
