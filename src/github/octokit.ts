@@ -23,6 +23,44 @@ export interface OctokitOptions {
   /** The retry plugin waits retryCount² × this between attempts (default 1000 ms: 1 s, 4 s, 9 s,
    *  so a persistent outage ends a call in about 14 s). Tests shorten it. */
   retryDelayMs?: number;
+  /** Deadline of one request (default 30 s): an API that accepts the connection and then says
+   *  nothing must not hold the job until its own time limit. A request past it counts as "no
+   *  answer" and is retried like one. */
+  requestTimeoutMs?: number;
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+// Statuses whose Response may not carry a body.
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+/**
+ * fetch with one deadline per request that covers the body too: Octokit reads the body after
+ * fetch resolves, so the body is read here, within the deadline, and handed on whole (API
+ * answers are small JSON; artifact zips are downloaded elsewhere, with their own deadline).
+ */
+function fetchWithDeadline(timeoutMs: number): typeof fetch {
+  return async (input, init) => {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    try {
+      const response = await fetch(input, { ...init, signal });
+      const body = await response.arrayBuffer();
+      const whole = new Response(NULL_BODY.has(response.status) ? null : body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+      Object.defineProperty(whole, 'url', { value: response.url });
+      return whole;
+    } catch (error) {
+      // Octokit turns this into "no answer" (a status-500 error without a response), retried.
+      if (deadline.aborted) {
+        throw new Error(`no complete answer within ${timeoutMs / 1000} s`, { cause: error });
+      }
+      throw error;
+    }
+  };
 }
 
 export function createOctokit(options: OctokitOptions): GitHubClient {
@@ -56,6 +94,9 @@ export function createOctokit(options: OctokitOptions): GitHubClient {
         id: `perfgate-${randomUUID()}`,
       },
       retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryDelayMs ?? 1000 },
+      request: {
+        fetch: fetchWithDeadline(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+      },
       // Octokit's default logger writes to the console; the action's log is @actions/core.
       log: { debug: () => {}, info: () => {}, warn, error: warn },
     },

@@ -47,6 +47,8 @@ export interface ReportStepInput {
   /** Leave the workflow run out of the mock (as a wrong `run-id` would find it). */
   noRun?: boolean;
   downloadTimeoutMs?: number;
+  /** The deadline of one API request (the factory's default is 30 s). */
+  requestTimeoutMs?: number;
 }
 
 export function passingResult(fields: Partial<Result> = {}): Result {
@@ -87,7 +89,15 @@ export async function runReportStep(
   const deps: ActionDeps = {
     io,
     cwd: runnerTemp,
-    github: (token) => createOctokit({ token, baseUrl: mock.apiUrl, retryDelayMs: 1 }),
+    github: (token) =>
+      createOctokit({
+        token,
+        baseUrl: mock.apiUrl,
+        retryDelayMs: 1,
+        ...(input.requestTimeoutMs === undefined
+          ? {}
+          : { requestTimeoutMs: input.requestTimeoutMs }),
+      }),
     measure: () => Promise.reject(new Error('report mode must not measure')),
     upload: () => Promise.reject(new Error('report mode must not upload')),
     ...(input.downloadTimeoutMs === undefined

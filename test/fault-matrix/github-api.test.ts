@@ -66,6 +66,22 @@ const rows: Row[] = [
     },
   },
   {
+    case: 'an API answer that stalls after its headers',
+    input: {
+      faults: [always({ operationId: LIST, kind: 'stall' })],
+      requestTimeoutMs: 300,
+    },
+    expect: {
+      exit: 3,
+      message: [
+        /listing the artifacts of workflow run 77 \(GET .*\) failed: no answer \(.*no complete answer within 0\.3 s/,
+      ],
+      check: null,
+      comment: false,
+      calls: { operationId: LIST, count: 4 },
+    },
+  },
+  {
     case: 'an HTML page with status 200 on listing the artifacts',
     input: {
       faults: [

@@ -66,4 +66,31 @@ describe('GitHubApiError', () => {
       /failed: HTTP 401: Bad credentials; the token was refused: check the `github-token` input$/,
     );
   });
+
+  it('gives up on an API that accepts the request and then says nothing, after the retries', async () => {
+    await mock.reset();
+    await mock.seed({ runs: [{ id: 77, headSha: 'b'.repeat(40) }] });
+    await mock.fault({
+      operationId: 'actions/list-workflow-run-artifacts',
+      kind: 'stall',
+      times: -1,
+    });
+    const octokit = createOctokit({
+      token: 'ghs_test',
+      baseUrl: mock.apiUrl,
+      retryDelayMs: 1,
+      retries: 1,
+      requestTimeoutMs: 300,
+    });
+    const started = Date.now();
+    const error = await rejection(findRunArtifact(octokit, repo, 77, 'perfgate-result-default'));
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(error.message).toMatch(
+      /^listing the artifacts of workflow run 77 \(GET .*\) failed: .*no complete answer within 0\.3 s/,
+    );
+    const calls = (await mock.state()).requests.filter(
+      (r) => r.operationId === 'actions/list-workflow-run-artifacts',
+    );
+    expect(calls).toHaveLength(2);
+  });
 });

@@ -57,8 +57,8 @@ export interface Fault {
    *  only). */
   operationId?: string;
   /** `reply`: answer with `status`, `headers` and `body` (JSON) or `text` as given, e.g. an HTML
-   *  page with 200 or a redirect without `location`; `stall`: send the headers and half the
-   *  body, then nothing (blob downloads only). */
+   *  page with 200 or a redirect without `location`; `stall`: send the headers and part of the
+   *  body, then nothing. */
   kind: 'status' | 'rate-limit' | 'secondary-rate-limit' | 'reply' | 'stall';
   /** For kinds `status` and `reply`. */
   status?: number;
@@ -287,6 +287,12 @@ class MockGitHub {
           documentation_url: 'https://docs.github.com/rest',
         },
       };
+    } else if (fault?.kind === 'stall') {
+      // The headers, then silence: the client must give up on its own.
+      record.fault = 'stall';
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.write('{');
+      return;
     } else if (fault?.kind === 'reply') {
       record.fault = 'reply';
       record.status = fault.status ?? 200;
