@@ -52,6 +52,8 @@ export interface PublishPlan {
   detailsUrl?: string;
   /** The artifact holding the full result, named in the comment. */
   artifactName?: string;
+  /** Shown under the title of the comment and the summary, whatever is cut. */
+  caveat?: string;
   /** A check run started before measuring, to complete. */
   startedCheckRunId?: number;
 }
@@ -124,6 +126,7 @@ export async function publishToPullRequest(
     maxLength: COMMENT_MAX_LENGTH - marker.length - 1,
     ...(plan.detailsUrl ? { detailsUrl: plan.detailsUrl } : {}),
     ...(plan.artifactName ? { artifactName: plan.artifactName } : {}),
+    ...(plan.caveat ? { caveat: plan.caveat } : {}),
   });
   const outcome: PublishOutcome = { markdown, notes: [], errors: [] };
 
@@ -226,6 +229,7 @@ export interface StepReport {
   checkRunId?: number;
   artifactId?: number;
   artifactName?: string;
+  caveat?: string;
   notes: string[];
 }
 
@@ -234,6 +238,7 @@ export async function writeStepReport(io: ActionIo, step: StepReport): Promise<v
   const summary = renderSummary(step.result, {
     reportId: shownId(step.reportId),
     ...(step.artifactName ? { artifactName: step.artifactName } : {}),
+    ...(step.caveat ? { caveat: step.caveat } : {}),
   });
   const where = step.notes.length
     ? `\n\n#### Where this report went\n\n${step.notes.map((n) => `- ${n}`).join('\n')}\n`

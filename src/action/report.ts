@@ -209,7 +209,7 @@ export async function runReport(
   const failOn = inputs.failOn ?? 'regression';
   const published = await publishToPullRequest(
     octokit,
-    { ...result, notes: [trustNote(run.id), ...result.notes] },
+    result,
     {
       repo: context.repo,
       pullRequest,
@@ -223,6 +223,7 @@ export async function runReport(
       failOn,
       detailsUrl: runUrl(context),
       artifactName,
+      caveat: trustNote(run.id),
     },
     io,
   );
@@ -234,6 +235,7 @@ export async function runReport(
       resultPath,
       reportId: inputs.reportId,
       artifactName,
+      caveat: trustNote(run.id),
       notes: [
         `Source: artifact \`${artifactName}\` of workflow run ${run.id}.`,
         ...published.notes,

@@ -51,6 +51,9 @@ export interface MarkdownOptions {
   detailsUrl?: string;
   /** Name of the uploaded result artifact, for "the full report is in …". */
   artifactName?: string;
+  /** A caution the reader must see whatever is cut (a fork's result is only as trustworthy as
+   *  its code): shown under the title in every stage, the minimal one included. */
+  caveat?: string;
 }
 
 export type ReportStage = 'full' | 'no-charts' | 'no-details' | 'truncated' | 'minimal';
@@ -161,6 +164,8 @@ interface Context {
   artifactName: string | undefined;
   /** Escaped Markdown naming where the full report is. */
   elsewhere: string;
+  /** Escaped, as a quote block; shown in every stage. */
+  caveat: string | undefined;
   /** Rendered table cells and the sorted lists, reused by every stage of one render. */
   memo: {
     sorted?: Comparison[];
@@ -188,7 +193,7 @@ function sortedComparisons(ctx: Context): Comparison[] {
 /** Options shared by the comment and the summary, validated once. */
 export function resolveContext(
   result: Result,
-  options: Pick<MarkdownOptions, 'reportId' | 'detailsUrl' | 'artifactName'>,
+  options: Pick<MarkdownOptions, 'reportId' | 'detailsUrl' | 'artifactName' | 'caveat'>,
   elsewhere: (link: string | undefined, artifact: string | undefined) => string,
 ): Context {
   if (options.reportId !== undefined) checkReportId(options.reportId, 'reportId');
@@ -218,6 +223,10 @@ export function resolveContext(
     detailsUrl,
     artifactName,
     elsewhere: elsewhere(detailsUrl, artifactName),
+    caveat:
+      options.caveat === undefined
+        ? undefined
+        : `> ⚠️ ${escapeMarkdown(truncate(options.caveat, 600)).replace(/\n/g, ' ')}`,
     memo: { metric: new WeakMap(), mde: new WeakMap(), budget: new WeakMap() },
   };
 }
@@ -553,6 +562,7 @@ function linksLine(ctx: Context): string | undefined {
 function renderWith(ctx: Context, layout: Layout): string {
   const blocks: string[] = [
     titleLine(ctx, layout.nameLimit),
+    ...(ctx.caveat ? [ctx.caveat] : []),
     comparedLine(ctx, layout.nameLimit),
     ...metricsSection(ctx, layout),
     ...oneSidedSection(ctx, layout),
@@ -578,6 +588,7 @@ function renderMinimal(ctx: Context): string {
       : `${formatMagnitude(result.minimumDetectableChange, 'ratio', '')} (median over the metrics)`;
   return `${[
     titleLine(ctx, 40),
+    ...(ctx.caveat ? [ctx.caveat] : []),
     comparedLine(ctx, 40),
     `The full report is too large for this comment: it is in ${ctx.elsewhere}.`,
     `Smallest change this run could have detected: ${escapeMarkdown(mde)}`,

@@ -19,6 +19,8 @@ export interface SummaryOptions {
   maxBytes?: number;
   detailsUrl?: string;
   artifactName?: string;
+  /** As in the comment: shown under the title whatever is cut. */
+  caveat?: string;
 }
 
 const SUMMARY_LAYOUT: ReportLayout = {

@@ -282,6 +282,19 @@ describe('hostile names', () => {
     expect(statusesAfter(body, '### Budgets').every((s) => s === '❌ exceeded')).toBe(true);
   });
 
+  it('keep a caveat under the title in every stage, the minimal one included', () => {
+    const caveat = 'Measured by the <b>fork</b>: only as trustworthy as its code.';
+    for (const maxLength of [COMMENT_MAX_LENGTH, 2000]) {
+      const { body, stage } = renderComment(hostileResult(500), { ...OPTIONS, maxLength, caveat });
+      const lines = body.split('\n');
+      expect(lines[2], stage).toBe(
+        '> ⚠️ Measured by the &lt;b&gt;fork&lt;/b&gt;: only as trustworthy as its code.',
+      );
+      expect(markdownProblems(body, OWN_LINKS)).toEqual([]);
+      expect(body.length).toBeLessThanOrEqual(maxLength);
+    }
+  });
+
   it('fall back to counts only when nothing else fits', () => {
     const { body, stage } = renderComment(hostileResult(500), { ...OPTIONS, maxLength: 2000 });
     expect(stage).toBe('minimal');
