@@ -10,6 +10,7 @@ import { INPUT, resultArtifactName } from '../constants.js';
 import { getErrorMessage } from '../errors.js';
 import { type ApiCall, answerShape, apiError, callGitHub } from '../github/api-error.js';
 import { ArtifactError, findRunArtifact, readArtifactFile } from '../github/artifacts.js';
+import { failedCheckReport, finishCheckRun } from '../github/check-run.js';
 import type { ActionContext, WorkflowRunContext } from '../github/context.js';
 import { type GitHubClient, httpStatus } from '../github/octokit.js';
 import { parseResult } from '../report/json.js';
@@ -19,7 +20,7 @@ import { type ModeOutcome, runUrl } from './compare.js';
 import { InputError, type Inputs } from './inputs.js';
 import type { ActionDeps } from './io.js';
 import { resultPathFor, writeResult } from './measure.js';
-import { finishPublishedStep, publishToPullRequest } from './publish.js';
+import { checkTarget, finishPublishedStep, publishToPullRequest } from './publish.js';
 
 /**
  * An artifact whose statuses or verdict do not follow from its own numbers: a forged or broken
@@ -162,18 +163,18 @@ export function trustNote(runId: number): string {
   return `Measured by workflow run ${runId}, which ran the pull request's own code: the pull request can alter its own measurement, so this result is only as trustworthy as that code. perfgate checked that the verdict follows from the reported numbers, not the numbers themselves.`;
 }
 
-export async function runReport(
-  inputs: Inputs,
+/** The artifact's result, read, checked against this repository and report id, and its
+ *  statuses and verdict recomputed; anything wrong with it is thrown. */
+async function acceptedResult(
+  octokit: GitHubClient,
   context: ActionContext,
+  inputs: Inputs,
+  run: WorkflowRunContext,
+  artifactName: string,
   deps: ActionDeps,
-): Promise<ModeOutcome> {
-  const { io } = deps;
-  const octokit = deps.github(inputs.githubToken);
-  const run = await triggeringRun(inputs, context, octokit);
-  const artifactName = resultArtifactName(inputs.reportId);
+): Promise<Result> {
   const read = await readResult(octokit, context, run, artifactName, deps.downloadTimeoutMs);
-  io.info(`Read ${artifactName} of workflow run ${run.id}: verdict ${read.verdict}.`);
-
+  deps.io.info(`Read ${artifactName} of workflow run ${run.id}: verdict ${read.verdict}.`);
   const repository = `${context.repo.owner}/${context.repo.repo}`;
   if (read.mode !== 'collect' && read.mode !== 'compare') {
     throw new ArtifactMismatchError(
@@ -193,8 +194,43 @@ export async function runReport(
       'reportId',
     );
   }
+  return recheckedResult(read, artifactName, run.id);
+}
 
-  const result = recheckedResult(read, artifactName, run.id);
+export async function runReport(
+  inputs: Inputs,
+  context: ActionContext,
+  deps: ActionDeps,
+): Promise<ModeOutcome> {
+  const { io } = deps;
+  const octokit = deps.github(inputs.githubToken);
+  const run = await triggeringRun(inputs, context, octokit);
+  const artifactName = resultArtifactName(inputs.reportId);
+  let result: Result;
+  try {
+    result = await acceptedResult(octokit, context, inputs, run, artifactName, deps);
+  } catch (error) {
+    // An artifact that is missing, malformed, of another report or forged must not leave the
+    // pull request silent: a failing check on the commit the collect run built says why.
+    // Nothing else is posted. (An API outage is not the artifact's fault: no check for that.)
+    const refused =
+      error instanceof ArtifactError ||
+      error instanceof ArtifactMismatchError ||
+      error instanceof InconsistentResultError;
+    if (inputs.checkRun && refused) {
+      await finishCheckRun(
+        octokit,
+        checkTarget({
+          repo: context.repo,
+          headSha: run.headSha,
+          reportId: inputs.reportId,
+          ...(runUrl(context) ? { detailsUrl: runUrl(context) } : {}),
+        }),
+        failedCheckReport(getErrorMessage(error), 'refused'),
+      ).catch((e) => io.warning(`Could not write the check run: ${getErrorMessage(e)}`));
+    }
+    throw error;
+  }
 
   const { pullRequest, refusal, failure } = await verifiedPullRequest(
     octokit,

@@ -44,14 +44,20 @@ export function checkRunReport(
   return { conclusion, title: clip(title, TITLE_MAX), summary: fitSummary(options.markdown) };
 }
 
-/** The check of a run whose measurement itself failed. */
-export function failedCheckReport(message: string): CheckRunReport {
+/** The check of a run whose measurement itself failed, or (`refused`) whose result artifact
+ *  `report` mode could not accept. */
+export function failedCheckReport(
+  message: string,
+  kind: 'failed' | 'refused' = 'failed',
+): CheckRunReport {
+  const [title, lead] =
+    kind === 'failed'
+      ? ['The measurement failed', 'perfgate could not finish the measurement']
+      : ['The result was not accepted', "perfgate did not publish the pull request's result"];
   return {
     conclusion: 'failure',
-    title: 'The measurement failed',
-    summary: fitSummary(
-      `perfgate could not finish the measurement:\n\n${escapeMarkdown(clip(message, 4000))}`,
-    ),
+    title,
+    summary: fitSummary(`${lead}:\n\n${escapeMarkdown(clip(message, 4000))}`),
   };
 }
 

@@ -213,7 +213,7 @@ describe('runReport', () => {
     expect((await mock.state()).comments).toEqual([]);
   });
 
-  it('rejects malformed JSON and results that break the schema, posting nothing', async () => {
+  it('rejects malformed JSON and results that break the schema, posting only a failing check', async () => {
     await seedArtifact('{"schemaVersion": 1, "verdict": ');
     const syntax = await rejection(runReport(inputs({ mode: 'report' }), reportContext(), deps()));
     expect(syntax).toBeInstanceOf(ArtifactError);
@@ -234,7 +234,11 @@ describe('runReport', () => {
     expect(schema.message).toMatch(/\$\.injected.*unknown field/);
     const state = await mock.state();
     expect(state.comments).toEqual([]);
-    expect(state.checkRuns).toEqual([]);
+    expect(state.checkRuns.map((c) => [c.conclusion, c.head_sha, c.output.title])).toEqual([
+      ['failure', HEAD, 'The result was not accepted'],
+    ]);
+    expect(state.checkRuns[0]!.output.summary).toMatch(/unknown field/);
+    expect(state.checkRuns[0]!.output.summary).not.toContain('<img');
   });
 
   it('rejects an oversized result, declared or inflated, before parsing it', async () => {

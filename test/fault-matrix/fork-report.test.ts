@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../src/result.js';
 import {
+  HEAD,
   passingResult,
   type ReportStepInput,
   removeReportStepDirs,
@@ -30,10 +31,11 @@ interface Row {
 const p99 = comparison('p99', 'regressed', 0.25);
 const p50 = comparison('p50', 'unchanged', 0.01);
 const artifact = (fields: Partial<Result>) => ({ result: passingResult(fields) });
+// Nothing is posted but a failing check that says why, so the pull request is not left silent.
 const refused = (message: RegExp): Row['expect'] => ({
   exit: 3,
   message,
-  check: null,
+  check: 'failure',
   comment: null,
 });
 
@@ -139,6 +141,10 @@ describe('fault matrix: mode report recomputes the verdict of a fork artifact', 
     expect(step.state.checkRuns.map((c) => c.conclusion)).toEqual(
       row.expect.check ? [row.expect.check] : [],
     );
+    if (row.expect.comment === null && row.expect.check) {
+      expect(step.state.checkRuns[0]!.output?.title).toBe('The result was not accepted');
+      expect(step.state.checkRuns[0]!.head_sha).toBe(HEAD);
+    }
     if (row.expect.comment) {
       expect(step.state.comments).toHaveLength(1);
       expect(step.state.comments[0]!.body).toMatch(row.expect.comment);

@@ -19,7 +19,8 @@ interface Row {
     /** Every pattern must match the step's error line (or, for exit 0, a warning). */
     message: RegExp[];
     /** The check run's conclusion, or null when none may be written. */
-    check: 'success' | null;
+    /** `failure`: the artifact could not be accepted, and the check says so. */
+    check: 'success' | 'failure' | null;
     comment: boolean;
     /** How often the faulty operation was called (retries included), when that matters. */
     calls?: { operationId: string; count: number };
@@ -186,7 +187,7 @@ const rows: Row[] = [
       message: [
         /downloading artifact perfgate-result-default \(id \d+\) \(GET .*\/actions\/artifacts\/\{artifact_id\}\/\{archive_format\}\) failed: GitHub answered HTTP 302 without a `location` header/,
       ],
-      check: null,
+      check: 'failure',
       comment: false,
     },
   },
@@ -207,7 +208,7 @@ const rows: Row[] = [
       message: [
         /downloading artifact perfgate-result-default from blob storage \(GET http:\/\/127\.0\.0\.1:\d+\/…, the signed URL not shown\) failed: HTTP 404 BlobNotFound; the signed URL expired/,
       ],
-      check: null,
+      check: 'failure',
       comment: false,
     },
   },
@@ -226,7 +227,7 @@ const rows: Row[] = [
     expect: {
       exit: 3,
       message: [/from blob storage .* failed: HTTP 503 ServerBusy; rerun the job later/],
-      check: null,
+      check: 'failure',
       comment: false,
     },
   },
@@ -241,7 +242,7 @@ const rows: Row[] = [
       message: [
         /from blob storage .* failed: no complete answer within 0\.5 s; the download stalled/,
       ],
-      check: null,
+      check: 'failure',
       comment: false,
     },
   },
@@ -263,7 +264,7 @@ const rows: Row[] = [
       message: [
         /from blob storage .* failed: HTTP 200 with an HTML page \(content-type text\/html\), not a zip archive/,
       ],
-      check: null,
+      check: 'failure',
       comment: false,
     },
   },
@@ -333,7 +334,10 @@ describe('fault matrix: malformed and failing GitHub API answers in mode report'
       row.expect.check ? [row.expect.check] : [],
     );
     expect(step.state.comments.length > 0).toBe(row.expect.comment);
-    if (row.expect.check) {
+    if (row.expect.check === 'failure') {
+      expect(step.state.checkRuns[0]!.output?.title).toBe('The result was not accepted');
+    }
+    if (row.expect.check === 'success') {
       // The summary still holds the report and says where the comment did not go.
       expect(step.io.summary).toMatch(/Where this report went/);
       expect(step.io.summary).toMatch(/PR comment: \*\*(failed|not posted)\*\*/);
