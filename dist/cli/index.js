@@ -40025,22 +40025,64 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const RANGES = {
-    buildTimeout: { unit: 'duration', min: SECOND, max: 24 * HOUR },
-    readyTimeout: { unit: 'duration', min: 100, max: HOUR },
-    roundDuration: { unit: 'duration', min: 100, max: 10 * MINUTE },
-    requestTimeout: { unit: 'duration', min: 10, max: 10 * MINUTE },
-    commandTimeout: { unit: 'duration', min: 10, max: 6 * HOUR },
-    timeBudget: { unit: 'duration', min: SECOND, max: 24 * HOUR },
-    /** Lighthouse timing budgets (LCP, FCP, TBT, SI, TTFB); 0ms is a legitimate TBT budget. */
-    pageTiming: { unit: 'duration', min: 0, max: 10 * MINUTE },
-    /** Absolute thresholds of TBT and TTFB. */
-    timingThreshold: { unit: 'duration', min: 0, minExclusive: true, max: 10 * MINUTE },
-    threshold: { unit: 'percent', min: 0, minExclusive: true, max: 10 },
-    changeBudget: { unit: 'percent', min: 0, max: 10 },
-    sizeBudget: { unit: 'size', min: 0, max: 100 * 1000 ** 3 },
-    clsBudget: { unit: 'number', min: 0, max: 10 },
-    clsThreshold: { unit: 'number', min: 0, minExclusive: true, max: 10 },
-    scoreThreshold: { unit: 'number', min: 0, minExclusive: true, max: 100 },
+    buildTimeout: { unit: 'duration', min: SECOND, max: 24 * HOUR, fields: '`build-timeout`' },
+    readyTimeout: { unit: 'duration', min: 100, max: HOUR, fields: '`ready-timeout`' },
+    roundDuration: {
+        unit: 'duration',
+        min: 100,
+        max: 10 * MINUTE,
+        fields: '`round-duration` of an `http` benchmark',
+    },
+    requestTimeout: {
+        unit: 'duration',
+        min: 10,
+        max: 10 * MINUTE,
+        fields: '`timeout` of an `http` benchmark (per request)',
+    },
+    commandTimeout: {
+        unit: 'duration',
+        min: 10,
+        max: 6 * HOUR,
+        fields: '`timeout` of a `command` benchmark (per run)',
+    },
+    timeBudget: { unit: 'duration', min: SECOND, max: 24 * HOUR, fields: '`gate.time-budget`' },
+    /** 0ms is a legitimate TBT budget. */
+    pageTiming: {
+        unit: 'duration',
+        min: 0,
+        max: 10 * MINUTE,
+        fields: 'Lighthouse timing budgets (LCP, FCP, TBT, SI, TTFB)',
+    },
+    timingThreshold: {
+        unit: 'duration',
+        min: 0,
+        minExclusive: true,
+        max: 10 * MINUTE,
+        fields: 'TBT and TTFB thresholds',
+    },
+    threshold: {
+        unit: 'percent',
+        min: 0,
+        minExclusive: true,
+        max: 10,
+        fields: '`gate.threshold` and percentage thresholds',
+    },
+    changeBudget: { unit: 'percent', min: 0, max: 10, fields: 'bundle `budgets.change`' },
+    sizeBudget: {
+        unit: 'size',
+        min: 0,
+        max: 100 * 1000 ** 3,
+        fields: 'bundle size budgets; Lighthouse `weight` budget',
+    },
+    clsBudget: { unit: 'number', min: 0, max: 10, fields: 'CLS budget' },
+    clsThreshold: { unit: 'number', min: 0, minExclusive: true, max: 10, fields: 'CLS threshold' },
+    scoreThreshold: {
+        unit: 'number',
+        min: 0,
+        minExclusive: true,
+        max: 100,
+        fields: 'Lighthouse score threshold (points)',
+    },
 };
 const DURATION_STEPS = [
     ['h', HOUR],
@@ -51265,6 +51307,9 @@ function resolveContext(result, options, elsewhere) {
         detailsUrl,
         artifactName,
         elsewhere: elsewhere(detailsUrl, artifactName),
+        caveat: options.caveat === undefined
+            ? undefined
+            : `> ⚠️ ${escapeMarkdown(truncate(options.caveat, 600)).replace(/\n/g, ' ')}`,
         memo: { metric: new WeakMap(), mde: new WeakMap(), budget: new WeakMap() },
     };
 }
@@ -51562,6 +51607,7 @@ function linksLine(ctx) {
 function renderWith(ctx, layout) {
     const blocks = [
         titleLine(ctx, layout.nameLimit),
+        ...(ctx.caveat ? [ctx.caveat] : []),
         comparedLine(ctx, layout.nameLimit),
         ...metricsSection(ctx, layout),
         ...oneSidedSection(ctx, layout),
@@ -51587,6 +51633,7 @@ function renderMinimal(ctx) {
         : `${formatMagnitude(result.minimumDetectableChange, 'ratio', '')} (median over the metrics)`;
     return `${[
         titleLine(ctx, 40),
+        ...(ctx.caveat ? [ctx.caveat] : []),
         comparedLine(ctx, 40),
         `The full report is too large for this comment: it is in ${ctx.elsewhere}.`,
         `Smallest change this run could have detected: ${escapeMarkdown(mde)}`,
