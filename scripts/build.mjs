@@ -1,6 +1,6 @@
 // Builds dist/ with @vercel/ncc: dist/index.js (the action) and dist/cli/index.js (the CLI).
 // `-a` (asset builds) bundles autocannon's worker file; Lighthouse stays external because it
-// reads its own files at run time (see src/probes/lighthouse-loader.ts).
+// reads its own files at run time (see src/kinds/lighthouse/loader.ts).
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

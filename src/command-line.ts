@@ -13,9 +13,9 @@ import {
   InterruptedError,
   UsageError,
 } from './errors.js';
+import { BaselineFileNotFoundError, readStoredBase } from './history/bundle-baseline.js';
 import type { Config } from './model.js';
 import { type PipelineOptions, runPipeline } from './pipeline.js';
-import { BaselineFileNotFoundError, readStoredBase } from './probes/bundle-baseline.js';
 import { serializeResult } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderTerminal } from './report/terminal.js';

@@ -4,6 +4,20 @@
 // decisions live in the pure stages it calls.
 import { join } from 'node:path';
 import { adviseAll } from './advice/index.js';
+import type { StoredBase } from './history/bundle-baseline.js';
+import {
+  type BundleComparison,
+  type BundleOutcome,
+  bundleNotes,
+  runBundleBenchmark,
+  runBundleBenchmarkAgainst,
+} from './kinds/bundle/probe.js';
+import { createCommandProbe } from './kinds/command/probe.js';
+import { createHttpProbe } from './kinds/http/probe.js';
+import { type Chrome, findChrome, launchChrome } from './kinds/lighthouse/chrome.js';
+import { loadLighthouse } from './kinds/lighthouse/loader.js';
+import { checkLighthouseBudgets, createLighthouseProbe } from './kinds/lighthouse/probe.js';
+import type { Probe } from './kinds/types.js';
 import type {
   BudgetCheck,
   BundleBenchmarkConfig,
@@ -13,20 +27,6 @@ import type {
   Side,
   Tree,
 } from './model.js';
-import {
-  type BundleComparison,
-  type BundleOutcome,
-  bundleNotes,
-  runBundleBenchmark,
-  runBundleBenchmarkAgainst,
-} from './probes/bundle.js';
-import type { StoredBase } from './probes/bundle-baseline.js';
-import { type Chrome, findChrome, launchChrome } from './probes/chrome.js';
-import { createCommandProbe } from './probes/command.js';
-import { createHttpProbe } from './probes/http.js';
-import { checkLighthouseBudgets, createLighthouseProbe } from './probes/lighthouse.js';
-import { loadLighthouse } from './probes/lighthouse-loader.js';
-import type { Probe } from './probes/types.js';
 import { type Comparison, type Result, SCHEMA_VERSION } from './result.js';
 import { describeProgress, runSampler } from './sampler/index.js';
 import { median } from './stats/summary.js';
@@ -63,7 +63,7 @@ export interface PipelineOptions {
   now?: () => number;
   /** Said first in the result's notes (e.g. why a stored baseline was not used). */
   notes?: string[];
-  /** The merge-base's bundle snapshots from a stored baseline (probes/bundle-baseline.ts). Used
+  /** The merge-base's bundle snapshots from a stored baseline (history/bundle-baseline.ts). Used
    *  only when it is of the merge-base and every benchmark is a bundle benchmark: then the base
    *  tree is neither built nor measured. Otherwise a note says why and the base is measured. */
   storedBase?: StoredBase;

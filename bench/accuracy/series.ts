@@ -1,8 +1,9 @@
 // The metrics of the bench's service as perfgate's HTTP probe reports them, and the conversion of
 // rounds (synthetic or recorded) into the per-metric series the peer rules read.
+
+import { routeSpecs } from '../../src/kinds/http/probe.js';
+import { metricKey } from '../../src/kinds/types.js';
 import type { MetricSamples, MetricSpec } from '../../src/model.js';
-import { routeSpecs } from '../../src/probes/http.js';
-import { metricKey } from '../../src/probes/types.js';
 import { MODEL_METRICS, type ModelMetric, observed, type SyntheticTrial } from './noise-model.js';
 import type { MetricSeries } from './rules.js';
 
@@ -13,7 +14,7 @@ export const SLOW_ROUTES = ['slow'];
 /** The metric whose detection the power targets are about. */
 export const TARGET_METRIC = 'p50';
 
-/** What createHttpProbe announces for each route (src/probes/http.ts), in the same order. */
+/** What createHttpProbe announces for each route (src/kinds/http/probe.ts), in the same order. */
 export function serviceSpecs(routes: readonly string[] = ROUTES): MetricSpec[] {
   return routes.flatMap((route) => routeSpecs(BENCHMARK, route));
 }

@@ -21,9 +21,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
+import { BundleSizer, type CompressedSizes } from '../../src/kinds/bundle/compress.js';
+import { measureBundle } from '../../src/kinds/bundle/probe.js';
 import type { BundleBenchmarkConfig, Tree } from '../../src/model.js';
-import { measureBundle } from '../../src/probes/bundle.js';
-import { BundleSizer, type CompressedSizes } from '../../src/probes/bundle-compress.js';
 import { generateFiles, headFiles, writeTree } from './generate.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

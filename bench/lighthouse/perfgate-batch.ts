@@ -4,9 +4,9 @@
 // probe's settings through it, closes Chromium, and prints the LCPs as one JSON line.
 //
 //   node <bundle> <url> <runs>
-import { findChrome, launchChrome } from '../../src/probes/chrome.js';
-import { LIGHTHOUSE_FLAGS, metricsOf } from '../../src/probes/lighthouse.js';
-import { loadLighthouse } from '../../src/probes/lighthouse-loader.js';
+import { findChrome, launchChrome } from '../../src/kinds/lighthouse/chrome.js';
+import { loadLighthouse } from '../../src/kinds/lighthouse/loader.js';
+import { LIGHTHOUSE_FLAGS, metricsOf } from '../../src/kinds/lighthouse/probe.js';
 
 const [url, runsText] = process.argv.slice(2);
 const runs = Number(runsText);

@@ -22,9 +22,9 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { CHROME_FLAGS, findChrome } from '../../src/probes/chrome.js';
-import { metricsOf } from '../../src/probes/lighthouse.js';
-import type { LighthouseResult } from '../../src/probes/lighthouse-loader.js';
+import { CHROME_FLAGS, findChrome } from '../../src/kinds/lighthouse/chrome.js';
+import type { LighthouseResult } from '../../src/kinds/lighthouse/loader.js';
+import { metricsOf } from '../../src/kinds/lighthouse/probe.js';
 import { startStaticServer } from '../../src/workspace/static-server.js';
 
 const { values: args } = parseArgs({

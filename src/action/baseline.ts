@@ -12,7 +12,6 @@ import {
 } from '../github/artifacts.js';
 import type { RepoRef } from '../github/context.js';
 import type { GitHubClient } from '../github/octokit.js';
-import type { Config } from '../model.js';
 import {
   BASELINE_FILE_NAME,
   BaselineError,
@@ -20,7 +19,8 @@ import {
   parseBaseline,
   type StoredBase,
   storedBaseFor,
-} from '../probes/bundle-baseline.js';
+} from '../history/bundle-baseline.js';
+import type { Config } from '../model.js';
 import { resolveRefs } from '../workspace/index.js';
 
 export interface BaselineLookUp {

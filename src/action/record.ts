@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { baselineArtifactName, resultArtifactName } from '../constants.js';
 import { getErrorMessage } from '../errors.js';
 import type { ActionContext } from '../github/context.js';
-import type { BundleOutcome } from '../probes/bundle.js';
 import {
   BASELINE_FILE_NAME,
   createBaselineFile,
   serializeBaseline,
-} from '../probes/bundle-baseline.js';
+} from '../history/bundle-baseline.js';
+import type { BundleOutcome } from '../kinds/bundle/probe.js';
 import { VERSION } from '../version.js';
 import type { ModeOutcome } from './compare.js';
 import type { Inputs } from './inputs.js';

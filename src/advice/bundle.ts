@@ -1,9 +1,9 @@
 // Suggested fixes for a bundle benchmark, from the evidence of compareBundles: what grew, which
 // packages appeared or are bundled twice, which files are not minified, which budgets broke.
 // Pure: a function of the comparison.
-import type { BundleComparison, PackageDiff, SizeChange } from '../probes/bundle.js';
-import { formatBytes } from '../probes/bundle.js';
-import { metricKey } from '../probes/types.js';
+import type { BundleComparison, PackageDiff, SizeChange } from '../kinds/bundle/probe.js';
+import { formatBytes } from '../kinds/bundle/probe.js';
+import { metricKey } from '../kinds/types.js';
 import type { Advice } from '../result.js';
 
 export interface BundleAdviceOptions {

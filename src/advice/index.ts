@@ -1,6 +1,6 @@
 // Suggested fixes from evidence: each probe kind's rules, gathered in one list, most pressing
 // first. Pure: the evidence was collected by the probes.
-import type { BundleComparison } from '../probes/bundle.js';
+import type { BundleComparison } from '../kinds/bundle/probe.js';
 import type { Advice, Comparison } from '../result.js';
 import { adviseBundle } from './bundle.js';
 import { isLighthouseEvidence, lighthouseAdvice } from './lighthouse.js';

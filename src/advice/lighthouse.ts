@@ -1,5 +1,5 @@
 // Suggested fixes from Lighthouse evidence: for each regressed page metric, the audits that got
-// worse between base and head (probes/lighthouse.ts `worseAudits`) become advice naming the
+// worse between base and head (kinds/lighthouse/probe.ts `worseAudits`) become advice naming the
 // offending resources and what to do about them. Pure: data in, data out.
 import type {
   AuditChange,
@@ -9,7 +9,7 @@ import type {
   LighthouseEvidence,
   LighthouseMetric,
   LighthousePageEvidence,
-} from '../probes/lighthouse.js';
+} from '../kinds/lighthouse/probe.js';
 import type { Advice } from '../result.js';
 
 /** Whether a probe's evidence (typed unknown by the pipeline) is Lighthouse evidence. */

@@ -2,7 +2,7 @@
 // value received, and the leaf values (text, numbers in ranges, paths, headers, globs). The
 // field's path and line are added by load.ts.
 import { z } from 'zod';
-import { globProblem } from '../probes/glob-pattern.js';
+import { globProblem } from '../kinds/bundle/glob-pattern.js';
 import { outOfRange, type Range, rangeText } from './ranges.js';
 import { didYouMean } from './suggest.js';
 import { describeValue, parseDuration, parsePercent, parseSize, ValueError } from './values.js';

@@ -54,7 +54,7 @@ export const DEFAULTS = {
 
 export const BENCHMARK_TYPES = ['http', 'lighthouse', 'bundle', 'command'] as const;
 /** No HEAD: autocannon's response parser waits for the body a HEAD response never has, so every
- *  request would time out (src/probes/http.ts). */
+ *  request would time out (src/kinds/http/probe.ts). */
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 // ---------------------------------------------------------------------------

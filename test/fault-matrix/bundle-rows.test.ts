@@ -9,8 +9,8 @@ import { serializeResult } from '../../src/report/json.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderTerminal } from '../../src/report/terminal.js';
 import type { Result } from '../../src/result.js';
-import { jsLikeText, mulberry32 } from '../bundle/helpers.js';
 import { createRepo, type TestRepo } from '../helpers/repo.js';
+import { jsLikeText, mulberry32 } from '../kinds/bundle/helpers.js';
 
 /** Minified-looking JavaScript of exactly `bytes` bytes, the same for the same seed. */
 const js = (seed: number, bytes: number) => jsLikeText(mulberry32(seed), bytes);

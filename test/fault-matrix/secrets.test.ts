@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createCommandProbe } from '../../src/kinds/command/probe.js';
+import { findChrome, launchChrome } from '../../src/kinds/lighthouse/chrome.js';
 import type { CommandBenchmarkConfig, Tree } from '../../src/model.js';
-import { findChrome, launchChrome } from '../../src/probes/chrome.js';
-import { createCommandProbe } from '../../src/probes/command.js';
 import { git, runBuild, startServer } from '../../src/workspace/index.js';
 
 // Set before perfgate's modules load, as the runner sets them before the action starts
