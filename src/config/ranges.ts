@@ -71,6 +71,30 @@ export const RANGES = {
     fields: 'bundle size budgets; Lighthouse `weight` budget',
   },
   clsBudget: { unit: 'number', min: 0, max: 10, fields: 'CLS budget' },
+  latencyBudget: {
+    unit: 'duration',
+    min: 0,
+    max: 10 * MINUTE,
+    fields: 'latency budgets of an `http` benchmark (p50, p95, p99, mean)',
+  },
+  errorRateBudget: {
+    unit: 'percent',
+    min: 0,
+    max: 1,
+    fields: '`error-rate` budget of an `http` benchmark',
+  },
+  throughputBudget: {
+    unit: 'number',
+    min: 0,
+    max: 10_000_000,
+    fields: '`throughput` budget of an `http` benchmark (a floor, in req/s)',
+  },
+  wallBudget: {
+    unit: 'duration',
+    min: 0,
+    max: 6 * HOUR,
+    fields: '`wall` budget of a `command` benchmark',
+  },
   clsThreshold: { unit: 'number', min: 0, minExclusive: true, max: 10, fields: 'CLS threshold' },
   scoreThreshold: {
     unit: 'number',

@@ -1,0 +1,66 @@
+// The metrics of one HTTP route, in report order. p90 is not among them: between p50 and p99
+// it adds a comparison (and its share of α) but little information; p95 is what teams budget on.
+import { RANGES } from '../../config/ranges.js';
+import type { Catalogue } from '../catalogue.js';
+
+const latency = { writtenAs: 'duration', range: RANGES.latencyBudget } as const;
+
+export const HTTP_METRICS = [
+  {
+    metric: 'p50',
+    label: 'median latency',
+    unit: 'ms',
+    better: 'lower',
+    scale: 'ratio',
+    budget: { key: 'p50', ...latency },
+    headline: true,
+  },
+  {
+    metric: 'p95',
+    label: '95th percentile latency',
+    unit: 'ms',
+    better: 'lower',
+    scale: 'ratio',
+    budget: { key: 'p95', ...latency },
+  },
+  {
+    metric: 'p99',
+    label: '99th percentile latency',
+    unit: 'ms',
+    better: 'lower',
+    scale: 'ratio',
+    budget: { key: 'p99', ...latency },
+  },
+  {
+    metric: 'mean',
+    label: 'mean latency',
+    unit: 'ms',
+    better: 'lower',
+    scale: 'ratio',
+    budget: { key: 'mean', ...latency },
+  },
+  {
+    metric: 'throughput',
+    label: 'throughput',
+    unit: 'req/s',
+    better: 'higher',
+    scale: 'ratio',
+    budget: { key: 'throughput', writtenAs: 'number', range: RANGES.throughputBudget },
+  },
+  // A fraction 0..1 (shown as a percentage) that is often 0: differences, not log-ratios. δ is
+  // one percentage point.
+  {
+    metric: 'error-rate',
+    label: 'error rate',
+    unit: 'fraction',
+    better: 'lower',
+    scale: 'difference',
+    threshold: {
+      default: 0.01,
+      writtenAs: 'percent',
+      example: 'a percentage such as 1%',
+      range: RANGES.errorRateBudget,
+    },
+    budget: { key: 'error-rate', writtenAs: 'percent', range: RANGES.errorRateBudget },
+  },
+] as const satisfies Catalogue;

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { CATALOGUES, headlineMetric, metricEntry } from '../../src/kinds/registry.js';
+
+describe('the metric catalogues', () => {
+  const entries = Object.values(CATALOGUES).flat();
+
+  it('name each metric once across every kind, so a metric name finds its entry', () => {
+    const names = entries.map((e) => e.metric);
+    expect(new Set(names).size).toBe(names.length);
+    for (const entry of entries) expect(metricEntry(entry.metric)).toBe(entry);
+    expect(metricEntry('constructor')).toBeUndefined();
+  });
+
+  it('give every kind exactly one headline metric', () => {
+    for (const [kind, catalogue] of Object.entries(CATALOGUES)) {
+      expect(
+        catalogue.filter((e) => e.headline),
+        kind,
+      ).toHaveLength(1);
+      expect(headlineMetric(kind as keyof typeof CATALOGUES).headline).toBe(true);
+    }
+  });
+
+  it('give a default threshold to every difference-scale metric and to no other', () => {
+    for (const entry of entries) {
+      expect(entry.threshold !== undefined, entry.metric).toBe(entry.scale === 'difference');
+    }
+  });
+
+  it('key budgets uniquely within a kind', () => {
+    for (const [kind, catalogue] of Object.entries(CATALOGUES)) {
+      const keys = catalogue.flatMap((e) => (e.budget ? [e.budget.key] : []));
+      expect(new Set(keys).size, kind).toBe(keys.length);
+    }
+  });
+});
