@@ -3,10 +3,10 @@
 import * as core from '@actions/core';
 import { readInputs } from './action/inputs.js';
 import { coreIo, defaultDeps } from './action/io.js';
-import { outcomeExitCode, runMode } from './action/modes.js';
-import { failureSummary } from './action/publish.js';
 import { exitCodeFor, getErrorHint, getErrorMessage } from './errors.js';
 import { readActionContext } from './github/context.js';
+import { failureSummary } from './modes/publish.js';
+import { outcomeExitCode, runMode } from './modes/run-mode.js';
 
 export async function run(): Promise<void> {
   try {

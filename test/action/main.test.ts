@@ -10,8 +10,8 @@ const thrown = vi.hoisted(() => ({
   value: undefined as unknown,
   outcome: {} as { failure?: string; exitCode?: number },
 }));
-vi.mock('../../src/action/modes.js', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../src/action/modes.js')>()),
+vi.mock('../../src/modes/run-mode.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../src/modes/run-mode.js')>()),
   runMode: async () => {
     if (thrown.value !== undefined) throw thrown.value;
     return thrown.outcome;

@@ -5,15 +5,15 @@
 // comment says that the result is only as trustworthy as the pull request's code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../src/result.js';
+import { type MockGitHub, startMockGitHub } from '../github/mock-github-process.js';
+import { comparison } from '../github/sample-result.js';
 import {
   HEAD,
   passingResult,
   type ReportStepInput,
   removeReportStepDirs,
   runReportStep,
-} from '../action/report-step.js';
-import { type MockGitHub, startMockGitHub } from '../github/mock-github-process.js';
-import { comparison } from '../github/sample-result.js';
+} from '../modes/report-step.js';
 
 interface Row {
   case: string;

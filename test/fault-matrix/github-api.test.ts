@@ -3,13 +3,9 @@
 // do; none ends in a raw library message. A comment that cannot be written does not hide the
 // measured result: the check run and the job summary are still written, then the step fails with exit 3 (exit 1 is kept for a regression).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ReportStepInput,
-  removeReportStepDirs,
-  runReportStep,
-} from '../action/report-step.js';
 import type { Fault } from '../github/mock-github.js';
 import { type MockGitHub, startMockGitHub } from '../github/mock-github-process.js';
+import { type ReportStepInput, removeReportStepDirs, runReportStep } from '../modes/report-step.js';
 
 interface Row {
   case: string;

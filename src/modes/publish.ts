@@ -2,6 +2,8 @@
 // and the decision whether the step fails. Shared by compare (which measured) and report
 // (which read a fork's artifact). A publisher that is refused (HTTP 403, a read-only token) is
 // not a failed run: the log and the job summary say where the report went instead.
+
+import type { ActionIo } from '../action/io.js';
 import {
   type CommentPolicy,
   checkRunName,
@@ -31,7 +33,6 @@ import {
 } from '../report/markdown.js';
 import { renderSummary } from '../report/summary.js';
 import type { Result } from '../result.js';
-import type { ActionIo } from './io.js';
 
 export interface PublishPlan {
   repo: RepoRef;

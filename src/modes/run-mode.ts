@@ -1,11 +1,12 @@
 // One runner per mode; main.ts picks one by the `mode` input.
+
+import type { Inputs } from '../action/inputs.js';
+import type { ActionDeps } from '../action/io.js';
 import type { ActionMode } from '../constants.js';
 import { EXIT } from '../errors.js';
 import type { ActionContext } from '../github/context.js';
 import { runCollect } from './collect.js';
 import { type ModeOutcome, runCompare } from './compare.js';
-import type { Inputs } from './inputs.js';
-import type { ActionDeps } from './io.js';
 import { runRecord } from './record.js';
 import { runReport } from './report.js';
 

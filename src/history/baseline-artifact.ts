@@ -12,6 +12,8 @@ import {
 } from '../github/artifacts.js';
 import type { RepoRef } from '../github/context.js';
 import type { GitHubClient } from '../github/octokit.js';
+import type { Config } from '../model.js';
+import { resolveRefs } from '../workspace/index.js';
 import {
   BASELINE_FILE_NAME,
   BaselineError,
@@ -19,9 +21,7 @@ import {
   parseBaseline,
   type StoredBase,
   storedBaseFor,
-} from '../history/bundle-baseline.js';
-import type { Config } from '../model.js';
-import { resolveRefs } from '../workspace/index.js';
+} from './bundle-baseline.js';
 
 export interface BaselineLookUp {
   storedBase?: StoredBase;

@@ -2,13 +2,13 @@
 // post the comment and the check run, write the summary and outputs.
 
 import { resolve } from 'node:path';
+import { InputError, type Inputs } from '../action/inputs.js';
+import type { ActionDeps } from '../action/io.js';
 import { INPUT, resultArtifactName } from '../constants.js';
 import { getErrorMessage } from '../errors.js';
 import { failedCheckReport, finishCheckRun } from '../github/check-run.js';
 import type { ActionContext } from '../github/context.js';
-import { lookUpBaseline } from './baseline.js';
-import { InputError, type Inputs } from './inputs.js';
-import type { ActionDeps } from './io.js';
+import { lookUpBaseline } from '../history/baseline-artifact.js';
 import { loadActionConfig, measure } from './measure.js';
 import { checkTarget, finishPublishedStep, publishToPullRequest, startCheck } from './publish.js';
 

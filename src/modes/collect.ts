@@ -1,11 +1,12 @@
 // mode `collect` (pull_request, also from forks): the same measurement as compare with a
 // read-only token; the result goes only into an artifact, for mode `report` to publish from a
 // workflow_run workflow that never runs the pull request's code.
+
+import type { Inputs } from '../action/inputs.js';
+import type { ActionDeps } from '../action/io.js';
 import { resultArtifactName } from '../constants.js';
 import type { ActionContext } from '../github/context.js';
 import { baseFor, type ModeOutcome } from './compare.js';
-import type { Inputs } from './inputs.js';
-import type { ActionDeps } from './io.js';
 import { loadActionConfig, measure } from './measure.js';
 import { gateFailure, writeStepReport } from './publish.js';
 

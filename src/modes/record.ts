@@ -1,9 +1,11 @@
 // mode `record` (push to the default branch): measure one commit and keep it as the baseline
 // artifact of that commit, next to the usual result artifact. The baseline artifact also holds
 // perfgate-baseline.json, the commit's bundle snapshots, which a later `compare` against this
-// exact commit uses instead of building and measuring it again (action/baseline.ts).
+// exact commit uses instead of building and measuring it again (history/baseline-artifact.ts).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Inputs } from '../action/inputs.js';
+import type { ActionDeps } from '../action/io.js';
 import { baselineArtifactName, resultArtifactName } from '../constants.js';
 import { getErrorMessage } from '../errors.js';
 import type { ActionContext } from '../github/context.js';
@@ -15,8 +17,6 @@ import {
 import type { BundleOutcome } from '../kinds/bundle/probe.js';
 import { VERSION } from '../version.js';
 import type { ModeOutcome } from './compare.js';
-import type { Inputs } from './inputs.js';
-import type { ActionDeps } from './io.js';
 import { loadActionConfig, measure } from './measure.js';
 import { gateFailure, writeStepReport } from './publish.js';
 

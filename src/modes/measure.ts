@@ -2,6 +2,8 @@
 // overrides, the pipeline, the result JSON on disk.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { Inputs } from '../action/inputs.js';
+import type { ActionDeps } from '../action/io.js';
 import { applyOverrides, loadConfig } from '../config/index.js';
 import { DEFAULT_REPORT_ID, type FailOn, INPUT, RESULT_FILE_NAME } from '../constants.js';
 import type { ActionContext } from '../github/context.js';
@@ -9,8 +11,6 @@ import type { Config } from '../model.js';
 import type { PipelineOptions } from '../pipeline.js';
 import { serializeResult } from '../report/json.js';
 import type { Result } from '../result.js';
-import type { Inputs } from './inputs.js';
-import type { ActionDeps } from './io.js';
 
 export interface Measured {
   result: Result;

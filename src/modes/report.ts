@@ -6,6 +6,8 @@
 // number is verified: the pull request's head must be the commit the triggering run built.
 // Otherwise a fork could make this workflow comment on someone else's pull request.
 import { z } from 'zod';
+import { InputError, type Inputs } from '../action/inputs.js';
+import type { ActionDeps } from '../action/io.js';
 import { INPUT, resultArtifactName } from '../constants.js';
 import { getErrorMessage } from '../errors.js';
 import { type ApiCall, answerShape, apiError, callGitHub } from '../github/api-error.js';
@@ -17,8 +19,6 @@ import { parseResult } from '../report/json.js';
 import { MAX_RESULT_BYTES, type Result } from '../result.js';
 import { recheckResult } from '../verdict/index.js';
 import { type ModeOutcome, runUrl } from './compare.js';
-import { InputError, type Inputs } from './inputs.js';
-import type { ActionDeps } from './io.js';
 import { resultPathFor, writeResult } from './measure.js';
 import { checkTarget, finishPublishedStep, publishToPullRequest } from './publish.js';
 
