@@ -336,7 +336,7 @@ describe('node dist/index.js', { timeout: 240_000 }, () => {
     expect(state.requests.map((r) => r.operationId)).not.toContain('actions/download-artifact');
   });
 
-  it('report rejects a malformed or oversized artifact and posts nothing', async () => {
+  it('report rejects a malformed or oversized artifact: no comment, a failing check', async () => {
     const event = { name: 'workflow_run', payload: workflowRunEvent({ id: 77, headSha }) };
     const zip = (data: string | Buffer, declaredSize?: number) =>
       makeZip([
@@ -394,7 +394,10 @@ describe('node dist/index.js', { timeout: 240_000 }, () => {
     );
     const state = await mock.state();
     expect(state.comments).toEqual([]);
-    expect(state.checkRuns).toEqual([]);
+    // No comment; only a failing check on the built commit, saying why.
+    expect(state.checkRuns.map((c) => [c.conclusion, c.head_sha, c.output.title])).toEqual([
+      ['failure', headSha, 'The result was not accepted'],
+    ]);
   });
 
   it('a bad input fails the step before anything is posted (exit code 2), naming input, value and expectation', async () => {
