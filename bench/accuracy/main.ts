@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CALIBRATED_RULES, PEER_RULES } from './catalog.js';
-import { DEFAULT_FIGURES, type NoiseFigures, scaleFigures } from './noise-model.js';
+import { DEFAULT_FIGURES, MODEL_METRICS, type NoiseFigures, scaleFigures } from './noise-model.js';
 import {
   figuresFromTrials,
   type RealResult,
@@ -97,7 +97,18 @@ function machineLine(): string {
 
 function readFigures(): NoiseFigures {
   if (!existsSync(FIGURES_FILE)) return DEFAULT_FIGURES;
-  return JSON.parse(readFileSync(FIGURES_FILE, 'utf8')) as NoiseFigures;
+  const figures = JSON.parse(readFileSync(FIGURES_FILE, 'utf8')) as NoiseFigures;
+  // Figures saved before p95 replaced p90 (issue #11) hold p90, the nearest percentile measured:
+  // used for p95 and said so, until `real` measures p95 itself.
+  const old = figures.metrics as Partial<Record<string, NoiseFigures['metrics']['p50']>>;
+  if (figures.metrics.p95 === undefined && old.p90 !== undefined) {
+    const { p90, ...rest } = old;
+    figures.metrics = Object.fromEntries(
+      MODEL_METRICS.map((m) => [m, m === 'p95' ? p90 : rest[m]]),
+    ) as NoiseFigures['metrics'];
+    figures.source += '; p95 taken from its p90 (saved before p95 replaced p90)';
+  }
+  return figures;
 }
 
 async function simMode(
@@ -170,7 +181,7 @@ async function simMode(
     figuresTable(figures),
     '',
     'Rule × shift: the A/A column is the family-wise false-alarm rate over all 12 metrics (2 routes × ' +
-      'p50, p90, p99, mean, throughput, error rate) [95% Wilson interval] of N trials; the other columns ' +
+      'p50, p95, p99, mean, throughput, error rate) [95% Wilson interval] of N trials; the other columns ' +
       'are the power (any metric of the slowed route called regressed) · median rounds per side used.',
     '',
     ruleTable(tally, [perfgateRow(), ...peerRows()], shifts),

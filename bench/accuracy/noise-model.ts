@@ -19,7 +19,7 @@
 import { createRng, type Rng } from '../../src/stats/random.js';
 import { mad, median } from '../../src/stats/summary.js';
 
-export const LATENCY_METRICS = ['p50', 'p90', 'p99', 'mean'] as const;
+export const LATENCY_METRICS = ['p50', 'p95', 'p99', 'mean'] as const;
 export const MODEL_METRICS = [...LATENCY_METRICS, 'throughput'] as const;
 export type ModelMetric = (typeof MODEL_METRICS)[number];
 
@@ -67,7 +67,7 @@ export const DEFAULT_FIGURES: NoiseFigures = {
   pairMs: 1000,
   metrics: {
     p50: { level: 4, sdPair: 0.05, sdSide: 0.08 },
-    p90: { level: 5, sdPair: 0.07, sdSide: 0.1 },
+    p95: { level: 5.5, sdPair: 0.1, sdSide: 0.13 },
     p99: { level: 8, sdPair: 0.2, sdSide: 0.25 },
     mean: { level: 4.3, sdPair: 0.05, sdSide: 0.08 },
     throughput: { level: 2000, sdPair: 0.05, sdSide: 0.08 },

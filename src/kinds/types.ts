@@ -1,6 +1,7 @@
 // The probe contract the sampler drives: one probe per benchmark, one observation per side
 // per round, every metric announced up front as a MetricSpec.
 import type { Better, MetricSpec, Observation, Scale, Side } from '../model.js';
+import type { MetricEntry } from './catalogue.js';
 
 export interface Probe {
   benchmark: string;
@@ -41,6 +42,20 @@ export function metricSpec(fields: {
   };
   if (fields.target !== undefined) spec.target = fields.target;
   return spec;
+}
+
+/** The spec of a catalogue entry in one benchmark (and target): unit, direction and scale are
+ *  the catalogue's, never the probe's. */
+export function catalogueSpec(entry: MetricEntry, benchmark: string, target?: string): MetricSpec {
+  const { metric, unit, better, scale } = entry;
+  return metricSpec({
+    benchmark,
+    ...(target === undefined ? {} : { target }),
+    metric,
+    unit,
+    better,
+    scale,
+  });
 }
 
 /**
