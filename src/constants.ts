@@ -67,7 +67,5 @@ export function checkRunName(reportId: string): string {
   return reportId === DEFAULT_REPORT_ID ? 'perfgate' : `perfgate (${reportId})`;
 }
 
-/** GitHub rejects issue comments longer than this (characters). */
-export const MAX_COMMENT_CHARS = 65_536;
 /** GitHub rejects check run output summaries and texts longer than this (characters). */
 export const MAX_CHECK_TEXT_CHARS = 65_535;

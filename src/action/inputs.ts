@@ -20,6 +20,7 @@ import {
   type InputName,
 } from '../constants.js';
 import { BadInputError, getErrorMessage } from '../errors.js';
+import { isReportId, REPORT_ID_RULE } from '../report/comment-marker.js';
 
 export interface Inputs {
   /** Config path, relative to `workingDirectory`. */
@@ -61,8 +62,6 @@ export class InputError extends BadInputError {
 }
 
 const KNOWN_INPUTS: readonly InputName[] = Object.values(INPUT);
-// No `--`: the id goes into an HTML comment (the marker).
-const REPORT_ID = /^(?!.*--)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** The runner's spelling: `INPUT_` + the name upper-cased, spaces as `_`, dashes kept. */
 export function inputVariable(name: string): string {
@@ -89,11 +88,11 @@ export function readInputs(
   const failOn = failOnText === undefined ? undefined : oneOf(INPUT.failOn, failOnText, FAIL_ON);
 
   const reportId = get(INPUT.reportId) || DEFAULT_REPORT_ID;
-  if (!REPORT_ID.test(reportId)) {
+  if (!isReportId(reportId)) {
     throw new InputError(
       INPUT.reportId,
       reportId,
-      'up to 64 letters, digits, `.`, `_` or `-`, starting with a letter or digit, without `--`',
+      REPORT_ID_RULE,
       'it names artifacts and the hidden comment marker',
     );
   }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { type FailOn, MAX_CHECK_TEXT_CHARS } from '../constants.js';
 import type { Verdict } from '../model.js';
 import { escapeMarkdown } from '../report/escape.js';
-import { describeCounts } from '../report/markdown.js';
+import { describeCounts } from '../report/statuses.js';
 import type { Result } from '../result.js';
 import { type ApiCall, answerShape, callGitHub } from './api-error.js';
 import type { RepoRef } from './context.js';

@@ -1,7 +1,8 @@
 // One PR comment per report id, found again by a hidden marker at the start of its body
 // (reportMarker) with a look-up over every page of comments, and updated in place.
 import { z } from 'zod';
-import { type CommentPolicy, MAX_COMMENT_CHARS } from '../constants.js';
+import type { CommentPolicy } from '../constants.js';
+import { COMMENT_MAX_LENGTH, markedBody } from '../report/comment-marker.js';
 import { type ApiCall, answerShape, callGitHub } from './api-error.js';
 import type { RepoRef } from './context.js';
 import { type GitHubClient, permissionDenied } from './octokit.js';
@@ -84,12 +85,12 @@ export interface UpsertCommentOptions {
   changed: boolean;
 }
 
-/** The body as posted: the marker on its own first line, then the report. */
+/** The body as posted (markedBody), refused when over the limit the renderer was given. */
 export function commentBody(marker: string, markdown: string): string {
-  const body = `${marker}\n${markdown}`;
-  if (body.length > MAX_COMMENT_CHARS) {
+  const body = markedBody(marker, markdown);
+  if (body.length > COMMENT_MAX_LENGTH) {
     throw new RangeError(
-      `comment body is ${body.length} characters, over GitHub's ${MAX_COMMENT_CHARS}; the renderer's budget must leave room for the marker`,
+      `comment body is ${body.length} characters, over perfgate's ${COMMENT_MAX_LENGTH} (GitHub's limit is 65,536); the renderer's budget must leave room for the marker`,
     );
   }
   return body;

@@ -24,13 +24,9 @@ import { type CommentOutcome, upsertComment } from '../github/comment.js';
 import type { RepoRef } from '../github/context.js';
 import type { GitHubClient } from '../github/octokit.js';
 import { escapeMarkdown } from '../report/escape.js';
-import {
-  COMMENT_MAX_LENGTH,
-  countStatuses,
-  describeCounts,
-  renderMarkdown,
-  reportMarker,
-} from '../report/markdown.js';
+import { commentRoom, reportMarker } from '../report/comment-marker.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { countStatuses, describeCounts } from '../report/statuses.js';
 import { renderSummary } from '../report/summary.js';
 import type { Result } from '../result.js';
 
@@ -123,8 +119,7 @@ export async function publishToPullRequest(
   const marker = reportMarker(plan.reportId);
   const markdown = renderMarkdown(result, {
     reportId: shownId(plan.reportId),
-    // The marker and its newline go in front of the body.
-    maxLength: COMMENT_MAX_LENGTH - marker.length - 1,
+    maxLength: commentRoom(marker),
     ...(plan.detailsUrl ? { detailsUrl: plan.detailsUrl } : {}),
     ...(plan.artifactName ? { artifactName: plan.artifactName } : {}),
     ...(plan.caveat ? { caveat: plan.caveat } : {}),

@@ -2,28 +2,18 @@
 // per-metric smallest detectable change), with the same renderer as the PR comment.
 // GitHub caps a step summary at 1 MiB; the same staged shortening keeps it under that.
 import type { Result } from '../result.js';
-import {
-  checkMaxLength,
-  type RenderedReport,
-  type ReportLayout,
-  renderStaged,
-  resolveContext,
-} from './markdown.js';
+import { type ContextOptions, checkMaxLength, type Layout, resolveContext } from './context.js';
+import { type RenderedReport, renderStaged } from './staged.js';
 
 /** Bytes of UTF-8, a little below GitHub's 1 MiB step-summary limit. */
 export const SUMMARY_MAX_BYTES = 1_000_000;
 
-export interface SummaryOptions {
-  reportId?: string;
+export interface SummaryOptions extends ContextOptions {
   /** Upper bound of the summary's size in UTF-8 bytes (default 1,000,000). */
   maxBytes?: number;
-  detailsUrl?: string;
-  artifactName?: string;
-  /** As in the comment: shown under the title whatever is cut. */
-  caveat?: string;
 }
 
-const SUMMARY_LAYOUT: ReportLayout = {
+const SUMMARY_LAYOUT: Layout = {
   charts: Number.POSITIVE_INFINITY,
   chartPoints: 500,
   unchangedDetails: true,

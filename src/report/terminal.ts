@@ -22,7 +22,7 @@ import {
   pluralize,
   STOPPED_BY,
 } from './format.js';
-import { describeCounts, sortComparisons } from './markdown.js';
+import { describeCounts, sortBudgets, sortComparisons } from './statuses.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -282,7 +282,7 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
 
   if (result.budgets.length > 0) {
     out.push('', c.bold('budgets'));
-    const budgets = [...result.budgets].sort((a, b) => Number(b.exceeded) - Number(a.exceeded));
+    const budgets = sortBudgets(result.budgets);
     const columns: Column[] = [
       { header: 'status', align: 'l' },
       { header: 'benchmark', align: 'l', min: 8 },

@@ -1,7 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { commentBody, findMarkedComment, upsertComment } from '../../src/github/comment.js';
 import { createOctokit } from '../../src/github/octokit.js';
-import { reportMarker } from '../../src/report/markdown.js';
+import { COMMENT_MAX_LENGTH, commentRoom, reportMarker } from '../../src/report/comment-marker.js';
+import { renderComment } from '../../src/report/markdown.js';
+import { hostileResult } from '../report/hostile.js';
 import { OWNER, REPO } from './fixtures.js';
 import { type MockGitHub, startMockGitHub } from './mock-github-process.js';
 
@@ -183,8 +185,26 @@ describe('upsertComment', () => {
     ]);
   });
 
-  it("refuses a body over GitHub's limit rather than posting something GitHub rejects", () => {
-    expect(() => commentBody(marker, 'x'.repeat(65_536))).toThrow(/over GitHub's 65536/);
-    expect(commentBody(marker, 'x'.repeat(65_536 - marker.length - 1))).toHaveLength(65_536);
+  it('finds again, by its marker, a comment rendered to the largest size the limit allows', async () => {
+    const id = 'x'.repeat(64);
+    const longMarker = reportMarker(id);
+    const { body, stage } = renderComment(hostileResult(1000), {
+      reportId: id,
+      maxLength: commentRoom(longMarker),
+    });
+    expect(stage).toBe('truncated');
+    const first = await upsertComment(octokit(), options(body, { marker: longMarker }));
+    expect(first).toMatchObject({ action: 'created' });
+    const found = await findMarkedComment(octokit(), repo, 7, longMarker);
+    expect(found?.id).toBe(first.action === 'created' ? first.id : undefined);
+    expect(found?.body.length).toBeLessThanOrEqual(COMMENT_MAX_LENGTH);
+    expect(found?.body.length).toBeGreaterThan(COMMENT_MAX_LENGTH - 2000);
+  });
+
+  it('refuses a body over the one comment limit rather than posting something GitHub rejects', () => {
+    const room = COMMENT_MAX_LENGTH - marker.length - 1;
+    expect(() => commentBody(marker, 'x'.repeat(room + 1))).toThrow(/over perfgate's 65000/);
+    expect(commentBody(marker, 'x'.repeat(room))).toHaveLength(COMMENT_MAX_LENGTH);
+    expect(COMMENT_MAX_LENGTH).toBeLessThan(65_536);
   });
 });
