@@ -27,6 +27,7 @@ import type {
   Side,
   Tree,
 } from './model.js';
+import { sortComparisons } from './report/statuses.js';
 import { type Comparison, type Result, SCHEMA_VERSION } from './result.js';
 import { describeProgress, runSampler } from './sampler/index.js';
 import { median } from './stats/summary.js';
@@ -200,7 +201,7 @@ async function measure(options: PipelineOptions, run: Run): Promise<Result> {
         stoppedBy: 'exact',
         elapsedMs: 0,
       },
-      comparisons: orderComparisons(comparisons),
+      comparisons: sortComparisons(comparisons),
       budgets,
       advice,
       notes,
@@ -358,21 +359,6 @@ function lighthouseBudgets(config: Config, comparisons: readonly Comparison[]): 
   return config.benchmarks.flatMap((bench) =>
     bench.type === 'lighthouse' ? checkLighthouseBudgets(bench, medians) : [],
   );
-}
-
-const STATUS_ORDER: Record<Comparison['status'], number> = {
-  regressed: 0,
-  inconclusive: 1,
-  improved: 2,
-  unchanged: 3,
-};
-
-/** Regressions first; otherwise the order the benchmarks and their metrics were declared. */
-function orderComparisons(comparisons: Comparison[]): Comparison[] {
-  return comparisons
-    .map((c, i) => ({ c, i }))
-    .sort((a, b) => STATUS_ORDER[a.c.status] - STATUS_ORDER[b.c.status] || a.i - b.i)
-    .map(({ c }) => c);
 }
 
 /**
