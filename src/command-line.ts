@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { applyOverrides, loadConfig, parseConfig } from './config/index.js';
+import { parseConfig, resolveConfig } from './config/index.js';
 import { createDemoRepository } from './demo/repository.js';
 import {
   EXIT,
@@ -152,12 +152,13 @@ function parse(argv: string[]) {
   });
 }
 
-function withOverrides(config: Config, args: CliArgs): Config {
-  return applyOverrides(config, {
+async function resolveSettings(file: string, args: CliArgs): Promise<Config> {
+  const { config } = await resolveConfig(file, {
     timeBudget: args.budget,
     threshold: args.threshold,
     seed: args.seed,
   });
+  return config;
 }
 
 async function writeReportFile(cwd: string, path: string, text: string): Promise<string> {
@@ -202,9 +203,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr(
         `perfgate demo: an example service at ${demo.dir}; branch ${demo.head} makes /orders slower and /products faster.\n`,
       );
-      config = withOverrides(await loadConfig(join(cwd, 'perfgate.yml')), args);
+      config = await resolveSettings(join(cwd, 'perfgate.yml'), args);
     } else {
-      config = withOverrides(await loadConfig(resolve(io.cwd, args.config)), args);
+      config = await resolveSettings(resolve(io.cwd, args.config), args);
     }
 
     const stored = args.baseline ? await storedBase(args.baseline, cwd, config, refs) : undefined;

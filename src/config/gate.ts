@@ -56,7 +56,6 @@ const seed = wholeNumber('a whole number', 0, MAX_SEED);
 export const overridable = {
   threshold: percent(RANGES.threshold),
   timeBudget: duration(RANGES.timeBudget),
-  alpha,
   seed,
 };
 

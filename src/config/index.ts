@@ -1,11 +1,13 @@
 // config/: perfgate.yml, flags and action inputs → one resolved Config (shared/DESIGN.md).
 export { ConfigError, type ConfigIssue, formatIssue } from './errors.js';
+export { loadConfig, parseConfig } from './load.js';
 export {
   applyOverrides,
+  type BaselineSource,
   type ConfigOverrides,
-  loadConfig,
   OVERRIDE_FLAGS,
-  parseConfig,
-} from './load.js';
+  type ResolvedSettings,
+  resolveConfig,
+} from './resolve.js';
 export { configJsonSchema, configJsonSchemaText, configSchema, DEFAULTS } from './schema.js';
 export { describeValue, parseDuration, parsePercent, parseSize, ValueError } from './values.js';

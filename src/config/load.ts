@@ -13,9 +13,7 @@ import {
 import type { z } from 'zod';
 import type { Config } from '../model.js';
 import { ConfigError, type ConfigIssue, formatPath } from './errors.js';
-import { overridable } from './gate.js';
 import { configSchema } from './schema.js';
-import { describeValue } from './values.js';
 
 export { ConfigError, type ConfigIssue } from './errors.js';
 export { parseDuration, parsePercent, parseSize, ValueError } from './values.js';
@@ -208,60 +206,4 @@ function lineOf(
     }
   }
   return offset === undefined ? undefined : lineCounter.linePos(offset).line;
-}
-
-/** Settings given on the command line or as action inputs, as their raw text. An absent or
- *  empty value (an action input left blank) leaves the file's setting alone. */
-export interface ConfigOverrides {
-  threshold?: string;
-  timeBudget?: string;
-  alpha?: string;
-  seed?: string;
-}
-
-/** How messages name each override: the CLI's flags by default. */
-export const OVERRIDE_FLAGS: Record<keyof ConfigOverrides, string> = {
-  threshold: '--threshold',
-  timeBudget: '--budget',
-  alpha: '--alpha',
-  seed: '--seed',
-};
-
-/** The config with the given gate settings replaced, each parsed and checked as in the file. */
-export function applyOverrides(
-  config: Config,
-  overrides: ConfigOverrides,
-  names: Partial<Record<keyof ConfigOverrides, string>> = {},
-): Config {
-  const issues: ConfigIssue[] = [];
-  const gate = { ...config.gate };
-  const parse = <T>(
-    key: keyof ConfigOverrides,
-    schema: z.ZodType<T>,
-    convert = (s: string): unknown => s,
-  ) => {
-    const raw = overrides[key]?.trim();
-    if (raw === undefined || raw === '') return undefined;
-    const result = schema.safeParse(convert(raw), { reportInput: true });
-    if (result.success) return result.data;
-    const message = result.error.issues[0]?.message ?? `invalid value ${describeValue(raw)}`;
-    // Messages show the text as typed: `--seed abc`, not the number it may have become.
-    issues.push({ path: names[key] ?? OVERRIDE_FLAGS[key], message, value: raw });
-    return undefined;
-  };
-  // Flags are text; numbers written as plain decimals become numbers, anything else is shown
-  // to the schema as typed so that its message quotes it.
-  const decimal = (s: string): unknown => (/^\d*\.?\d+$/.test(s) ? Number(s) : s);
-
-  const threshold = parse('threshold', overridable.threshold);
-  if (threshold !== undefined) gate.threshold = threshold;
-  const timeBudget = parse('timeBudget', overridable.timeBudget);
-  if (timeBudget !== undefined) gate.timeBudgetMs = timeBudget;
-  const alpha = parse('alpha', overridable.alpha, decimal);
-  if (alpha !== undefined) gate.alpha = alpha;
-  const seed = parse('seed', overridable.seed, (s) => (/^\d+$/.test(s) ? Number(s) : s));
-  if (seed !== undefined) gate.seed = seed;
-
-  if (issues.length > 0) throw new ConfigError(issues);
-  return { ...config, gate };
 }

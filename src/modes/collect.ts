@@ -26,7 +26,7 @@ export async function runCollect(
     inputs,
     context,
     deps,
-    await loadActionConfig(inputs, deps),
+    (await loadActionConfig(inputs, deps)).config,
     {
       mode: 'collect',
       base,

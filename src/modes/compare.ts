@@ -58,7 +58,7 @@ export async function runCompare(
       'mode `compare` on pull_request_target builds and runs the pull request with a token that can write: use the collect/report pair for pull requests from forks.',
     );
   }
-  const config = await loadActionConfig(inputs, deps);
+  const { config, baseline: baselineSource } = await loadActionConfig(inputs, deps);
   const octokit = deps.github(inputs.githubToken);
   const plan = {
     repo: context.repo,
@@ -71,7 +71,7 @@ export async function runCompare(
   let measured: Awaited<ReturnType<typeof measure>>;
   try {
     const baseline =
-      inputs.baseline === 'auto'
+      baselineSource.from === 'artifact'
         ? await lookUpBaseline(
             octokit,
             context.repo,

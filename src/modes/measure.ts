@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Inputs } from '../action/inputs.js';
 import type { ActionDeps } from '../action/io.js';
-import { applyOverrides, loadConfig } from '../config/index.js';
+import { type ResolvedSettings, resolveConfig } from '../config/index.js';
 import { DEFAULT_REPORT_ID, type FailOn, INPUT, RESULT_FILE_NAME } from '../constants.js';
 import type { ActionContext } from '../github/context.js';
 import type { Config } from '../model.js';
@@ -18,16 +18,27 @@ export interface Measured {
   failOn: FailOn;
 }
 
+/** The action's settings: perfgate.yml under `working-directory`, then the inputs over it. */
 export async function loadActionConfig(
   inputs: Inputs,
   deps: Pick<ActionDeps, 'cwd'>,
-): Promise<Config> {
+): Promise<ResolvedSettings> {
   const root = resolve(deps.cwd, inputs.workingDirectory);
-  const config = await loadConfig(resolve(root, inputs.config));
-  return applyOverrides(
-    config,
-    { threshold: inputs.threshold, timeBudget: inputs.timeBudget },
-    { threshold: `input \`${INPUT.threshold}\``, timeBudget: `input \`${INPUT.timeBudget}\`` },
+  const input = (name: string) => `input \`${name}\``;
+  return resolveConfig(
+    resolve(root, inputs.config),
+    {
+      threshold: inputs.threshold,
+      timeBudget: inputs.timeBudget,
+      failOn: inputs.failOn,
+      baseline: inputs.baseline,
+    },
+    {
+      threshold: input(INPUT.threshold),
+      timeBudget: input(INPUT.timeBudget),
+      failOn: input(INPUT.failOn),
+      baseline: input(INPUT.baseline),
+    },
   );
 }
 
@@ -80,5 +91,5 @@ export async function measure(
   const resultPath = resultPathFor(context, inputs.reportId);
   await writeResult(resultPath, result);
   deps.io.info(`Result JSON written to ${resultPath}`);
-  return { result, resultPath, failOn: inputs.failOn ?? config.gate.failOn };
+  return { result, resultPath, failOn: config.gate.failOn };
 }

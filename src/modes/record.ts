@@ -26,7 +26,7 @@ export async function runRecord(
   deps: ActionDeps,
 ): Promise<ModeOutcome> {
   const { io } = deps;
-  const config = await loadActionConfig(inputs, deps);
+  const { config } = await loadActionConfig(inputs, deps);
   const bundles = new Map<string, BundleOutcome>();
   const { result, resultPath, failOn } = await measure(inputs, context, deps, config, {
     mode: 'record',

@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import type { MetricSpec } from '../../model.js';
 import type { Comparison } from '../../result.js';
-import { metricSpec } from '../types.js';
+import { catalogueSpec } from '../types.js';
+import { bundleEntry } from './catalogue.js';
 import type { BundleComparison, PackageDiff, SizeChange } from './probe.js';
 
 /** Files listed one by one, at most; the result JSON holds 10,000 rows. */
@@ -81,16 +82,7 @@ export function fitTarget(target: string): string {
 /** The metric specs of a comparison, in the order bundleToComparisons emits them. */
 export function bundleSpecs(comparison: BundleComparison, maxFiles = MAX_FILE_ROWS): MetricSpec[] {
   return rowsOf(comparison, maxFiles).rows.flatMap((row) =>
-    row.changes.map((c) =>
-      metricSpec({
-        benchmark: comparison.benchmark,
-        target: row.target,
-        metric: c.metric,
-        unit: 'B',
-        better: 'lower',
-        scale: 'exact',
-      }),
-    ),
+    row.changes.map((c) => catalogueSpec(bundleEntry(c.metric), comparison.benchmark, row.target)),
   );
 }
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { CommandBenchmarkConfig, Observation, Side, Tree } from '../../model.js';
 import { type CommandResult, runCommand } from '../../workspace/build.js';
 import { SpawnError } from '../../workspace/process-group.js';
-import { disposalGuard, metricSpec, type Probe, ProbeError } from '../types.js';
+import { catalogueSpec, disposalGuard, type Probe, ProbeError } from '../types.js';
+import { COMMAND_METRICS } from './catalogue.js';
 
 export type CommandFailure = 'exit' | 'signal' | 'timeout' | 'spawn';
 
@@ -56,13 +57,7 @@ export function createCommandProbe(
   trees: Record<Side, Tree>,
   o: CommandProbeOptions = {},
 ): Probe {
-  const spec = metricSpec({
-    benchmark: bench.name,
-    metric: 'wall',
-    unit: 'ms',
-    better: 'lower',
-    scale: 'ratio',
-  });
+  const spec = catalogueSpec(COMMAND_METRICS[0], bench.name);
   const guard = disposalGuard(bench.name, o.signal);
   const { signal } = guard;
 

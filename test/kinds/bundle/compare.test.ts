@@ -213,7 +213,7 @@ describe('bundleToComparisons', () => {
     expect(byKey.get('web/total/gzip')).toMatchObject({
       target: 'total',
       metric: 'gzip',
-      unit: 'B',
+      unit: 'bytes',
       better: 'lower',
       scale: 'exact',
       change: 800 / 19_200,
