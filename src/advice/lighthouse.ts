@@ -10,6 +10,7 @@ import type {
   LighthouseMetric,
   LighthousePageEvidence,
 } from '../kinds/lighthouse/probe.js';
+import { formatBytes } from '../report/format.js';
 import type { Advice } from '../result.js';
 
 /** Whether a probe's evidence (typed unknown by the pipeline) is Lighthouse evidence. */
@@ -225,13 +226,6 @@ const MAX_EVIDENCE_CHARS = 2000;
 
 function formatMs(ms: number): string {
   return `${Math.round(ms)} ms`;
-}
-
-/** Decimal units, as the report: 1 kB = 1,000 B. */
-function formatBytes(bytes: number): string {
-  if (Math.abs(bytes) < 1000) return `${Math.round(bytes)} B`;
-  if (Math.abs(bytes) < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
-  return `${(bytes / 1_000_000).toFixed(2)} MB`;
 }
 
 function formatNumeric(value: number, unit: string | undefined): string {

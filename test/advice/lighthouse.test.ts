@@ -140,7 +140,7 @@ describe('lighthouseAdvice', () => {
         fix: 'Load /vendor.js with `defer` or `async` (or as `type="module"`), or inline the small critical part and load the rest after first paint.',
         evidence: [
           'page /: Eliminate render-blocking resources: est. savings 505 ms at head vs est. savings 34 ms at base (medians of 5 head and 5 base runs)',
-          'page /: /vendor.js (~211 ms, 100.4 kB transferred, new at head); /style.css (~51 ms, 261 B transferred)',
+          'page /: /vendor.js (~211 ms, 100 kB transferred, new at head); /style.css (~51 ms, 261 B transferred)',
         ],
         // In the rule's order of metrics.
         metrics: ['site///fcp', 'site///lcp'],
@@ -181,7 +181,7 @@ describe('lighthouseAdvice', () => {
     );
     expect(advice!.fix).toContain('loading="lazy"');
     expect(advice!.metrics).toEqual(['site//gallery/lcp', 'site//gallery/weight']);
-    expect(advice!.evidence[0]).toContain('est. savings 480.0 kB at head vs none at base');
+    expect(advice!.evidence[0]).toContain('est. savings 480 kB at head vs none at base');
   });
 
   it('unused JavaScript grown: split the bundle that grew', () => {
@@ -191,7 +191,7 @@ describe('lighthouseAdvice', () => {
       'Split the bundle that grew (/assets/app.js): load code only on the routes and interactions that need it (dynamic `import()`, route-level code splitting), and drop dependencies the page does not use.',
     );
     expect(advice!.evidence[1]).toBe(
-      'page /: /assets/app.js (164.0 kB to save, 240.0 kB transferred)',
+      'page /: /assets/app.js (164 kB to save, 240 kB transferred)',
     );
   });
 
