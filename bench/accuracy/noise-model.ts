@@ -196,9 +196,6 @@ export function observed(v: RouteValues, second: boolean, orderEffect: number): 
   return out;
 }
 
-// ---------------------------------------------------------------------------
-// Measuring the figures from real rounds.
-
 /** One real run's per-round values of one route's metric, paired, in the order measured. */
 export interface PairedSeries {
   base: number[];

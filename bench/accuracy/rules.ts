@@ -31,7 +31,6 @@ function requireRounds(metrics: readonly MetricSeries[], n: number, rule: string
   }
 }
 
-// ---------------------------------------------------------------------------
 // github-action-benchmark: one value of the current run against one of the previous run.
 // action.yml, input `alert-threshold`: "Percentage value such as "150%". For example, 150% means
 // that an alert happens when current benchmark result is 1.5x worse than previous", default
@@ -59,7 +58,6 @@ export function gabRatioAlert(
   return { regressed, samplesUsed: 1 };
 }
 
-// ---------------------------------------------------------------------------
 // Lighthouse CI: `lhci collect` runs `numberOfRuns` times (default 3, docs/configuration.md);
 // `lhci assert` with `maxNumericValue` and `aggregationMethod: 'median'` takes the median of the
 // runs (packages/utils/src/assertions.js getValueForAggregationMethod: the middle of the sorted
@@ -95,7 +93,6 @@ export function lhciMedianBudget(
   return { regressed, samplesUsed: runs };
 }
 
-// ---------------------------------------------------------------------------
 // benchstat (golang.org/x/perf/cmd/benchstat, main.go doc): "Each benchmark should be run at
 // least 10 times … Pick a number of benchmark runs (at least 10, ideally 20)"; by default
 // ("assume=nothing") the A/B comparison is the Mann–Whitney U test, and a change is significant
@@ -135,7 +132,6 @@ function median(values: readonly number[]): number {
   return lhciMedian(values);
 }
 
-// ---------------------------------------------------------------------------
 // tachometer auto-sampling (google/tachometer README "Sample size" and "Auto sampling";
 // src/automatic.ts, src/stats.ts): take `sample-size` samples of each (default 50); then, until
 // the timeout, check whether every difference's 95% confidence interval lies entirely on one

@@ -57,9 +57,6 @@ export const BENCHMARK_TYPES = ['http', 'lighthouse', 'bundle', 'command'] as co
  *  request would time out (src/kinds/http/probe.ts). */
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
-// ---------------------------------------------------------------------------
-// Benchmarks.
-
 const SERVER_FIELDS = {
   start: documented(
     text('a shell command that starts the server'),
@@ -372,9 +369,6 @@ const benchmark = z.discriminatedUnion('type', [http, lighthouse, bundle, comman
     return expecting('a benchmark: a mapping with name, type and its fields')(issue);
   },
 });
-
-// ---------------------------------------------------------------------------
-// The file.
 
 export const configSchema = fields(
   {

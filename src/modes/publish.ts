@@ -23,8 +23,8 @@ import {
 import { type CommentOutcome, upsertComment } from '../github/comment.js';
 import type { RepoRef } from '../github/context.js';
 import type { GitHubClient } from '../github/octokit.js';
-import { escapeMarkdown } from '../report/escape.js';
 import { commentRoom, reportMarker } from '../report/comment-marker.js';
+import { escapeMarkdown } from '../report/escape.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { countStatuses, describeCounts } from '../report/statuses.js';
 import { renderSummary } from '../report/summary.js';

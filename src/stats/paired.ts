@@ -110,7 +110,6 @@ export function exactChange(spec: Pick<MetricSpec, 'key'>, base: number, head: n
   return (head - base) / Math.abs(base);
 }
 
-// ---------------------------------------------------------------------------
 // Hodges–Lehmann estimators, and the structure that makes their bootstrap cheap.
 
 /**

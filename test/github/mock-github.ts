@@ -238,9 +238,6 @@ class MockGitHub {
     return comment;
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // REST
-
   async handleRest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const url = new URL(req.url ?? '/', this.apiUrl);
@@ -564,8 +561,7 @@ class MockGitHub {
     };
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Actions results service (Twirp JSON + blob storage) and the control API
+  // Actions results service (Twirp JSON + blob storage) and the control API.
 
   async handleResults(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.resultsUrl);
