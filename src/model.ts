@@ -19,7 +19,6 @@ export type Order = 'AB' | 'BA';
  */
 export type Scale = 'ratio' | 'difference' | 'exact';
 
-// ---------------------------------------------------------------------------
 // Resolved configuration (what config/ produces from perfgate.yml + inputs).
 // Every field is filled in: defaults are applied by config/, never downstream.
 
@@ -134,9 +133,6 @@ export interface Config {
   gate: GateConfig;
 }
 
-// ---------------------------------------------------------------------------
-// Measurement.
-
 /** A checked-out tree of one side. */
 export interface Tree {
   side: Side;
@@ -171,9 +167,6 @@ export interface MetricSamples {
   head: number[];
   order: Order[];
 }
-
-// ---------------------------------------------------------------------------
-// Statistics and verdict.
 
 /** What stats/ computes for one metric at one look. */
 export interface MetricAnalysis {
