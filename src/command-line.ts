@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseConfig, resolveConfig } from './config/index.js';
+import { resolveConfig } from './config/index.js';
 import { createDemoRepository } from './demo/repository.js';
 import {
   EXIT,
@@ -276,6 +276,3 @@ function fail(io: CliIo, cause: unknown): number {
     io.stderr('  (perfgate --help lists the options)\n');
   return code;
 }
-
-// Re-exported for tests that build a config from text.
-export { parseConfig };

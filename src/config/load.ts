@@ -15,9 +15,6 @@ import type { Config } from '../model.js';
 import { ConfigError, type ConfigIssue, formatPath } from './errors.js';
 import { configSchema } from './schema.js';
 
-export { ConfigError, type ConfigIssue } from './errors.js';
-export { parseDuration, parsePercent, parseSize, ValueError } from './values.js';
-
 /** Reads and parses a config file; a missing or unreadable file is a ConfigError too. */
 export async function loadConfig(path: string): Promise<Config> {
   let text: string;

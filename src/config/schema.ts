@@ -34,9 +34,6 @@ import { RANGES, rangeText } from './ranges.js';
 import { didYouMean } from './suggest.js';
 import { describeValue, parseDuration } from './values.js';
 
-export { COMPRESSIONS } from './bundle.js';
-export { MAX_SEED, overridable } from './gate.js';
-
 export const DEFAULTS = {
   ...GATE_DEFAULTS,
   ...BUNDLE_DEFAULTS,
