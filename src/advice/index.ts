@@ -7,7 +7,7 @@ import { isLighthouseEvidence, lighthouseAdvice } from './lighthouse.js';
 
 export interface AdviceInput {
   comparisons: readonly Comparison[];
-  /** What each probe's evidence() returned (HTTP status counts, Lighthouse audits…). */
+  /** What each probe's evidence() returned (today only Lighthouse's audits). */
   evidence: readonly unknown[];
   /** The bundle benchmarks' comparisons. */
   bundles: readonly BundleComparison[];

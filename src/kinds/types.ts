@@ -9,7 +9,8 @@ export interface Probe {
   specs: MetricSpec[];
   /** One round on one side; the observation holds a value for every spec's key. */
   measure(side: Side, round: number): Promise<Observation>;
-  /** What advice/ may read after sampling (status codes seen, audits, bundle diff…). */
+  /** What advice/ reads after sampling, for a kind whose advice needs more than its metrics
+   *  (Lighthouse's audits). */
   evidence?(): Promise<unknown>;
   /** Stops anything still running; safe to call more than once. */
   dispose?(): Promise<void>;

@@ -43,31 +43,6 @@ export interface HttpProbeOptions {
   exitGraceMs?: number;
 }
 
-/** Totals per route and side over every measured round, for advice/. */
-export interface HttpRouteEvidence {
-  rounds: number;
-  requests: number;
-  statusCodes: Record<string, number>;
-  failures: Record<string, number>;
-}
-
-export interface HttpEvidence {
-  kind: 'http';
-  benchmark: string;
-  routes: Record<string, Record<Side, HttpRouteEvidence>>;
-}
-
-function addCounts(into: Record<string, number>, from: Record<string, number>): void {
-  for (const [k, n] of Object.entries(from)) into[k] = (into[k] ?? 0) + n;
-}
-
-const emptyEvidence = (): HttpRouteEvidence => ({
-  rounds: 0,
-  requests: 0,
-  statusCodes: {},
-  failures: {},
-});
-
 /** The metrics createHttpProbe reports for one route, in the catalogue's order. */
 export function routeSpecs(benchmark: string, route: string): MetricSpec[] {
   return HTTP_METRICS.map((m) => catalogueSpec(m, benchmark, route));
@@ -88,10 +63,6 @@ export function createHttpProbe(
     names.add(r.name);
   }
   const specs = bench.requests.flatMap((r) => routeSpecs(bench.name, r.name));
-  const evidence: HttpEvidence = { kind: 'http', benchmark: bench.name, routes: {} };
-  for (const r of bench.requests) {
-    evidence.routes[r.name] = { base: emptyEvidence(), head: emptyEvidence() };
-  }
   const guard = disposalGuard(bench.name, o.signal);
   const { signal } = guard;
   const exitGraceMs = o.exitGraceMs ?? 500;
@@ -157,11 +128,6 @@ export function createHttpProbe(
           { cause: exited },
         );
       }
-      const t = evidence.routes[route.name]![side];
-      t.rounds++;
-      t.requests += sample.requests;
-      addCounts(t.statusCodes, sample.statusCodes);
-      addCounts(t.failures, sample.failures);
       const values = routeMetrics(sample);
       for (const m of HTTP_METRICS)
         obs[metricKey(bench.name, route.name, m.metric)] = values[m.metric];
@@ -173,9 +139,6 @@ export function createHttpProbe(
     benchmark: bench.name,
     specs,
     measure: (side) => guard.round(() => measure(side)),
-    async evidence() {
-      return structuredClone(evidence);
-    },
     dispose: guard.dispose,
   };
 }
