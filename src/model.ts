@@ -82,6 +82,9 @@ export interface HttpBenchmarkConfig extends ServerConfig {
   /** Per-request timeout in ms; a timed-out request counts as an error. */
   timeoutMs: number;
   requests: HttpRequestConfig[];
+  /** Absolute budgets in the metric's unit (ms, req/s, a fraction), keyed by the catalogue's
+   *  budget key (`p95`: every route) or `<route>/<key>` (one route); absent when none is set. */
+  budgets?: Record<string, number>;
 }
 
 export interface LighthouseBenchmarkConfig {
@@ -117,6 +120,8 @@ export interface CommandBenchmarkConfig {
   cwd: string;
   env: Record<string, string>;
   timeoutMs: number;
+  /** Absolute budgets in ms keyed `wall`; absent when none is set. */
+  budgets?: Record<string, number>;
 }
 
 export type BenchmarkConfig =

@@ -5,18 +5,18 @@
 import { join } from 'node:path';
 import { adviseAll } from './advice/index.js';
 import type { StoredBase } from './history/bundle-baseline.js';
+import type { BundleComparison } from './kinds/bundle/compare.js';
 import {
-  type BundleComparison,
   type BundleOutcome,
-  bundleNotes,
   runBundleBenchmark,
   runBundleBenchmarkAgainst,
 } from './kinds/bundle/probe.js';
+import { bundleNotes } from './kinds/bundle/rows.js';
 import { createCommandProbe } from './kinds/command/probe.js';
 import { createHttpProbe } from './kinds/http/probe.js';
 import { type Chrome, findChrome, launchChrome } from './kinds/lighthouse/chrome.js';
 import { loadLighthouse } from './kinds/lighthouse/loader.js';
-import { checkLighthouseBudgets, createLighthouseProbe } from './kinds/lighthouse/probe.js';
+import { createLighthouseProbe } from './kinds/lighthouse/probe.js';
 import type { Probe } from './kinds/types.js';
 import type {
   BudgetCheck,
@@ -31,7 +31,14 @@ import { sortComparisons } from './report/statuses.js';
 import { type Comparison, type Result, SCHEMA_VERSION } from './result.js';
 import { describeProgress, runSampler } from './sampler/index.js';
 import { median } from './stats/summary.js';
-import { decideVerdict, thresholdFor } from './verdict/index.js';
+import {
+  applyFailOn,
+  bundleToComparisons,
+  checkBundleBudgets,
+  checkTimedBudgets,
+  decideVerdict,
+  thresholdFor,
+} from './verdict/index.js';
 import { VERSION } from './version.js';
 import {
   buildTrees,
@@ -153,6 +160,7 @@ async function measure(options: PipelineOptions, run: Run): Promise<Result> {
       storedBase: stored,
     });
     for (const bundle of measured.bundles) for (const note of bundleNotes(bundle)) say(note);
+    for (const note of measured.budgetNotes) say(note);
 
     const sampled =
       measured.probes.length > 0
@@ -170,13 +178,15 @@ async function measure(options: PipelineOptions, run: Run): Promise<Result> {
       if (probe.evidence) evidence.push(await probe.evidence());
     }
     const comparisons = [...(sampled?.comparisons ?? []), ...measured.exact];
-    const budgets = [...measured.budgets, ...lighthouseBudgets(config, comparisons)];
-    const advice = adviseAll({ comparisons, evidence, bundles: measured.bundles });
-    const verdict = decideVerdict(
-      comparisons.map((c) => c.status),
-      budgets,
-      config.gate.failOn,
-    );
+    // Bundle budgets were checked when the sizes were measured (a budget naming no file stops
+    // the run before sampling); the timed ones are checked on head's medians.
+    const budgets = [
+      ...measured.budgets,
+      ...checkTimedBudgets(config.benchmarks, headMedians(comparisons)),
+    ];
+    const advice = adviseAll({ comparisons, evidence, bundles: measured.bundles, budgets });
+    const statuses = comparisons.map((c) => c.status);
+    const { verdict } = applyFailOn(decideVerdict(statuses, budgets), config.gate.failOn);
 
     return {
       schemaVersion: SCHEMA_VERSION,
@@ -218,7 +228,10 @@ interface Measured {
   probes: Probe[];
   /** Deterministic comparisons made once (bundle sizes). */
   exact: Comparison[];
+  /** The bundle benchmarks' budget checks (verdict/budgets.ts). */
   budgets: BudgetCheck[];
+  /** Budgets with nothing left to check (a file gone on head). */
+  budgetNotes: string[];
   bundles: BundleComparison[];
 }
 
@@ -229,7 +242,7 @@ async function startProbes(
   options: PipelineOptions,
 ): Promise<Measured> {
   const log = options.log ?? (() => {});
-  const measured: Measured = { probes: [], exact: [], budgets: [], bundles: [] };
+  const measured: Measured = { probes: [], exact: [], budgets: [], budgetNotes: [], bundles: [] };
   let chrome: Chrome | undefined;
   // A probe is stopped with the run's other resources from the moment it exists, so a later
   // benchmark that fails to start cannot leave it running.
@@ -273,16 +286,18 @@ async function startProbes(
         let outcome: BundleOutcome;
         if (storedBase) {
           log(`Measuring bundle ${bench.name} on head; base from ${options.storedBase!.source}`);
-          outcome = await runBundleBenchmarkAgainst(bench, storedBase, sides.head, threshold, {
+          outcome = await runBundleBenchmarkAgainst(bench, storedBase, sides.head, {
             known: options.storedBase!.known,
           });
         } else {
           log(`Measuring bundle ${bench.name} on both trees`);
-          outcome = await runBundleBenchmark(bench, sides, threshold);
+          outcome = await runBundleBenchmark(bench, sides);
         }
         options.onBundle?.(bench, outcome);
-        measured.exact.push(...outcome.comparisons);
-        measured.budgets.push(...outcome.budgets);
+        const budgets = checkBundleBudgets(bench, outcome.comparison);
+        measured.exact.push(...bundleToComparisons(outcome.comparison, threshold));
+        measured.budgets.push(...budgets.checks);
+        measured.budgetNotes.push(...budgets.notes);
         measured.bundles.push(outcome.comparison);
         break;
       }
@@ -353,12 +368,11 @@ async function startPair(
   return started as Record<Side, RunningServer>;
 }
 
-function lighthouseBudgets(config: Config, comparisons: readonly Comparison[]): BudgetCheck[] {
+/** Head's median of every metric, by key: what a timed budget is checked on. */
+function headMedians(comparisons: readonly Comparison[]): Record<string, number> {
   const medians: Record<string, number> = {};
   for (const c of comparisons) medians[c.key] = c.head.median;
-  return config.benchmarks.flatMap((bench) =>
-    bench.type === 'lighthouse' ? checkLighthouseBudgets(bench, medians) : [],
-  );
+  return medians;
 }
 
 /**

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
 import { BundleSizer, type CompressedSizes } from '../../src/kinds/bundle/compress.js';
-import { measureBundle } from '../../src/kinds/bundle/probe.js';
+import { measureBundle } from '../../src/kinds/bundle/measure.js';
 import type { BundleBenchmarkConfig, Tree } from '../../src/model.js';
 import { generateFiles, headFiles, writeTree } from './generate.js';
 

@@ -1,9 +1,10 @@
 // Suggested fixes for a bundle benchmark, from the evidence of compareBundles: what grew, which
 // packages appeared or are bundled twice, which files are not minified, which budgets broke.
-// Pure: a function of the comparison.
-import type { BundleComparison, PackageDiff, SizeChange } from '../kinds/bundle/probe.js';
-import { formatBytes } from '../kinds/bundle/probe.js';
+// Pure: a function of the comparison and the budget checks verdict/budgets.ts made of it.
+import type { BundleComparison, PackageDiff, SizeChange } from '../kinds/bundle/compare.js';
+import { formatBytes } from '../kinds/bundle/rows.js';
 import { metricKey } from '../kinds/types.js';
+import type { BudgetCheck } from '../model.js';
 import type { Advice } from '../result.js';
 
 export interface BundleAdviceOptions {
@@ -85,7 +86,10 @@ function versionList(pkg: PackageDiff): string {
 /** Suggested fixes for one benchmark, most pressing first. */
 export function adviseBundle(
   comparison: BundleComparison,
-  options: Partial<BundleAdviceOptions> = {},
+  options: Partial<BundleAdviceOptions> & {
+    /** This benchmark's budget checks (checkBundleBudgets): sizes and change limits. */
+    budgets?: readonly BudgetCheck[];
+  } = {},
 ): Advice[] {
   const o = { ...DEFAULT_BUNDLE_ADVICE, ...options };
   const bench = comparison.benchmark;
@@ -118,7 +122,8 @@ export function adviseBundle(
   const out: Advice[] = [];
 
   // An asset past its budget: say by how much and what grew.
-  const exceeded = comparison.budgets.filter((b) => b.exceeded);
+  const budgets = options.budgets ?? [];
+  const exceeded = budgets.filter((b) => b.exceeded && b.unit !== 'ratio');
   for (const b of exceeded.slice(0, o.perRule)) {
     const target = b.target ?? 'total';
     const causes = topGrowth(3);
@@ -145,7 +150,7 @@ export function adviseBundle(
     });
   }
 
-  const overLimit = comparison.changeLimits.filter((c) => c.exceeded);
+  const overLimit = budgets.filter((c) => c.exceeded && c.unit === 'ratio');
   if (overLimit.length > 0) {
     const limit = overLimit[0]!.limit;
     out.push({

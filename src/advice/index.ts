@@ -1,6 +1,7 @@
 // Suggested fixes from evidence: each probe kind's rules, gathered in one list, most pressing
 // first. Pure: the evidence was collected by the probes.
-import type { BundleComparison } from '../kinds/bundle/probe.js';
+import type { BundleComparison } from '../kinds/bundle/compare.js';
+import type { BudgetCheck } from '../model.js';
 import type { Advice, Comparison } from '../result.js';
 import { adviseBundle } from './bundle.js';
 import { isLighthouseEvidence, lighthouseAdvice } from './lighthouse.js';
@@ -11,6 +12,8 @@ export interface AdviceInput {
   evidence: readonly unknown[];
   /** The bundle benchmarks' comparisons. */
   bundles: readonly BundleComparison[];
+  /** Every budget check of the run (verdict/budgets.ts). */
+  budgets: readonly BudgetCheck[];
 }
 
 /** Advice is capped so one noisy benchmark cannot crowd out the report. */
@@ -21,6 +24,8 @@ export function adviseAll(input: AdviceInput): Advice[] {
   const lighthouse = input.evidence.filter(isLighthouseEvidence);
   return [
     ...lighthouseAdvice(regressed, lighthouse),
-    ...input.bundles.flatMap((b) => adviseBundle(b)),
+    ...input.bundles.flatMap((b) =>
+      adviseBundle(b, { budgets: input.budgets.filter((c) => c.benchmark === b.benchmark) }),
+    ),
   ].slice(0, MAX_ADVICE);
 }

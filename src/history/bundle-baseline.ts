@@ -12,7 +12,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { CompressedSizes } from '../kinds/bundle/compress.js';
-import type { BundleOutcome, BundleSnapshot } from '../kinds/bundle/probe.js';
+import type { BundleSnapshot } from '../kinds/bundle/measure.js';
+import type { BundleOutcome } from '../kinds/bundle/probe.js';
 import type { BundleBenchmarkConfig, Config } from '../model.js';
 
 /** The file inside the baseline artifact, beside the result JSON. */

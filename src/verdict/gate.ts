@@ -76,16 +76,13 @@ function checkedThreshold(field: string, value: number): number {
  * - fail: a metric regressed or a budget is exceeded;
  * - inconclusive: nothing failed but some metric is inconclusive;
  * - pass: every metric is unchanged or improved and every budget holds.
- * With failOn 'never' the gate does not fail: what would fail is reported as inconclusive
- * (neutral), never as a pass, so the check run still draws the eye to it.
+ * `fail-on` is applied to this afterwards, once, by applyFailOn (fail-on.ts).
  */
 export function decideVerdict(
   statuses: readonly Status[],
   budgets: readonly BudgetCheck[],
-  failOn: GateConfig['failOn'],
 ): Verdict {
-  const failing = statuses.includes('regressed') || budgets.some((b) => b.exceeded);
-  if (failing) return failOn === 'never' ? 'inconclusive' : 'fail';
+  if (statuses.includes('regressed') || budgets.some((b) => b.exceeded)) return 'fail';
   if (statuses.includes('inconclusive')) return 'inconclusive';
   return 'pass';
 }

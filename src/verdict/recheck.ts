@@ -9,6 +9,7 @@
 // through "adjusted p < α", so a claimed status is consistent exactly when it is the status at
 // α = 0 (nothing significant) or at α = gate.alpha.
 import type { Better, BudgetCheck, MetricSpec, Status, Verdict } from '../model.js';
+import { applyFailOn } from './fail-on.js';
 import { budgetExceeded, decideVerdict } from './gate.js';
 import { metricStatus } from './status.js';
 
@@ -107,9 +108,9 @@ export function recheckResult(input: RecheckInput): Recheck {
     budgets.push(b);
   }
   const statuses = input.comparisons.map((c) => c.status);
-  const verdict = decideVerdict(statuses, budgets, 'regression');
+  const verdict = decideVerdict(statuses, budgets);
   // `fail-on: never` at measuring time reports a failing gate as inconclusive.
-  const allowed = new Set([verdict, decideVerdict(statuses, budgets, 'never')]);
+  const allowed = new Set([verdict, applyFailOn(verdict, 'never').verdict]);
   if (!allowed.has(input.verdict)) {
     return {
       verdict,

@@ -1,14 +1,12 @@
 // advice/bundle.ts is pure: a comparison in, advice out, compared to expected text.
 import { describe, expect, it } from 'vitest';
 import { adviseBundle } from '../../src/advice/bundle.js';
+import { compareBundles } from '../../src/kinds/bundle/compare.js';
 import type { Composition } from '../../src/kinds/bundle/composition.js';
-import {
-  type BundleFile,
-  type BundleSnapshot,
-  compareBundles,
-} from '../../src/kinds/bundle/probe.js';
+import type { BundleFile, BundleSnapshot } from '../../src/kinds/bundle/measure.js';
 import type { BundleBenchmarkConfig } from '../../src/model.js';
 import { adviceSchema } from '../../src/result.js';
+import { checkBundleBudgets } from '../../src/verdict/budgets.js';
 
 const bench: BundleBenchmarkConfig = {
   name: 'web',
@@ -138,7 +136,8 @@ const head = snap(
 );
 
 describe('adviseBundle', () => {
-  const advice = adviseBundle(compareBundles(bench, base, head));
+  const compared = compareBundles(bench, base, head);
+  const advice = adviseBundle(compared, { budgets: checkBundleBudgets(bench, compared).checks });
 
   it('produces valid advice, most pressing first', () => {
     for (const a of advice) adviceSchema.parse(a);
@@ -200,8 +199,10 @@ describe('adviseBundle', () => {
   });
 
   it('reports change-limit violations, and lets thresholds be tuned', () => {
-    const c = compareBundles({ ...bench, budgets: {}, maxChange: 0.1 }, base, head);
-    const limits = adviseBundle(c).find((a) => a.rule === 'change-limit-exceeded')!;
+    const limited = { ...bench, budgets: {}, maxChange: 0.1 };
+    const c = compareBundles(limited, base, head);
+    const budgets = checkBundleBudgets(limited, c).checks;
+    const limits = adviseBundle(c, { budgets }).find((a) => a.rule === 'change-limit-exceeded')!;
     expect(limits.title).toBe('web: 4 sizes grew more than +10.0%');
     expect(limits.evidence).toEqual([
       'total raw: +230.2% (limit +10.0%)',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
-import type { BudgetCheck, GateConfig, MetricSpec } from '../../src/model.js';
+import type { BudgetCheck, GateConfig, MetricSpec, Verdict } from '../../src/model.js';
+import { applyFailOn } from '../../src/verdict/fail-on.js';
 import { decideVerdict, thresholdFor } from '../../src/verdict/gate.js';
 
 const gate: Pick<GateConfig, 'threshold' | 'thresholds'> = {
@@ -69,25 +70,65 @@ describe('decideVerdict', () => {
   });
 
   it('fails on a regression or an exceeded budget', () => {
-    expect(decideVerdict(['unchanged', 'regressed'], [], 'regression')).toBe('fail');
-    expect(decideVerdict(['unchanged'], [budget(true)], 'regression')).toBe('fail');
-    expect(decideVerdict(['inconclusive', 'regressed'], [], 'regression')).toBe('fail');
+    expect(decideVerdict(['unchanged', 'regressed'], [])).toBe('fail');
+    expect(decideVerdict(['unchanged'], [budget(true)])).toBe('fail');
+    expect(decideVerdict(['inconclusive', 'regressed'], [])).toBe('fail');
   });
 
   it('is inconclusive when nothing failed but something is inconclusive', () => {
-    expect(decideVerdict(['improved', 'inconclusive'], [budget(false)], 'regression')).toBe(
-      'inconclusive',
-    );
+    expect(decideVerdict(['improved', 'inconclusive'], [budget(false)])).toBe('inconclusive');
   });
 
   it('passes when everything is unchanged or improved and budgets hold', () => {
-    expect(decideVerdict(['improved', 'unchanged'], [budget(false)], 'regression')).toBe('pass');
-    expect(decideVerdict([], [], 'regression')).toBe('pass');
+    expect(decideVerdict(['improved', 'unchanged'], [budget(false)])).toBe('pass');
+    expect(decideVerdict([], [])).toBe('pass');
   });
 
   it('never fails with failOn never, and never hides a regression as a pass', () => {
-    expect(decideVerdict(['regressed'], [], 'never')).toBe('inconclusive');
-    expect(decideVerdict(['unchanged'], [budget(true)], 'never')).toBe('inconclusive');
-    expect(decideVerdict(['unchanged'], [], 'never')).toBe('pass');
+    const never = (verdict: Verdict) => applyFailOn(verdict, 'never').verdict;
+    expect(never(decideVerdict(['regressed'], []))).toBe('inconclusive');
+    expect(never(decideVerdict(['unchanged'], [budget(true)]))).toBe('inconclusive');
+    expect(never(decideVerdict(['unchanged'], []))).toBe('pass');
+  });
+});
+
+describe('applyFailOn', () => {
+  it('decides the reported verdict, the step and the check from the verdict and fail-on', () => {
+    expect(applyFailOn('fail', 'regression')).toEqual({
+      verdict: 'fail',
+      fails: true,
+      conclusion: 'failure',
+      waived: false,
+    });
+    expect(applyFailOn('fail', 'never')).toEqual({
+      verdict: 'inconclusive',
+      fails: false,
+      conclusion: 'neutral',
+      waived: true,
+    });
+    for (const failOn of ['regression', 'never'] as const) {
+      expect(applyFailOn('inconclusive', failOn)).toEqual({
+        verdict: 'inconclusive',
+        fails: false,
+        conclusion: 'neutral',
+        waived: false,
+      });
+      expect(applyFailOn('pass', failOn)).toEqual({
+        verdict: 'pass',
+        fails: false,
+        conclusion: 'success',
+        waived: false,
+      });
+    }
+  });
+
+  it('changes nothing when applied twice', () => {
+    for (const verdict of ['pass', 'fail', 'inconclusive'] as const) {
+      for (const failOn of ['regression', 'never'] as const) {
+        const once = applyFailOn(verdict, failOn);
+        expect(applyFailOn(once.verdict, failOn).verdict).toBe(once.verdict);
+        expect(applyFailOn(once.verdict, failOn).fails).toBe(once.fails);
+      }
+    }
   });
 });

@@ -1,11 +1,10 @@
-// A bundle comparison into result-JSON rows: the total, each group, and each file whose size
-// changed, appeared or disappeared. Pure.
+// A bundle comparison's rows: the total, each group, and each file whose size changed, appeared
+// or disappeared, as exact measurements (verdict/exact.ts gives them their statuses). Pure.
 import { createHash } from 'node:crypto';
 import type { MetricSpec } from '../../model.js';
-import type { Comparison } from '../../result.js';
 import { catalogueSpec } from '../types.js';
 import { bundleEntry } from './catalogue.js';
-import type { BundleComparison, PackageDiff, SizeChange } from './probe.js';
+import type { BundleComparison, PackageDiff, SizeChange } from './compare.js';
 
 /** Files listed one by one, at most; the result JSON holds 10,000 rows. */
 export const MAX_FILE_ROWS = 500;
@@ -79,7 +78,7 @@ export function fitTarget(target: string): string {
   return `${points.slice(0, MAX_TARGET - 14).join('')}…#${hash}`;
 }
 
-/** The metric specs of a comparison, in the order bundleToComparisons emits them. */
+/** The metric specs of a comparison, in the order of bundleRows. */
 export function bundleSpecs(comparison: BundleComparison, maxFiles = MAX_FILE_ROWS): MetricSpec[] {
   return rowsOf(comparison, maxFiles).rows.flatMap((row) =>
     row.changes.map((c) => catalogueSpec(bundleEntry(c.metric), comparison.benchmark, row.target)),
@@ -97,59 +96,29 @@ export function omittedFilesNote(
     : undefined;
 }
 
-/**
- * Result-JSON comparisons (scale `exact`, one sample a side, no statistics) for the rows of
- * rowsOf. Status: regressed when the change exceeds the threshold δ, improved when it is below
- * −δ, unchanged otherwise; the change itself is always reported. A file on one side only is
- * marked with `presence` and is `unchanged`: it has no size to compare with, and its bytes are
- * gated in the total and its groups (see result.ts).
- */
-export function bundleToComparisons(
-  comparison: BundleComparison,
-  threshold: number | ((spec: MetricSpec) => number),
-  maxFiles = MAX_FILE_ROWS,
-): Comparison[] {
+/** One size of one target, measured exactly on both sides. */
+export interface ExactRow {
+  spec: MetricSpec;
+  base: number;
+  head: number;
+  /** Relative change, against 1 byte when base is 0. */
+  change: number;
+  /** A file on one side only: `added` (base is 0) or `removed` (head is 0). */
+  presence?: 'added' | 'removed';
+}
+
+/** The rows of rowsOf as measurements, in the order of bundleSpecs. */
+export function bundleRows(comparison: BundleComparison, maxFiles = MAX_FILE_ROWS): ExactRow[] {
   const specs = bundleSpecs(comparison, maxFiles);
-  const rows = rowsOf(comparison, maxFiles).rows.flatMap((row) =>
+  const changes = rowsOf(comparison, maxFiles).rows.flatMap((row) =>
     row.changes.map((c) => ({ c, presence: row.presence })),
   );
   return specs.map((spec, i) => {
-    const { c, presence } = rows[i]!;
-    const delta = typeof threshold === 'number' ? threshold : threshold(spec);
-    const status =
-      presence !== undefined
-        ? 'unchanged'
-        : c.change > delta
-          ? 'regressed'
-          : c.change < -delta
-            ? 'improved'
-            : 'unchanged';
-    const out: Comparison = {
-      key: spec.key,
-      benchmark: spec.benchmark,
-      metric: spec.metric,
-      unit: spec.unit,
-      better: spec.better,
-      scale: spec.scale,
-      base: exactSummary(c.base),
-      head: exactSummary(c.head),
-      change: c.change,
-      ci: [c.change, c.change],
-      pValue: null,
-      adjustedPValue: null,
-      threshold: delta,
-      mde: null,
-      status,
-      samples: { base: [c.base], head: [c.head], order: [] },
-    };
-    if (spec.target !== undefined) out.target = spec.target;
-    if (presence !== undefined) out.presence = presence;
-    return out;
+    const { c, presence } = changes[i]!;
+    const row: ExactRow = { spec, base: c.base, head: c.head, change: c.change };
+    if (presence !== undefined) row.presence = presence;
+    return row;
   });
-}
-
-function exactSummary(value: number) {
-  return { n: 1, median: value, mean: value, min: value, max: value, mad: 0 };
 }
 
 /**

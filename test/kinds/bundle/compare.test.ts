@@ -1,20 +1,25 @@
-// compareBundles and bundleToComparisons are pure: snapshots in, comparison out.
+// compareBundles and bundleToComparisons are pure: snapshots in, comparison out. The budgets of
+// a comparison are checked by verdict/budgets.ts (checkBundleBudgets).
 import { describe, expect, it } from 'vitest';
+import { compareBundles, diffComposition } from '../../../src/kinds/bundle/compare.js';
 import type { Composition } from '../../../src/kinds/bundle/composition.js';
 import {
-  BundleConfigError,
   type BundleFile,
   type BundleSnapshot,
-  bundleSpecs,
-  bundleToComparisons,
-  compareBundles,
-  diffComposition,
   looksUnminified,
-  omittedFilesNote,
   textStats,
-} from '../../../src/kinds/bundle/probe.js';
+} from '../../../src/kinds/bundle/measure.js';
+import { bundleSpecs, omittedFilesNote } from '../../../src/kinds/bundle/rows.js';
+import { BundleConfigError } from '../../../src/kinds/bundle/settings.js';
 import type { BundleBenchmarkConfig } from '../../../src/model.js';
 import { comparisonSchema } from '../../../src/result.js';
+import { checkBundleBudgets } from '../../../src/verdict/budgets.js';
+import { bundleToComparisons } from '../../../src/verdict/exact.js';
+
+/** Every budget check of a comparison, as the result's `budgets` holds them. */
+function budgetsOf(b: BundleBenchmarkConfig, baseSide: BundleSnapshot, headSide: BundleSnapshot) {
+  return checkBundleBudgets(b, compareBundles(b, baseSide, headSide));
+}
 
 function bench(overrides: Partial<BundleBenchmarkConfig> = {}): BundleBenchmarkConfig {
   return {
@@ -99,11 +104,11 @@ describe('compareBundles', () => {
       ['vendor', 50_000, 50_000],
       ['app', 12_000, 14_500],
     ]);
-    expect(c.failed).toBe(false);
+    expect(budgetsOf(bench({ groups }), base, head).checks).toEqual([]);
   });
 
   it('checks budgets on head by total, group and file (with or without the hash)', () => {
-    const c = compareBundles(
+    const c = budgetsOf(
       bench({
         groups,
         budgets: {
@@ -116,29 +121,28 @@ describe('compareBundles', () => {
       base,
       head,
     );
-    expect(c.budgets.map((b) => [b.target, b.metric, b.value, b.exceeded])).toEqual([
+    expect(c.checks.map((b) => [b.target, b.metric, b.value, b.exceeded])).toEqual([
       ['total', 'gzip', 20_000, true],
       ['vendor', 'brotli', 13_000, false],
       ['dist/assets/index-[hash].js', 'raw', 10_500, true],
       ['dist/sw.js', 'gzip', 400, false],
     ]);
-    expect(c.budgets.every((b) => b.unit === 'B' && b.benchmark === 'web')).toBe(true);
-    expect(c.failed).toBe(true);
+    expect(c.checks.every((b) => b.unit === 'B' && b.benchmark === 'web')).toBe(true);
   });
 
   it('notes a budget for a file that is gone, and rejects one that names nothing', () => {
-    const gone = compareBundles(
+    const gone = budgetsOf(
       bench({ budgets: { 'dist/assets/old-page-[hash].js.raw': 1 } }),
       base,
       head,
     );
-    expect(gone.budgets).toEqual([]);
-    expect(gone.notes).toContain(
-      'budget dist/assets/old-page-[hash].js.raw: dist/assets/old-page-[hash].js is gone on head; nothing to check',
+    expect(gone.checks).toEqual([]);
+    expect(gone.notes).toEqual([
+      'web: budget dist/assets/old-page-[hash].js.raw: dist/assets/old-page-[hash].js is gone on head; nothing to check',
+    ]);
+    expect(() => budgetsOf(bench({ budgets: { 'dist/nope.js.gzip': 1 } }), base, head)).toThrow(
+      /budgets\.dist\/nope\.js\.gzip is 1; expected "total", a group/,
     );
-    expect(() =>
-      compareBundles(bench({ budgets: { 'dist/nope.js.gzip': 1 } }), base, head),
-    ).toThrow(/budgets\.dist\/nope\.js\.gzip is 1; expected "total", a group/);
   });
 
   it('rejects budget keys and settings it cannot honour, naming the field', () => {
@@ -169,8 +173,8 @@ describe('compareBundles', () => {
   });
 
   it('checks maxChange on the total and groups always, and on files where exceeded', () => {
-    const c = compareBundles(bench({ groups, maxChange: 0.04 }), base, head);
-    const exceeded = c.changeLimits.filter((x) => x.exceeded).map((x) => [x.target, x.metric]);
+    const c = budgetsOf(bench({ groups, maxChange: 0.04 }), base, head).checks;
+    const exceeded = c.filter((x) => x.exceeded).map((x) => [x.target, x.metric]);
     expect(exceeded).toEqual([
       ['total', 'gzip-change'],
       ['app', 'raw-change'],
@@ -178,8 +182,8 @@ describe('compareBundles', () => {
       ['app', 'brotli-change'],
       ['dist/assets/index-[hash].js', 'raw-change'],
     ]);
-    expect(c.changeLimits.filter((x) => x.target === 'total')).toHaveLength(3);
-    expect(c.failed).toBe(true);
+    expect(c.filter((x) => x.target === 'total')).toHaveLength(3);
+    expect(c.every((x) => x.unit === 'ratio' && x.limit === 0.04)).toBe(true);
   });
 
   it('names files by path when several share a hashless name', () => {

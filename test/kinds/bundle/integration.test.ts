@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adviseBundle } from '../../../src/advice/bundle.js';
 import { type BundleOutcome, runBundleBenchmark } from '../../../src/kinds/bundle/probe.js';
-import type { BundleBenchmarkConfig, Tree } from '../../../src/model.js';
-import { adviceSchema, comparisonSchema } from '../../../src/result.js';
+import type { BudgetCheck, BundleBenchmarkConfig, Tree } from '../../../src/model.js';
+import { adviceSchema, type Comparison, comparisonSchema } from '../../../src/result.js';
+import { checkBundleBudgets } from '../../../src/verdict/budgets.js';
+import { bundleToComparisons } from '../../../src/verdict/exact.js';
 import { buildApp, createFixtureRepo, git } from './fixture-app.js';
 
 const bench: BundleBenchmarkConfig = {
@@ -26,6 +28,9 @@ describe('bundle probe on a real esbuild build at two commits', () => {
   let repo: string;
   let trees: { base: Tree; head: Tree };
   let outcome: BundleOutcome;
+  // What the pipeline makes of the outcome: rows judged, budgets checked (verdict/).
+  let rows: Comparison[];
+  let budgets: BudgetCheck[];
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'perfgate-bundle-it-'));
@@ -39,7 +44,9 @@ describe('bundle probe on a real esbuild build at two commits', () => {
       base: { side: 'base', ref: 'main', sha: fixture.baseSha, dir: dirs.base },
       head: { side: 'head', ref: 'feature', sha: fixture.headSha, dir: dirs.head },
     };
-    outcome = await runBundleBenchmark(bench, trees, 0.01, { threads: 2 });
+    outcome = await runBundleBenchmark(bench, trees, { threads: 2 });
+    rows = bundleToComparisons(outcome.comparison, 0.01);
+    budgets = checkBundleBudgets(bench, outcome.comparison).checks;
   });
 
   afterAll(() => {
@@ -87,35 +94,32 @@ describe('bundle probe on a real esbuild build at two commits', () => {
   });
 
   it('fails the budget and the change limit, and says so in data', () => {
-    expect(outcome.failed).toBe(true);
-    const total = outcome.budgets.find((b) => b.target === 'total' && b.metric === 'gzip')!;
+    const total = budgets.find((b) => b.target === 'total' && b.metric === 'gzip')!;
     expect(total.exceeded).toBe(true);
     expect(total.value).toBe(outcome.comparison.total.head.gzip);
-    const staticGroup = outcome.budgets.find(
-      (b) => b.target === 'static' && b.metric === 'brotli',
-    )!;
+    const staticGroup = budgets.find((b) => b.target === 'static' && b.metric === 'brotli')!;
     expect(staticGroup.exceeded).toBe(false);
     expect(
-      outcome.budgets.some((b) => b.metric === 'gzip-change' && b.target === 'total' && b.exceeded),
+      budgets.some((b) => b.metric === 'gzip-change' && b.target === 'total' && b.exceeded),
     ).toBe(true);
   });
 
   it('produces result-JSON comparisons that validate, regressed where head grew', () => {
-    for (const c of outcome.comparisons) comparisonSchema.parse(c);
-    const total = outcome.comparisons.find((c) => c.key === 'web/total/gzip')!;
+    for (const c of rows) comparisonSchema.parse(c);
+    const total = rows.find((c) => c.key === 'web/total/gzip')!;
     expect(total.status).toBe('regressed');
     expect(total.scale).toBe('exact');
     expect(total.samples.head).toEqual([outcome.comparison.total.head.gzip]);
     // The settings chunk did not change: no rows of its own, and it is still in the total.
-    expect(outcome.comparisons.map((c) => c.target)).not.toContain('dist/chunk-[hash].js');
+    expect(rows.map((c) => c.target)).not.toContain('dist/chunk-[hash].js');
     expect(outcome.comparison.total.headFiles).toContain(
       outcome.comparison.files.find((f) => f.target === 'dist/chunk-[hash].js')!.head,
     );
-    expect(new Set(outcome.comparisons.map((c) => c.target))).toEqual(
+    expect(new Set(rows.map((c) => c.target))).toEqual(
       new Set(['total', 'static', 'dist/main-[hash].js', 'dist/legacy-widget.js']),
     );
     // The added file: every size from 0, marked as added.
-    const widget = outcome.comparisons.filter((c) => c.target === 'dist/legacy-widget.js');
+    const widget = rows.filter((c) => c.target === 'dist/legacy-widget.js');
     expect(widget.map((c) => [c.metric, c.presence, c.base.median])).toEqual([
       ['raw', 'added', 0],
       ['gzip', 'added', 0],
@@ -131,7 +135,7 @@ describe('bundle probe on a real esbuild build at two commits', () => {
   });
 
   it('advises on the new dependency, the duplicate, the budget and the unminified file', () => {
-    const advice = adviseBundle(outcome.comparison);
+    const advice = adviseBundle(outcome.comparison, { budgets });
     for (const a of advice) adviceSchema.parse(a);
     const rules = advice.map((a) => a.rule);
     expect(rules).toEqual(

@@ -5,7 +5,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BundleSizer } from '../../../src/kinds/bundle/compress.js';
-import { measureBundle } from '../../../src/kinds/bundle/probe.js';
+import { measureBundle } from '../../../src/kinds/bundle/measure.js';
 import { ProbeError } from '../../../src/kinds/types.js';
 import type { BundleBenchmarkConfig, Tree } from '../../../src/model.js';
 import { jsLikeText, mulberry32 } from './helpers.js';
