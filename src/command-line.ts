@@ -16,12 +16,12 @@ import {
 import { BaselineFileNotFoundError, readStoredBase } from './history/bundle-baseline.js';
 import type { Config } from './model.js';
 import { type PipelineOptions, runPipeline } from './pipeline.js';
+import type { StoredBaseLookUp } from './plan.js';
 import { serializeResult } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderTerminal } from './report/terminal.js';
 import type { Result } from './result.js';
 import { VERSION } from './version.js';
-import { resolveRefs } from './workspace/index.js';
 
 export interface CliIo {
   cwd: string;
@@ -208,14 +208,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       config = await resolveSettings(resolve(io.cwd, args.config), args);
     }
 
-    const stored = args.baseline ? await storedBase(args.baseline, cwd, config, refs) : undefined;
     const progress = progressWriter(io);
     const result = await runPipeline({
       cwd,
       config,
       mode: args.mode,
       ...refs,
-      ...stored,
+      ...(args.baseline ? { storedBase: fileBaseline(args.baseline, cwd, config) } : {}),
       onProgress: progress,
       log: (line) => io.stderr(`${io.isTty ? '\r\x1b[2K' : ''}${line}\n`),
       signal: io.signal,
@@ -232,21 +231,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** The stored base of --baseline for this run's merge-base, or the note why not. */
-async function storedBase(
-  path: string,
-  cwd: string,
-  config: Config,
-  refs: Pick<PipelineOptions, 'base' | 'head'>,
-): Promise<Pick<PipelineOptions, 'storedBase' | 'notes'>> {
-  const { mergeBase } = await resolveRefs({ cwd, ...refs });
-  try {
-    return await readStoredBase(resolve(cwd, path), config, mergeBase);
-  } catch (error) {
-    if (error instanceof BaselineFileNotFoundError)
-      throw new UsageError(`--baseline: ${error.message}`);
-    throw error;
-  }
+/** --baseline: the file is read once the merge-base is known, and judged by plan.ts. */
+function fileBaseline(path: string, cwd: string, config: Config): StoredBaseLookUp {
+  return {
+    onlyWhereUsable: false,
+    async find(mergeBase) {
+      try {
+        return await readStoredBase(resolve(cwd, path), config, mergeBase);
+      } catch (error) {
+        if (error instanceof BaselineFileNotFoundError)
+          throw new UsageError(`--baseline: ${error.message}`);
+        throw error;
+      }
+    },
+  };
 }
 
 async function writeReports(result: Result, args: CliArgs, io: CliIo): Promise<void> {

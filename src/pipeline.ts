@@ -27,6 +27,7 @@ import type {
   Side,
   Tree,
 } from './model.js';
+import { planRun, type StoredBaseLookUp } from './plan.js';
 import { sortComparisons } from './report/statuses.js';
 import { type Comparison, type Result, SCHEMA_VERSION } from './result.js';
 import { describeProgress, runSampler } from './sampler/index.js';
@@ -45,7 +46,6 @@ import {
   createWorktrees,
   type RunningServer,
   registerCleanup,
-  resolveRefs,
   runBuild,
   startServer,
 } from './workspace/index.js';
@@ -62,6 +62,8 @@ export interface PipelineOptions {
   base?: string;
   /** Head ref; default HEAD. */
   head?: string;
+  /** How reports name the base when `base` is a commit id (the pull request's base branch). */
+  baseLabel?: string;
   /** Live progress lines for a terminal or a log. */
   onProgress?: (line: string) => void;
   /** Messages worth saying as they happen (building, starting servers, notes). */
@@ -71,10 +73,9 @@ export interface PipelineOptions {
   now?: () => number;
   /** Said first in the result's notes (e.g. why a stored baseline was not used). */
   notes?: string[];
-  /** The merge-base's bundle snapshots from a stored baseline (history/bundle-baseline.ts). Used
-   *  only when it is of the merge-base and every benchmark is a bundle benchmark: then the base
-   *  tree is neither built nor measured. Otherwise a note says why and the base is measured. */
-  storedBase?: StoredBase;
+  /** The merge-base's bundle snapshots from a stored baseline, or where to look them up; plan.ts
+   *  judges whether they stand in for building and measuring the base, and notes why not. */
+  storedBase?: StoredBase | StoredBaseLookUp;
   /** Each bundle benchmark's outcome, as measured (record keeps the head snapshots). */
   onBundle?: (bench: BundleBenchmarkConfig, outcome: BundleOutcome) => void;
 }
@@ -123,12 +124,9 @@ async function measure(options: PipelineOptions, run: Run): Promise<Result> {
     log(note);
   };
 
-  // record measures one commit: it is its own base, so the result holds the commit's own
-  // figures and, as an A/A run, the noise of this machine (what later comparisons face).
-  const base = options.mode === 'record' ? (options.head ?? 'HEAD') : options.base;
-  const refs = await resolveRefs({ cwd, base, head: options.head });
-  for (const note of options.notes ?? []) say(note);
-  const stored = usableStoredBase(options, refs.mergeBase, say);
+  const plan = await planRun(options);
+  const { refs, storedBase: stored } = plan;
+  for (const note of plan.notes) say(note);
   if (options.mode === 'record') {
     say(
       `record: ${refs.head.sha.slice(0, 12)} was measured against itself (an A/A run); its ` +
@@ -195,7 +193,7 @@ async function measure(options: PipelineOptions, run: Run): Promise<Result> {
       verdict,
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
-      base: { ref: refs.base.ref, sha: refs.mergeBase },
+      base: { ref: plan.baseName, sha: refs.mergeBase },
       head: { ref: refs.head.ref, sha: refs.head.sha },
       gate: {
         threshold: config.gate.threshold,
@@ -239,7 +237,7 @@ async function startProbes(
   config: Config,
   sides: Record<Side, Tree>,
   resources: Resources,
-  options: PipelineOptions,
+  options: Omit<PipelineOptions, 'storedBase'> & { storedBase?: StoredBase },
 ): Promise<Measured> {
   const log = options.log ?? (() => {});
   const measured: Measured = { probes: [], exact: [], budgets: [], budgetNotes: [], bundles: [] };
@@ -304,44 +302,6 @@ async function startProbes(
     }
   }
   return measured;
-}
-
-/**
- * The stored base if this run can use it, else undefined with a note saying why not: it must be of
- * the merge-base, hold every bundle benchmark, and the config must have no timed benchmark (whose
- * base is built and run anyway, and timings are only comparable within one job).
- */
-function usableStoredBase(
-  options: PipelineOptions,
-  mergeBase: string,
-  say: (note: string) => void,
-): StoredBase | undefined {
-  const stored = options.storedBase;
-  if (!stored) return undefined;
-  const notUsed = (why: string) => {
-    say(
-      `Stored baseline ${stored.source} not used: ${why}; the base was built and measured in this job.`,
-    );
-    return undefined;
-  };
-  if (options.mode === 'record') return notUsed('mode record measures one commit');
-  if (stored.sha !== mergeBase) {
-    return notUsed(
-      `it is of ${stored.sha.slice(0, 12)}, but the merge-base is ${mergeBase.slice(0, 12)}`,
-    );
-  }
-  const timed = options.config.benchmarks.filter((b) => b.type !== 'bundle');
-  if (timed.length > 0) {
-    return notUsed(
-      `benchmark ${JSON.stringify(timed[0]!.name)} (${timed[0]!.type}) is timed, and timings are compared only with a base measured in the same job`,
-    );
-  }
-  const missing = options.config.benchmarks.find((b) => !Object.hasOwn(stored.bundles, b.name));
-  if (missing) return notUsed(`it has no snapshot of benchmark ${JSON.stringify(missing.name)}`);
-  say(
-    `Bundle sizes of the merge-base ${mergeBase.slice(0, 12)} come from the stored baseline ${stored.source}; the base was not built or measured again (sizes are deterministic).`,
-  );
-  return stored;
 }
 
 async function startPair(

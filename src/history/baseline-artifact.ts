@@ -1,5 +1,5 @@
 // `compare` with `baseline: auto`: when every benchmark is a bundle benchmark (sizes only, which
-// are deterministic), look for the baseline artifact `record` uploaded for the exact merge-base
+// are deterministic; plan.ts decides that), look for the baseline artifact `record` uploaded for the exact merge-base
 // commit and hand its snapshots to the pipeline, which then neither builds nor measures the base.
 // Anything that stops that (no artifact, expired, refused, malformed, recorded with other
 // settings) becomes a note in the result, and the base is measured in the job as usual.
@@ -13,7 +13,7 @@ import {
 import type { RepoRef } from '../github/context.js';
 import type { GitHubClient } from '../github/octokit.js';
 import type { Config } from '../model.js';
-import { resolveRefs } from '../workspace/index.js';
+import type { StoredBaseLookUp } from '../plan.js';
 import {
   BASELINE_FILE_NAME,
   BaselineError,
@@ -29,27 +29,28 @@ export interface BaselineLookUp {
   notes: string[];
 }
 
-/** Only sizes are stored; a config with anything timed measures its base in the job. */
-export function usesStoredBaselines(config: Config): boolean {
-  return config.benchmarks.length > 0 && config.benchmarks.every((b) => b.type === 'bundle');
-}
-
 const measuredInstead = 'the base was built and measured in this job';
+
+/** `baseline: auto` for plan.ts: looks only where a stored base could be used. */
+export function artifactBaseline(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  run: { reportId: string; config: Config },
+  log: (line: string) => void = () => {},
+): StoredBaseLookUp {
+  return {
+    onlyWhereUsable: true,
+    find: (mergeBase) => lookUpBaseline(octokit, repo, { ...run, mergeBase }, log),
+  };
+}
 
 export async function lookUpBaseline(
   octokit: GitHubClient,
   repo: RepoRef,
-  run: { cwd: string; base?: string; reportId: string; config: Config },
+  run: { mergeBase: string; reportId: string; config: Config },
   log: (line: string) => void = () => {},
 ): Promise<BaselineLookUp> {
-  if (!usesStoredBaselines(run.config)) return { notes: [] };
-  let mergeBase: string;
-  try {
-    mergeBase = (await resolveRefs({ cwd: run.cwd, base: run.base })).mergeBase;
-  } catch {
-    // The pipeline resolves the same refs next and reports the error properly.
-    return { notes: [] };
-  }
+  const { mergeBase } = run;
   const name = baselineArtifactName(mergeBase, run.reportId);
   const short = mergeBase.slice(0, 12);
   const refused = (why: string): BaselineLookUp => ({

@@ -1,14 +1,13 @@
 // mode `compare` (pull_request): measure head vs merge-base in this job, upload the result,
 // post the comment and the check run, write the summary and outputs.
 
-import { resolve } from 'node:path';
 import { InputError, type Inputs } from '../action/inputs.js';
 import type { ActionDeps } from '../action/io.js';
 import { INPUT, resultArtifactName } from '../constants.js';
 import { getErrorMessage } from '../errors.js';
 import { failedCheckReport, finishCheckRun } from '../github/check-run.js';
 import type { ActionContext } from '../github/context.js';
-import { lookUpBaseline } from '../history/baseline-artifact.js';
+import { artifactBaseline } from '../history/baseline-artifact.js';
 import { loadActionConfig, measure } from './measure.js';
 import { checkTarget, finishPublishedStep, publishToPullRequest, startCheck } from './publish.js';
 
@@ -70,27 +69,21 @@ export async function runCompare(
 
   let measured: Awaited<ReturnType<typeof measure>>;
   try {
-    const baseline =
-      baselineSource.from === 'artifact'
-        ? await lookUpBaseline(
-            octokit,
-            context.repo,
-            {
-              cwd: resolve(deps.cwd, inputs.workingDirectory),
-              base,
-              reportId: inputs.reportId,
-              config,
-            },
-            (line) => io.info(line),
-          )
-        : { notes: [] };
     measured = await measure(inputs, context, deps, config, {
       mode: 'compare',
       base,
       baseLabel,
       pullRequest: pr?.number,
-      notes: baseline.notes,
-      ...(baseline.storedBase ? { storedBase: baseline.storedBase } : {}),
+      ...(baselineSource.from === 'artifact'
+        ? {
+            storedBase: artifactBaseline(
+              octokit,
+              context.repo,
+              { reportId: inputs.reportId, config },
+              (line) => io.info(line),
+            ),
+          }
+        : {}),
     });
   } catch (error) {
     if (startedCheckRunId !== undefined) {

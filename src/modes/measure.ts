@@ -62,10 +62,11 @@ export async function measure(
   context: ActionContext,
   deps: ActionDeps,
   config: Config,
-  run: Pick<PipelineOptions, 'mode' | 'base' | 'notes' | 'storedBase' | 'onBundle'> & {
+  run: Pick<
+    PipelineOptions,
+    'mode' | 'base' | 'baseLabel' | 'notes' | 'storedBase' | 'onBundle'
+  > & {
     pullRequest?: number;
-    /** How to name the base in reports when `base` is a commit id (the PR's base branch). */
-    baseLabel?: string;
   },
 ): Promise<Measured> {
   const measured = await deps.measure({
@@ -73,6 +74,7 @@ export async function measure(
     config,
     mode: run.mode,
     ...(run.base ? { base: run.base } : {}),
+    ...(run.baseLabel ? { baseLabel: run.baseLabel } : {}),
     ...(run.notes?.length ? { notes: run.notes } : {}),
     ...(run.storedBase ? { storedBase: run.storedBase } : {}),
     ...(run.onBundle ? { onBundle: run.onBundle } : {}),
@@ -87,7 +89,6 @@ export async function measure(
     ...(inputs.reportId !== DEFAULT_REPORT_ID ? { reportId: inputs.reportId } : {}),
     ...(run.pullRequest !== undefined ? { pullRequest: run.pullRequest } : {}),
   };
-  if (run.baseLabel && result.base) result.base = { ...result.base, ref: run.baseLabel };
   const resultPath = resultPathFor(context, inputs.reportId);
   await writeResult(resultPath, result);
   deps.io.info(`Result JSON written to ${resultPath}`);

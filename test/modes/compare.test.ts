@@ -71,7 +71,10 @@ function deps(measured: Result | Error, token = 'ghs_test'): ActionDeps {
     measure: async (options) => {
       calls.push(options);
       if (measured instanceof Error) throw measured;
-      return measured;
+      // As the pipeline does (plan.ts): the base is named by its label when it has one.
+      return options.baseLabel && measured.base
+        ? { ...measured, base: { ...measured.base, ref: options.baseLabel } }
+        : measured;
     },
     upload: (name, file) => uploadFileArtifact(name, file),
   };
@@ -101,7 +104,7 @@ describe('runCompare', () => {
     expect(outcome.failure).toBe('perfgate: 1 regression (fail-on: regression).');
 
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ cwd: temp, mode: 'compare', base: BASE });
+    expect(calls[0]).toMatchObject({ cwd: temp, mode: 'compare', base: BASE, baseLabel: 'main' });
     expect(calls[0]!.config.gate.threshold).toBe(0.025);
 
     const state = await mock.state();
