@@ -2,9 +2,9 @@
 // packages appeared or are bundled twice, which files are not minified, which budgets broke.
 // Pure: a function of the comparison and the budget checks verdict/budgets.ts made of it.
 import type { BundleComparison, PackageDiff, SizeChange } from '../kinds/bundle/compare.js';
-import { formatBytes } from '../kinds/bundle/rows.js';
 import { metricKey } from '../kinds/types.js';
 import type { BudgetCheck } from '../model.js';
+import { formatBytes } from '../report/format.js';
 import type { Advice } from '../result.js';
 
 export interface BundleAdviceOptions {

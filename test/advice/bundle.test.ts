@@ -161,7 +161,7 @@ describe('adviseBundle', () => {
       evidence: [
         'moment@2.30.1: 60.0 kB of generated code, not present on base',
         'in dist/main-BBBB2222.js',
-        'total raw: 63.0 kB → 208.0 kB (+145.0 kB, +230.2%)',
+        'total raw: 63.0 kB → 208 kB (+145 kB, +230.2%)',
         'total gzip: 21.2 kB → 68.2 kB (+47.0 kB, +221.7%)',
       ],
       metrics: ['web/total/raw', 'web/total/gzip'],
@@ -249,7 +249,7 @@ describe('adviseBundle on a large new file', () => {
       evidence: [
         'dist/assets/charting-vendor.5e6f7a8b.js: 73.0 kB raw, 24.1 kB gzip; not on base',
         'dist/assets/charting-vendor.5e6f7a8b.js holds chart.js (52.0 kB), moment (18.0 kB)',
-        'total raw: 40.0 kB → 113.0 kB (+73.0 kB, +182.5%)',
+        'total raw: 40.0 kB → 113 kB (+73.0 kB, +182.5%)',
         'total gzip: 14.0 kB → 38.1 kB (+24.1 kB, +172.1%)',
       ],
       metrics: [
@@ -269,7 +269,7 @@ describe('adviseBundle on a large new file', () => {
     );
     const advice = rule(adviseBundle(c));
     expect(advice.map((a) => a.title)).toEqual([
-      'web: new file dist/assets/settings-page.9f8e7d6c.js adds 31.0 kB (9.0 kB gzip)',
+      'web: new file dist/assets/settings-page.9f8e7d6c.js adds 31.0 kB (9.00 kB gzip)',
     ]);
     expect(advice[0]!.fix).toBe(
       'dist/assets/settings-page.9f8e7d6c.js is new in this pull request. No source map or metafile covers it, so perfgate cannot say what it holds. If this code is not needed for the first screen, load it with a dynamic import() where it is used, so it is fetched on demand; if it is, check that all of it is intended.',

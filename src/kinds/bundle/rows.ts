@@ -2,6 +2,7 @@
 // or disappeared, as exact measurements (verdict/exact.ts gives them their statuses). Pure.
 import { createHash } from 'node:crypto';
 import type { MetricSpec } from '../../model.js';
+import { formatBytes } from '../../report/format.js';
 import { catalogueSpec } from '../types.js';
 import { bundleEntry } from './catalogue.js';
 import type { BundleComparison, PackageDiff, SizeChange } from './compare.js';
@@ -169,12 +170,4 @@ export function packagesNote(comparison: BundleComparison): string | undefined {
   const named = sorted.slice(0, MAX_PACKAGES_NAMED).map(describe);
   const more = sorted.length - named.length;
   return `${comparison.benchmark}: packages (generated code): ${named.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
-}
-
-/** `12.3 kB`, with kB = 1000 B as size-limit prints. */
-export function formatBytes(bytes: number): string {
-  const abs = Math.abs(bytes);
-  if (abs < 1000) return `${bytes} B`;
-  if (abs < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
-  return `${(bytes / 1_000_000).toFixed(2)} MB`;
 }
