@@ -12,38 +12,14 @@ import type {
 import { budgetExceeded } from '../../verdict/gate.js';
 import { type RunningServer, startServer } from '../../workspace/server.js';
 import { type StaticServer, startStaticServer } from '../../workspace/static-server.js';
-import { metricKey, metricSpec, type Probe, ProbeError } from '../types.js';
+import { catalogueSpec, metricKey, type Probe, ProbeError } from '../types.js';
+import { PAGE_METRICS, type PageMetricEntry } from './catalogue.js';
 import type { LighthouseAuditResult, LighthouseModule, LighthouseResult } from './loader.js';
 
-/** The metrics of one page, in report order. */
-export const LIGHTHOUSE_METRICS = [
-  { metric: 'lcp', audit: 'largest-contentful-paint', unit: 'ms', better: 'lower', scale: 'ratio' },
-  { metric: 'fcp', audit: 'first-contentful-paint', unit: 'ms', better: 'lower', scale: 'ratio' },
-  // TBT is 0 for any page without long tasks after first paint: differences, not log-ratios.
-  { metric: 'tbt', audit: 'total-blocking-time', unit: 'ms', better: 'lower', scale: 'difference' },
-  { metric: 'speed-index', audit: 'speed-index', unit: 'ms', better: 'lower', scale: 'ratio' },
-  // Loopback answers in about a millisecond, which a log-ratio would magnify into noise.
-  {
-    metric: 'ttfb',
-    audit: 'server-response-time',
-    unit: 'ms',
-    better: 'lower',
-    scale: 'difference',
-  },
-  {
-    metric: 'cls',
-    audit: 'cumulative-layout-shift',
-    unit: 'unitless',
-    better: 'lower',
-    scale: 'difference',
-  },
-  // Bytes on the wire of a static tree do not vary between runs (see flakyFaviconBytes):
-  // compared exactly.
-  { metric: 'weight', audit: 'total-byte-weight', unit: 'bytes', better: 'lower', scale: 'exact' },
-  { metric: 'score', audit: undefined, unit: 'score', better: 'higher', scale: 'difference' },
-] as const;
+export type LighthouseMetric = (typeof PAGE_METRICS)[number]['metric'];
 
-export type LighthouseMetric = (typeof LIGHTHOUSE_METRICS)[number]['metric'];
+/** The catalogue seen entry by entry, each with its audit or none (the score). */
+const PAGE_ENTRIES: ReadonlyArray<PageMetricEntry & { metric: LighthouseMetric }> = PAGE_METRICS;
 
 /**
  * Audits kept from every run, as evidence of what got worse. Opportunities (with estimated
@@ -346,7 +322,7 @@ function lcpElementOf(audit: LighthouseAuditResult | undefined): LcpElement | un
 /** The metrics of one Lighthouse result; throws a plain Error naming what is missing. */
 export function metricsOf(lhr: LighthouseResult): Record<LighthouseMetric, number> {
   const out = {} as Record<LighthouseMetric, number>;
-  for (const m of LIGHTHOUSE_METRICS) {
+  for (const m of PAGE_ENTRIES) {
     if (m.audit === undefined) {
       const score = lhr.categories.performance?.score;
       if (typeof score !== 'number') {
@@ -512,18 +488,7 @@ function typicalLcpElement(runs: LighthouseRun[]): LcpElement | undefined {
 }
 
 export function lighthouseSpecs(bench: LighthouseBenchmarkConfig) {
-  return bench.pages.flatMap((page) =>
-    LIGHTHOUSE_METRICS.map((m) =>
-      metricSpec({
-        benchmark: bench.name,
-        target: page,
-        metric: m.metric,
-        unit: m.unit,
-        better: m.better,
-        scale: m.scale,
-      }),
-    ),
-  );
+  return bench.pages.flatMap((page) => PAGE_METRICS.map((m) => catalogueSpec(m, bench.name, page)));
 }
 
 /** Budget keys of perfgate.yml (and aliases) → metric. */
@@ -561,7 +526,7 @@ export function checkLighthouseBudgets(
         `benchmarks "${bench.name}": budgets.${key} is ${limit}; expected a finite number`,
       );
     }
-    const spec = LIGHTHOUSE_METRICS.find((m) => m.metric === metric)!;
+    const spec = PAGE_METRICS.find((m) => m.metric === metric)!;
     for (const page of bench.pages) {
       const value = headMedians[metricKey(bench.name, page, metric)];
       if (value === undefined) continue;
@@ -744,7 +709,7 @@ export function createLighthouseProbe(
     for (const page of bench.pages) {
       const run = await runPage(side, round, server, page);
       measured.push(run);
-      for (const m of LIGHTHOUSE_METRICS) {
+      for (const m of PAGE_METRICS) {
         obs[metricKey(bench.name, page, m.metric)] = run.metrics[m.metric];
       }
     }
@@ -784,7 +749,7 @@ export function createLighthouseProbe(
           return {
             page,
             metrics: Object.fromEntries(
-              LIGHTHOUSE_METRICS.map((m) => [m.metric, metricKey(bench.name, page, m.metric)]),
+              PAGE_METRICS.map((m) => [m.metric, metricKey(bench.name, page, m.metric)]),
             ) as Record<LighthouseMetric, string>,
             runs: { base: base.length, head: head.length },
             worse: worseAudits(base, head),

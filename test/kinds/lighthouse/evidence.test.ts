@@ -4,13 +4,13 @@
 // fixture site, trimmed to the audits the probe reads.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { PAGE_METRICS } from '../../../src/kinds/lighthouse/catalogue.js';
 import type { LighthouseModule, LighthouseResult } from '../../../src/kinds/lighthouse/loader.js';
 import {
   type AuditSnapshot,
   checkLighthouseBudgets,
   createLighthouseProbe,
   EVIDENCE_AUDITS,
-  LIGHTHOUSE_METRICS,
   type LighthouseRun,
   lighthouseSpecs,
   metricsOf,
@@ -69,6 +69,7 @@ describe('metricsOf', () => {
       lcp: lhr.head.audits['largest-contentful-paint']!.numericValue,
       fcp: lhr.head.audits['first-contentful-paint']!.numericValue,
       tbt: 0,
+      'max-potential-fid': 16,
       'speed-index': lhr.head.audits['speed-index']!.numericValue,
       ttfb: lhr.head.audits['server-response-time']!.numericValue,
       cls: 0,
@@ -309,7 +310,7 @@ describe('worseAudits', () => {
 describe('specs and budgets', () => {
   it('announces every metric of every page, keyed benchmark/page/metric', () => {
     const specs = lighthouseSpecs(bench());
-    expect(specs).toHaveLength(2 * LIGHTHOUSE_METRICS.length);
+    expect(specs).toHaveLength(2 * PAGE_METRICS.length);
     const byKey = Object.fromEntries(specs.map((s) => [s.key, s]));
     expect(byKey['home///lcp']).toMatchObject({
       target: '/',
@@ -319,6 +320,11 @@ describe('specs and budgets', () => {
       scale: 'ratio',
     });
     expect(byKey['home//products/tbt']).toMatchObject({ scale: 'difference' });
+    expect(byKey['home///max-potential-fid']).toMatchObject({
+      unit: 'ms',
+      better: 'lower',
+      scale: 'difference',
+    });
     expect(byKey['home///cls']).toMatchObject({ scale: 'difference', unit: 'unitless' });
     expect(byKey['home///weight']).toMatchObject({ scale: 'exact', unit: 'bytes' });
     expect(byKey['home///score']).toMatchObject({ better: 'higher', scale: 'difference' });

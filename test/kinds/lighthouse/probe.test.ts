@@ -152,6 +152,12 @@ describe('Lighthouse probe (real Chromium)', () => {
         expect(Object.keys(obs).sort()).toEqual(probe.specs.map((s) => s.key).sort());
         for (const value of Object.values(obs)) expect(Number.isFinite(value)).toBe(true);
       }
+      // Max Potential FID, the navigation-mode metric of the catalogue, is among them: a real
+      // run reports it (the longest main-thread task after first paint, in ms).
+      expect(probe.specs.map((s) => s.key)).toContain('site///max-potential-fid');
+      for (const obs of [...paired.base, ...paired.head]) {
+        expect(obs['site///max-potential-fid']).toBeGreaterThanOrEqual(0);
+      }
 
       // The script blocks first paint for ~300 ms of main-thread work plus its download: every
       // pair is worse by far more than run-to-run noise, and the paired log-ratio estimate
