@@ -15,7 +15,7 @@ import type { Scale, Status, Verdict } from '../model.js';
 import type { Result } from '../result.js';
 
 /** U+2212: a real minus sign, the width of `+`, never a hyphen that breaks lines. */
-export const MINUS = '\u2212';
+const MINUS = '\u2212';
 export const NOT_AVAILABLE = '—';
 
 /** Says which base the byte units use, for report legends. */
@@ -123,7 +123,7 @@ function formatPercentNumber(pct: number): string {
   return formatFixed(pct, decimalsFor3(abs));
 }
 
-export function formatRate(value: number, unit: string): string {
+function formatRate(value: number, unit: string): string {
   if (!Number.isFinite(value)) return 'n/a';
   const abs = Math.abs(value);
   return `${abs >= 99.5 ? formatFixed(value, 0) : formatFixed(value, decimalsFor3(abs))} ${unit}`;
@@ -270,7 +270,7 @@ export function pluralize(count: number, singular: string, plural = `${singular}
   return `${formatFixed(count, 0)} ${count === 1 ? singular : plural}`;
 }
 
-export const STATUS_ICON: Record<Status, string> = {
+const STATUS_ICON: Record<Status, string> = {
   regressed: '🔴',
   improved: '🟢',
   inconclusive: '🟡',
