@@ -1,5 +1,5 @@
-// The `perfgate` command. Everything it does lives in command-line.ts.
-import { runCli } from './command-line.js';
+// The `perfgate` command. Everything it does lives in command-line/run.ts.
+import { runCli } from './command-line/run.js';
 import { InterruptedError } from './errors.js';
 
 // Ctrl-C or a cancelled job: abort the run so it stops its servers and reports 130/143.

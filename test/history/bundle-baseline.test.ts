@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/command-line.js';
+import { runCli } from '../../src/command-line/run.js';
 import { parseConfig } from '../../src/config/index.js';
 import {
   BASELINE_FILE_NAME,

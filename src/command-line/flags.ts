@@ -1,0 +1,129 @@
+// The command line's words: the usage text, the modes and flags, parsed strictly into CliArgs.
+import { parseArgs } from 'node:util';
+import { getErrorMessage, UsageError } from '../errors.js';
+import { VERSION } from '../version.js';
+import type { CliIo } from './io.js';
+
+export const USAGE = `perfgate ${VERSION}: a performance regression gate for pull requests.
+
+Usage:
+  perfgate compare [options]   measure HEAD against its merge-base with the base branch
+  perfgate collect [options]   the same; for CI jobs that only upload the result
+  perfgate record  [options]   measure one commit (the baseline for later comparisons)
+  perfgate demo    [options]   run the embedded example service through the whole pipeline
+
+Options:
+  -c, --config FILE       the config file (default: perfgate.yml)
+      --base REF          the base branch or commit (default: the upstream default branch)
+      --head REF          the head commit (default: HEAD)
+      --baseline PATH     compare: the merge-base's stored bundle sizes (perfgate-baseline.json
+                          of a record artifact, or its directory) instead of measuring it;
+                          used only when every benchmark is a bundle benchmark
+      --json FILE         write the result JSON here
+      --markdown FILE     write the PR-comment markdown here
+      --budget DURATION   time budget for sampling, e.g. 90s or 2m (overrides gate.time-budget)
+      --threshold PERCENT smallest change that matters, e.g. 5% (overrides gate.threshold)
+      --seed N            seed of every random source (overrides gate.seed)
+      --fail-on WHEN      regression, or never to report only (overrides gate.fail-on)
+      --no-color          plain output
+  -h, --help              this text
+  -v, --version           the version
+
+Exit codes: 0 pass or inconclusive, 1 regression or budget exceeded,
+            2 bad usage or config, 3 the measurement itself failed.`;
+
+export const MODES = ['compare', 'collect', 'record', 'demo'] as const;
+type CliMode = (typeof MODES)[number];
+
+export interface CliArgs {
+  mode: CliMode;
+  config: string;
+  base?: string;
+  head?: string;
+  json?: string;
+  markdown?: string;
+  budget?: string;
+  threshold?: string;
+  seed?: string;
+  'fail-on'?: string;
+  baseline?: string;
+  color: boolean;
+}
+
+export function parseCommandLine(
+  argv: string[],
+  io: Pick<CliIo, 'isTty' | 'env'>,
+): CliArgs | 'help' | 'version' {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    // node:util's messages name the flag; say what to do next.
+    throw new UsageError(getErrorMessage(error), 'Run `perfgate --help` for the options.');
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (values.version) return 'version';
+  const [mode, ...rest] = positionals;
+  if (mode === undefined) {
+    throw new UsageError('no mode given', `Name one of: ${MODES.join(', ')}.`);
+  }
+  if (!(MODES as readonly string[]).includes(mode)) {
+    throw new UsageError(`unknown mode "${mode}"`, `Expected one of: ${MODES.join(', ')}.`);
+  }
+  if (rest.length > 0) {
+    throw new UsageError(`unexpected argument "${rest[0]}"`, 'Options start with --; see --help.');
+  }
+  if (mode !== 'compare' && values.baseline !== undefined) {
+    throw new UsageError(`--baseline has no meaning for ${mode}; it applies to compare`);
+  }
+  if (mode === 'record' && values.base !== undefined) {
+    throw new UsageError('--base has no meaning for record, which measures one commit');
+  }
+  const args: CliArgs = {
+    mode: mode as CliMode,
+    config: values.config ?? 'perfgate.yml',
+    color: io.isTty && !values['no-color'] && !io.env.NO_COLOR,
+  };
+  for (const key of [
+    'base',
+    'head',
+    'json',
+    'markdown',
+    'budget',
+    'threshold',
+    'seed',
+    'fail-on',
+    'baseline',
+  ] as const) {
+    const value = values[key];
+    if (value !== undefined) {
+      if (value === '') throw new UsageError(`--${key} needs a value`);
+      args[key] = value;
+    }
+  }
+  return args;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      base: { type: 'string' },
+      head: { type: 'string' },
+      json: { type: 'string' },
+      markdown: { type: 'string' },
+      budget: { type: 'string' },
+      threshold: { type: 'string' },
+      seed: { type: 'string' },
+      'fail-on': { type: 'string' },
+      baseline: { type: 'string' },
+      'no-color': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+}
