@@ -2,6 +2,7 @@
 // One zod schema is the source of the TypeScript type, the validation of artifacts
 // read back (report mode, history) and the published JSON Schema.
 import { z } from 'zod';
+import { REPORT_ID } from './report/comment-marker.js';
 
 export const SCHEMA_VERSION = 1;
 /** Artifacts larger than this are rejected before they are parsed. */
@@ -80,7 +81,8 @@ export const resultSchema = z.strictObject({
   durationMs: z.number().nonnegative(),
   repository: z.string().max(200).optional(),
   pullRequest: z.number().int().positive().optional(),
-  reportId: z.string().max(100).optional(),
+  // The same rule as the report-id input: an artifact cannot name itself anything an input could not.
+  reportId: z.string().regex(REPORT_ID).optional(),
   base: z.strictObject({ ref: shortText, sha }).nullable(),
   head: z.strictObject({ ref: shortText, sha }),
   gate: z.strictObject({

@@ -7,7 +7,7 @@ import { ReportOptionError } from './errors.js';
  * A report id names artifacts (`perfgate-result-<id>`, no `/`), a directory under the runner's
  * temp (no leading `.`, so never `..`) and the marker, an HTML comment (no `--`).
  */
-const REPORT_ID = /^(?!.*--)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const REPORT_ID = /^(?!.*--)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** What a report id may be, as error messages say it. */
 export const REPORT_ID_RULE =

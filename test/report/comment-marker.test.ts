@@ -9,7 +9,8 @@ import {
   REPORT_ID_RULE,
   reportMarker,
 } from '../../src/report/comment-marker.js';
-import { ReportOptionError } from '../../src/report/errors.js';
+import { InvalidResultError, ReportOptionError } from '../../src/report/errors.js';
+import { validateResult } from '../../src/report/json.js';
 import { renderComment } from '../../src/report/markdown.js';
 import { makeResult } from './fixture.js';
 import { hostileResult } from './hostile.js';
@@ -54,13 +55,17 @@ function rendererAccepts(reportId: string): boolean {
 }
 
 describe('the report id', () => {
-  it('is one rule for the input, the renderer and the marker', () => {
+  it('is one rule for the input, the renderer, the result artifact and the marker', () => {
     for (const id of [...GOOD, ...BAD]) {
       const ok = GOOD.includes(id);
       expect(isReportId(id), id).toBe(ok);
       // An empty input is the default id, not an id.
       if (id !== '') expect(inputAccepts(id), id).toBe(ok);
       expect(rendererAccepts(id), id).toBe(ok);
+      // A result artifact carries the id it was measured under: the same rule holds there.
+      const artifact = () => validateResult({ ...makeResult(), reportId: id });
+      if (ok) expect(artifact().reportId, id).toBe(id);
+      else expect(artifact, id).toThrow(InvalidResultError);
       if (ok) expect(reportMarker(id)).toBe(`<!-- perfgate:${id} -->`);
       else expect(() => reportMarker(id), id).toThrow(`expected ${REPORT_ID_RULE}`);
     }
