@@ -1,6 +1,8 @@
 // The `gate` section of perfgate.yml: how the measurements decide, and the settings that flags
 // and action inputs may override.
 import { z } from 'zod';
+import type { WrittenAs } from '../kinds/catalogue.js';
+import { CATALOGUES, metricEntry } from '../kinds/registry.js';
 import type { GateConfig } from '../model.js';
 import {
   choice,
@@ -12,8 +14,9 @@ import {
   percent,
   wholeNumber,
 } from './leaves.js';
-import { outOfRange, RANGES, type Range, rangeText } from './ranges.js';
-import { describeValue, parseDuration, parsePercent } from './values.js';
+import { outOfRange, RANGES, rangeText } from './ranges.js';
+import { didYouMean } from './suggest.js';
+import { describeValue, parseDuration, parsePercent, parseSize } from './values.js';
 
 export const GATE_DEFAULTS = {
   threshold: '5%',
@@ -59,38 +62,62 @@ export const overridable = {
   seed,
 };
 
-/** Metrics compared as absolute differences whose δ is not a percentage (model.ts Scale):
- *  CLS and the Lighthouse score take plain numbers, TBT and TTFB durations. A Map, so that a key
- *  such as `constructor` finds nothing rather than Object.prototype's. */
-const ABSOLUTE_THRESHOLDS = new Map<
-  string,
-  { expected: string; parse: (v: unknown) => number; range: Range }
->([
-  ['cls', { expected: 'a CLS change such as 0.05', parse: number, range: RANGES.clsThreshold }],
-  [
-    'score',
-    { expected: 'a number of score points such as 5', parse: number, range: RANGES.scoreThreshold },
-  ],
-  [
-    'tbt',
-    { expected: 'a duration such as 50ms', parse: parseDuration, range: RANGES.timingThreshold },
-  ],
-  [
-    'ttfb',
-    { expected: 'a duration such as 10ms', parse: parseDuration, range: RANGES.timingThreshold },
-  ],
-]);
+const READERS: Record<WrittenAs, (value: unknown) => number> = {
+  percent: parsePercent,
+  duration: parseDuration,
+  size: parseSize,
+  number,
+};
 
 function number(value: unknown): number {
   if (typeof value !== 'number') throw new Error(`got ${describeValue(value)}`);
   return value;
 }
 
+/** Every metric name of every kind, for naming the one meant. */
+const METRIC_NAMES = Object.values(CATALOGUES).flatMap((c) => c.map((e) => e.metric));
+
+const WRITTEN: Record<WrittenAs, string> = {
+  percent: 'percentage points such as 1%',
+  duration: 'durations such as 50ms',
+  size: 'sizes',
+  number: 'plain numbers',
+};
+
+/** The difference-scale metrics and how their absolute δ is written, for the field's
+ *  description: `cls (from …), score (…) take plain numbers; tbt, … take durations`. */
+function absoluteThresholdsText(): string {
+  const byWriting = new Map<WrittenAs, string[]>();
+  for (const entry of Object.values(CATALOGUES).flat()) {
+    if (entry.threshold === undefined) continue;
+    const named = `${entry.metric} (${rangeText(entry.threshold.range)})`;
+    byWriting.set(entry.threshold.writtenAs, [
+      ...(byWriting.get(entry.threshold.writtenAs) ?? []),
+      named,
+    ]);
+  }
+  return [...byWriting]
+    .map(
+      ([writtenAs, metrics]) =>
+        `${metrics.join(', ')} ${metrics.length === 1 ? 'takes' : 'take'} ${WRITTEN[writtenAs]}`,
+    )
+    .join('; ');
+}
+
+/** Metric names perfgate no longer measures, and what replaced them. */
+const RENAMED = new Map([['p90', 'p95']]);
+
+function renamedOrClosest(metric: string): string {
+  const now = RENAMED.get(metric);
+  if (now !== undefined) return `; ${metric} is no longer measured, did you mean \`${now}\`?`;
+  return didYouMean(metric, METRIC_NAMES);
+}
+
 /** Names no metric has that a plain object would answer to (`constructor`, `toString`…). */
 const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 
-/** Threshold overrides: percentages, except the metrics of ABSOLUTE_THRESHOLDS, which are
- *  compared as differences in their own unit. */
+/** Threshold overrides: percentages, except the difference-scale metrics, whose δ is written
+ *  and ranged as their catalogue entry says. */
 function resolveThresholds(
   record: Record<string, string | number>,
   ctx: z.core.$RefinementCtx,
@@ -115,11 +142,20 @@ function resolveThresholds(
       );
       continue;
     }
-    const absolute = ABSOLUTE_THRESHOLDS.get(metric);
-    if (absolute) {
+    const entry = metricEntry(metric);
+    if (entry === undefined) {
+      issue(
+        ctx,
+        `unknown metric "${metric}" (the metrics are ${METRIC_NAMES.join(', ')})${renamedOrClosest(metric)}`,
+        path,
+      );
+      continue;
+    }
+    const absolute = entry.threshold;
+    if (absolute && absolute.writtenAs !== 'percent') {
       let parsed: number | undefined;
       try {
-        parsed = absolute.parse(value);
+        parsed = READERS[absolute.writtenAs](value);
       } catch {
         parsed = undefined;
       }
@@ -130,7 +166,7 @@ function resolveThresholds(
         issue(
           ctx,
           outside ??
-            `expected ${absolute.expected} (${rangeText(absolute.range)}), got ${describeValue(value)}`,
+            `expected ${absolute.example} (${rangeText(absolute.range)}), got ${describeValue(value)}`,
           path,
           value,
         );
@@ -139,7 +175,11 @@ function resolveThresholds(
     }
     try {
       const fraction = parsePercent(value);
-      const outside = outOfRange(RANGES.threshold, fraction, describeValue(value));
+      const outside = outOfRange(
+        absolute?.range ?? RANGES.threshold,
+        fraction,
+        describeValue(value),
+      );
       if (outside === undefined) thresholds[key] = fraction;
       else issue(ctx, outside, path, value);
     } catch (error) {
@@ -164,7 +204,7 @@ export const gate = fields(
         )
         .transform(resolveThresholds)
         .prefault({}),
-      `Per-metric overrides of threshold keyed \`metric\`, \`benchmark/metric\` or \`benchmark/target/metric\`; the most specific wins. Percentages (${rangeText(RANGES.threshold)}), except the absolute differences: CLS (${rangeText(RANGES.clsThreshold)}) and score (${rangeText(RANGES.scoreThreshold)}) take plain numbers, TBT and TTFB durations (e.g. 50ms; ${rangeText(RANGES.timingThreshold)}).`,
+      `Per-metric overrides of threshold keyed \`metric\`, \`benchmark/metric\` or \`benchmark/target/metric\`; the most specific wins. Percentages (${rangeText(RANGES.threshold)}), except the absolute differences in the metric's own unit: ${absoluteThresholdsText()}.`,
     ),
     alpha: documented(
       alpha.prefault(DEFAULTS.alpha),

@@ -54,7 +54,7 @@ export const RANGES = {
     min: 0,
     minExclusive: true,
     max: 10 * MINUTE,
-    fields: 'TBT and TTFB thresholds',
+    fields: 'TBT, Max Potential FID and TTFB thresholds',
   },
   threshold: {
     unit: 'percent',
@@ -82,6 +82,14 @@ export const RANGES = {
     min: 0,
     max: 1,
     fields: '`error-rate` budget of an `http` benchmark',
+  },
+  /** A difference of error rates: 100% would be every request failing on head and none on base. */
+  errorRateThreshold: {
+    unit: 'percent',
+    min: 0,
+    minExclusive: true,
+    max: 1,
+    fields: '`error-rate` threshold',
   },
   throughputBudget: {
     unit: 'number',

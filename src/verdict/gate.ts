@@ -1,42 +1,29 @@
 // The overall gate and the threshold δ of each metric.
 
 import { ConfigError } from '../config/errors.js';
+import { metricEntry } from '../kinds/registry.js';
 import type { Better, BudgetCheck, GateConfig, MetricSpec, Status, Verdict } from '../model.js';
 
 /**
- * Default δ of the difference-scale metrics, absolute in the metric's unit, because a relative
- * threshold means nothing for a quantity that is often 0:
- * - error-rate (a fraction of requests): 0.01, one percentage point;
- * - cls (unitless): 0.01, a tenth of the 0.1 that web.dev calls "good";
- * - tbt (ms): 20 ms, a tenth of the 200 ms "good" limit;
- * - ttfb (ms): 5 ms, on loopback where servers answer in a few ms;
- * - score (Lighthouse performance, 0–100): the gate's threshold read as points (5% → 5 points).
+ * Default δ of a difference-scale metric, absolute in the metric's unit (a relative threshold
+ * means nothing for a quantity that is often 0): its catalogue entry's `threshold.default`, where
+ * `points` reads the gate's threshold as points of a 0–100 score (5% → 5 points).
  */
 export function defaultDifferenceThreshold(
   spec: Pick<MetricSpec, 'key' | 'metric' | 'unit'>,
   gate: Pick<GateConfig, 'threshold'>,
 ): number {
-  switch (spec.metric) {
-    case 'error-rate':
-      return 0.01;
-    case 'cls':
-      return 0.01;
-    case 'tbt':
-      return 20;
-    case 'ttfb':
-      return 5;
-    case 'score':
-      return gate.threshold * 100;
-    default:
-      throw new ConfigError([
-        {
-          path: 'gate.thresholds',
-          message:
-            `${spec.key} is compared as an absolute difference (unit ${spec.unit}) and has no default ` +
-            `threshold; set gate.thresholds["${spec.key}"] to the smallest change that matters, in ${spec.unit}`,
-        },
-      ]);
-  }
+  const byDefault = metricEntry(spec.metric)?.threshold?.default;
+  if (byDefault === 'points') return gate.threshold * 100;
+  if (byDefault !== undefined) return byDefault;
+  throw new ConfigError([
+    {
+      path: 'gate.thresholds',
+      message:
+        `${spec.key} is compared as an absolute difference (unit ${spec.unit}) and has no default ` +
+        `threshold; set gate.thresholds["${spec.key}"] to the smallest change that matters, in ${spec.unit}`,
+    },
+  ]);
 }
 
 /**

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config/index.js';
+import { CATALOGUES } from '../../src/kinds/registry.js';
 import type { Config } from '../../src/model.js';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
@@ -577,6 +578,50 @@ benchmarks:
       'perfgate.yml:2: gate.alpha: expected a number between 0 and 0.5 such as 0.01, got "high"',
       'perfgate.yml:7: benchmarks[0].conections: unknown field; did you mean `connections`?',
       'perfgate.yml:8: benchmarks[0].requests: expected at least one request',
+    ]);
+  });
+});
+
+describe('parseConfig: gate.thresholds read from the metric catalogue', () => {
+  it('takes a Max Potential FID threshold as a duration, absolute, not as a percentage', () => {
+    expect(
+      parseConfig(
+        `${http()}gate:\n  thresholds: { max-potential-fid: 30ms, "api/max-potential-fid": 1s }\n`,
+      ).gate.thresholds,
+    ).toStrictEqual({ 'max-potential-fid': 30, 'api/max-potential-fid': 1000 });
+    expect(problems(`${http()}gate:\n  thresholds: { max-potential-fid: 5% }\n`)).toStrictEqual([
+      'perfgate.yml:7: gate.thresholds.max-potential-fid: expected a duration such as 50ms (above 0ms and at most 10m), got "5%"',
+    ]);
+  });
+
+  it('accepts the example every difference-scale entry gives, within its range', () => {
+    for (const entry of Object.values(CATALOGUES).flat()) {
+      if (entry.threshold === undefined) continue;
+      const written = entry.threshold.example.split(' ').at(-1)!;
+      const parsed = parseConfig(`${http()}gate:\n  thresholds: { ${entry.metric}: ${written} }\n`)
+        .gate.thresholds[entry.metric]!;
+      expect(parsed, entry.metric).toBeGreaterThan(entry.threshold.range.min);
+      expect(parsed, entry.metric).toBeLessThanOrEqual(entry.threshold.range.max);
+    }
+  });
+
+  it('refuses a metric no kind measures, naming p95 for the retired p90', () => {
+    const names = Object.values(CATALOGUES)
+      .flat()
+      .map((e) => e.metric)
+      .join(', ');
+    expect(
+      problems(`${http()}gate:\n  thresholds: { "api/p90": 10%, lpc: 10%, fid: 20ms }\n`),
+    ).toStrictEqual([
+      `perfgate.yml:7: gate.thresholds["api/p90"]: unknown metric "p90" (the metrics are ${names}); p90 is no longer measured, did you mean \`p95\`?`,
+      `perfgate.yml:7: gate.thresholds.lpc: unknown metric "lpc" (the metrics are ${names}); did you mean \`lcp\`?`,
+      `perfgate.yml:7: gate.thresholds.fid: unknown metric "fid" (the metrics are ${names})`,
+    ]);
+  });
+
+  it('keeps an error-rate threshold within 100 percentage points', () => {
+    expect(problems(`${http()}gate:\n  thresholds: { error-rate: 150% }\n`)).toStrictEqual([
+      'perfgate.yml:7: gate.thresholds.error-rate: "150%" is above the maximum of 100% (the range is above 0% and at most 100%)',
     ]);
   });
 });

@@ -70,6 +70,21 @@ const FIELDS: Array<{ field: string; range: Range; config: (v: string) => string
     config: (v) => `${command()}gate: { thresholds: { tbt: ${v} } }\n`,
   },
   {
+    field: 'gate.thresholds.max-potential-fid',
+    range: RANGES.timingThreshold,
+    config: (v) => `${command()}gate: { thresholds: { max-potential-fid: ${v} } }\n`,
+  },
+  {
+    field: 'gate.thresholds.ttfb',
+    range: RANGES.timingThreshold,
+    config: (v) => `${command()}gate: { thresholds: { ttfb: ${v} } }\n`,
+  },
+  {
+    field: 'gate.thresholds.error-rate',
+    range: RANGES.errorRateThreshold,
+    config: (v) => `${command()}gate: { thresholds: { error-rate: ${v} } }\n`,
+  },
+  {
     field: 'benchmarks[0].budgets.lcp',
     range: RANGES.pageTiming,
     config: (v) => lighthouse(`lcp: ${v}`),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGUES, headlineMetric, metricEntry } from '../../src/kinds/registry.js';
+import { defaultDifferenceThreshold } from '../../src/verdict/gate.js';
 
 describe('the metric catalogues', () => {
   const entries = Object.values(CATALOGUES).flat();
@@ -25,6 +26,24 @@ describe('the metric catalogues', () => {
     for (const entry of entries) {
       expect(entry.threshold !== undefined, entry.metric).toBe(entry.scale === 'difference');
     }
+  });
+
+  it("give verdict each difference-scale metric's default δ, the score's in gate points", () => {
+    const gate = { threshold: 0.05 };
+    for (const entry of entries) {
+      if (entry.threshold === undefined) continue;
+      const spec = { key: `b/${entry.metric}`, metric: entry.metric, unit: entry.unit };
+      const expected = entry.threshold.default === 'points' ? 5 : entry.threshold.default;
+      expect(defaultDifferenceThreshold(spec, gate), entry.metric).toBeCloseTo(expected, 12);
+    }
+    expect(
+      defaultDifferenceThreshold({ key: 'x', metric: 'max-potential-fid', unit: 'ms' }, gate),
+    ).toBe(20);
+    expect(() =>
+      defaultDifferenceThreshold({ key: 'b/wall', metric: 'wall', unit: 'ms' }, gate),
+    ).toThrow(
+      'b/wall is compared as an absolute difference (unit ms) and has no default threshold',
+    );
   });
 
   it('key budgets uniquely within a kind', () => {

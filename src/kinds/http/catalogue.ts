@@ -59,7 +59,7 @@ export const HTTP_METRICS = [
       default: 0.01,
       writtenAs: 'percent',
       example: 'a percentage such as 1%',
-      range: RANGES.errorRateBudget,
+      range: RANGES.errorRateThreshold,
     },
     budget: { key: 'error-rate', writtenAs: 'percent', range: RANGES.errorRateBudget },
   },
