@@ -155,7 +155,7 @@ export interface MetricSpec {
   benchmark: string;
   /** The route, page, file or group within the benchmark, when it has several. */
   target?: string;
-  /** `p50`, `p90`, `p99`, `mean`, `throughput`, `error-rate`, `lcp`, `gzip`… */
+  /** `p50`, `p95`, `p99`, `mean`, `throughput`, `error-rate`, `lcp`, `gzip`… */
   metric: string;
   unit: string;
   better: Better;
