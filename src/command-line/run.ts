@@ -9,6 +9,7 @@ import { type DemoRun, openDemo } from '../modes/demo.js';
 import { type PipelineOptions, runPipeline } from '../pipeline.js';
 import type { StoredBaseLookUp } from '../plan.js';
 import { renderTerminal } from '../report/terminal.js';
+import { applyFailOn } from '../verdict/fail-on.js';
 import { VERSION } from '../version.js';
 import { fail } from './failure.js';
 import { type CliArgs, parseCommandLine, USAGE } from './flags.js';
@@ -62,7 +63,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
     await writeReports(result, args, io);
     io.stdout(renderTerminal(result, { color: args.color }));
-    return result.verdict === 'fail' ? EXIT.regression : EXIT.pass;
+    return applyFailOn(result.verdict, config.gate.failOn).fails ? EXIT.regression : EXIT.pass;
   } catch (error) {
     return fail(io, error);
   } finally {

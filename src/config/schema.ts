@@ -10,6 +10,7 @@ import type {
   HttpRequestConfig,
   LighthouseBenchmarkConfig,
 } from '../model.js';
+import { httpBudgets, httpRouteBudgets, targetBudgets } from './budgets.js';
 import { BUNDLE_DEFAULTS, bundle } from './bundle.js';
 import { GATE_DEFAULTS, gate } from './gate.js';
 import {
@@ -23,8 +24,6 @@ import {
   headers,
   issue,
   listedOnce,
-  plainNumber,
-  size,
   text,
   treePath,
   urlPath,
@@ -199,9 +198,13 @@ const http = fields(
       requests,
       'The routes to load: paths, or mappings with path, method, headers, body.',
     ),
+    budgets: documented(
+      httpBudgets.optional(),
+      'Absolute budgets, each checked on head\'s median over the rounds: p50, p95, p99, mean (durations), error-rate (a percentage), throughput (a floor, req/s) for every route, or one route\'s as "<route name>/<key>", e.g. "GET /orders/p95": 150ms. Exceeding one fails the gate.',
+    ),
   },
   'an http benchmark (a mapping)',
-).transform((b): HttpBenchmarkConfig => {
+).transform((b, ctx): HttpBenchmarkConfig => {
   const out: HttpBenchmarkConfig = {
     name: b.name,
     type: 'http',
@@ -215,42 +218,13 @@ const http = fields(
     requests: b.requests,
   };
   if (b.ready !== undefined) out.ready = b.ready;
+  if (b.budgets !== undefined) {
+    const routes = b.requests.map((r) => r.name);
+    const budgets = httpRouteBudgets(b.budgets, routes, ctx);
+    if (Object.keys(budgets).length > 0) out.budgets = budgets;
+  }
   return out;
 });
-
-const LIGHTHOUSE_TIMINGS = {
-  fcp: 'First Contentful Paint',
-  lcp: 'Largest Contentful Paint',
-  tbt: 'Total Blocking Time',
-  si: 'Speed Index',
-  ttfb: 'server response time (time to first byte)',
-} as const;
-
-const lighthouseBudgets = fields(
-  {
-    ...(Object.fromEntries(
-      Object.entries(LIGHTHOUSE_TIMINGS).map(([key, label]) => [
-        key,
-        documented(
-          duration(RANGES.pageTiming).optional(),
-          `Budget for ${label}, e.g. 2500ms (${rangeText(RANGES.pageTiming)}).`,
-        ),
-      ]),
-    ) as Record<keyof typeof LIGHTHOUSE_TIMINGS, z.ZodOptional<ReturnType<typeof duration>>>),
-    cls: documented(
-      plainNumber(
-        'a Cumulative Layout Shift score such as 0.1 (a number without unit)',
-        RANGES.clsBudget,
-      ).optional(),
-      `Budget for Cumulative Layout Shift (unitless), e.g. 0.1 (${rangeText(RANGES.clsBudget)}).`,
-    ),
-    weight: documented(
-      size(RANGES.sizeBudget).optional(),
-      `Budget for the total bytes transferred by the page, e.g. 500kB (${rangeText(RANGES.sizeBudget)}).`,
-    ),
-  },
-  'a mapping of budgets (lcp, fcp, tbt, si, ttfb, cls, weight)',
-);
 
 const lighthouse = fields(
   {
@@ -279,8 +253,8 @@ const lighthouse = fields(
       `Lighthouse emulation preset (default ${DEFAULTS.preset}, as Lighthouse itself).`,
     ),
     budgets: documented(
-      lighthouseBudgets.prefault({}),
-      'Absolute budgets; exceeding one fails the gate.',
+      targetBudgets('lighthouse').prefault({}),
+      'Absolute budgets of every page; exceeding one fails the gate.',
     ),
   },
   'a lighthouse benchmark (a mapping)',
@@ -341,18 +315,27 @@ const command = fields(
       duration(RANGES.commandTimeout).prefault(DEFAULTS.commandTimeout),
       `Longest one run may take; a run past it fails the measurement (default ${DEFAULTS.commandTimeout}; ${rangeText(RANGES.commandTimeout)}).`,
     ),
+    budgets: documented(
+      targetBudgets('command').optional(),
+      "Absolute budgets, checked on head's median over the rounds: wall (a duration), e.g. wall: 30s. Exceeding one fails the gate.",
+    ),
   },
   'a command benchmark (a mapping)',
-).transform(
-  (b): CommandBenchmarkConfig => ({
+).transform((b): CommandBenchmarkConfig => {
+  const out: CommandBenchmarkConfig = {
     name: b.name,
     type: 'command',
     run: b.run,
     cwd: b.cwd,
     env: b.env,
     timeoutMs: b.timeout,
-  }),
-);
+  };
+  const budgets = Object.fromEntries(
+    Object.entries(b.budgets ?? {}).filter(([, value]) => value !== undefined),
+  ) as Record<string, number>;
+  if (Object.keys(budgets).length > 0) out.budgets = budgets;
+  return out;
+});
 
 const benchmark = z.discriminatedUnion('type', [http, lighthouse, bundle, command], {
   error: (issue) => {

@@ -1,17 +1,18 @@
 // The check run (Checks API): started when measuring begins, completed with the verdict.
-// Conclusion: failure on a regression or an exceeded budget (neutral instead when `fail-on` is
-// `never`), neutral when inconclusive, success otherwise.
+// Conclusion: applyFailOn's (verdict/fail-on.ts): failure on a regression or an exceeded budget
+// (neutral instead when `fail-on` is `never`), neutral when inconclusive, success otherwise.
 import { z } from 'zod';
 import { type FailOn, MAX_CHECK_TEXT_CHARS } from '../constants.js';
 import type { Verdict } from '../model.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { describeCounts } from '../report/statuses.js';
 import type { Result } from '../result.js';
+import { applyFailOn, type CheckConclusion } from '../verdict/fail-on.js';
 import { type ApiCall, answerShape, callGitHub } from './api-error.js';
 import type { RepoRef } from './context.js';
 import { type GitHubClient, permissionDenied } from './octokit.js';
 
-export type CheckConclusion = 'success' | 'failure' | 'neutral';
+export type { CheckConclusion } from '../verdict/fail-on.js';
 
 export interface CheckRunReport {
   conclusion: CheckConclusion;
@@ -24,9 +25,7 @@ export type CheckRunOutcome =
   | { action: 'forbidden'; status: number; message: string };
 
 export function checkConclusion(verdict: Verdict, failOn: FailOn): CheckConclusion {
-  if (verdict === 'fail') return failOn === 'regression' ? 'failure' : 'neutral';
-  if (verdict === 'inconclusive') return 'neutral';
-  return 'success';
+  return applyFailOn(verdict, failOn).conclusion;
 }
 
 const TITLE_MAX = 200;
@@ -36,12 +35,15 @@ export function checkRunReport(
   result: Result,
   options: { failOn: FailOn; markdown: string },
 ): CheckRunReport {
-  const conclusion = checkConclusion(result.verdict, options.failOn);
+  const gate = applyFailOn(result.verdict, options.failOn);
   let title = describeCounts(result);
-  if (result.verdict === 'fail' && options.failOn === 'never')
-    title += ' (not failing: fail-on is never)';
+  if (gate.waived) title += ' (not failing: fail-on is never)';
   if (result.verdict === 'inconclusive') title += ' (inconclusive)';
-  return { conclusion, title: clip(title, TITLE_MAX), summary: fitSummary(options.markdown) };
+  return {
+    conclusion: gate.conclusion,
+    title: clip(title, TITLE_MAX),
+    summary: fitSummary(options.markdown),
+  };
 }
 
 /** The check of a run whose measurement itself failed, or (`refused`) whose result artifact

@@ -29,6 +29,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { countStatuses, describeCounts } from '../report/statuses.js';
 import { renderSummary } from '../report/summary.js';
 import type { Result } from '../result.js';
+import { applyFailOn } from '../verdict/fail-on.js';
 
 export interface PublishPlan {
   repo: RepoRef;
@@ -285,8 +286,7 @@ export async function finishPublishedStep(
 
 /** Why the step fails, or undefined: a regression or an exceeded budget under `fail-on: regression`. */
 export function gateFailure(result: Result, failOn: FailOn): string | undefined {
-  if (result.verdict !== 'fail') return undefined;
-  if (failOn === 'never') return undefined;
+  if (!applyFailOn(result.verdict, failOn).fails) return undefined;
   return `perfgate: ${describeCounts(result)} (fail-on: regression).`;
 }
 

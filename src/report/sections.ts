@@ -3,6 +3,7 @@
 // for a layout (`renderWith`), one with counts only (`renderMinimal`). Every name and text is
 // escaped here, at the point it enters Markdown.
 import type { Comparison, Result } from '../result.js';
+import { budgetLegend } from './budget-legend.js';
 import { oneSidedFiles, oneSidedMetrics, signedSize } from './bundle-files.js';
 import { renderSampleChart } from './chart.js';
 import { type Context, type Layout, remember, sortedComparisons } from './context.js';
@@ -253,6 +254,7 @@ function budgetSection(ctx: Context, layout: Layout): string[] {
     );
   }
   if (hidden > 0) out.push(moreLine(hidden, 'budgets', ctx));
+  out.push(`<sub>${escapeMarkdown(budgetLegend(budgets))}</sub>`);
   return out;
 }
 

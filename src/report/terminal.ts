@@ -6,6 +6,7 @@
 import pc from 'picocolors';
 import type { Scale, Status } from '../model.js';
 import type { Result } from '../result.js';
+import { budgetLegend } from './budget-legend.js';
 import { isOneSided, oneSidedFiles, oneSidedMetrics, signedSize } from './bundle-files.js';
 import { plainText } from './escape.js';
 import {
@@ -302,6 +303,7 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
       { text: formatBudgetMargin(b.value, b.limit) },
     ]);
     out.push(...renderTable(c, columns, rows, width, '  '));
+    out.push(...wrap(budgetLegend(budgets), width, '  ', '  ').map((line) => c.dim(line)));
   }
 
   if (result.advice.length > 0) {

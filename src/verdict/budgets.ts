@@ -93,7 +93,7 @@ function parseBudgetKey(
   throw new ConfigError([
     {
       path: `benchmarks.${bench.name}.budgets.${key}`,
-      message: `not a budget of a ${bench.type} benchmark; expected one of ${known}${perRoute}`,
+      message: `not ${bench.type === 'http' ? 'an' : 'a'} ${bench.type} budget; expected one of ${known}${perRoute}`,
       value: key,
     },
   ]);

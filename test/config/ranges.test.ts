@@ -109,6 +109,31 @@ const FIELDS: Array<{ field: string; range: Range; config: (v: string) => string
     range: RANGES.sizeBudget,
     config: (v) => bundle(`total.gzip: ${v}`),
   },
+  {
+    field: 'benchmarks[0].budgets.p95',
+    range: RANGES.latencyBudget,
+    config: (v) => http(`, budgets: { p95: ${v} }`),
+  },
+  {
+    field: 'benchmarks[0].budgets["GET //p99"]',
+    range: RANGES.latencyBudget,
+    config: (v) => http(`, budgets: { "GET //p99": ${v} }`),
+  },
+  {
+    field: 'benchmarks[0].budgets.error-rate',
+    range: RANGES.errorRateBudget,
+    config: (v) => http(`, budgets: { error-rate: ${v} }`),
+  },
+  {
+    field: 'benchmarks[0].budgets.throughput',
+    range: RANGES.throughputBudget,
+    config: (v) => http(`, budgets: { throughput: ${v} }`),
+  },
+  {
+    field: 'benchmarks[0].budgets.wall',
+    range: RANGES.wallBudget,
+    config: (v) => command(`, budgets: { wall: ${v} }`),
+  },
 ];
 
 function messages(text: string): string[] {

@@ -68,6 +68,8 @@ function expectedFixtureBody(): string {
     '| web | / | lcp | 2.53 s | 2.50 s | +1.2% | ❌ exceeded |',
     '| bundle | total | gzip | 183 kB | 200 kB | −8.4% | ✅ within |',
     '',
+    "<sub>Head: a timed metric is checked on head's median over the rounds, a size on its exact value.</sub>",
+    '',
     '### Suggested fixes',
     '',
     '- **Batch the per-order customer lookups in GET /orders**: GET /orders now calls \\`loadCustomer()\\` once per order; load all customers with one query (\\`WHERE id IN (...)\\`).',
