@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { CHROME_FLAGS, findChrome } from '../../src/kinds/lighthouse/chrome.js';
 import type { LighthouseResult } from '../../src/kinds/lighthouse/loader.js';
-import { metricsOf } from '../../src/kinds/lighthouse/probe.js';
+import { metricsOf } from '../../src/kinds/lighthouse/extract.js';
 import { startStaticServer } from '../../src/workspace/static-server.js';
 
 const { values: args } = parseArgs({

@@ -1,15 +1,13 @@
 // Suggested fixes from Lighthouse evidence: for each regressed page metric, the audits that got
-// worse between base and head (kinds/lighthouse/probe.ts `worseAudits`) become advice naming the
-// offending resources and what to do about them. Pure: data in, data out.
+// worse between base and head (kinds/lighthouse/evidence.ts `worseAudits`) become advice naming
+// the offending resources and what to do about them. Pure: data in, data out.
 import type {
   AuditChange,
   AuditFigures,
-  AuditItem,
-  EvidenceAudit,
   LighthouseEvidence,
-  LighthouseMetric,
   LighthousePageEvidence,
-} from '../kinds/lighthouse/probe.js';
+} from '../kinds/lighthouse/evidence.js';
+import type { AuditItem, EvidenceAudit, LighthouseMetric } from '../kinds/lighthouse/extract.js';
 import { formatBytes } from '../report/format.js';
 import type { Advice } from '../result.js';
 

@@ -3,9 +3,9 @@ import { isLighthouseEvidence, lighthouseAdvice } from '../../src/advice/lightho
 import type {
   AuditChange,
   LighthouseEvidence,
-  LighthouseMetric,
   LighthousePageEvidence,
-} from '../../src/kinds/lighthouse/probe.js';
+} from '../../src/kinds/lighthouse/evidence.js';
+import type { LighthouseMetric } from '../../src/kinds/lighthouse/extract.js';
 import { adviceSchema } from '../../src/result.js';
 
 const METRICS: LighthouseMetric[] = [

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { lighthouseAdvice } from '../../src/advice/lighthouse.js';
 import type { BundleComparison } from '../../src/kinds/bundle/compare.js';
 import { packagesNote } from '../../src/kinds/bundle/rows.js';
-import type { LighthouseMetric } from '../../src/kinds/lighthouse/probe.js';
+import type { LighthouseMetric } from '../../src/kinds/lighthouse/extract.js';
 import { formatBytes } from '../../src/report/format.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderTerminal } from '../../src/report/terminal.js';

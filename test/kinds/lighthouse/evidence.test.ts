@@ -6,18 +6,18 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PAGE_METRICS } from '../../../src/kinds/lighthouse/catalogue.js';
 import type { LighthouseModule, LighthouseResult } from '../../../src/kinds/lighthouse/loader.js';
+import { type LighthouseRun, worseAudits } from '../../../src/kinds/lighthouse/evidence.js';
 import {
   type AuditSnapshot,
-  checkLighthouseBudgets,
-  createLighthouseProbe,
   EVIDENCE_AUDITS,
-  type LighthouseRun,
-  lighthouseSpecs,
   metricsOf,
-  pageUrl,
   resourcesOf,
   snapshotAudit,
-  worseAudits,
+} from '../../../src/kinds/lighthouse/extract.js';
+import {
+  createLighthouseProbe,
+  lighthouseSpecs,
+  pageUrl,
 } from '../../../src/kinds/lighthouse/probe.js';
 import type { LighthouseBenchmarkConfig } from '../../../src/model.js';
 
@@ -307,7 +307,7 @@ describe('worseAudits', () => {
   });
 });
 
-describe('specs and budgets', () => {
+describe('specs and page URLs', () => {
   it('announces every metric of every page, keyed benchmark/page/metric', () => {
     const specs = lighthouseSpecs(bench());
     expect(specs).toHaveLength(2 * PAGE_METRICS.length);
@@ -328,51 +328,6 @@ describe('specs and budgets', () => {
     expect(byKey['home///cls']).toMatchObject({ scale: 'difference', unit: 'unitless' });
     expect(byKey['home///weight']).toMatchObject({ scale: 'exact', unit: 'bytes' });
     expect(byKey['home///score']).toMatchObject({ better: 'higher', scale: 'difference' });
-  });
-
-  it('checks each budget per page against head medians; score is a minimum', () => {
-    const b = bench({ budgets: { lcp: 2500, si: 1000, cls: 0.1, weight: 100_000, score: 90 } });
-    const medians = {
-      'home///lcp': 2600,
-      'home///speed-index': 900,
-      'home///cls': 0.1,
-      'home///weight': 101_464,
-      'home///score': 89,
-      'home//products/lcp': 1200,
-      'home//products/speed-index': 1200,
-      'home//products/cls': 0,
-      'home//products/weight': 50_000,
-      'home//products/score': 95,
-    };
-    const checks = checkLighthouseBudgets(b, medians);
-    const get = (page: string, metric: string) =>
-      checks.find((c) => c.target === page && c.metric === metric)!;
-    expect(checks).toHaveLength(10);
-    expect(get('/', 'lcp')).toEqual({
-      benchmark: 'home',
-      target: '/',
-      metric: 'lcp',
-      unit: 'ms',
-      limit: 2500,
-      value: 2600,
-      exceeded: true,
-    });
-    expect(get('/products', 'lcp').exceeded).toBe(false);
-    expect(get('/', 'speed-index').exceeded).toBe(false);
-    expect(get('/products', 'speed-index').exceeded).toBe(true);
-    expect(get('/', 'cls').exceeded).toBe(false); // at the limit is within it
-    expect(get('/', 'weight')).toMatchObject({ unit: 'bytes', exceeded: true });
-    expect(get('/', 'score').exceeded).toBe(true);
-    expect(get('/products', 'score').exceeded).toBe(false);
-  });
-
-  it('skips pages without a median and rejects unknown budget keys by name', () => {
-    expect(
-      checkLighthouseBudgets(bench({ budgets: { lcp: 2500 } }), { 'home///lcp': 100 }),
-    ).toHaveLength(1);
-    expect(() => checkLighthouseBudgets(bench({ budgets: { lpc: 2500 } }), {})).toThrow(
-      'benchmarks "home": budgets.lpc is not a Lighthouse budget; expected one of lcp, fcp, tbt, si',
-    );
   });
 
   it('builds page URLs on the side origin', () => {
