@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PAGE_METRICS } from '../../../src/kinds/lighthouse/catalogue.js';
-import type { LighthouseModule, LighthouseResult } from '../../../src/kinds/lighthouse/loader.js';
 import { type LighthouseRun, worseAudits } from '../../../src/kinds/lighthouse/evidence.js';
 import {
   type AuditSnapshot,
@@ -14,6 +13,7 @@ import {
   resourcesOf,
   snapshotAudit,
 } from '../../../src/kinds/lighthouse/extract.js';
+import type { LighthouseModule, LighthouseResult } from '../../../src/kinds/lighthouse/loader.js';
 import {
   createLighthouseProbe,
   lighthouseSpecs,
