@@ -5,8 +5,8 @@
 //
 //   node <bundle> <url> <runs>
 import { findChrome, launchChrome } from '../../src/kinds/lighthouse/chrome.js';
-import { loadLighthouse } from '../../src/kinds/lighthouse/loader.js';
 import { metricsOf } from '../../src/kinds/lighthouse/extract.js';
+import { loadLighthouse } from '../../src/kinds/lighthouse/loader.js';
 import { LIGHTHOUSE_FLAGS } from '../../src/kinds/lighthouse/probe.js';
 
 const [url, runsText] = process.argv.slice(2);

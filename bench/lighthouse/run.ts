@@ -23,8 +23,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { CHROME_FLAGS, findChrome } from '../../src/kinds/lighthouse/chrome.js';
-import type { LighthouseResult } from '../../src/kinds/lighthouse/loader.js';
 import { metricsOf } from '../../src/kinds/lighthouse/extract.js';
+import type { LighthouseResult } from '../../src/kinds/lighthouse/loader.js';
 import { startStaticServer } from '../../src/workspace/static-server.js';
 
 const { values: args } = parseArgs({

@@ -30213,9 +30213,9 @@ exports["default"] = _default;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_line_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4844);
+/* harmony import */ var _command_line_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6071);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-// The `perfgate` command. Everything it does lives in command-line.ts.
+// The `perfgate` command. Everything it does lives in command-line/run.ts.
 
 
 // Ctrl-C or a cancelled job: abort the run so it stops its servers and reports 130/143.
@@ -30223,7 +30223,7 @@ const interrupt = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM']) {
     process.once(signal, () => interrupt.abort(new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InterruptedError */ .p4(signal)));
 }
-const code = await (0,_command_line_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2), {
+const code = await (0,_command_line_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2), {
     cwd: process.cwd(),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -30239,7 +30239,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4844:
+/***/ 6071:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30248,15 +30248,9 @@ __nccwpck_require__.d(__webpack_exports__, {
   a: () => (/* binding */ runCli)
 });
 
-// UNUSED EXPORTS: parseConfig
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/config/errors.ts
@@ -30303,6 +30297,8 @@ function formatPath(path) {
     return out;
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -39840,8 +39836,399 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/probes/glob-pattern.ts
-// The glob syntax of the bundle probe's `files` and `groups` (see bundle-glob.ts), compiled to
+;// CONCATENATED MODULE: ./src/kinds/bundle/catalogue.ts
+const BUNDLE_METRICS = [
+    { metric: 'raw', label: 'raw size', unit: 'bytes', better: 'lower', scale: 'exact' },
+    {
+        metric: 'gzip',
+        label: 'gzip size',
+        unit: 'bytes',
+        better: 'lower',
+        scale: 'exact',
+        headline: true,
+    },
+    { metric: 'brotli', label: 'brotli size', unit: 'bytes', better: 'lower', scale: 'exact' },
+];
+/** The entry of one size metric. */
+function bundleEntry(metric) {
+    return BUNDLE_METRICS.find((e) => e.metric === metric);
+}
+
+;// CONCATENATED MODULE: ./src/config/ranges.ts
+// The range of every number in perfgate.yml, checked at load. Maxima are generous but safe:
+// Node's timers overflow past 2^31-1 ms (24.8 days) and fire at once, so no duration comes near
+// that; a nightly run may take hours, a request or a round minutes. Minima stop values that
+// cannot measure anything (a 0.001ms round) or would spin (a 1ms server readiness wait).
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const RANGES = {
+    buildTimeout: { unit: 'duration', min: SECOND, max: 24 * HOUR, fields: '`build-timeout`' },
+    readyTimeout: { unit: 'duration', min: 100, max: HOUR, fields: '`ready-timeout`' },
+    roundDuration: {
+        unit: 'duration',
+        min: 100,
+        max: 10 * MINUTE,
+        fields: '`round-duration` of an `http` benchmark',
+    },
+    requestTimeout: {
+        unit: 'duration',
+        min: 10,
+        max: 10 * MINUTE,
+        fields: '`timeout` of an `http` benchmark (per request)',
+    },
+    commandTimeout: {
+        unit: 'duration',
+        min: 10,
+        max: 6 * HOUR,
+        fields: '`timeout` of a `command` benchmark (per run)',
+    },
+    timeBudget: { unit: 'duration', min: SECOND, max: 24 * HOUR, fields: '`gate.time-budget`' },
+    /** 0ms is a legitimate TBT budget. */
+    pageTiming: {
+        unit: 'duration',
+        min: 0,
+        max: 10 * MINUTE,
+        fields: 'Lighthouse timing budgets (LCP, FCP, TBT, SI, TTFB)',
+    },
+    timingThreshold: {
+        unit: 'duration',
+        min: 0,
+        minExclusive: true,
+        max: 10 * MINUTE,
+        fields: 'TBT, Max Potential FID and TTFB thresholds',
+    },
+    threshold: {
+        unit: 'percent',
+        min: 0,
+        minExclusive: true,
+        max: 10,
+        fields: '`gate.threshold` and percentage thresholds',
+    },
+    changeBudget: { unit: 'percent', min: 0, max: 10, fields: 'bundle `budgets.change`' },
+    sizeBudget: {
+        unit: 'size',
+        min: 0,
+        max: 100 * 1000 ** 3,
+        fields: 'bundle size budgets; Lighthouse `weight` budget',
+    },
+    clsBudget: { unit: 'number', min: 0, max: 10, fields: 'CLS budget' },
+    latencyBudget: {
+        unit: 'duration',
+        min: 0,
+        max: 10 * MINUTE,
+        fields: 'latency budgets of an `http` benchmark (p50, p95, p99, mean)',
+    },
+    errorRateBudget: {
+        unit: 'percent',
+        min: 0,
+        max: 1,
+        fields: '`error-rate` budget of an `http` benchmark',
+    },
+    /** A difference of error rates: 100% would be every request failing on head and none on base. */
+    errorRateThreshold: {
+        unit: 'percent',
+        min: 0,
+        minExclusive: true,
+        max: 1,
+        fields: '`error-rate` threshold',
+    },
+    throughputBudget: {
+        unit: 'number',
+        min: 0,
+        max: 10_000_000,
+        fields: '`throughput` budget of an `http` benchmark (a floor, in req/s)',
+    },
+    wallBudget: {
+        unit: 'duration',
+        min: 0,
+        max: 6 * HOUR,
+        fields: '`wall` budget of a `command` benchmark',
+    },
+    clsThreshold: { unit: 'number', min: 0, minExclusive: true, max: 10, fields: 'CLS threshold' },
+    scoreThreshold: {
+        unit: 'number',
+        min: 0,
+        minExclusive: true,
+        max: 100,
+        fields: 'Lighthouse score threshold (points)',
+    },
+};
+const DURATION_STEPS = [
+    ['h', HOUR],
+    ['m', MINUTE],
+    ['s', SECOND],
+];
+const SIZE_STEPS = [
+    ['GB', 1000 ** 3],
+    ['MB', 1000 ** 2],
+    ['kB', 1000],
+];
+/** A bound as the file would write it: 600000 ms → `10m`, 0.05 → `5%`, 1e11 bytes → `100GB`. */
+function formatBound(unit, n) {
+    const largest = (steps, base) => {
+        const step = steps.find(([, size]) => n >= size && n % size === 0);
+        return step ? `${n / step[1]}${step[0]}` : `${n}${base}`;
+    };
+    if (unit === 'duration')
+        return largest(DURATION_STEPS, 'ms');
+    if (unit === 'size')
+        return largest(SIZE_STEPS, 'B');
+    if (unit === 'percent')
+        return `${Number((n * 100).toPrecision(12))}%`;
+    return String(n);
+}
+/** `from 10ms to 10m`, or `above 0% and at most 1000%`. */
+function rangeText(range) {
+    const min = formatBound(range.unit, range.min);
+    const max = formatBound(range.unit, range.max);
+    return range.minExclusive ? `above ${min} and at most ${max}` : `from ${min} to ${max}`;
+}
+/** Why `n` (written as `shown`) is outside `range`, or undefined when it is inside. */
+function outOfRange(range, n, shown) {
+    const within = ` (the range is ${rangeText(range)})`;
+    if (Number.isNaN(n))
+        return `${shown} is not a number${within}`;
+    if (n > range.max) {
+        return `${shown} is above the maximum of ${formatBound(range.unit, range.max)}${within}`;
+    }
+    if (range.minExclusive ? n <= range.min : n < range.min) {
+        const bound = formatBound(range.unit, range.min);
+        return range.minExclusive
+            ? `${shown} is not above ${bound}${within}`
+            : `${shown} is below the minimum of ${bound}${within}`;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/kinds/command/catalogue.ts
+// The metrics of one command benchmark.
+
+const COMMAND_METRICS = [
+    {
+        metric: 'wall',
+        label: 'wall time',
+        unit: 'ms',
+        better: 'lower',
+        scale: 'ratio',
+        budget: { key: 'wall', writtenAs: 'duration', range: RANGES.wallBudget },
+        headline: true,
+    },
+];
+
+;// CONCATENATED MODULE: ./src/kinds/http/catalogue.ts
+// The metrics of one HTTP route, in report order. p90 is not among them: between p50 and p99
+// it adds a comparison (and its share of α) but little information; p95 is what teams budget on.
+
+const latency = { writtenAs: 'duration', range: RANGES.latencyBudget };
+const HTTP_METRICS = [
+    {
+        metric: 'p50',
+        label: 'median latency',
+        unit: 'ms',
+        better: 'lower',
+        scale: 'ratio',
+        budget: { key: 'p50', ...latency },
+        headline: true,
+    },
+    {
+        metric: 'p95',
+        label: '95th percentile latency',
+        unit: 'ms',
+        better: 'lower',
+        scale: 'ratio',
+        budget: { key: 'p95', ...latency },
+    },
+    {
+        metric: 'p99',
+        label: '99th percentile latency',
+        unit: 'ms',
+        better: 'lower',
+        scale: 'ratio',
+        budget: { key: 'p99', ...latency },
+    },
+    {
+        metric: 'mean',
+        label: 'mean latency',
+        unit: 'ms',
+        better: 'lower',
+        scale: 'ratio',
+        budget: { key: 'mean', ...latency },
+    },
+    {
+        metric: 'throughput',
+        label: 'throughput',
+        unit: 'req/s',
+        better: 'higher',
+        scale: 'ratio',
+        budget: { key: 'throughput', writtenAs: 'number', range: RANGES.throughputBudget },
+    },
+    // A fraction 0..1 (shown as a percentage) that is often 0: differences, not log-ratios. δ is
+    // one percentage point.
+    {
+        metric: 'error-rate',
+        label: 'error rate',
+        unit: 'fraction',
+        better: 'lower',
+        scale: 'difference',
+        threshold: {
+            default: 0.01,
+            writtenAs: 'percent',
+            example: 'a percentage such as 1%',
+            range: RANGES.errorRateThreshold,
+        },
+        budget: { key: 'error-rate', writtenAs: 'percent', range: RANGES.errorRateBudget },
+    },
+];
+
+;// CONCATENATED MODULE: ./src/kinds/lighthouse/catalogue.ts
+// The metrics of one page, in report order, each read from its Lighthouse audit (navigation
+// mode, simulated throttling). Interaction to Next Paint needs a user interaction (timespan
+// mode); Max Potential FID, the longest task after first paint, is its navigation-mode proxy.
+
+const timing = { writtenAs: 'duration', range: RANGES.pageTiming };
+// Absolute δ of the difference-scale timings: a tenth of web.dev's 200 ms "good" TBT.
+const blocking = {
+    default: 20,
+    writtenAs: 'duration',
+    example: 'a duration such as 50ms',
+    range: RANGES.timingThreshold,
+};
+const PAGE_METRICS = [
+    {
+        metric: 'lcp',
+        audit: 'largest-contentful-paint',
+        label: 'Largest Contentful Paint',
+        unit: 'ms',
+        better: 'lower',
+        scale: 'ratio',
+        budget: { key: 'lcp', ...timing },
+        headline: true,
+    },
+    {
+        metric: 'fcp',
+        audit: 'first-contentful-paint',
+        label: 'First Contentful Paint',
+        unit: 'ms',
+        better: 'lower',
+        scale: 'ratio',
+        budget: { key: 'fcp', ...timing },
+    },
+    // TBT is 0 for any page without long tasks after first paint: differences, not log-ratios.
+    {
+        metric: 'tbt',
+        audit: 'total-blocking-time',
+        label: 'Total Blocking Time',
+        unit: 'ms',
+        better: 'lower',
+        scale: 'difference',
+        threshold: blocking,
+        budget: { key: 'tbt', ...timing },
+    },
+    {
+        metric: 'max-potential-fid',
+        audit: 'max-potential-fid',
+        label: 'Max Potential First Input Delay',
+        unit: 'ms',
+        better: 'lower',
+        scale: 'difference',
+        threshold: blocking,
+        budget: { key: 'max-potential-fid', ...timing },
+    },
+    {
+        metric: 'speed-index',
+        audit: 'speed-index',
+        label: 'Speed Index',
+        unit: 'ms',
+        better: 'lower',
+        scale: 'ratio',
+        budget: { key: 'si', ...timing },
+    },
+    // Loopback answers in about a millisecond, which a log-ratio would magnify into noise.
+    {
+        metric: 'ttfb',
+        audit: 'server-response-time',
+        label: 'server response time (time to first byte)',
+        unit: 'ms',
+        better: 'lower',
+        scale: 'difference',
+        threshold: {
+            default: 5,
+            writtenAs: 'duration',
+            example: 'a duration such as 10ms',
+            range: RANGES.timingThreshold,
+        },
+        budget: { key: 'ttfb', ...timing },
+    },
+    {
+        metric: 'cls',
+        audit: 'cumulative-layout-shift',
+        label: 'Cumulative Layout Shift',
+        unit: 'unitless',
+        better: 'lower',
+        scale: 'difference',
+        // A tenth of the 0.1 that web.dev calls "good".
+        threshold: {
+            default: 0.01,
+            writtenAs: 'number',
+            example: 'a CLS change such as 0.05',
+            range: RANGES.clsThreshold,
+        },
+        budget: { key: 'cls', writtenAs: 'number', range: RANGES.clsBudget },
+    },
+    // Bytes on the wire of a static tree do not vary between runs: compared exactly.
+    {
+        metric: 'weight',
+        audit: 'total-byte-weight',
+        label: 'total byte weight',
+        unit: 'bytes',
+        better: 'lower',
+        scale: 'exact',
+        budget: { key: 'weight', writtenAs: 'size', range: RANGES.sizeBudget },
+    },
+    {
+        metric: 'score',
+        label: 'performance score',
+        unit: 'score',
+        better: 'higher',
+        scale: 'difference',
+        threshold: {
+            default: 'points',
+            writtenAs: 'number',
+            example: 'a number of score points such as 5',
+            range: RANGES.scoreThreshold,
+        },
+    },
+];
+
+;// CONCATENATED MODULE: ./src/kinds/registry.ts
+
+
+
+
+const CATALOGUES = {
+    http: HTTP_METRICS,
+    command: COMMAND_METRICS,
+    lighthouse: PAGE_METRICS,
+    bundle: BUNDLE_METRICS,
+};
+// Metric names are unique across kinds (test/kinds/registry.test.ts), so a MetricSpec's
+// `metric` alone finds its entry.
+const BY_METRIC = new Map(Object.values(CATALOGUES).flatMap((catalogue) => catalogue.map((e) => [e.metric, e])));
+/** The catalogue entry of a metric name, or undefined for a name no kind has. */
+function metricEntry(metric) {
+    return BY_METRIC.get(metric);
+}
+/** The metric that stands for a target of this kind in one-line findings. */
+function headlineMetric(kind) {
+    const entry = CATALOGUES[kind].find((e) => e.headline);
+    if (!entry)
+        throw new Error(`the ${kind} catalogue names no headline metric`);
+    return entry;
+}
+
+;// CONCATENATED MODULE: ./src/kinds/bundle/glob-pattern.ts
+// The glob syntax of the bundle probe's `files` and `groups` (see glob.ts), compiled to
 // regular expressions. Pure, so the config loader checks every pattern at load, before any build.
 
 /** A pattern that cannot be compiled: names the pattern and what is wrong. */
@@ -40014,121 +40401,6 @@ function globProblem(pattern) {
             return error.reason;
         throw error;
     }
-}
-
-;// CONCATENATED MODULE: ./src/config/ranges.ts
-// The range of every number in perfgate.yml, checked at load. Maxima are generous but safe:
-// Node's timers overflow past 2^31-1 ms (24.8 days) and fire at once, so no duration comes near
-// that; a nightly run may take hours, a request or a round minutes. Minima stop values that
-// cannot measure anything (a 0.001ms round) or would spin (a 1ms server readiness wait).
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-const RANGES = {
-    buildTimeout: { unit: 'duration', min: SECOND, max: 24 * HOUR, fields: '`build-timeout`' },
-    readyTimeout: { unit: 'duration', min: 100, max: HOUR, fields: '`ready-timeout`' },
-    roundDuration: {
-        unit: 'duration',
-        min: 100,
-        max: 10 * MINUTE,
-        fields: '`round-duration` of an `http` benchmark',
-    },
-    requestTimeout: {
-        unit: 'duration',
-        min: 10,
-        max: 10 * MINUTE,
-        fields: '`timeout` of an `http` benchmark (per request)',
-    },
-    commandTimeout: {
-        unit: 'duration',
-        min: 10,
-        max: 6 * HOUR,
-        fields: '`timeout` of a `command` benchmark (per run)',
-    },
-    timeBudget: { unit: 'duration', min: SECOND, max: 24 * HOUR, fields: '`gate.time-budget`' },
-    /** 0ms is a legitimate TBT budget. */
-    pageTiming: {
-        unit: 'duration',
-        min: 0,
-        max: 10 * MINUTE,
-        fields: 'Lighthouse timing budgets (LCP, FCP, TBT, SI, TTFB)',
-    },
-    timingThreshold: {
-        unit: 'duration',
-        min: 0,
-        minExclusive: true,
-        max: 10 * MINUTE,
-        fields: 'TBT and TTFB thresholds',
-    },
-    threshold: {
-        unit: 'percent',
-        min: 0,
-        minExclusive: true,
-        max: 10,
-        fields: '`gate.threshold` and percentage thresholds',
-    },
-    changeBudget: { unit: 'percent', min: 0, max: 10, fields: 'bundle `budgets.change`' },
-    sizeBudget: {
-        unit: 'size',
-        min: 0,
-        max: 100 * 1000 ** 3,
-        fields: 'bundle size budgets; Lighthouse `weight` budget',
-    },
-    clsBudget: { unit: 'number', min: 0, max: 10, fields: 'CLS budget' },
-    clsThreshold: { unit: 'number', min: 0, minExclusive: true, max: 10, fields: 'CLS threshold' },
-    scoreThreshold: {
-        unit: 'number',
-        min: 0,
-        minExclusive: true,
-        max: 100,
-        fields: 'Lighthouse score threshold (points)',
-    },
-};
-const DURATION_STEPS = [
-    ['h', HOUR],
-    ['m', MINUTE],
-    ['s', SECOND],
-];
-const SIZE_STEPS = [
-    ['GB', 1000 ** 3],
-    ['MB', 1000 ** 2],
-    ['kB', 1000],
-];
-/** A bound as the file would write it: 600000 ms → `10m`, 0.05 → `5%`, 1e11 bytes → `100GB`. */
-function formatBound(unit, n) {
-    const largest = (steps, base) => {
-        const step = steps.find(([, size]) => n >= size && n % size === 0);
-        return step ? `${n / step[1]}${step[0]}` : `${n}${base}`;
-    };
-    if (unit === 'duration')
-        return largest(DURATION_STEPS, 'ms');
-    if (unit === 'size')
-        return largest(SIZE_STEPS, 'B');
-    if (unit === 'percent')
-        return `${Number((n * 100).toPrecision(12))}%`;
-    return String(n);
-}
-/** `from 10ms to 10m`, or `above 0% and at most 1000%`. */
-function rangeText(range) {
-    const min = formatBound(range.unit, range.min);
-    const max = formatBound(range.unit, range.max);
-    return range.minExclusive ? `above ${min} and at most ${max}` : `from ${min} to ${max}`;
-}
-/** Why `n` (written as `shown`) is outside `range`, or undefined when it is inside. */
-function outOfRange(range, n, shown) {
-    const within = ` (the range is ${rangeText(range)})`;
-    if (Number.isNaN(n))
-        return `${shown} is not a number${within}`;
-    if (n > range.max) {
-        return `${shown} is above the maximum of ${formatBound(range.unit, range.max)}${within}`;
-    }
-    if (range.minExclusive ? n <= range.min : n < range.min) {
-        const bound = formatBound(range.unit, range.min);
-        return range.minExclusive
-            ? `${shown} is not above ${bound}${within}`
-            : `${shown} is below the minimum of ${bound}${within}`;
-    }
-    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/config/suggest.ts
@@ -40584,167 +40856,112 @@ function headers() {
     });
 }
 
-;// CONCATENATED MODULE: ./src/config/gate.ts
-// The `gate` section of perfgate.yml: how the measurements decide, and the settings that flags
-// and action inputs may override.
+;// CONCATENATED MODULE: ./src/config/budgets.ts
+// The `budgets:` of the http, command and lighthouse benchmarks, read from the kinds' metric
+// catalogues: one key per metric with a budget, written as its entry says (a duration, a
+// percentage, a size or a plain number) within its range. verdict/budgets.ts checks them, each on
+// head's median over the rounds (bundle budgets are in bundle.ts: sizes, keyed by file).
 
 
 
 
-const GATE_DEFAULTS = {
-    threshold: '5%',
-    alpha: 0.01,
-    correction: 'holm',
-    timeBudget: '5m',
-    looks: [10, 20, 30, 40, 60, 80, 120, 160, 240, 320],
-    warmup: 1,
-    seed: 1,
-    failOn: 'regression',
-    earlyStop: 'regression',
+
+
+/** What one budget applies to, in the descriptions. */
+const SCOPE = {
+    http: 'of every route',
+    command: 'of the command',
+    lighthouse: 'of every page',
 };
-const DEFAULTS = GATE_DEFAULTS;
-/** Seeds are 32-bit so that every seeded generator can take them unchanged. */
-const MAX_SEED = 2 ** 32 - 1;
-const alpha = schemas_number({
-    error: (issue) => {
-        const expected = 'a number between 0 and 0.5 such as 0.01';
-        if (typeof issue.input === 'string' && issue.input.trim().endsWith('%')) {
-            try {
-                return `expected ${expected}, got ${describeValue(issue.input)}; write ${parsePercent(issue.input)}`;
-            }
-            catch {
-                // Not a percentage after all: the plain message below.
-            }
-        }
-        return expecting(expected)(issue);
-    },
-})
-    .refine((n) => n > 0 && n < 0.5, {
-    error: expecting('a number above 0 and below 0.5, such as 0.01'),
-})
-    .meta({ exclusiveMinimum: 0, exclusiveMaximum: 0.5 });
-const seed = wholeNumber('a whole number', 0, MAX_SEED);
-/** The gate settings that flags and action inputs may override, checked as in the file. */
-const overridable = {
-    threshold: percent(RANGES.threshold),
-    timeBudget: leaves_duration(RANGES.timeBudget),
-    alpha,
-    seed,
+const EXAMPLE = {
+    duration: '150ms',
+    percent: '0.1%',
+    size: '500kB',
 };
-/** Metrics compared as absolute differences whose δ is not a percentage (model.ts Scale):
- *  CLS and the Lighthouse score take plain numbers, TBT and TTFB durations. A Map, so that a key
- *  such as `constructor` finds nothing rather than Object.prototype's. */
-const ABSOLUTE_THRESHOLDS = new Map([
-    ['cls', { expected: 'a CLS change such as 0.05', parse: gate_number, range: RANGES.clsThreshold }],
-    [
-        'score',
-        { expected: 'a number of score points such as 5', parse: gate_number, range: RANGES.scoreThreshold },
-    ],
-    [
-        'tbt',
-        { expected: 'a duration such as 50ms', parse: parseDuration, range: RANGES.timingThreshold },
-    ],
-    [
-        'ttfb',
-        { expected: 'a duration such as 10ms', parse: parseDuration, range: RANGES.timingThreshold },
-    ],
-]);
-function gate_number(value) {
-    if (typeof value !== 'number')
-        throw new Error(`got ${describeValue(value)}`);
-    return value;
+function budgeted(kind) {
+    return CATALOGUES[kind].filter((e) => e.budget !== undefined);
 }
-/** Names no metric has that a plain object would answer to (`constructor`, `toString`…). */
-const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
-/** Threshold overrides: percentages, except the metrics of ABSOLUTE_THRESHOLDS, which are
- *  compared as differences in their own unit. */
-function resolveThresholds(record, ctx) {
-    const thresholds = {};
-    for (const [key, value] of Object.entries(record)) {
-        const path = [key];
-        if (key === '' || key.startsWith('/') || key.endsWith('/')) {
-            issue(ctx, `expected a key \`metric\`, \`benchmark/metric\` or \`benchmark/target/metric\`, got ${describeValue(key)}`, path);
+/** The value of one budget, parsed and range-checked as its catalogue entry says. */
+function budgetValue(entry) {
+    const { writtenAs, range } = entry.budget;
+    if (writtenAs === 'duration')
+        return leaves_duration(range);
+    if (writtenAs === 'percent')
+        return percent(range);
+    if (writtenAs === 'size')
+        return size(range);
+    return plainNumber(`${entry.label} as a number without unit`, range);
+}
+function describeBudget(kind, entry) {
+    const { writtenAs, range } = entry.budget;
+    const example = EXAMPLE[writtenAs] ?? (entry.unit === 'req/s' ? '500' : '0.1');
+    const what = entry.better === 'higher'
+        ? `Floor for ${entry.label} ${SCOPE[kind]} (${entry.unit}): the gate fails when head's median over the rounds is below it`
+        : `Budget for ${entry.label} ${SCOPE[kind]}: the gate fails when head's ${entry.scale === 'exact' ? 'value' : 'median over the rounds'} is above it`;
+    return `${what}, e.g. ${example} (${rangeText(range)}).`;
+}
+/** The budget keys of a kind, each with its schema. */
+function budgetShape(kind) {
+    return Object.fromEntries(budgeted(kind).map((e) => [
+        e.budget.key,
+        documented(budgetValue(e).optional(), describeBudget(kind, e)),
+    ]));
+}
+function keysOf(kind) {
+    return budgeted(kind).map((e) => e.budget.key);
+}
+/** `budgets:` of a command or lighthouse benchmark: the catalogue's keys, nothing else. */
+function targetBudgets(kind) {
+    return fields(budgetShape(kind), `a mapping of budgets (${keysOf(kind).join(', ')})`);
+}
+/**
+ * `budgets:` of an http benchmark: the catalogue's keys apply to every route; `<route>/<key>`
+ * (the route's display name, `/`, the key: `"GET /orders/p95": 150ms`) to one route, over the
+ * general key. Route keys are checked against the routes by httpRouteBudgets.
+ */
+const httpBudgets = object(budgetShape('http'), {
+    error: expecting('a mapping of budgets such as p95: 100ms'),
+})
+    .catchall(documented(union([schemas_string(), schemas_number()], {
+    error: expecting('a budget such as 150ms, 0.1% or 500'),
+}), 'A budget of one route: `<route name>/<key>`, e.g. "GET /orders/p95": 150ms.'));
+/** The resolved budgets of an http benchmark, keyed as written; route keys parsed here, where
+ *  the routes are known. Problems are issues on `budgets.<key>`. */
+function httpRouteBudgets(written, routes, ctx) {
+    const general = new Map(budgeted('http').map((e) => [e.budget.key, e]));
+    const keys = [...general.keys()];
+    const budgets = {};
+    for (const [key, value] of Object.entries(written)) {
+        if (value === undefined)
+            continue;
+        if (general.has(key)) {
+            budgets[key] = value;
             continue;
         }
-        const metric = key.slice(key.lastIndexOf('/') + 1);
-        if (PROTOTYPE_NAMES.has(metric)) {
-            issue(ctx, `"${metric}" is not a metric name; expected a key \`metric\`, \`benchmark/metric\` or \`benchmark/target/metric\` such as p99: 10%`, path);
+        const path = ['budgets', key];
+        const slash = key.lastIndexOf('/');
+        const route = slash > 0 ? key.slice(0, slash) : '';
+        const metric = slash > 0 ? key.slice(slash + 1) : key;
+        const entry = general.get(metric);
+        if (entry === undefined) {
+            issue(ctx, `unknown budget key ${describeValue(metric)}; expected one of ${keys.join(', ')}, or "<route>/<key>" for one route${didYouMean(metric, keys)}`, path);
             continue;
         }
-        const absolute = ABSOLUTE_THRESHOLDS.get(metric);
-        if (absolute) {
-            let parsed;
-            try {
-                parsed = absolute.parse(value);
-            }
-            catch {
-                parsed = undefined;
-            }
-            const outside = parsed === undefined ? undefined : outOfRange(absolute.range, parsed, describeValue(value));
-            if (parsed !== undefined && outside === undefined)
-                thresholds[key] = parsed;
-            else {
-                issue(ctx, outside ??
-                    `expected ${absolute.expected} (${rangeText(absolute.range)}), got ${describeValue(value)}`, path, value);
+        if (!routes.includes(route)) {
+            issue(ctx, `unknown route ${describeValue(route)}; the routes are ${routes.join(', ')}${didYouMean(route, routes)}`, path);
+            continue;
+        }
+        const parsed = budgetValue(entry).safeParse(value);
+        if (!parsed.success) {
+            for (const problem of parsed.error.issues) {
+                issue(ctx, problem.message, [...path, ...problem.path], value);
             }
             continue;
         }
-        try {
-            const fraction = parsePercent(value);
-            const outside = outOfRange(RANGES.threshold, fraction, describeValue(value));
-            if (outside === undefined)
-                thresholds[key] = fraction;
-            else
-                issue(ctx, outside, path, value);
-        }
-        catch (error) {
-            issue(ctx, error instanceof Error ? error.message : String(error), path, value);
-        }
+        budgets[key] = parsed.data;
     }
-    return thresholds;
+    return budgets;
 }
-const gate = fields({
-    threshold: documented(percent(RANGES.threshold).prefault(DEFAULTS.threshold), `Smallest change that matters (δ), e.g. 5%; changes inside ±δ count as unchanged (default ${DEFAULTS.threshold}; ${rangeText(RANGES.threshold)}).`),
-    thresholds: documented(record(schemas_string(), union([schemas_string(), schemas_number()], { error: expecting('a percentage such as 10%') }), { error: expecting('a mapping of metric names to percentages, e.g. p99: 10%') })
-        .transform(resolveThresholds)
-        .prefault({}), `Per-metric overrides of threshold keyed \`metric\`, \`benchmark/metric\` or \`benchmark/target/metric\`; the most specific wins. Percentages (${rangeText(RANGES.threshold)}), except the absolute differences: CLS (${rangeText(RANGES.clsThreshold)}) and score (${rangeText(RANGES.scoreThreshold)}) take plain numbers, TBT and TTFB durations (e.g. 50ms; ${rangeText(RANGES.timingThreshold)}).`),
-    alpha: documented(alpha.prefault(DEFAULTS.alpha), `False-alarm rate over all metrics and looks, 0 < alpha < 0.5 (default ${DEFAULTS.alpha}).`),
-    correction: documented(choice(['holm', 'bh']).prefault(DEFAULTS.correction), `Multiple-comparison control: holm (family-wise, a blocking gate) or bh (false discovery rate) (default ${DEFAULTS.correction}).`),
-    'time-budget': documented(leaves_duration(RANGES.timeBudget).prefault(DEFAULTS.timeBudget), `Wall-clock budget for sampling, e.g. 2m (default ${DEFAULTS.timeBudget}; ${rangeText(RANGES.timeBudget)}).`),
-    looks: documented(array(wholeNumber('a whole number of pairs', 1, 100_000), {
-        error: expecting('a list of ascending pair counts such as [10, 20, 40]'),
-    })
-        .min(1, { error: 'expected at least one look' })
-        .max(100, { error: 'expected at most 100 looks' })
-        .superRefine((looks, ctx) => {
-        looks.forEach((look, index) => {
-            const previous = looks[index - 1];
-            if (previous !== undefined && look <= previous) {
-                issue(ctx, `expected looks in ascending order, got ${look} after ${previous}`, [
-                    index,
-                ]);
-            }
-        });
-    })
-        .prefault([...DEFAULTS.looks]), `Pair counts at which the sampler looks at the data, ascending (default ${JSON.stringify(DEFAULTS.looks)}).`),
-    warmup: documented(wholeNumber('a whole number of rounds', 0, 1000).prefault(DEFAULTS.warmup), `Warm-up rounds per side, thrown away (default ${DEFAULTS.warmup}).`),
-    seed: documented(seed.prefault(DEFAULTS.seed), `Seed of every random source, so runs are reproducible (default ${DEFAULTS.seed}).`),
-    'fail-on': documented(choice(['regression', 'never']).prefault(DEFAULTS.failOn), `What fails the gate: a regression, or never (report only) (default ${DEFAULTS.failOn}).`),
-    'early-stop': documented(choice(['resolved', 'regression']).prefault(DEFAULTS.earlyStop), `When sampling stops before the budget: regression, at the first look that calls a regression or once every metric is resolved (a failing gate fails fast; the other metrics stay as resolved as they were at that look); resolved, only once every metric is resolved (default ${DEFAULTS.earlyStop}).`),
-}, 'a mapping of gate settings').transform((g) => {
-    return {
-        threshold: g.threshold,
-        thresholds: g.thresholds,
-        alpha: g.alpha,
-        correction: g.correction,
-        timeBudgetMs: g['time-budget'],
-        looks: g.looks,
-        warmup: g.warmup,
-        seed: g.seed,
-        failOn: g['fail-on'],
-        earlyStop: g['early-stop'],
-    };
-});
 
 ;// CONCATENATED MODULE: ./src/config/bundle.ts
 // The `bundle` benchmark of perfgate.yml: the files to weigh, their groups and size budgets.
@@ -40826,11 +41043,199 @@ const bundle = fields({
     return out;
 });
 
+;// CONCATENATED MODULE: ./src/config/gate.ts
+// The `gate` section of perfgate.yml: how the measurements decide, and the settings that flags
+// and action inputs may override.
+
+
+
+
+
+
+const GATE_DEFAULTS = {
+    threshold: '5%',
+    alpha: 0.01,
+    correction: 'holm',
+    timeBudget: '5m',
+    looks: [10, 20, 30, 40, 60, 80, 120, 160, 240, 320],
+    warmup: 1,
+    seed: 1,
+    failOn: 'regression',
+    earlyStop: 'regression',
+};
+const DEFAULTS = GATE_DEFAULTS;
+/** Seeds are 32-bit so that every seeded generator can take them unchanged. */
+const MAX_SEED = 2 ** 32 - 1;
+const alpha = schemas_number({
+    error: (issue) => {
+        const expected = 'a number between 0 and 0.5 such as 0.01';
+        if (typeof issue.input === 'string' && issue.input.trim().endsWith('%')) {
+            try {
+                return `expected ${expected}, got ${describeValue(issue.input)}; write ${parsePercent(issue.input)}`;
+            }
+            catch {
+                // Not a percentage after all: the plain message below.
+            }
+        }
+        return expecting(expected)(issue);
+    },
+})
+    .refine((n) => n > 0 && n < 0.5, {
+    error: expecting('a number above 0 and below 0.5, such as 0.01'),
+})
+    .meta({ exclusiveMinimum: 0, exclusiveMaximum: 0.5 });
+const seed = wholeNumber('a whole number', 0, MAX_SEED);
+/** The gate settings that flags and action inputs may override, checked as in the file. */
+const overridable = {
+    threshold: percent(RANGES.threshold),
+    timeBudget: leaves_duration(RANGES.timeBudget),
+    seed,
+};
+const READERS = {
+    percent: parsePercent,
+    duration: parseDuration,
+    size: parseSize,
+    number: gate_number,
+};
+function gate_number(value) {
+    if (typeof value !== 'number')
+        throw new Error(`got ${describeValue(value)}`);
+    return value;
+}
+/** Every metric name of every kind, for naming the one meant. */
+const METRIC_NAMES = Object.values(CATALOGUES).flatMap((c) => c.map((e) => e.metric));
+const WRITTEN = {
+    percent: 'percentage points such as 1%',
+    duration: 'durations such as 50ms',
+    size: 'sizes',
+    number: 'plain numbers',
+};
+/** The difference-scale metrics and how their absolute δ is written, for the field's
+ *  description: `cls (from …), score (…) take plain numbers; tbt, … take durations`. */
+function absoluteThresholdsText() {
+    const byWriting = new Map();
+    for (const entry of Object.values(CATALOGUES).flat()) {
+        if (entry.threshold === undefined)
+            continue;
+        const named = `${entry.metric} (${rangeText(entry.threshold.range)})`;
+        byWriting.set(entry.threshold.writtenAs, [
+            ...(byWriting.get(entry.threshold.writtenAs) ?? []),
+            named,
+        ]);
+    }
+    return [...byWriting]
+        .map(([writtenAs, metrics]) => `${metrics.join(', ')} ${metrics.length === 1 ? 'takes' : 'take'} ${WRITTEN[writtenAs]}`)
+        .join('; ');
+}
+/** Metric names perfgate no longer measures, and what replaced them. */
+const RENAMED = new Map([['p90', 'p95']]);
+function renamedOrClosest(metric) {
+    const now = RENAMED.get(metric);
+    if (now !== undefined)
+        return `; ${metric} is no longer measured, did you mean \`${now}\`?`;
+    return didYouMean(metric, METRIC_NAMES);
+}
+/** Names no metric has that a plain object would answer to (`constructor`, `toString`…). */
+const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+/** Threshold overrides: percentages, except the difference-scale metrics, whose δ is written
+ *  and ranged as their catalogue entry says. */
+function resolveThresholds(record, ctx) {
+    const thresholds = {};
+    for (const [key, value] of Object.entries(record)) {
+        const path = [key];
+        if (key === '' || key.startsWith('/') || key.endsWith('/')) {
+            issue(ctx, `expected a key \`metric\`, \`benchmark/metric\` or \`benchmark/target/metric\`, got ${describeValue(key)}`, path);
+            continue;
+        }
+        const metric = key.slice(key.lastIndexOf('/') + 1);
+        if (PROTOTYPE_NAMES.has(metric)) {
+            issue(ctx, `"${metric}" is not a metric name; expected a key \`metric\`, \`benchmark/metric\` or \`benchmark/target/metric\` such as p99: 10%`, path);
+            continue;
+        }
+        const entry = metricEntry(metric);
+        if (entry === undefined) {
+            issue(ctx, `unknown metric "${metric}" (the metrics are ${METRIC_NAMES.join(', ')})${renamedOrClosest(metric)}`, path);
+            continue;
+        }
+        const absolute = entry.threshold;
+        if (absolute && absolute.writtenAs !== 'percent') {
+            let parsed;
+            try {
+                parsed = READERS[absolute.writtenAs](value);
+            }
+            catch {
+                parsed = undefined;
+            }
+            const outside = parsed === undefined ? undefined : outOfRange(absolute.range, parsed, describeValue(value));
+            if (parsed !== undefined && outside === undefined)
+                thresholds[key] = parsed;
+            else {
+                issue(ctx, outside ??
+                    `expected ${absolute.example} (${rangeText(absolute.range)}), got ${describeValue(value)}`, path, value);
+            }
+            continue;
+        }
+        try {
+            const fraction = parsePercent(value);
+            const outside = outOfRange(absolute?.range ?? RANGES.threshold, fraction, describeValue(value));
+            if (outside === undefined)
+                thresholds[key] = fraction;
+            else
+                issue(ctx, outside, path, value);
+        }
+        catch (error) {
+            issue(ctx, error instanceof Error ? error.message : String(error), path, value);
+        }
+    }
+    return thresholds;
+}
+const gate = fields({
+    threshold: documented(percent(RANGES.threshold).prefault(DEFAULTS.threshold), `Smallest change that matters (δ), e.g. 5%; changes inside ±δ count as unchanged (default ${DEFAULTS.threshold}; ${rangeText(RANGES.threshold)}).`),
+    thresholds: documented(record(schemas_string(), union([schemas_string(), schemas_number()], { error: expecting('a percentage such as 10%') }), { error: expecting('a mapping of metric names to percentages, e.g. p99: 10%') })
+        .transform(resolveThresholds)
+        .prefault({}), `Per-metric overrides of threshold keyed \`metric\`, \`benchmark/metric\` or \`benchmark/target/metric\`; the most specific wins. Percentages (${rangeText(RANGES.threshold)}), except the absolute differences in the metric's own unit: ${absoluteThresholdsText()}.`),
+    alpha: documented(alpha.prefault(DEFAULTS.alpha), `False-alarm rate over all metrics and looks, 0 < alpha < 0.5 (default ${DEFAULTS.alpha}).`),
+    correction: documented(choice(['holm', 'bh']).prefault(DEFAULTS.correction), `Multiple-comparison control: holm (family-wise, a blocking gate) or bh (false discovery rate) (default ${DEFAULTS.correction}).`),
+    'time-budget': documented(leaves_duration(RANGES.timeBudget).prefault(DEFAULTS.timeBudget), `Wall-clock budget for sampling, e.g. 2m (default ${DEFAULTS.timeBudget}; ${rangeText(RANGES.timeBudget)}).`),
+    looks: documented(array(wholeNumber('a whole number of pairs', 1, 100_000), {
+        error: expecting('a list of ascending pair counts such as [10, 20, 40]'),
+    })
+        .min(1, { error: 'expected at least one look' })
+        .max(100, { error: 'expected at most 100 looks' })
+        .superRefine((looks, ctx) => {
+        looks.forEach((look, index) => {
+            const previous = looks[index - 1];
+            if (previous !== undefined && look <= previous) {
+                issue(ctx, `expected looks in ascending order, got ${look} after ${previous}`, [
+                    index,
+                ]);
+            }
+        });
+    })
+        .prefault([...DEFAULTS.looks]), `Pair counts at which the sampler looks at the data, ascending (default ${JSON.stringify(DEFAULTS.looks)}).`),
+    warmup: documented(wholeNumber('a whole number of rounds', 0, 1000).prefault(DEFAULTS.warmup), `Warm-up rounds per side, thrown away (default ${DEFAULTS.warmup}).`),
+    seed: documented(seed.prefault(DEFAULTS.seed), `Seed of every random source, so runs are reproducible (default ${DEFAULTS.seed}).`),
+    'fail-on': documented(choice(['regression', 'never']).prefault(DEFAULTS.failOn), `What fails the gate: a regression, or never (report only) (default ${DEFAULTS.failOn}).`),
+    'early-stop': documented(choice(['resolved', 'regression']).prefault(DEFAULTS.earlyStop), `When sampling stops before the budget: regression, at the first look that calls a regression or once every metric is resolved (a failing gate fails fast; the other metrics stay as resolved as they were at that look); resolved, only once every metric is resolved (default ${DEFAULTS.earlyStop}).`),
+}, 'a mapping of gate settings').transform((g) => {
+    return {
+        threshold: g.threshold,
+        thresholds: g.thresholds,
+        alpha: g.alpha,
+        correction: g.correction,
+        timeBudgetMs: g['time-budget'],
+        looks: g.looks,
+        warmup: g.warmup,
+        seed: g.seed,
+        failOn: g['fail-on'],
+        earlyStop: g['early-stop'],
+    };
+});
+
 ;// CONCATENATED MODULE: ./src/config/schema.ts
 // The perfgate.yml schema: one zod source for the validation of the file, the resolved `Config`
 // of model.ts (every default applied here, never downstream) and the JSON Schema for editors.
 // The input side speaks the file's kebab-case keys; transforms map them to the camelCase model.
-
 
 
 
@@ -40855,10 +41260,8 @@ const schema_DEFAULTS = {
 };
 const BENCHMARK_TYPES = ['http', 'lighthouse', 'bundle', 'command'];
 /** No HEAD: autocannon's response parser waits for the body a HEAD response never has, so every
- *  request would time out (src/probes/http.ts). */
+ *  request would time out (src/kinds/http/probe.ts). */
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-// ---------------------------------------------------------------------------
-// Benchmarks.
 const SERVER_FIELDS = {
     start: documented(leaves_text('a shell command that starts the server'), 'Shell command that starts the server, run in each tree; it gets PORT in its environment and must listen on it.'),
     ready: documented(urlPath('a path'), 'Path polled until it answers 2xx before measuring; when absent, the port accepting connections is enough.'),
@@ -40946,7 +41349,8 @@ const http = fields({
     'round-duration': documented(leaves_duration(RANGES.roundDuration).prefault(schema_DEFAULTS.roundDuration), `Load per route per round (default ${schema_DEFAULTS.roundDuration}; ${rangeText(RANGES.roundDuration)}).`),
     timeout: documented(leaves_duration(RANGES.requestTimeout).prefault(schema_DEFAULTS.requestTimeout), `Per-request timeout; a timed-out request counts as an error (default ${schema_DEFAULTS.requestTimeout}; ${rangeText(RANGES.requestTimeout)}).`),
     requests: documented(requests, 'The routes to load: paths, or mappings with path, method, headers, body.'),
-}, 'an http benchmark (a mapping)').transform((b) => {
+    budgets: documented(httpBudgets.optional(), 'Absolute budgets, each checked on head\'s median over the rounds: p50, p95, p99, mean (durations), error-rate (a percentage), throughput (a floor, req/s) for every route, or one route\'s as "<route name>/<key>", e.g. "GET /orders/p95": 150ms. Exceeding one fails the gate.'),
+}, 'an http benchmark (a mapping)').transform((b, ctx) => {
     const out = {
         name: b.name,
         type: 'http',
@@ -40961,23 +41365,14 @@ const http = fields({
     };
     if (b.ready !== undefined)
         out.ready = b.ready;
+    if (b.budgets !== undefined) {
+        const routes = b.requests.map((r) => r.name);
+        const budgets = httpRouteBudgets(b.budgets, routes, ctx);
+        if (Object.keys(budgets).length > 0)
+            out.budgets = budgets;
+    }
     return out;
 });
-const LIGHTHOUSE_TIMINGS = {
-    fcp: 'First Contentful Paint',
-    lcp: 'Largest Contentful Paint',
-    tbt: 'Total Blocking Time',
-    si: 'Speed Index',
-    ttfb: 'server response time (time to first byte)',
-};
-const lighthouseBudgets = fields({
-    ...Object.fromEntries(Object.entries(LIGHTHOUSE_TIMINGS).map(([key, label]) => [
-        key,
-        documented(leaves_duration(RANGES.pageTiming).optional(), `Budget for ${label}, e.g. 2500ms (${rangeText(RANGES.pageTiming)}).`),
-    ])),
-    cls: documented(plainNumber('a Cumulative Layout Shift score such as 0.1 (a number without unit)', RANGES.clsBudget).optional(), `Budget for Cumulative Layout Shift (unitless), e.g. 0.1 (${rangeText(RANGES.clsBudget)}).`),
-    weight: documented(size(RANGES.sizeBudget).optional(), `Budget for the total bytes transferred by the page, e.g. 500kB (${rangeText(RANGES.sizeBudget)}).`),
-}, 'a mapping of budgets (lcp, fcp, tbt, si, ttfb, cls, weight)');
 const lighthouse = fields({
     name: documented(benchmarkName(), 'Unique name of the benchmark, shown in reports.'),
     type: literal('lighthouse'),
@@ -40993,7 +41388,7 @@ const lighthouse = fields({
         .superRefine((pages, ctx) => listedOnce(ctx, pages, 'page'))
         .prefault([...schema_DEFAULTS.pages]), `Page paths to audit (default ${JSON.stringify(schema_DEFAULTS.pages)}).`),
     preset: documented(choice(['desktop', 'mobile']).prefault(schema_DEFAULTS.preset), `Lighthouse emulation preset (default ${schema_DEFAULTS.preset}, as Lighthouse itself).`),
-    budgets: documented(lighthouseBudgets.prefault({}), 'Absolute budgets; exceeding one fails the gate.'),
+    budgets: documented(targetBudgets('lighthouse').prefault({}), 'Absolute budgets of every page; exceeding one fails the gate.'),
 }, 'a lighthouse benchmark (a mapping)').transform((b, ctx) => {
     const out = {
         name: b.name,
@@ -41036,14 +41431,21 @@ const command = fields({
     cwd: documented(treePath('a directory').prefault(schema_DEFAULTS.cwd), `Working directory, relative to the tree root (default ${schema_DEFAULTS.cwd}).`),
     env: documented(environment().prefault({}), 'Extra environment variables.'),
     timeout: documented(leaves_duration(RANGES.commandTimeout).prefault(schema_DEFAULTS.commandTimeout), `Longest one run may take; a run past it fails the measurement (default ${schema_DEFAULTS.commandTimeout}; ${rangeText(RANGES.commandTimeout)}).`),
-}, 'a command benchmark (a mapping)').transform((b) => ({
-    name: b.name,
-    type: 'command',
-    run: b.run,
-    cwd: b.cwd,
-    env: b.env,
-    timeoutMs: b.timeout,
-}));
+    budgets: documented(targetBudgets('command').optional(), "Absolute budgets, checked on head's median over the rounds: wall (a duration), e.g. wall: 30s. Exceeding one fails the gate."),
+}, 'a command benchmark (a mapping)').transform((b) => {
+    const out = {
+        name: b.name,
+        type: 'command',
+        run: b.run,
+        cwd: b.cwd,
+        env: b.env,
+        timeoutMs: b.timeout,
+    };
+    const budgets = Object.fromEntries(Object.entries(b.budgets ?? {}).filter(([, value]) => value !== undefined));
+    if (Object.keys(budgets).length > 0)
+        out.budgets = budgets;
+    return out;
+});
 const benchmark = discriminatedUnion('type', [http, lighthouse, bundle, command], {
     error: (issue) => {
         const expected = `one of ${BENCHMARK_TYPES.join(', ')}`;
@@ -41057,8 +41459,6 @@ const benchmark = discriminatedUnion('type', [http, lighthouse, bundle, command]
         return expecting('a benchmark: a mapping with name, type and its fields')(issue);
     },
 });
-// ---------------------------------------------------------------------------
-// The file.
 const configSchema = fields({
     build: documented(leaves_text('a shell command').optional(), 'Shell command run in each tree (head and base) before measuring, e.g. npm ci && npm run build.'),
     'build-timeout': documented(leaves_duration(RANGES.buildTimeout).prefault(schema_DEFAULTS.buildTimeout), `Longest the build may take in each tree (default ${schema_DEFAULTS.buildTimeout}; ${rangeText(RANGES.buildTimeout)}).`),
@@ -41117,10 +41517,6 @@ function configJsonSchemaText() {
 
 ;// CONCATENATED MODULE: ./src/config/load.ts
 // perfgate.yml text → the resolved Config, or a ConfigError listing every problem with its line.
-
-
-
-
 
 
 
@@ -41295,13 +41691,98 @@ function lineOf(doc, lineCounter, path) {
     }
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
 }
+
+;// CONCATENATED MODULE: ./src/constants.ts
+// Names shared by action.yml, the action's code, the README and the workflows: inputs and
+// outputs are spelled once here, never as bare strings elsewhere (actions/cache style).
+const INPUT = {
+    config: 'config',
+    mode: 'mode',
+    githubToken: 'github-token',
+    base: 'base',
+    timeBudget: 'time-budget',
+    threshold: 'threshold',
+    comment: 'comment',
+    checkRun: 'check-run',
+    failOn: 'fail-on',
+    reportId: 'report-id',
+    runId: 'run-id',
+    workingDirectory: 'working-directory',
+    baseline: 'baseline',
+};
+const OUTPUT = {
+    verdict: 'verdict',
+    regressions: 'regressions',
+    resultPath: 'result-path',
+    commentId: 'comment-id',
+    checkRunId: 'check-run-id',
+    artifactId: 'artifact-id',
+    markdown: 'markdown',
+};
+const ACTION_MODES = (/* unused pure expression or super */ null && (['compare', 'collect', 'report', 'record']));
+const COMMENT_POLICIES = (/* unused pure expression or super */ null && (['always', 'on-change', 'never']));
+const FAIL_ON = ['regression', 'never'];
+/** `auto`: compare uses the stored baseline of the merge-base when every benchmark is a bundle
+ *  benchmark; `never`: always measure the base in the job. */
+const BASELINE_POLICIES = ['auto', 'never'];
+const DEFAULT_REPORT_ID = 'default';
+/** The result JSON inside every artifact perfgate uploads. */
+const RESULT_FILE_NAME = 'perfgate-result.json';
+/** The artifact every measuring run uploads; `report` mode downloads it by this name. */
+function resultArtifactName(reportId) {
+    return `perfgate-result-${reportId}`;
+}
+/** The artifact `record` uploads for one commit of the default branch. */
+function baselineArtifactName(sha, reportId = DEFAULT_REPORT_ID) {
+    return reportId === DEFAULT_REPORT_ID
+        ? `perfgate-baseline-${sha}`
+        : `perfgate-baseline-${reportId}-${sha}`;
+}
+/** The check run's name; one per report id so that several reports on one PR do not collide. */
+function checkRunName(reportId) {
+    return reportId === DEFAULT_REPORT_ID ? 'perfgate' : `perfgate (${reportId})`;
+}
+/** GitHub rejects check run output summaries and texts longer than this (characters). */
+const MAX_CHECK_TEXT_CHARS = 65_535;
+
+;// CONCATENATED MODULE: ./src/config/resolve.ts
+
+
+
+
+
 /** How messages name each override: the CLI's flags by default. */
 const OVERRIDE_FLAGS = {
     threshold: '--threshold',
     timeBudget: '--budget',
-    alpha: '--alpha',
     seed: '--seed',
+    failOn: '--fail-on',
 };
+/**
+ * perfgate.yml at `file` with the overrides applied. `baseline` is the action input's policy
+ * (`auto`, `never`) or, with `baselineIsPath`, the CLI's path; absent means measure the base.
+ */
+async function resolveConfig(file, overrides, names = {}) {
+    const config = applyOverrides(await loadConfig(file), overrides, names);
+    return { config, baseline: baselineSource(overrides, names.baseline ?? '--baseline') };
+}
+function baselineSource(overrides, name) {
+    const raw = overrides.baseline?.trim();
+    if (raw === undefined || raw === '')
+        return { from: 'measure' };
+    if (overrides.baselineIsPath)
+        return { from: 'file', path: raw };
+    if (!BASELINE_POLICIES.includes(raw)) {
+        throw new ConfigError([
+            {
+                path: name,
+                message: `expected one of ${BASELINE_POLICIES.join(', ')}, got ${describeValue(raw)}`,
+                value: raw,
+            },
+        ]);
+    }
+    return raw === 'auto' ? { from: 'artifact' } : { from: 'measure' };
+}
 /** The config with the given gate settings replaced, each parsed and checked as in the file. */
 function applyOverrides(config, overrides, names = {}) {
     const issues = [];
@@ -41318,21 +41799,30 @@ function applyOverrides(config, overrides, names = {}) {
         issues.push({ path: names[key] ?? OVERRIDE_FLAGS[key], message, value: raw });
         return undefined;
     };
-    // Flags are text; numbers written as plain decimals become numbers, anything else is shown
-    // to the schema as typed so that its message quotes it.
-    const decimal = (s) => (/^\d*\.?\d+$/.test(s) ? Number(s) : s);
     const threshold = parse('threshold', overridable.threshold);
     if (threshold !== undefined)
         gate.threshold = threshold;
     const timeBudget = parse('timeBudget', overridable.timeBudget);
     if (timeBudget !== undefined)
         gate.timeBudgetMs = timeBudget;
-    const alpha = parse('alpha', overridable.alpha, decimal);
-    if (alpha !== undefined)
-        gate.alpha = alpha;
     const seed = parse('seed', overridable.seed, (s) => (/^\d+$/.test(s) ? Number(s) : s));
     if (seed !== undefined)
         gate.seed = seed;
+    // The verdict is decided with this value, so an override reaches it in both directions: a
+    // config `never` made the gate's verdict inconclusive before an input could say `regression`.
+    const failOn = overrides.failOn?.trim();
+    if (failOn !== undefined && failOn !== '') {
+        if (FAIL_ON.includes(failOn)) {
+            gate.failOn = failOn;
+        }
+        else {
+            issues.push({
+                path: names.failOn ?? OVERRIDE_FLAGS.failOn,
+                message: `expected one of ${FAIL_ON.join(', ')}, got ${describeValue(failOn)}`,
+                value: failOn,
+            });
+        }
+    }
     if (issues.length > 0)
         throw new ConfigError(issues);
     return { ...config, gate };
@@ -41345,10 +41835,269 @@ function applyOverrides(config, overrides, names = {}) {
 
 
 
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/iso.js
+
+
+
+function iso_datetime(params) {
+    return _isoDateTime(ZodISODateTime, params);
+}
+function iso_date(params) {
+    return core._isoDate(ZodISODate, params);
+}
+function iso_time(params) {
+    return core._isoTime(ZodISOTime, params);
+}
+function iso_duration(params) {
+    return core._isoDuration(ZodISODuration, params);
+}
+
+;// CONCATENATED MODULE: ./src/history/bundle-baseline.ts
+// Stored bundle baselines: `record` keeps, per bundle benchmark, the measured tree's snapshot and
+// the sizer's saved sizes in `perfgate-baseline.json` beside the result JSON of the baseline
+// artifact. A later `compare` whose merge-base is that exact commit can use it instead of building
+// and measuring the base again: sizes are deterministic, so a stored measurement is as good as a
+// fresh one (timings are not, and are always re-measured).
+//
+// Reading is a trust boundary (an artifact is a file anyone with a workflow could have uploaded),
+// so the file is size-capped, parsed strictly with zod, and checked against the run: the commit
+// must be the merge-base and each benchmark's measured settings (build command, globs,
+// compressions) must be the config's. Every refusal is a sentence for the report's notes.
+
+
+
+/** The file inside the baseline artifact, beside the result JSON. */
+const BASELINE_FILE_NAME = 'perfgate-baseline.json';
+const BASELINE_FORMAT_VERSION = 1;
+/** Larger baseline files are neither written nor read. Snapshots hold one row per output file
+ *  and module; 64 MiB is far beyond a large app's (10,000 files ≈ 2 MB). */
+const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
+/** A baseline that cannot be used; the message says why, for the notes. */
+class BaselineError extends Error {
+    reason;
+    name = 'BaselineError';
+    constructor(message, reason) {
+        super(message);
+        this.reason = reason;
+    }
+}
+const count = schemas_number().int().nonnegative();
+const bundle_baseline_finite = schemas_number().refine(Number.isFinite, 'must be a finite number');
+const sha = schemas_string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, 'must be a full commit id');
+const path = schemas_string().min(1).max(4096);
+const bundle_baseline_text = schemas_string().max(2000);
+const MAX_FILES = 200_000;
+const textStatsSchema = strictObject({
+    lines: count,
+    longestLine: count,
+    whitespace: count,
+    comments: count,
+});
+const bundleFileSchema = strictObject({
+    path,
+    raw: count,
+    gzip: count.optional(),
+    brotli: count.optional(),
+    text: textStatsSchema.optional(),
+});
+const compositionSchema = strictObject({
+    files: record(path, schemas_enum(['sourcemap', 'metafile'])),
+    modules: record(path, strictObject({
+        bytes: count,
+        package: path.optional(),
+        files: array(path).max(MAX_FILES),
+    })),
+    packages: record(path, strictObject({
+        bytes: count,
+        instances: array(strictObject({ root: path, version: bundle_baseline_text.optional(), bytes: count }))
+            .max(10_000),
+    })),
+    unmapped: count,
+});
+const snapshotSchema = strictObject({
+    benchmark: schemas_string().min(1).max(100),
+    side: schemas_enum(['base', 'head']),
+    sha,
+    files: array(bundleFileSchema).max(MAX_FILES),
+    composition: compositionSchema.optional(),
+    notes: array(bundle_baseline_text).max(1000),
+    compressed: count,
+    reused: count,
+    elapsedMs: bundle_baseline_finite.nonnegative(),
+});
+// BundleSizer keys: `<compressions sorted, joined by +>:<sha256 hex>`.
+const sizerKey = schemas_string().regex(/^(?:brotli\+gzip|brotli|gzip|):[0-9a-f]{64}$/);
+const savedSchema = array(tuple([sizerKey, strictObject({ gzip: count.optional(), brotli: count.optional() })]))
+    .max(MAX_FILES * 4);
+const baselineSchema = strictObject({
+    format: literal('perfgate-baseline'),
+    version: literal(BASELINE_FORMAT_VERSION),
+    tool: strictObject({ name: literal('perfgate'), version: schemas_string().max(50) }),
+    sha,
+    createdAt: iso_datetime(),
+    bundles: record(schemas_string().min(1).max(100), strictObject({
+        settings: strictObject({
+            build: schemas_string().max(10_000).nullable(),
+            files: array(schemas_string().max(1000)).max(1000),
+            compression: array(schemas_enum(['gzip', 'brotli'])).max(2),
+        }),
+        snapshot: snapshotSchema,
+        saved: savedSchema,
+    })),
+});
+function bundleSettings(config, bench) {
+    return { build: config.build ?? null, files: bench.files, compression: bench.compression };
+}
+/** The baseline file of a measured commit; undefined when the config has no bundle benchmark. */
+function createBaselineFile(config, sha, outcomes, tool) {
+    const bundles = {};
+    for (const bench of config.benchmarks) {
+        if (bench.type !== 'bundle')
+            continue;
+        const outcome = outcomes.get(bench.name);
+        if (!outcome)
+            continue;
+        bundles[bench.name] = {
+            settings: bundleSettings(config, bench),
+            snapshot: outcome.head,
+            saved: outcome.saved,
+        };
+    }
+    if (Object.keys(bundles).length === 0)
+        return undefined;
+    return {
+        format: 'perfgate-baseline',
+        version: BASELINE_FORMAT_VERSION,
+        tool: { name: 'perfgate', version: tool.version },
+        sha,
+        createdAt: (tool.now ?? new Date()).toISOString(),
+        bundles,
+    };
+}
+/** The file's text; throws BaselineError('oversized') past MAX_BASELINE_BYTES. */
+function serializeBaseline(file, maxBytes = MAX_BASELINE_BYTES) {
+    const json = `${JSON.stringify(file)}\n`;
+    const bytes = Buffer.byteLength(json);
+    if (bytes > maxBytes) {
+        throw new BaselineError(`the bundle snapshots take ${bytes} bytes, over the limit of ${maxBytes}`, 'oversized');
+    }
+    return json;
+}
+/** Parses and validates the bytes of a baseline file; throws BaselineError naming the field. */
+function parseBaseline(bytes, maxBytes = MAX_BASELINE_BYTES) {
+    const size = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength;
+    if (size > maxBytes) {
+        throw new BaselineError(`it is ${size} bytes, over the limit of ${maxBytes}`, 'oversized');
+    }
+    let data;
+    try {
+        data = JSON.parse(typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    }
+    catch (error) {
+        throw new BaselineError(`it is not JSON (${error.message})`, 'malformed');
+    }
+    const parsed = baselineSchema.safeParse(data);
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const at = issue.path.length > 0 ? issue.path.map(String).join('.') : '(the top level)';
+        throw new BaselineError(`${at}: ${issue.message}`, 'malformed');
+    }
+    return parsed.data;
+}
+const sameList = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+/**
+ * The stored base for a run of `config` whose merge-base is `sha`, or a BaselineError('mismatched')
+ * saying what differs: another commit, a bundle benchmark the file lacks, or settings that change
+ * what is measured (the build command, the globs, the compressions). Groups, budgets and limits
+ * are applied at comparison time, so they may differ.
+ */
+function storedBaseFor(file, config, sha, source) {
+    if (file.sha !== sha) {
+        throw new BaselineError(`it was recorded for ${file.sha.slice(0, 12)}, not the merge-base ${sha.slice(0, 12)}`, 'mismatched');
+    }
+    const bundles = {};
+    const known = [];
+    for (const bench of config.benchmarks) {
+        if (bench.type !== 'bundle')
+            continue;
+        const stored = file.bundles[bench.name];
+        if (!stored) {
+            throw new BaselineError(`it has no snapshot of bundle benchmark ${JSON.stringify(bench.name)} (it has ${Object.keys(file.bundles)
+                .map((n) => JSON.stringify(n))
+                .join(', ') || 'none'})`, 'mismatched');
+        }
+        const want = bundleSettings(config, bench);
+        const differs = (field, was, now) => new BaselineError(`benchmark ${JSON.stringify(bench.name)} was recorded with ${field} ${JSON.stringify(was)}, but the config now says ${JSON.stringify(now)}`, 'mismatched');
+        if (stored.settings.build !== want.build)
+            throw differs('build', stored.settings.build, want.build);
+        if (!sameList(stored.settings.files, want.files))
+            throw differs('files', stored.settings.files, want.files);
+        if (!sameList(stored.settings.compression, want.compression)) {
+            throw differs('compression', stored.settings.compression, want.compression);
+        }
+        const snapshot = stored.snapshot;
+        if (snapshot.benchmark !== bench.name || snapshot.sha !== sha) {
+            throw new BaselineError(`the snapshot under ${JSON.stringify(bench.name)} is of benchmark ${JSON.stringify(snapshot.benchmark)} at ${snapshot.sha.slice(0, 12)}`, 'mismatched');
+        }
+        // A size the config asks for must be there for every file, or the comparison would read 0.
+        for (const kind of want.compression) {
+            const without = snapshot.files.find((f) => f[kind] === undefined);
+            if (without) {
+                throw new BaselineError(`benchmark ${JSON.stringify(bench.name)}: ${without.path} has no ${kind} size`, 'malformed');
+            }
+        }
+        bundles[bench.name] = { ...snapshot, side: 'base' };
+        known.push(...stored.saved);
+    }
+    return { sha, source, bundles, known };
+}
+/**
+ * A baseline file on disk (`perfgate-baseline.json`, or a directory holding it, e.g. a downloaded
+ * artifact) for a run whose merge-base is `sha`: the stored base, or a note saying why not.
+ * Throws BaselineFileNotFoundError when nothing is there (a mistyped path is the caller's error).
+ */
+async function readStoredBase(path, config, sha) {
+    let file = path;
+    const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
+    if (info?.isDirectory())
+        file = (0,external_node_path_namespaceObject.join)(path, BASELINE_FILE_NAME);
+    const size = (await (0,promises_namespaceObject.stat)(file).catch(() => undefined))?.size;
+    if (size === undefined)
+        throw new BaselineFileNotFoundError(path);
+    try {
+        if (size > MAX_BASELINE_BYTES) {
+            throw new BaselineError(`it is ${size} bytes, over the limit of ${MAX_BASELINE_BYTES}`, 'oversized');
+        }
+        const storedBase = storedBaseFor(parseBaseline(await (0,promises_namespaceObject.readFile)(file)), config, sha, file);
+        return { storedBase, notes: [] };
+    }
+    catch (error) {
+        if (!(error instanceof BaselineError))
+            throw error;
+        return {
+            notes: [
+                `Stored baseline ${file} not used: it is ${error.reason}: ${error.message}; the base was built and measured in this run.`,
+            ],
+        };
+    }
+}
+/** `--baseline` names nothing. */
+class BaselineFileNotFoundError extends Error {
+    path;
+    name = 'BaselineFileNotFoundError';
+    constructor(path) {
+        super(`no baseline file at ${path} (expected ${BASELINE_FILE_NAME} or a directory holding it)`);
+        this.path = path;
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: ./src/demo/example.ts
 // The embedded example service of `perfgate demo`: one small HTTP server in two versions.
 // At head, /orders is made slower, /products faster and /users is unchanged, so the demo
@@ -41437,6 +42186,1204 @@ async function createDemoRepository() {
         head: 'demo-change',
         dispose: () => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }),
     };
+}
+
+;// CONCATENATED MODULE: ./src/modes/demo.ts
+// mode `demo` (CLI only): the embedded example service as a real repository with a base and a
+// head commit, measured by the same pipeline a pull request gets.
+
+
+async function openDemo(say) {
+    const demo = await createDemoRepository();
+    say(`perfgate demo: an example service at ${demo.dir}; branch ${demo.head} makes /orders slower and /products faster.`);
+    return {
+        cwd: demo.dir,
+        base: demo.base,
+        head: demo.head,
+        configFile: (0,external_node_path_namespaceObject.join)(demo.dir, 'perfgate.yml'),
+        dispose: () => demo.dispose(),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/kinds/types.ts
+/**
+ * The metric key of model.ts: `benchmark/target/metric`, or `benchmark/metric` without a target.
+ * Names are joined verbatim (a route name holds slashes: `api/GET /products/p99`), because
+ * gate.thresholds is keyed by the same text the user reads in the report.
+ */
+function metricKey(benchmark, target, metric) {
+    return target === undefined ? `${benchmark}/${metric}` : `${benchmark}/${target}/${metric}`;
+}
+function metricSpec(fields) {
+    const spec = {
+        key: metricKey(fields.benchmark, fields.target, fields.metric),
+        benchmark: fields.benchmark,
+        metric: fields.metric,
+        unit: fields.unit,
+        better: fields.better,
+        scale: fields.scale,
+    };
+    if (fields.target !== undefined)
+        spec.target = fields.target;
+    return spec;
+}
+/** The spec of a catalogue entry in one benchmark (and target): unit, direction and scale are
+ *  the catalogue's, never the probe's. */
+function catalogueSpec(entry, benchmark, target) {
+    const { metric, unit, better, scale } = entry;
+    return metricSpec({
+        benchmark,
+        ...(target === undefined ? {} : { target }),
+        metric,
+        unit,
+        better,
+        scale,
+    });
+}
+/**
+ * What the command and HTTP probes share about their end: `measure` runs a round through
+ * `round`, which refuses once the probe is disposed; `dispose` aborts `signal` (the caller's
+ * signal and the probe's own, combined) and waits for the round in flight to settle.
+ */
+function disposalGuard(benchmark, outer) {
+    const disposed = new AbortController();
+    const signal = outer ? AbortSignal.any([outer, disposed.signal]) : disposed.signal;
+    let running = Promise.resolve();
+    return {
+        signal,
+        round(measure) {
+            if (disposed.signal.aborted) {
+                return Promise.reject(new Error(`benchmark "${benchmark}": probe already disposed`));
+            }
+            const p = measure();
+            running = p.catch(() => undefined);
+            return p;
+        },
+        async dispose() {
+            disposed.abort(new Error(`benchmark "${benchmark}": probe disposed`));
+            await running;
+        },
+    };
+}
+/**
+ * A round that could not be measured. The sampler tells these apart from bugs: it may retry a
+ * round or stop the run with exit code 3 ("the measurement itself failed").
+ */
+class ProbeError extends Error {
+    name = 'ProbeError';
+    benchmark;
+    side;
+    constructor(message, benchmark, side, options) {
+        super(message, options);
+        this.benchmark = benchmark;
+        this.side = side;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/format.ts
+/** U+2212: a real minus sign, the width of `+`, never a hyphen that breaks lines. */
+const MINUS = '\u2212';
+const NOT_AVAILABLE = '—';
+/** Says which base the byte units use, for report legends. */
+const BYTES_BASE_NOTE = 'sizes in decimal units (1 kB = 1,000 B)';
+function unitKind(unit) {
+    const u = unit.trim().toLowerCase();
+    if (u === 'ms')
+        return 'duration-ms';
+    if (u === 's')
+        return 'duration-s';
+    if (u === 'b' || u === 'byte' || u === 'bytes')
+        return 'bytes';
+    if (u === 'fraction')
+        return 'fraction';
+    if (u === '%' || u === 'percent')
+        return 'percent';
+    if (u === '' || u === 'unitless' || u === 'score')
+        return 'plain';
+    if (u.endsWith('/s'))
+        return 'rate';
+    return 'other';
+}
+/** Thousands separators, fixed decimals, no locale (output must not depend on the machine). */
+function formatFixed(value, decimals) {
+    if (!Number.isFinite(value))
+        return 'n/a';
+    const fixed = Math.abs(value).toFixed(decimals);
+    const [whole = '0', fraction] = fixed.split('.');
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    const body = fraction === undefined ? grouped : `${grouped}.${fraction}`;
+    // A value that rounds to zero prints without a sign (no `−0.0`).
+    const isZero = Number(fixed) === 0;
+    return value < 0 && !isZero ? `${MINUS}${body}` : body;
+}
+/** Decimals that give about three significant digits: 8.42, 12.3, 123, 1,234. */
+function decimalsFor3(abs) {
+    if (abs >= 99.95)
+        return 0;
+    if (abs >= 9.995)
+        return 1;
+    return 2;
+}
+/** About three significant digits, never in exponent notation. */
+function formatSignificant(value) {
+    if (!Number.isFinite(value))
+        return 'n/a';
+    const abs = Math.abs(value);
+    if (abs === 0)
+        return '0';
+    if (abs < 0.995) {
+        // Small plain numbers (CLS 0.052): three significant digits, trailing zeros dropped.
+        const decimals = Math.min(12, Math.max(2, 2 - Math.floor(Math.log10(abs))));
+        const text = formatFixed(value, decimals);
+        return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+    }
+    return formatFixed(value, decimalsFor3(abs));
+}
+function withSign(text, value) {
+    if (text.startsWith(MINUS) || !Number.isFinite(value))
+        return text;
+    return value > 0 && /[1-9]/.test(text) ? `+${text}` : text;
+}
+function formatDurationMs(ms) {
+    if (!Number.isFinite(ms))
+        return 'n/a';
+    const abs = Math.abs(ms);
+    if (abs === 0)
+        return '0 ms';
+    if (abs < 0.09995)
+        return `${formatFixed(ms * 1000, decimalsFor3(abs * 1000))} µs`;
+    if (abs < 0.995)
+        return `${formatFixed(ms, 2)} ms`;
+    if (abs < 999.5)
+        return `${formatFixed(ms, decimalsFor3(abs))} ms`;
+    const s = ms / 1000;
+    if (Math.abs(s) < 999.5)
+        return `${formatFixed(s, decimalsFor3(Math.abs(s)))} s`;
+    const min = s / 60;
+    return `${formatFixed(min, decimalsFor3(Math.abs(min)))} min`;
+}
+function formatBytes(bytes) {
+    if (!Number.isFinite(bytes))
+        return 'n/a';
+    const abs = Math.abs(bytes);
+    if (abs < 999.5)
+        return `${formatFixed(bytes, 0)} B`;
+    const units = ['kB', 'MB', 'GB', 'TB'];
+    let scaled = bytes;
+    for (const [i, unit] of units.entries()) {
+        scaled /= 1000;
+        if (Math.abs(scaled) < 999.5 || i === units.length - 1) {
+            return `${formatFixed(scaled, decimalsFor3(Math.abs(scaled)))} ${unit}`;
+        }
+    }
+    /* v8 ignore next */
+    return `${formatFixed(bytes, 0)} B`;
+}
+/** A share in [0, 1] as a percentage: 0.0012 → 0.12%, 0.123 → 12.3%. */
+function formatPercentValue(fraction) {
+    if (!Number.isFinite(fraction))
+        return 'n/a';
+    return `${formatPercentNumber(fraction * 100)}%`;
+}
+function formatPercentNumber(pct) {
+    const abs = Math.abs(pct);
+    if (abs === 0)
+        return '0';
+    if (abs < 0.005)
+        return pct < 0 ? `>${MINUS}0.01` : '<0.01';
+    return formatFixed(pct, decimalsFor3(abs));
+}
+function formatRate(value, unit) {
+    if (!Number.isFinite(value))
+        return 'n/a';
+    const abs = Math.abs(value);
+    return `${abs >= 99.5 ? formatFixed(value, 0) : formatFixed(value, decimalsFor3(abs))} ${unit}`;
+}
+/** One measured value (a median, a sample, a budget limit) in its unit. */
+function formatValue(value, unit) {
+    switch (unitKind(unit)) {
+        case 'duration-ms':
+            return formatDurationMs(value);
+        case 'duration-s':
+            return formatDurationMs(value * 1000);
+        case 'bytes':
+            return formatBytes(value);
+        case 'fraction':
+            return formatPercentValue(value);
+        case 'percent':
+            return Number.isFinite(value) ? `${formatPercentNumber(value)}%` : 'n/a';
+        case 'rate':
+            return formatRate(value, unit.trim());
+        case 'plain':
+            return formatSignificant(value);
+        default:
+            return `${formatSignificant(value)} ${unit.trim()}`;
+    }
+}
+/** A signed absolute difference in the value's unit: +3.21 ms, −1.20 kB, +0.05. */
+function formatSignedValue(delta, unit) {
+    if (!Number.isFinite(delta))
+        return 'n/a';
+    const kind = unitKind(unit);
+    if (kind === 'fraction' || kind === 'percent') {
+        const pp = kind === 'fraction' ? delta * 100 : delta;
+        // Percentage points of small shares (error rates) need the second decimal below 1 pp.
+        return `${formatSignedPercentNumber(pp, 1)} pp`;
+    }
+    const text = formatValue(Math.abs(delta), unit);
+    if (delta < 0 && /[1-9]/.test(text))
+        return `${MINUS}${text}`;
+    return withSign(text, delta);
+}
+/**
+ * One decimal (+12.3), none past 100 (+250), two below `fineBelow` so small values keep a
+ * digit (+0.04); zero prints without a sign.
+ */
+function formatSignedPercentNumber(pct, fineBelow) {
+    const abs = Math.abs(pct);
+    let decimals = 1;
+    if (abs >= 99.95)
+        decimals = 0;
+    else if (abs < fineBelow)
+        decimals = 2;
+    const text = formatFixed(pct, decimals);
+    if (!/[1-9]/.test(text))
+        return formatFixed(0, 1);
+    return withSign(text, pct);
+}
+/** A relative change (0.123 → +12.3%, −0.041 → −4.1%). */
+function formatRelativeChange(change) {
+    if (!Number.isFinite(change))
+        return 'n/a';
+    return `${formatSignedPercentNumber(change * 100, 0.05)}%`;
+}
+/**
+ * A change on its metric's scale: relative for ratio and exact metrics, absolute for
+ * difference metrics (error rate in percentage points, CLS as a plain number).
+ */
+function format_formatChange(change, scale, unit) {
+    return scale === 'difference' ? formatSignedValue(change, unit) : formatRelativeChange(change);
+}
+/**
+ * A change of an exact metric (a size): relative, with the difference it is made of; `new` when
+ * base was 0, where a relative change (against 1 byte) would be a meaningless huge number.
+ */
+function formatExactChange(change, base, head, unit) {
+    const difference = formatSignedValue(head - base, unit);
+    if (base === 0 && head !== 0)
+        return `new (${difference})`;
+    return `${formatRelativeChange(change)} (${difference})`;
+}
+function format_formatInterval(ci, scale, unit) {
+    return `[${format_formatChange(ci[0], scale, unit)}, ${format_formatChange(ci[1], scale, unit)}]`;
+}
+/** A magnitude on the change scale with ±: the smallest detectable change (±4.1%, ±0.5 pp). */
+function formatMagnitude(value, scale, unit) {
+    if (!Number.isFinite(value))
+        return 'n/a';
+    const text = format_formatChange(Math.abs(value), scale, unit);
+    return `±${text.startsWith('+') ? text.slice(1) : text}`;
+}
+/** `p = 0.003`, `p < 0.001`; three decimals below 0.1 so values near α stay distinguishable. */
+function formatPValue(p) {
+    const cell = formatPValueCell(p);
+    if (p === null || !Number.isFinite(p))
+        return `p ${cell}`;
+    return cell.startsWith('<') ? `p ${cell}` : `p = ${cell}`;
+}
+/** The bare p-value for a table column headed `p`. */
+function formatPValueCell(p) {
+    if (p === null)
+        return NOT_AVAILABLE;
+    if (!Number.isFinite(p))
+        return 'n/a';
+    if (p < 0.001)
+        return '< 0.001';
+    if (p < 0.1)
+        return formatFixed(p, 3);
+    return formatFixed(Math.min(p, 1), 2);
+}
+/** Clock-style elapsed time for live progress: 0:32, 2:00, 1:02:03. */
+function format_formatClock(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        return '0:00';
+    const total = Math.floor(ms / 1000);
+    const h = Math.floor(total / 3600);
+    const m = Math.floor((total % 3600) / 60);
+    const s = total % 60;
+    const ss = String(s).padStart(2, '0');
+    return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+/** A human duration for report text: 850 ms, 32 s, 1 min 32 s, 1 h 2 min. */
+function formatDuration(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        return 'n/a';
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    const total = Math.round(ms / 1000);
+    if (total < 60)
+        return `${total} s`;
+    const h = Math.floor(total / 3600);
+    const m = Math.floor((total % 3600) / 60);
+    const s = total % 60;
+    if (h > 0)
+        return m > 0 ? `${h} h ${m} min` : `${h} h`;
+    return s > 0 ? `${m} min ${s} s` : `${m} min`;
+}
+/** `2024-05-01 12:00 UTC` from an ISO timestamp; the input itself when it does not parse. */
+function formatTimestamp(iso) {
+    const t = Date.parse(iso);
+    if (!Number.isFinite(t))
+        return iso;
+    return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+function pluralize(count, singular, plural = `${singular}s`) {
+    return `${formatFixed(count, 0)} ${count === 1 ? singular : plural}`;
+}
+const STATUS_ICON = {
+    regressed: '🔴',
+    improved: '🟢',
+    inconclusive: '🟡',
+    unchanged: '⚪',
+};
+const VERDICT_ICON = {
+    fail: '❌',
+    pass: '✅',
+    inconclusive: '⚠️',
+};
+/** `🔴 regressed`: icon and word, so the status reads without colour or emoji support. */
+function formatStatus(status) {
+    return `${STATUS_ICON[status]} ${status}`;
+}
+function formatBudgetStatus(exceeded) {
+    return exceeded ? '❌ exceeded' : '✅ within';
+}
+/** How far a value is from its budget limit, relative to the limit (+8.4% over, −20.0% under). */
+function formatBudgetMargin(value, limit) {
+    if (!Number.isFinite(value) || !Number.isFinite(limit) || limit === 0)
+        return NOT_AVAILABLE;
+    return formatRelativeChange(value / limit - 1);
+}
+/** Why sampling ended, as every renderer says it. */
+const STOPPED_BY = {
+    resolved: 'stopped once every metric was resolved',
+    regression: 'stopped at the first look that called a regression',
+    budget: 'stopped at the time budget',
+    'max-pairs': 'stopped at the largest planned number of pairs',
+    exact: 'exact comparison, no sampling needed',
+};
+
+;// CONCATENATED MODULE: ./src/advice/bundle.ts
+
+
+const DEFAULT_BUNDLE_ADVICE = {
+    heavyBytes: 10_000,
+    lazyBytes: 30_000,
+    duplicateBytes: 1000,
+    newFileBytes: 30_000,
+    perRule: 5,
+};
+/** Lighter, common replacements for well-known heavy packages. */
+const LIGHTER_ALTERNATIVES = {
+    moment: 'dayjs (about 3 kB, a moment-like API) or date-fns imported per function',
+    'moment-timezone': 'Intl.DateTimeFormat with a timeZone option, or date-fns-tz',
+    lodash: 'lodash-es with per-method imports (import debounce from "lodash-es/debounce") or native methods',
+    underscore: 'native Array and Object methods',
+    axios: 'the built-in fetch',
+    request: 'the built-in fetch',
+    'node-fetch': 'the built-in fetch',
+    'cross-fetch': 'the built-in fetch',
+    'isomorphic-fetch': 'the built-in fetch',
+    superagent: 'the built-in fetch',
+    jquery: 'native DOM APIs (querySelector, classList, fetch)',
+    bluebird: 'native Promise',
+    q: 'native Promise',
+    uuid: 'crypto.randomUUID()',
+    classnames: 'clsx',
+    numeral: 'Intl.NumberFormat',
+    qs: 'URLSearchParams',
+    'query-string': 'URLSearchParams',
+    'crypto-js': 'the Web Crypto API (crypto.subtle)',
+    'core-js': 'a modern browserslist target, so that fewer polyfills are included',
+    '@babel/polyfill': 'a modern browserslist target, so that fewer polyfills are included',
+    'highlight.js': 'highlight.js/lib/core with only the languages you register',
+    validator: 'per-function imports (validator/lib/isEmail)',
+    'left-pad': 'String.prototype.padStart',
+};
+const MAX_TEXT = 1000;
+function clip(text, max = MAX_TEXT) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+function bundle_percent(change) {
+    const sign = change > 0 ? '+' : '';
+    return `${sign}${(change * 100).toFixed(1)}%`;
+}
+function signedBytes(delta) {
+    return `${delta > 0 ? '+' : delta < 0 ? '−' : ''}${formatBytes(Math.abs(delta))}`;
+}
+function describeChange(what, c) {
+    return `${what} ${c.metric}: ${formatBytes(c.base)} → ${formatBytes(c.head)} (${signedBytes(c.delta)}, ${bundle_percent(c.change)})`;
+}
+function versionList(pkg) {
+    return pkg.headInstances
+        .map((i) => `${i.version ?? 'unknown version'} at ${i.root} (${formatBytes(i.bytes)})`)
+        .join('; ');
+}
+/** Suggested fixes for one benchmark, most pressing first. */
+function adviseBundle(comparison, options = {}) {
+    const o = { ...DEFAULT_BUNDLE_ADVICE, ...options };
+    const bench = comparison.benchmark;
+    const totalKeys = comparison.total.changes
+        .filter((c) => c.delta > 0)
+        .map((c) => metricKey(bench, 'total', c.metric));
+    const totalEvidence = comparison.total.changes
+        .filter((c) => c.delta !== 0)
+        .map((c) => describeChange('total', c));
+    const packages = comparison.composition?.packages ?? [];
+    const growth = packages.filter((p) => p.delta > 0);
+    const topGrowth = (n) => [
+        ...growth.map((p) => ({ name: `${p.name} (package)`, delta: p.delta })),
+        ...(comparison.composition?.modules ?? [])
+            .filter((m) => m.package === undefined && m.delta > 0)
+            .map((m) => ({ name: m.id, delta: m.delta })),
+    ]
+        .sort((a, b) => b.delta - a.delta)
+        .slice(0, n);
+    // A head file's own metric keys (a file both sides have, or an added one); the totals stand
+    // for a file whose sizes did not change.
+    const fileKeys = (path) => {
+        const keys = [
+            ...comparison.files.filter((x) => x.head === path),
+            ...comparison.added.filter((x) => x.path === path),
+        ].flatMap((x) => x.changes.map((c) => metricKey(bench, x.target, c.metric)));
+        return keys.length > 0 ? keys : totalKeys;
+    };
+    const out = [];
+    // An asset past its budget: say by how much and what grew.
+    const budgets = options.budgets ?? [];
+    const exceeded = budgets.filter((b) => b.exceeded && b.unit !== 'ratio');
+    for (const b of exceeded.slice(0, o.perRule)) {
+        const target = b.target ?? 'total';
+        const causes = topGrowth(3);
+        const causeText = causes.length
+            ? ` The largest growth comes from ${causes.map((c) => `${c.name} ${signedBytes(c.delta)}`).join(', ')}.`
+            : '';
+        out.push({
+            rule: 'budget-exceeded',
+            title: clip(`${bench}: ${target} ${b.metric} is over its budget by ${formatBytes(b.value - b.limit)}`),
+            fix: clip(`Bring ${target} ${b.metric} back under ${formatBytes(b.limit)}: remove or replace what grew, or load it lazily.${causeText} If the growth is intended, raise budgets.${target}.${b.metric} in perfgate.yml in the same pull request.`, 4000),
+            evidence: [
+                clip(`${target} ${b.metric} is ${formatBytes(b.value)}; the budget is ${formatBytes(b.limit)}`),
+                ...totalEvidence,
+                ...causes.map((c) => clip(`${c.name}: ${signedBytes(c.delta)} of generated code`)),
+            ].slice(0, 50),
+            metrics: [metricKey(bench, target, b.metric)],
+        });
+    }
+    const overLimit = budgets.filter((c) => c.exceeded && c.unit === 'ratio');
+    if (overLimit.length > 0) {
+        const limit = overLimit[0].limit;
+        out.push({
+            rule: 'change-limit-exceeded',
+            title: clip(`${bench}: ${overLimit.length} size${overLimit.length === 1 ? '' : 's'} grew more than ${bundle_percent(limit)}`),
+            fix: clip(`Find what made these sizes grow (see the packages and modules below) and trim it, or raise maxChange for ${bench} if the growth is intended.`),
+            evidence: overLimit
+                .slice(0, 20)
+                .map((c) => clip(`${c.target ?? 'total'} ${c.metric.replace(/-change$/, '')}: ${bundle_percent(c.value)} (limit ${bundle_percent(c.limit)})`)),
+            metrics: overLimit
+                .slice(0, 100)
+                .map((c) => metricKey(bench, c.target, c.metric.replace(/-change$/, ''))),
+        });
+    }
+    out.push(...newLargeFiles(comparison, o, totalEvidence));
+    // A new heavy dependency: name it, and a lighter alternative where one is well known.
+    for (const p of packages
+        .filter((x) => x.status === 'added' && x.head >= o.heavyBytes)
+        .slice(0, o.perRule)) {
+        const alternative = LIGHTER_ALTERNATIVES[p.name];
+        const version = p.headInstances.map((i) => i.version).find((v) => v !== undefined);
+        const files = filesHolding(comparison, p.name);
+        out.push({
+            rule: 'new-heavy-dependency',
+            title: clip(`${bench}: new dependency ${p.name} adds ${formatBytes(p.head)}`),
+            fix: clip(`${p.name} is new in this pull request and adds ${formatBytes(p.head)} of minified code. ` +
+                (alternative ? `Consider ${alternative} instead. ` : '') +
+                'Import only the parts you use, or load it with a dynamic import() where it is needed so it leaves the initial bundle.', 4000),
+            evidence: [
+                clip(`${p.name}${version ? `@${version}` : ''}: ${formatBytes(p.head)} of generated code, not present on base`),
+                ...(files.length ? [clip(`in ${files.join(', ')}`)] : []),
+                ...totalEvidence,
+            ].slice(0, 50),
+            metrics: totalKeys,
+        });
+    }
+    // The same package bundled twice, from two paths or versions.
+    const extraCopies = (p) => p.head - Math.max(...p.headInstances.map((i) => i.bytes));
+    const duplicates = packages.filter((p) => p.headInstances.length > 1 &&
+        extraCopies(p) >= o.duplicateBytes &&
+        (p.baseInstances.length < 2 || p.delta > 0));
+    for (const p of duplicates.slice(0, o.perRule)) {
+        const versions = new Set(p.headInstances.map((i) => i.version ?? '?'));
+        out.push({
+            rule: 'duplicate-package',
+            title: clip(`${bench}: ${p.name} is bundled ${p.headInstances.length} times`),
+            fix: clip(`Deduplicate ${p.name}: ` +
+                (versions.size > 1
+                    ? 'align the version ranges of the packages that depend on it, then run npm dedupe (pnpm dedupe, yarn dedupe), or pin one version with overrides (npm, pnpm) or resolutions (yarn).'
+                    : 'the same version is installed at two paths; npm dedupe (pnpm dedupe, yarn dedupe) merges them.') +
+                ` About ${formatBytes(extraCopies(p))} would go.`, 4000),
+            evidence: [clip(`${p.name} on head: ${versionList(p)}`, 2000)],
+            metrics: totalKeys,
+        });
+    }
+    // A package that was already there but grew a lot (a major upgrade, a new deep import).
+    for (const p of growth
+        .filter((x) => x.status === 'grew' && x.delta >= o.heavyBytes)
+        .slice(0, o.perRule)) {
+        out.push({
+            rule: 'dependency-grew',
+            title: clip(`${bench}: ${p.name} grew by ${formatBytes(p.delta)}`),
+            fix: clip(`Check what pulls in more of ${p.name}: a version upgrade, a new import of a heavy entry point, or a broader import (import * or the package root instead of a subpath). Import only what you use.`),
+            evidence: [
+                clip(`${p.name}: ${formatBytes(p.base)} → ${formatBytes(p.head)} of generated code`),
+            ],
+            metrics: totalKeys,
+        });
+    }
+    // A large module that arrived or grew: candidates for a dynamic import().
+    const lazy = (comparison.composition?.modules ?? []).filter((m) => m.package === undefined && m.delta > 0 && m.head >= o.lazyBytes);
+    for (const m of lazy.slice(0, o.perRule)) {
+        out.push({
+            rule: 'lazy-load-module',
+            title: clip(`${bench}: ${m.id} is ${formatBytes(m.head)}`),
+            fix: clip(`If ${m.id} is not needed for the first screen, load it with a dynamic import() where it is used; bundlers then put it in its own chunk, fetched on demand.`),
+            evidence: [
+                clip(`${m.id}: ${formatBytes(m.base)} → ${formatBytes(m.head)} of generated code in ${m.files.join(', ')}`),
+            ],
+            metrics: totalKeys,
+        });
+    }
+    // A file that is not minified.
+    for (const f of comparison.unminified.filter((x) => x.changed).slice(0, o.perRule)) {
+        out.push({
+            rule: 'not-minified',
+            title: clip(`${bench}: ${f.path} does not look minified`),
+            fix: clip('Minify production output: esbuild --minify, Vite build.minify (on by default), webpack mode: "production", or a CSS minifier for stylesheets. Check that this file is not copied verbatim from a source folder.'),
+            evidence: [
+                clip(`${f.path}: ${formatBytes(f.raw)}, ${(f.whitespaceRatio * 100).toFixed(0)}% whitespace, ${(f.commentRatio * 100).toFixed(0)}% comment lines, ${Math.round(f.meanLineLength)} characters per line on average`),
+            ],
+            metrics: fileKeys(f.path),
+        });
+    }
+    return out;
+}
+/** Names that bundlers give to chunks of dependencies (Vite, webpack splitChunks, Rollup). */
+const VENDOR_CHUNK = /(?:^|[/._-])(?:vendors?|node_modules|deps|libs?)(?:[/._~-]|$)/i;
+/** A large file new on head: what it holds (with source maps or a metafile) and how to keep it
+ *  off the first load. */
+function newLargeFiles(comparison, o, totalEvidence) {
+    const bench = comparison.benchmark;
+    const large = comparison.added
+        .filter((f) => f.raw >= o.newFileBytes)
+        .sort((a, b) => b.raw - a.raw || (a.path < b.path ? -1 : 1));
+    return large.slice(0, o.perRule).map((f) => {
+        const sizes = [
+            `${formatBytes(f.raw)} raw`,
+            ...(f.gzip === undefined ? [] : [`${formatBytes(f.gzip)} gzip`]),
+            ...(f.brotli === undefined ? [] : [`${formatBytes(f.brotli)} brotli`]),
+        ];
+        const compressed = f.gzip ?? f.brotli;
+        const compressedName = f.gzip !== undefined ? 'gzip' : 'brotli';
+        const held = packagesIn(comparison, f.path);
+        const named = held.slice(0, 5).map((p) => `${p.name} (${formatBytes(p.bytes)})`);
+        const alternatives = held
+            .filter((p) => LIGHTER_ALTERNATIVES[p.name] !== undefined)
+            .slice(0, 3)
+            .map((p) => `${p.name}: ${LIGHTER_ALTERNATIVES[p.name]}`);
+        const packageBytes = held.reduce((sum, p) => sum + p.bytes, 0);
+        const vendor = packageBytes * 2 >= f.raw || VENDOR_CHUNK.test(f.path);
+        const what = held.length > 0
+            ? `It holds ${named.join(', ')} of generated code${held.length > named.length ? ` and ${held.length - named.length} more packages` : ''}.`
+            : vendor
+                ? 'Its name marks it as a chunk of dependencies; a source map (build.sourcemap in Vite, devtool in webpack, --sourcemap in esbuild) would let perfgate say which packages it holds.'
+                : 'No source map or metafile covers it, so perfgate cannot say what it holds.';
+        const how = vendor
+            ? 'If these dependencies are needed only on some pages or after an interaction, import the code that uses them with a dynamic import() where it is used, so this chunk is fetched on demand instead of with the first page; if the entry imports them statically, the chunk loads (and is preloaded) on every page.'
+            : 'If this code is not needed for the first screen, load it with a dynamic import() where it is used, so it is fetched on demand; if it is, check that all of it is intended.';
+        return {
+            rule: 'new-large-file',
+            title: clip(`${bench}: new file ${f.path} adds ${formatBytes(f.raw)}` +
+                (compressed === undefined ? '' : ` (${formatBytes(compressed)} ${compressedName})`)),
+            fix: clip(`${f.path} is new in this pull request. ${what} ${how}` +
+                (alternatives.length ? ` Lighter choices: ${alternatives.join('; ')}.` : ''), 4000),
+            evidence: [
+                clip(`${f.path}: ${sizes.join(', ')}; not on base`),
+                ...(named.length ? [clip(`${f.path} holds ${named.join(', ')}`)] : []),
+                ...totalEvidence,
+            ].slice(0, 50),
+            metrics: f.changes.map((c) => metricKey(bench, f.target, c.metric)),
+        };
+    });
+}
+/** Packages with code in one head file, largest first (a module in several files counts fully
+ *  in each, as the composition records it). */
+function packagesIn(comparison, path) {
+    const bytes = new Map();
+    for (const m of Object.values(comparison.headComposition?.modules ?? {})) {
+        if (m.package !== undefined && m.files.includes(path)) {
+            bytes.set(m.package, (bytes.get(m.package) ?? 0) + m.bytes);
+        }
+    }
+    return [...bytes]
+        .map(([name, b]) => ({ name, bytes: b }))
+        .sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : 1));
+}
+function filesHolding(comparison, pkg) {
+    const files = new Set();
+    for (const m of Object.values(comparison.headComposition?.modules ?? {})) {
+        if (m.package === pkg)
+            for (const f of m.files)
+                files.add(f);
+    }
+    return [...files].sort().slice(0, 10);
+}
+
+;// CONCATENATED MODULE: ./src/advice/lighthouse.ts
+
+/** Whether a probe's evidence (typed unknown by the pipeline) is Lighthouse evidence. */
+function isLighthouseEvidence(value) {
+    return (typeof value === 'object' &&
+        value !== null &&
+        value.kind === 'lighthouse' &&
+        Array.isArray(value.pages));
+}
+const LOAD = ['fcp', 'lcp', 'speed-index', 'score'];
+const SCRIPT = ['fcp', 'lcp', 'speed-index', 'tbt', 'weight', 'score'];
+const IMAGES = ['lcp', 'speed-index', 'weight', 'score'];
+const MAIN_THREAD = ['tbt', 'lcp', 'speed-index', 'score'];
+const isStylesheet = (name) => /\.css(\?|#|$)/i.test(name);
+/** In priority order: the first rules are the likeliest to explain the regression. */
+const RULES = [
+    {
+        audit: 'render-blocking-resources',
+        metrics: LOAD,
+        title: (names) => `Render-blocking resources delay first paint: ${names}`,
+        fix: (names, change) => {
+            const urls = namesOf(change);
+            const css = urls.some(isStylesheet);
+            const js = urls.some((u) => !isStylesheet(u));
+            const parts = [];
+            if (js || !css) {
+                parts.push(`Load ${names} with \`defer\` or \`async\` (or as \`type="module"\`), or inline the small critical part and load the rest after first paint.`);
+            }
+            if (css) {
+                parts.push('Inline the critical CSS and load the rest without blocking rendering (a `media` attribute, or `rel="preload"` then apply).');
+            }
+            return parts.join(' ');
+        },
+    },
+    {
+        audit: 'server-response-time',
+        metrics: ['ttfb', 'fcp', 'lcp', 'speed-index', 'score'],
+        title: () => 'The server answers the page more slowly',
+        fix: () => 'Look at the server: profile the request handler of this page (database queries, rendering, blocking I/O, missing caching) between base and head.',
+    },
+    {
+        audit: 'redirects',
+        metrics: ['ttfb', 'fcp', 'lcp', 'score'],
+        title: (names) => `New redirects before the page: ${names}`,
+        fix: () => 'Link to the final URL directly; every redirect costs a round trip before anything loads.',
+    },
+    {
+        audit: 'unused-javascript',
+        metrics: SCRIPT,
+        title: (names) => `More unused JavaScript: ${names}`,
+        fix: (names) => `Split the bundle that grew (${names}): load code only on the routes and interactions that need it (dynamic \`import()\`, route-level code splitting), and drop dependencies the page does not use.`,
+    },
+    {
+        audit: 'duplicated-javascript',
+        metrics: SCRIPT,
+        title: (names) => `Modules bundled more than once: ${names}`,
+        fix: () => 'Deduplicate them: align the versions of the dependency that is bundled twice and let the bundler share one chunk.',
+    },
+    {
+        audit: 'legacy-javascript',
+        metrics: SCRIPT,
+        title: (names) => `Polyfills and transforms modern browsers do not need: ${names}`,
+        fix: () => "Raise the build's browser target (or serve a separate modern bundle) so these polyfills are not shipped to every visitor.",
+    },
+    {
+        audit: 'unminified-javascript',
+        metrics: SCRIPT,
+        title: (names) => `Unminified JavaScript: ${names}`,
+        fix: (names) => `Minify ${names} in the production build (esbuild, terser or the bundler's minify option).`,
+    },
+    {
+        audit: 'unused-css-rules',
+        metrics: LOAD,
+        title: (names) => `More unused CSS: ${names}`,
+        fix: (names) => `Remove the unused rules from ${names} or split the stylesheet per page.`,
+    },
+    {
+        audit: 'unminified-css',
+        metrics: LOAD,
+        title: (names) => `Unminified CSS: ${names}`,
+        fix: (names) => `Minify ${names} in the production build.`,
+    },
+    {
+        audit: 'uses-text-compression',
+        metrics: ['fcp', 'lcp', 'speed-index', 'weight', 'score'],
+        title: (names) => `Text served without compression: ${names}`,
+        fix: (names) => `Compress text responses (gzip or brotli) for ${names} in the server or CDN.`,
+        // perfgate's own file server never compresses: there the audit says nothing about the site.
+        applies: (evidence) => evidence.server !== 'static',
+    },
+    {
+        audit: 'offscreen-images',
+        metrics: IMAGES,
+        title: (names) => `Offscreen images loaded up front: ${names}`,
+        fix: (names) => `Lazy-load ${names}: add \`loading="lazy"\` to images below the fold (keep the LCP image eager).`,
+    },
+    {
+        audit: 'uses-optimized-images',
+        metrics: IMAGES,
+        title: (names) => `Images that could be compressed: ${names}`,
+        fix: (names) => `Compress ${names} (lossy quality around 80 is rarely visible), or convert them to WebP or AVIF.`,
+    },
+    {
+        audit: 'modern-image-formats',
+        metrics: IMAGES,
+        title: (names) => `Images in older formats: ${names}`,
+        fix: (names) => `Serve ${names} as WebP or AVIF.`,
+        unless: ['uses-optimized-images'],
+    },
+    {
+        audit: 'uses-responsive-images',
+        metrics: IMAGES,
+        title: (names) => `Images larger than they are displayed: ${names}`,
+        fix: (names) => `Serve ${names} at the size they are shown (\`srcset\` and \`sizes\`).`,
+    },
+    {
+        audit: 'efficient-animated-content',
+        metrics: IMAGES,
+        title: (names) => `Animated GIFs: ${names}`,
+        fix: (names) => `Replace ${names} with a looping, muted video (MP4 or WebM).`,
+    },
+    {
+        audit: 'bootup-time',
+        metrics: MAIN_THREAD,
+        title: (names) => `More JavaScript execution time: ${names}`,
+        fix: (names) => `Reduce the work ${names} does while the page loads: run it only when needed, break long tasks up (yield to the main thread) or move it to a worker.`,
+    },
+    {
+        audit: 'long-tasks',
+        metrics: MAIN_THREAD,
+        title: (names) => `New long main-thread tasks: ${names}`,
+        fix: (names) => `Break up the long tasks of ${names}: yield to the main thread between chunks of work (\`setTimeout\`, \`scheduler.yield()\`) or move the work to a worker.`,
+        unless: ['bootup-time'],
+    },
+    {
+        audit: 'mainthread-work-breakdown',
+        metrics: MAIN_THREAD,
+        title: (names) => `More main-thread work: ${names}`,
+        fix: () => 'Reduce main-thread work during load: less script evaluation, simpler styles and layout, fewer DOM updates.',
+        unless: ['bootup-time', 'long-tasks'],
+    },
+    {
+        audit: 'third-party-summary',
+        metrics: ['tbt', 'lcp', 'weight', 'score'],
+        title: (names) => `More third-party code: ${names}`,
+        fix: () => 'Load third-party code after the page is usable, behind a facade (a static placeholder until interaction), or drop it.',
+    },
+    {
+        audit: 'dom-size',
+        metrics: ['tbt', 'score'],
+        title: () => 'A larger DOM',
+        fix: () => 'Render fewer elements: virtualize long lists and build content below the fold on demand.',
+    },
+    {
+        audit: 'layout-shifts',
+        metrics: ['cls', 'score'],
+        title: (names) => `Layout shifts: ${names}`,
+        fix: () => 'Reserve space for content that arrives late (width/height or aspect-ratio on media, min-height on slots for ads and embeds), and do not insert content above what is already shown.',
+    },
+    {
+        audit: 'unsized-images',
+        metrics: ['cls', 'score'],
+        title: (names) => `Images without explicit size: ${names}`,
+        fix: (names) => `Set \`width\` and \`height\` (or CSS aspect-ratio) on ${names}.`,
+    },
+    {
+        audit: 'total-byte-weight',
+        metrics: ['weight'],
+        title: (names) => `The page transfers more bytes: ${names}`,
+        fix: () => 'Remove, split or shrink the resources that grew; load what is not needed for the first view later.',
+    },
+];
+const NAMES_IN_TITLE = 3;
+const MAX_EVIDENCE = 50;
+const MAX_EVIDENCE_CHARS = 2000;
+function formatMs(ms) {
+    return `${Math.round(ms)} ms`;
+}
+function formatNumeric(value, unit) {
+    if (unit === 'millisecond')
+        return formatMs(value);
+    if (unit === 'byte')
+        return formatBytes(value);
+    if (unit === 'element')
+        return `${Math.round(value)} elements`;
+    return `${Math.round(value * 1000) / 1000}`;
+}
+const itemName = (item) => item.url ?? item.label ?? '?';
+/** The items to name: new offenders first, then the rest by size. */
+function offenders(change) {
+    const fresh = new Set(change.newItems.map(itemName));
+    return [
+        ...change.newItems,
+        ...change.items.filter((i) => !fresh.has(itemName(i)) && i.url !== 'Unattributable'),
+    ];
+}
+/** What to name in titles and fixes: the new offenders when there are any, else all of them. */
+function namesOf(change) {
+    const items = change.newItems.length > 0 ? change.newItems : offenders(change);
+    return items.map(itemName).filter((name) => name !== 'Unattributable');
+}
+function itemText(item, isNew) {
+    const parts = [];
+    if (item.wastedMs !== undefined)
+        parts.push(`~${formatMs(item.wastedMs)}`);
+    if (item.ms !== undefined && item.wastedMs === undefined)
+        parts.push(formatMs(item.ms));
+    if (item.score !== undefined)
+        parts.push(`shift ${Math.round(item.score * 1000) / 1000}`);
+    if (item.wastedBytes !== undefined)
+        parts.push(`${formatBytes(item.wastedBytes)} to save`);
+    if (item.totalBytes !== undefined)
+        parts.push(`${formatBytes(item.totalBytes)} transferred`);
+    if (isNew)
+        parts.push('new at head');
+    return parts.length > 0 ? `${itemName(item)} (${parts.join(', ')})` : itemName(item);
+}
+function figuresText(side) {
+    const parts = [];
+    if (side.numericValue !== undefined)
+        parts.push(formatNumeric(side.numericValue, side.numericUnit));
+    if (side.savingsMs !== undefined && side.savingsMs > 0) {
+        parts.push(`est. savings ${formatMs(side.savingsMs)}`);
+    }
+    if (side.savingsBytes !== undefined && side.savingsBytes > 0) {
+        parts.push(`est. savings ${formatBytes(side.savingsBytes)}`);
+    }
+    return parts.length > 0 ? parts.join(', ') : 'none';
+}
+function evidenceLines(page, change) {
+    const where = `page ${page.page}`;
+    const lines = [
+        `${where}: ${change.title}: ${figuresText(change.head)} at head vs ${figuresText(change.base)} at base (medians of ${change.head.runs} head and ${change.base.runs} base runs)`,
+    ];
+    const fresh = new Set(change.newItems.map(itemName));
+    const items = offenders(change).slice(0, 5);
+    if (items.length > 0) {
+        lines.push(`${where}: ${items.map((i) => itemText(i, fresh.has(itemName(i)))).join('; ')}`);
+    }
+    return lines.map((l) => l.length > MAX_EVIDENCE_CHARS ? `${l.slice(0, MAX_EVIDENCE_CHARS - 1)}…` : l);
+}
+function titleNames(names) {
+    const shown = names.slice(0, NAMES_IN_TITLE).join(', ');
+    return names.length > NAMES_IN_TITLE
+        ? `${shown} and ${names.length - NAMES_IN_TITLE} more`
+        : shown;
+}
+/**
+ * Advice for the regressed metrics (by metric key) of Lighthouse benchmarks: one Advice per
+ * rule, gathering every page where that audit got worse and one of the metrics it explains
+ * regressed. Metrics without a worse audit get no advice (there is no evidence to give).
+ */
+function lighthouseAdvice(regressed, evidence) {
+    const regressedKeys = new Set(regressed);
+    const advice = [];
+    for (const rule of RULES) {
+        const lines = [];
+        const metrics = new Set();
+        let first;
+        const names = [];
+        for (const ev of evidence) {
+            if (rule.applies && !rule.applies(ev))
+                continue;
+            for (const page of ev.pages) {
+                const change = page.worse.find((c) => c.id === rule.audit);
+                if (change === undefined)
+                    continue;
+                if (rule.unless?.some((other) => page.worse.some((c) => c.id === other)))
+                    continue;
+                const explained = rule.metrics
+                    .map((m) => page.metrics[m])
+                    .filter((key) => key !== undefined && regressedKeys.has(key));
+                if (explained.length === 0)
+                    continue;
+                for (const key of explained)
+                    metrics.add(key);
+                first ??= { change, evidence: ev };
+                for (const name of namesOf(change))
+                    if (!names.includes(name))
+                        names.push(name);
+                lines.push(...evidenceLines(page, change));
+            }
+        }
+        if (first === undefined)
+            continue;
+        const shown = titleNames(names);
+        advice.push({
+            rule: rule.audit,
+            title: rule.title(shown),
+            fix: rule.fix(shown || 'them', first.change, first.evidence),
+            evidence: lines.slice(0, MAX_EVIDENCE),
+            metrics: [...metrics],
+        });
+    }
+    // The LCP element itself changed: not a fix, but the first thing to look at.
+    const lcpLines = [];
+    const lcpMetrics = [];
+    for (const ev of evidence) {
+        for (const page of ev.pages) {
+            const key = page.metrics.lcp;
+            const { base, head } = page.lcpElement;
+            if (!regressedKeys.has(key) || base === undefined || head === undefined)
+                continue;
+            if ((base.selector ?? base.snippet) === (head.selector ?? head.snippet))
+                continue;
+            lcpMetrics.push(key);
+            lcpLines.push(`page ${page.page}: the LCP element was ${base.selector ?? base.snippet} at base and is ${head.selector ?? head.snippet} at head`);
+        }
+    }
+    if (lcpLines.length > 0) {
+        advice.push({
+            rule: 'lcp-element-changed',
+            title: 'The largest contentful paint is a different element at head',
+            fix: 'Check that the new largest element is meant to be there; if it is an image, preload it and keep it eager (no `loading="lazy"`), and give it explicit dimensions.',
+            evidence: lcpLines.slice(0, MAX_EVIDENCE),
+            metrics: lcpMetrics,
+        });
+    }
+    return advice;
+}
+
+;// CONCATENATED MODULE: ./src/advice/index.ts
+
+
+/** Advice is capped so one noisy benchmark cannot crowd out the report. */
+const MAX_ADVICE = 50;
+function adviseAll(input) {
+    const regressed = input.comparisons.filter((c) => c.status === 'regressed').map((c) => c.key);
+    const lighthouse = input.evidence.filter(isLighthouseEvidence);
+    return [
+        ...lighthouseAdvice(regressed, lighthouse),
+        ...input.bundles.flatMap((b) => adviseBundle(b, { budgets: input.budgets.filter((c) => c.benchmark === b.benchmark) })),
+    ].slice(0, MAX_ADVICE);
+}
+
+;// CONCATENATED MODULE: ./src/kinds/bundle/glob.ts
+
+
+
+
+/** The leading segments of a pattern that hold no wildcard: where a walk for it can start. */
+function staticPrefix(pattern) {
+    const segments = pattern.replace(/^!/, '').split('/');
+    const fixed = [];
+    for (const segment of segments.slice(0, -1)) {
+        if (/[*?[\]{}\\]/.test(segment))
+            break;
+        fixed.push(segment);
+    }
+    return fixed.join('/');
+}
+function compileGlobs(patterns) {
+    const include = [];
+    const exclude = [];
+    for (const p of patterns) {
+        if (p.startsWith('!'))
+            exclude.push(globToRegExp(p.slice(1)));
+        else
+            include.push(globToRegExp(p));
+    }
+    return {
+        patterns,
+        matches: (path) => include.some((r) => r.test(path)) && !exclude.some((r) => r.test(path)),
+    };
+}
+/** Directories a walk never enters unless a pattern names them literally. */
+const PRUNED = new Set(['node_modules', '.git']);
+/**
+ * The files under `root` that match `patterns`, as `/`-separated paths relative to root, sorted.
+ * Walks only below each pattern's static prefix. Symbolic links to files count as files; links to
+ * directories are not followed (no cycles).
+ */
+async function findFiles(root, patterns) {
+    const set = compileGlobs(patterns);
+    const includes = patterns.filter((p) => !p.startsWith('!'));
+    const namesPruned = (name) => PRUNED.has(name) && !includes.some((p) => p.split('/').includes(name));
+    // Walk each distinct prefix once; a prefix inside another prefix is covered by the outer walk.
+    const prefixes = [...new Set(includes.map(staticPrefix))].sort();
+    const roots = prefixes.filter((p, i) => !prefixes.slice(0, i).some((q) => q === '' || p.startsWith(`${q}/`)));
+    const found = new Set();
+    const walk = async (rel) => {
+        let entries;
+        try {
+            entries = await (0,promises_namespaceObject.readdir)(rel === '' ? root : (0,external_node_path_namespaceObject.join)(root, rel), { withFileTypes: true });
+        }
+        catch (error) {
+            const code = error.code;
+            if (code === 'ENOENT' || code === 'ENOTDIR')
+                return;
+            throw error;
+        }
+        const below = [];
+        for (const entry of entries) {
+            const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
+            if (entry.isDirectory()) {
+                if (!namesPruned(entry.name))
+                    below.push(walk(path));
+            }
+            else if (entry.isFile() && set.matches(path)) {
+                found.add(path);
+            }
+            else if (entry.isSymbolicLink() && set.matches(path)) {
+                below.push((0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.join)(root, path)).then((s) => void (s.isFile() && found.add(path)), () => undefined));
+            }
+        }
+        await Promise.all(below);
+    };
+    await Promise.all(roots.map(walk));
+    return [...found].sort();
+}
+
+;// CONCATENATED MODULE: ./src/kinds/bundle/hash.ts
+// Matching build outputs across the two sides when their names carry a content hash.
+//
+// The hash-detection rule, applied to the file's base name (the directory is kept as is):
+//  1. `<name>-<8 chars>` before the first dot, as Rollup/Vite (`index-BcD3x9_a.js`, base64url, may
+//     itself hold `-` or `_`) and esbuild (`chunk-5QJ2DHXJ.js`, base32) emit by default. The 8
+//     characters count as a hash unless they read as a word (all lower-case letters, or one capital
+//     then lower-case letters: `polyfill`, `Settings`).
+//  2. `<name>-<hex>`: 6 to 64 hexadecimal characters with at least one digit after the last dash
+//     (webpack `[name]-[contenthash]`).
+//  3. a dot-separated part between the first and the last, e.g. `app.3f2a1c.js`,
+//     `main.a1b2c3d4.chunk.js`: 6 to 64 hexadecimal characters with at least one digit, or 8 to 64
+//     characters of [A-Za-z0-9_-] with at least one digit and one letter.
+// The hash is replaced by `[hash]`; two files whose names become equal are the same output.
+
+const HASH_PLACEHOLDER = '[hash]';
+const HEX = /^[0-9a-f]{6,64}$/i;
+const ALNUM = /^[A-Za-z0-9_-]{8,64}$/;
+const WORDISH = /^(?:[a-z]+|[A-Z][a-z]+)$/;
+const ROLLUP_HASH = /^[A-Za-z0-9_-]{8}$/;
+function isHexHash(token) {
+    return HEX.test(token) && /[0-9]/.test(token);
+}
+function isDottedHash(token) {
+    if (isHexHash(token))
+        return true;
+    return ALNUM.test(token) && /[0-9]/.test(token) && /[A-Za-z]/.test(token);
+}
+/** The path with a content hash in its base name replaced by `[hash]`; unchanged when none. */
+function hashlessName(path) {
+    const dir = external_node_path_namespaceObject.posix.dirname(path);
+    const base = external_node_path_namespaceObject.posix.basename(path);
+    const parts = base.split('.');
+    const first = parts[0];
+    let name;
+    // Rule 1: `<name>-<8 chars>`.
+    if (first.length > 9 && first[first.length - 9] === '-') {
+        const tail = first.slice(-8);
+        if (ROLLUP_HASH.test(tail) && !WORDISH.test(tail)) {
+            name = [`${first.slice(0, -8)}${HASH_PLACEHOLDER}`, ...parts.slice(1)].join('.');
+        }
+    }
+    // Rule 2: `<name>-<hex>`.
+    if (name === undefined) {
+        const dash = first.lastIndexOf('-');
+        if (dash > 0 && isHexHash(first.slice(dash + 1))) {
+            name = [`${first.slice(0, dash + 1)}${HASH_PLACEHOLDER}`, ...parts.slice(1)].join('.');
+        }
+    }
+    // Rule 3: a hash between dots.
+    if (name === undefined && parts.length >= 3) {
+        const middle = parts.slice(1, -1).map((p) => (isDottedHash(p) ? HASH_PLACEHOLDER : p));
+        if (middle.includes(HASH_PLACEHOLDER))
+            name = [first, ...middle, parts.at(-1)].join('.');
+    }
+    if (name === undefined)
+        return path;
+    return dir === '.' ? name : `${dir}/${name}`;
+}
+/**
+ * Pairs the files of two sides: equal paths first, then equal hashless names. When several files
+ * on a side share a hashless name (`chunk-[hash].js` from code splitting), pairs are formed
+ * greedily by `similarity` (highest first, ties by path order), and the rest count as added or
+ * removed. `similarity` returns a score in [0, 1].
+ */
+function matchFiles(base, head, similarity) {
+    const headSet = new Set(head);
+    const pairs = [];
+    const baseLeft = [];
+    for (const path of base) {
+        if (headSet.has(path))
+            pairs.push({ base: path, head: path, how: 'name' });
+        else
+            baseLeft.push(path);
+    }
+    const baseSet = new Set(base);
+    const headLeft = head.filter((p) => !baseSet.has(p));
+    const groups = new Map();
+    const groupOf = (key) => {
+        let g = groups.get(key);
+        if (!g) {
+            g = { base: [], head: [] };
+            groups.set(key, g);
+        }
+        return g;
+    };
+    for (const p of baseLeft)
+        groupOf(hashlessName(p)).base.push(p);
+    for (const p of headLeft)
+        groupOf(hashlessName(p)).head.push(p);
+    const added = [];
+    const removed = [];
+    for (const group of groups.values()) {
+        if (group.base.length === 1 && group.head.length === 1) {
+            pairs.push({ base: group.base[0], head: group.head[0], how: 'hash' });
+            continue;
+        }
+        if (group.base.length === 0 || group.head.length === 0) {
+            added.push(...group.head);
+            removed.push(...group.base);
+            continue;
+        }
+        const candidates = [];
+        for (const b of group.base) {
+            for (const h of group.head)
+                candidates.push({ b, h, score: similarity(b, h) });
+        }
+        candidates.sort((x, y) => y.score - x.score || cmp(x.b, y.b) || cmp(x.h, y.h));
+        const usedBase = new Set();
+        const usedHead = new Set();
+        for (const c of candidates) {
+            if (usedBase.has(c.b) || usedHead.has(c.h))
+                continue;
+            usedBase.add(c.b);
+            usedHead.add(c.h);
+            pairs.push({ base: c.b, head: c.h, how: 'ambiguous' });
+        }
+        added.push(...group.head.filter((h) => !usedHead.has(h)));
+        removed.push(...group.base.filter((b) => !usedBase.has(b)));
+    }
+    pairs.sort((x, y) => cmp(x.head, y.head));
+    return { pairs, added: added.sort(), removed: removed.sort() };
+}
+function cmp(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
 }
 
 ;// CONCATENATED MODULE: external "node:url"
@@ -42612,7 +44559,7 @@ function generatedPosition(map, source, line, column, bias, all) {
 
 //# sourceMappingURL=trace-mapping.mjs.map
 
-;// CONCATENATED MODULE: ./src/probes/bundle-composition.ts
+;// CONCATENATED MODULE: ./src/kinds/bundle/composition.ts
 // What a bundle is made of: each output file's bytes attributed to the source modules they came
 // from, through the file's source map (bytes of generated code per original source, segment by
 // segment, as source-map-explorer counts them) or, for files without one, an esbuild metafile
@@ -42939,12 +44886,12 @@ function packageVersionReader(treeRoot) {
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-;// CONCATENATED MODULE: ./src/probes/bundle-compress.ts
+;// CONCATENATED MODULE: ./src/kinds/bundle/compress.ts
 // Compressed sizes on a pool of worker threads, one per core.
 //
 // Settings are size-limit's (@size-limit/file 11): gzip at level 9 and brotli at quality 11, every
 // other zlib parameter at Node's default, so the bytes reported here equal size-limit's for the
-// same files (test/bundle/compress.test.ts checks this against the plugin itself). Quality 11 is
+// same files (test/kinds/bundle/compress.test.ts checks this against the plugin itself). Quality 11 is
 // also what CDNs use for static assets compressed ahead of time.
 //
 // Files are read once, into SharedArrayBuffers, so a worker compresses the very bytes the main
@@ -43153,469 +45100,9 @@ class BundleSizer {
     }
 }
 
-;// CONCATENATED MODULE: ./src/probes/bundle-glob.ts
-
-
-
-
-/** The leading segments of a pattern that hold no wildcard: where a walk for it can start. */
-function staticPrefix(pattern) {
-    const segments = pattern.replace(/^!/, '').split('/');
-    const fixed = [];
-    for (const segment of segments.slice(0, -1)) {
-        if (/[*?[\]{}\\]/.test(segment))
-            break;
-        fixed.push(segment);
-    }
-    return fixed.join('/');
-}
-function compileGlobs(patterns) {
-    const include = [];
-    const exclude = [];
-    for (const p of patterns) {
-        if (p.startsWith('!'))
-            exclude.push(globToRegExp(p.slice(1)));
-        else
-            include.push(globToRegExp(p));
-    }
-    return {
-        patterns,
-        matches: (path) => include.some((r) => r.test(path)) && !exclude.some((r) => r.test(path)),
-    };
-}
-/** Directories a walk never enters unless a pattern names them literally. */
-const PRUNED = new Set(['node_modules', '.git']);
-/**
- * The files under `root` that match `patterns`, as `/`-separated paths relative to root, sorted.
- * Walks only below each pattern's static prefix. Symbolic links to files count as files; links to
- * directories are not followed (no cycles).
- */
-async function findFiles(root, patterns) {
-    const set = compileGlobs(patterns);
-    const includes = patterns.filter((p) => !p.startsWith('!'));
-    const namesPruned = (name) => PRUNED.has(name) && !includes.some((p) => p.split('/').includes(name));
-    // Walk each distinct prefix once; a prefix inside another prefix is covered by the outer walk.
-    const prefixes = [...new Set(includes.map(staticPrefix))].sort();
-    const roots = prefixes.filter((p, i) => !prefixes.slice(0, i).some((q) => q === '' || p.startsWith(`${q}/`)));
-    const found = new Set();
-    const walk = async (rel) => {
-        let entries;
-        try {
-            entries = await (0,promises_namespaceObject.readdir)(rel === '' ? root : (0,external_node_path_namespaceObject.join)(root, rel), { withFileTypes: true });
-        }
-        catch (error) {
-            const code = error.code;
-            if (code === 'ENOENT' || code === 'ENOTDIR')
-                return;
-            throw error;
-        }
-        const below = [];
-        for (const entry of entries) {
-            const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
-            if (entry.isDirectory()) {
-                if (!namesPruned(entry.name))
-                    below.push(walk(path));
-            }
-            else if (entry.isFile() && set.matches(path)) {
-                found.add(path);
-            }
-            else if (entry.isSymbolicLink() && set.matches(path)) {
-                below.push((0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.join)(root, path)).then((s) => void (s.isFile() && found.add(path)), () => undefined));
-            }
-        }
-        await Promise.all(below);
-    };
-    await Promise.all(roots.map(walk));
-    return [...found].sort();
-}
-
-;// CONCATENATED MODULE: ./src/probes/bundle-hash.ts
-// Matching build outputs across the two sides when their names carry a content hash.
-//
-// The hash-detection rule, applied to the file's base name (the directory is kept as is):
-//  1. `<name>-<8 chars>` before the first dot, as Rollup/Vite (`index-BcD3x9_a.js`, base64url, may
-//     itself hold `-` or `_`) and esbuild (`chunk-5QJ2DHXJ.js`, base32) emit by default. The 8
-//     characters count as a hash unless they read as a word (all lower-case letters, or one capital
-//     then lower-case letters: `polyfill`, `Settings`).
-//  2. `<name>-<hex>`: 6 to 64 hexadecimal characters with at least one digit after the last dash
-//     (webpack `[name]-[contenthash]`).
-//  3. a dot-separated part between the first and the last, e.g. `app.3f2a1c.js`,
-//     `main.a1b2c3d4.chunk.js`: 6 to 64 hexadecimal characters with at least one digit, or 8 to 64
-//     characters of [A-Za-z0-9_-] with at least one digit and one letter.
-// The hash is replaced by `[hash]`; two files whose names become equal are the same output.
-
-const HASH_PLACEHOLDER = '[hash]';
-const HEX = /^[0-9a-f]{6,64}$/i;
-const ALNUM = /^[A-Za-z0-9_-]{8,64}$/;
-const WORDISH = /^(?:[a-z]+|[A-Z][a-z]+)$/;
-const ROLLUP_HASH = /^[A-Za-z0-9_-]{8}$/;
-function isHexHash(token) {
-    return HEX.test(token) && /[0-9]/.test(token);
-}
-function isDottedHash(token) {
-    if (isHexHash(token))
-        return true;
-    return ALNUM.test(token) && /[0-9]/.test(token) && /[A-Za-z]/.test(token);
-}
-/** The path with a content hash in its base name replaced by `[hash]`; unchanged when none. */
-function hashlessName(path) {
-    const dir = external_node_path_namespaceObject.posix.dirname(path);
-    const base = external_node_path_namespaceObject.posix.basename(path);
-    const parts = base.split('.');
-    const first = parts[0];
-    let name;
-    // Rule 1: `<name>-<8 chars>`.
-    if (first.length > 9 && first[first.length - 9] === '-') {
-        const tail = first.slice(-8);
-        if (ROLLUP_HASH.test(tail) && !WORDISH.test(tail)) {
-            name = [`${first.slice(0, -8)}${HASH_PLACEHOLDER}`, ...parts.slice(1)].join('.');
-        }
-    }
-    // Rule 2: `<name>-<hex>`.
-    if (name === undefined) {
-        const dash = first.lastIndexOf('-');
-        if (dash > 0 && isHexHash(first.slice(dash + 1))) {
-            name = [`${first.slice(0, dash + 1)}${HASH_PLACEHOLDER}`, ...parts.slice(1)].join('.');
-        }
-    }
-    // Rule 3: a hash between dots.
-    if (name === undefined && parts.length >= 3) {
-        const middle = parts.slice(1, -1).map((p) => (isDottedHash(p) ? HASH_PLACEHOLDER : p));
-        if (middle.includes(HASH_PLACEHOLDER))
-            name = [first, ...middle, parts.at(-1)].join('.');
-    }
-    if (name === undefined)
-        return path;
-    return dir === '.' ? name : `${dir}/${name}`;
-}
-/**
- * Pairs the files of two sides: equal paths first, then equal hashless names. When several files
- * on a side share a hashless name (`chunk-[hash].js` from code splitting), pairs are formed
- * greedily by `similarity` (highest first, ties by path order), and the rest count as added or
- * removed. `similarity` returns a score in [0, 1].
- */
-function matchFiles(base, head, similarity) {
-    const headSet = new Set(head);
-    const pairs = [];
-    const baseLeft = [];
-    for (const path of base) {
-        if (headSet.has(path))
-            pairs.push({ base: path, head: path, how: 'name' });
-        else
-            baseLeft.push(path);
-    }
-    const baseSet = new Set(base);
-    const headLeft = head.filter((p) => !baseSet.has(p));
-    const groups = new Map();
-    const groupOf = (key) => {
-        let g = groups.get(key);
-        if (!g) {
-            g = { base: [], head: [] };
-            groups.set(key, g);
-        }
-        return g;
-    };
-    for (const p of baseLeft)
-        groupOf(hashlessName(p)).base.push(p);
-    for (const p of headLeft)
-        groupOf(hashlessName(p)).head.push(p);
-    const added = [];
-    const removed = [];
-    for (const group of groups.values()) {
-        if (group.base.length === 1 && group.head.length === 1) {
-            pairs.push({ base: group.base[0], head: group.head[0], how: 'hash' });
-            continue;
-        }
-        if (group.base.length === 0 || group.head.length === 0) {
-            added.push(...group.head);
-            removed.push(...group.base);
-            continue;
-        }
-        const candidates = [];
-        for (const b of group.base) {
-            for (const h of group.head)
-                candidates.push({ b, h, score: similarity(b, h) });
-        }
-        candidates.sort((x, y) => y.score - x.score || cmp(x.b, y.b) || cmp(x.h, y.h));
-        const usedBase = new Set();
-        const usedHead = new Set();
-        for (const c of candidates) {
-            if (usedBase.has(c.b) || usedHead.has(c.h))
-                continue;
-            usedBase.add(c.b);
-            usedHead.add(c.h);
-            pairs.push({ base: c.b, head: c.h, how: 'ambiguous' });
-        }
-        added.push(...group.head.filter((h) => !usedHead.has(h)));
-        removed.push(...group.base.filter((b) => !usedBase.has(b)));
-    }
-    pairs.sort((x, y) => cmp(x.head, y.head));
-    return { pairs, added: added.sort(), removed: removed.sort() };
-}
-function cmp(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-
-;// CONCATENATED MODULE: ./src/probes/types.ts
-/**
- * The metric key of model.ts: `benchmark/target/metric`, or `benchmark/metric` without a target.
- * Names are joined verbatim (a route name holds slashes: `api/GET /products/p99`), because
- * gate.thresholds is keyed by the same text the user reads in the report.
- */
-function metricKey(benchmark, target, metric) {
-    return target === undefined ? `${benchmark}/${metric}` : `${benchmark}/${target}/${metric}`;
-}
-function metricSpec(fields) {
-    const spec = {
-        key: metricKey(fields.benchmark, fields.target, fields.metric),
-        benchmark: fields.benchmark,
-        metric: fields.metric,
-        unit: fields.unit,
-        better: fields.better,
-        scale: fields.scale,
-    };
-    if (fields.target !== undefined)
-        spec.target = fields.target;
-    return spec;
-}
-/**
- * What the command and HTTP probes share about their end: `measure` runs a round through
- * `round`, which refuses once the probe is disposed; `dispose` aborts `signal` (the caller's
- * signal and the probe's own, combined) and waits for the round in flight to settle.
- */
-function disposalGuard(benchmark, outer) {
-    const disposed = new AbortController();
-    const signal = outer ? AbortSignal.any([outer, disposed.signal]) : disposed.signal;
-    let running = Promise.resolve();
-    return {
-        signal,
-        round(measure) {
-            if (disposed.signal.aborted) {
-                return Promise.reject(new Error(`benchmark "${benchmark}": probe already disposed`));
-            }
-            const p = measure();
-            running = p.catch(() => undefined);
-            return p;
-        },
-        async dispose() {
-            disposed.abort(new Error(`benchmark "${benchmark}": probe disposed`));
-            await running;
-        },
-    };
-}
-/**
- * A round that could not be measured. The sampler tells these apart from bugs: it may retry a
- * round or stop the run with exit code 3 ("the measurement itself failed").
- */
-class ProbeError extends Error {
-    name = 'ProbeError';
-    benchmark;
-    side;
-    constructor(message, benchmark, side, options) {
-        super(message, options);
-        this.benchmark = benchmark;
-        this.side = side;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/probes/bundle-rows.ts
-// A bundle comparison into result-JSON rows: the total, each group, and each file whose size
-// changed, appeared or disappeared. Pure.
-
-
-/** Files listed one by one, at most; the result JSON holds 10,000 rows. */
-const MAX_FILE_ROWS = 500;
-/** Notes of one bundle benchmark in the result, at most; the result holds 200 notes. */
-const MAX_BUNDLE_NOTES = 20;
-/** Code points of a note; the result allows 2,000. */
-const MAX_NOTE_LENGTH = 1000;
-/**
- * The rows a comparison turns into: the total, each group, then the files (changed on both
- * sides, added, removed) by the raw bytes they add or take away, largest first, at most
- * `maxFiles`. Unchanged files add no row (the total and groups count them).
- */
-function rowsOf(comparison, maxFiles) {
-    const weighed = [
-        ...comparison.files
-            .filter((f) => f.changes.some((c) => c.delta !== 0))
-            .map((f) => ({
-            target: f.target,
-            changes: f.changes,
-            weight: Math.abs(f.changes[0].delta),
-        })),
-        ...comparison.added.map((f) => ({
-            target: f.target,
-            changes: f.changes,
-            presence: 'added',
-            weight: f.raw,
-        })),
-        ...comparison.removed.map((f) => ({
-            target: f.target,
-            changes: f.changes,
-            presence: 'removed',
-            weight: f.raw,
-        })),
-    ];
-    weighed.sort((a, b) => b.weight - a.weight || (a.target < b.target ? -1 : 1));
-    const files = weighed
-        .slice(0, maxFiles)
-        .map(({ weight: _, ...row }) => ({ ...row, target: fitTarget(row.target) }));
-    return {
-        rows: [
-            ...[comparison.total, ...comparison.groups].map((g) => ({
-                target: g.name,
-                changes: g.changes,
-            })),
-            ...files,
-        ],
-        omitted: Math.max(0, weighed.length - maxFiles),
-    };
-}
-/** Code points of a file's target in a row: its key (`benchmark/target/metric`) must stay within
- *  the result's 1,000 characters, and a PR can name a file with a path of 4,000. */
-const MAX_TARGET = 600;
-/** A long path cut, with a hash of the whole so that two cut paths stay apart. */
-function fitTarget(target) {
-    const points = [...target];
-    if (points.length <= MAX_TARGET)
-        return target;
-    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(target).digest('hex').slice(0, 12);
-    return `${points.slice(0, MAX_TARGET - 14).join('')}…#${hash}`;
-}
-/** The metric specs of a comparison, in the order bundleToComparisons emits them. */
-function bundleSpecs(comparison, maxFiles = MAX_FILE_ROWS) {
-    return rowsOf(comparison, maxFiles).rows.flatMap((row) => row.changes.map((c) => metricSpec({
-        benchmark: comparison.benchmark,
-        target: row.target,
-        metric: c.metric,
-        unit: 'B',
-        better: 'lower',
-        scale: 'exact',
-    })));
-}
-/** Why some files have no row, when some have none. */
-function omittedFilesNote(comparison, maxFiles = MAX_FILE_ROWS) {
-    const { omitted } = rowsOf(comparison, maxFiles);
-    return omitted > 0
-        ? `${comparison.benchmark}: ${omitted} more changed, added or removed files are not listed one by one (only the ${maxFiles} largest changes are); the total and groups include them`
-        : undefined;
-}
-/**
- * Result-JSON comparisons (scale `exact`, one sample a side, no statistics) for the rows of
- * rowsOf. Status: regressed when the change exceeds the threshold δ, improved when it is below
- * −δ, unchanged otherwise; the change itself is always reported. A file on one side only is
- * marked with `presence` and is `unchanged`: it has no size to compare with, and its bytes are
- * gated in the total and its groups (see result.ts).
- */
-function bundleToComparisons(comparison, threshold, maxFiles = MAX_FILE_ROWS) {
-    const specs = bundleSpecs(comparison, maxFiles);
-    const rows = rowsOf(comparison, maxFiles).rows.flatMap((row) => row.changes.map((c) => ({ c, presence: row.presence })));
-    return specs.map((spec, i) => {
-        const { c, presence } = rows[i];
-        const delta = typeof threshold === 'number' ? threshold : threshold(spec);
-        const status = presence !== undefined
-            ? 'unchanged'
-            : c.change > delta
-                ? 'regressed'
-                : c.change < -delta
-                    ? 'improved'
-                    : 'unchanged';
-        const out = {
-            key: spec.key,
-            benchmark: spec.benchmark,
-            metric: spec.metric,
-            unit: spec.unit,
-            better: spec.better,
-            scale: spec.scale,
-            base: exactSummary(c.base),
-            head: exactSummary(c.head),
-            change: c.change,
-            ci: [c.change, c.change],
-            pValue: null,
-            adjustedPValue: null,
-            threshold: delta,
-            mde: null,
-            status,
-            samples: { base: [c.base], head: [c.head], order: [] },
-        };
-        if (spec.target !== undefined)
-            out.target = spec.target;
-        if (presence !== undefined)
-            out.presence = presence;
-        return out;
-    });
-}
-function exactSummary(value) {
-    return { n: 1, median: value, mean: value, min: value, max: value, mad: 0 };
-}
-/**
- * The comparison's notes as the result's notes say them: named after the benchmark, at most
- * `max` of them (a build of hundreds of files with broken source maps would otherwise crowd out
- * every other note), the rest counted.
- */
-function bundleNotes(comparison, max = MAX_BUNDLE_NOTES) {
-    const prefix = `${comparison.benchmark}: `;
-    const notes = comparison.notes.map((n) => clip(n.startsWith(prefix) ? n : prefix + n, MAX_NOTE_LENGTH));
-    if (notes.length <= max)
-        return notes;
-    return [
-        ...notes.slice(0, max - 1),
-        `${prefix}${notes.length - max + 1} more notes like these are left out`,
-    ];
-}
-function clip(text, max) {
-    const points = [...text];
-    return points.length <= max ? text : `${points.slice(0, max - 1).join('')}…`;
-}
-/** Packages listed by name in packagesNote, at most. */
-const MAX_PACKAGES_NAMED = 12;
-/**
- * Every package that appeared, went, grew, shrank or is bundled more than once, in one line (the
- * largest changes named, the rest counted): advice speaks only of the large ones, and the result
- * has no other place for them.
- */
-function packagesNote(comparison) {
-    const packages = comparison.composition?.packages ?? [];
-    if (packages.length === 0)
-        return undefined;
-    const signed = (n) => `${n > 0 ? '+' : n < 0 ? '−' : '±'}${formatBytes(Math.abs(n))}`;
-    const describe = (p) => {
-        const copies = p.headInstances.length > 1
-            ? `, bundled ${p.headInstances.length} times (${p.headInstances.map((i) => i.version ?? '?').join(', ')})`
-            : '';
-        const what = p.status === 'unchanged' ? 'unchanged' : p.status;
-        return `${p.name} ${what} (${signed(p.delta)}${copies})`;
-    };
-    const sorted = [...packages].sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || (a.name < b.name ? -1 : 1));
-    const named = sorted.slice(0, MAX_PACKAGES_NAMED).map(describe);
-    const more = sorted.length - named.length;
-    return `${comparison.benchmark}: packages (generated code): ${named.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
-}
-/** `12.3 kB`, with kB = 1000 B as size-limit prints. */
-function formatBytes(bytes) {
-    const abs = Math.abs(bytes);
-    if (abs < 1000)
-        return `${bytes} B`;
-    if (abs < 1_000_000)
-        return `${(bytes / 1000).toFixed(1)} kB`;
-    return `${(bytes / 1_000_000).toFixed(2)} MB`;
-}
-
-;// CONCATENATED MODULE: ./src/probes/bundle.ts
-// The bundle probe: exact raw, gzip and brotli sizes of a tree's build output, what the bytes are
-// made of, and the comparison of two trees. Sizes are deterministic, so there are no rounds and no
-// Probe: runBundleBenchmark measures both sides once (measureBundle, sharing one BundleSizer so
-// contents unchanged between the sides are compressed once), compares them (compareBundles) and
-// makes result-JSON rows (bundleToComparisons). Everything after measuring is pure.
-
-
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/kinds/bundle/settings.ts
+// What a bundle benchmark's config must hold for the probe to measure it: re-checked here (the
+// probe is also called with configs built in code), each problem named by field and value.
 
 /** A bundle setting that cannot work: names the field, the value and what was expected. */
 class BundleConfigError extends errors/* BadInputError */.Ys {
@@ -43633,12 +45120,12 @@ class BundleConfigError extends errors/* BadInputError */.Ys {
     }
 }
 const SIZE_METRICS = ['raw', 'gzip', 'brotli'];
-const TEXT_FILE = /\.(?:m?js|cjs|css)$/i;
 /** The size metrics a benchmark reports, `raw` first. */
 function bundleMetrics(bench) {
     return SIZE_METRICS.filter((m) => m === 'raw' || bench.compression.includes(m));
 }
-function bundle_validate(bench) {
+/** Throws a BundleConfigError for the first setting the probe cannot honour. */
+function validateBundle(bench) {
     if (bench.files.length === 0) {
         throw new BundleConfigError(bench.name, 'files', bench.files, 'at least one glob');
     }
@@ -43666,15 +45153,26 @@ function bundle_validate(bench) {
         throw new BundleConfigError(bench.name, 'maxChange', bench.maxChange, 'a fraction ≥ 0 (0.05 is 5%)');
     }
 }
-// ---------------------------------------------------------------------------
-// Measuring one tree.
+
+;// CONCATENATED MODULE: ./src/kinds/bundle/measure.ts
+// Measuring one tree: the exact raw, gzip and brotli sizes of every file a bundle benchmark's
+// globs match, the shape of its text (for the not-minified heuristic) and what the bytes are
+// made of, from source maps or an esbuild metafile.
+
+
+
+
+
+
+
+const TEXT_FILE = /\.(?:m?js|cjs|css)$/i;
 /**
  * Sizes of every file the benchmark's globs match in the tree, and their composition where source
  * maps or an esbuild metafile tell it. Each file is read once; compression runs on worker threads
  * while the main thread attributes bytes to sources.
  */
 async function measureBundle(bench, tree, options = {}) {
-    bundle_validate(bench);
+    validateBundle(bench);
     const started = performance.now();
     const paths = await findFiles(tree.dir, bench.files);
     if (paths.length === 0) {
@@ -43844,56 +45342,146 @@ function looksUnminified(raw, text) {
     const meanLine = raw / text.lines;
     return meanLine < 200 && (text.whitespace / raw > 0.12 || text.comments / raw > 0.05);
 }
+
+;// CONCATENATED MODULE: ./src/kinds/bundle/rows.ts
+// A bundle comparison's rows: the total, each group, and each file whose size changed, appeared
+// or disappeared, as exact measurements (verdict/exact.ts gives them their statuses). Pure.
+
+
+
+
+/** Files listed one by one, at most; the result JSON holds 10,000 rows. */
+const MAX_FILE_ROWS = 500;
+/** Notes of one bundle benchmark in the result, at most; the result holds 200 notes. */
+const MAX_BUNDLE_NOTES = 20;
+/** Code points of a note; the result allows 2,000. */
+const MAX_NOTE_LENGTH = 1000;
 /**
- * Both sides measured with one sizer (contents the sides share are compressed once), compared,
- * and turned into result-JSON rows. Advice: adviseBundle(outcome.comparison) in advice/bundle.ts.
+ * The rows a comparison turns into: the total, each group, then the files (changed on both
+ * sides, added, removed) by the raw bytes they add or take away, largest first, at most
+ * `maxFiles`. Unchanged files add no row (the total and groups count them).
  */
-async function runBundleBenchmark(bench, trees, threshold, options = {}) {
-    const sizer = new BundleSizer(options);
-    try {
-        const [base, head] = await Promise.all([
-            measureBundle(bench, trees.base, { sizer }),
-            measureBundle(bench, trees.head, { sizer }),
-        ]);
-        return outcomeOf(bench, base, head, threshold, await sizer.saved());
-    }
-    finally {
-        await sizer.close();
-    }
-}
-/**
- * Head measured and compared with a base snapshot measured earlier (a stored baseline of the same
- * commit, schema-checked by bundle-baseline.ts). `known`: the sizes saved with that snapshot, so
- * contents unchanged since are not compressed again.
- */
-async function runBundleBenchmarkAgainst(bench, base, head, threshold, options = {}) {
-    const sizer = new BundleSizer(options);
-    try {
-        const measured = await measureBundle(bench, head, { sizer });
-        return outcomeOf(bench, base, measured, threshold, await sizer.saved());
-    }
-    finally {
-        await sizer.close();
-    }
-}
-function outcomeOf(bench, base, head, threshold, saved) {
-    const comparison = compareBundles(bench, base, head);
-    const omitted = omittedFilesNote(comparison);
-    if (omitted)
-        comparison.notes.push(omitted);
-    const packages = packagesNote(comparison);
-    if (packages)
-        comparison.notes.push(packages);
+function rowsOf(comparison, maxFiles) {
+    const weighed = [
+        ...comparison.files
+            .filter((f) => f.changes.some((c) => c.delta !== 0))
+            .map((f) => ({
+            target: f.target,
+            changes: f.changes,
+            weight: Math.abs(f.changes[0].delta),
+        })),
+        ...comparison.added.map((f) => ({
+            target: f.target,
+            changes: f.changes,
+            presence: 'added',
+            weight: f.raw,
+        })),
+        ...comparison.removed.map((f) => ({
+            target: f.target,
+            changes: f.changes,
+            presence: 'removed',
+            weight: f.raw,
+        })),
+    ];
+    weighed.sort((a, b) => b.weight - a.weight || (a.target < b.target ? -1 : 1));
+    const files = weighed
+        .slice(0, maxFiles)
+        .map(({ weight: _, ...row }) => ({ ...row, target: fitTarget(row.target) }));
     return {
-        base,
-        head,
-        comparison,
-        comparisons: bundleToComparisons(comparison, threshold),
-        budgets: [...comparison.budgets, ...comparison.changeLimits],
-        failed: comparison.failed,
-        saved,
+        rows: [
+            ...[comparison.total, ...comparison.groups].map((g) => ({
+                target: g.name,
+                changes: g.changes,
+            })),
+            ...files,
+        ],
+        omitted: Math.max(0, weighed.length - maxFiles),
     };
 }
+/** Code points of a file's target in a row: its key (`benchmark/target/metric`) must stay within
+ *  the result's 1,000 characters, and a PR can name a file with a path of 4,000. */
+const MAX_TARGET = 600;
+/** A long path cut, with a hash of the whole so that two cut paths stay apart. */
+function fitTarget(target) {
+    const points = [...target];
+    if (points.length <= MAX_TARGET)
+        return target;
+    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(target).digest('hex').slice(0, 12);
+    return `${points.slice(0, MAX_TARGET - 14).join('')}…#${hash}`;
+}
+/** The metric specs of a comparison, in the order of bundleRows. */
+function bundleSpecs(comparison, maxFiles = MAX_FILE_ROWS) {
+    return rowsOf(comparison, maxFiles).rows.flatMap((row) => row.changes.map((c) => catalogueSpec(bundleEntry(c.metric), comparison.benchmark, row.target)));
+}
+/** Why some files have no row, when some have none. */
+function omittedFilesNote(comparison, maxFiles = MAX_FILE_ROWS) {
+    const { omitted } = rowsOf(comparison, maxFiles);
+    return omitted > 0
+        ? `${comparison.benchmark}: ${omitted} more changed, added or removed files are not listed one by one (only the ${maxFiles} largest changes are); the total and groups include them`
+        : undefined;
+}
+/** The rows of rowsOf as measurements, in the order of bundleSpecs. */
+function bundleRows(comparison, maxFiles = MAX_FILE_ROWS) {
+    const specs = bundleSpecs(comparison, maxFiles);
+    const changes = rowsOf(comparison, maxFiles).rows.flatMap((row) => row.changes.map((c) => ({ c, presence: row.presence })));
+    return specs.map((spec, i) => {
+        const { c, presence } = changes[i];
+        const row = { spec, base: c.base, head: c.head, change: c.change };
+        if (presence !== undefined)
+            row.presence = presence;
+        return row;
+    });
+}
+/**
+ * The comparison's notes as the result's notes say them: named after the benchmark, at most
+ * `max` of them (a build of hundreds of files with broken source maps would otherwise crowd out
+ * every other note), the rest counted.
+ */
+function bundleNotes(comparison, max = MAX_BUNDLE_NOTES) {
+    const prefix = `${comparison.benchmark}: `;
+    const notes = comparison.notes.map((n) => rows_clip(n.startsWith(prefix) ? n : prefix + n, MAX_NOTE_LENGTH));
+    if (notes.length <= max)
+        return notes;
+    return [
+        ...notes.slice(0, max - 1),
+        `${prefix}${notes.length - max + 1} more notes like these are left out`,
+    ];
+}
+function rows_clip(text, max) {
+    const points = [...text];
+    return points.length <= max ? text : `${points.slice(0, max - 1).join('')}…`;
+}
+/** Packages listed by name in packagesNote, at most. */
+const MAX_PACKAGES_NAMED = 12;
+/**
+ * Every package that appeared, went, grew, shrank or is bundled more than once, in one line (the
+ * largest changes named, the rest counted): advice speaks only of the large ones, and the result
+ * has no other place for them.
+ */
+function packagesNote(comparison) {
+    const packages = comparison.composition?.packages ?? [];
+    if (packages.length === 0)
+        return undefined;
+    const signed = (n) => `${n > 0 ? '+' : n < 0 ? '−' : '±'}${formatBytes(Math.abs(n))}`;
+    const describe = (p) => {
+        const copies = p.headInstances.length > 1
+            ? `, bundled ${p.headInstances.length} times (${p.headInstances.map((i) => i.version ?? '?').join(', ')})`
+            : '';
+        const what = p.status === 'unchanged' ? 'unchanged' : p.status;
+        return `${p.name} ${what} (${signed(p.delta)}${copies})`;
+    };
+    const sorted = [...packages].sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || (a.name < b.name ? -1 : 1));
+    const named = sorted.slice(0, MAX_PACKAGES_NAMED).map(describe);
+    const more = sorted.length - named.length;
+    return `${comparison.benchmark}: packages (generated code): ${named.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/kinds/bundle/compare.ts
+
+
+
+
+
 const MAX_MODULE_DIFFS = 500;
 function sizesOf(file) {
     const s = { raw: file.raw };
@@ -43960,7 +45548,7 @@ function similarityFn(base, head) {
 }
 /** Everything the gate, the report and advice need from two snapshots of one benchmark. */
 function compareBundles(bench, base, head) {
-    bundle_validate(bench);
+    validateBundle(bench);
     const metrics = bundleMetrics(bench);
     const baseFiles = new Map(base.files.map((f) => [f.path, f]));
     const headFiles = new Map(head.files.map((f) => [f.path, f]));
@@ -43997,28 +45585,6 @@ function compareBundles(bench, base, head) {
         return g;
     });
     const total = group('total', base.files, head.files);
-    const budgets = checkBudgets(bench, head, base, total, groups, targetOf, notes);
-    const changeLimits = [];
-    if (bench.maxChange !== undefined) {
-        const limit = bench.maxChange;
-        const check = (target, c) => ({
-            benchmark: bench.name,
-            target,
-            metric: `${c.metric}-change`,
-            unit: 'ratio',
-            limit,
-            value: c.change,
-            exceeded: c.change > limit,
-        });
-        for (const g of [total, ...groups])
-            for (const c of g.changes)
-                changeLimits.push(check(g.name, c));
-        for (const f of files) {
-            for (const c of f.changes)
-                if (c.change > limit)
-                    changeLimits.push(check(f.target, c));
-        }
-    }
     const comparison = {
         benchmark: bench.name,
         metrics,
@@ -44028,10 +45594,7 @@ function compareBundles(bench, base, head) {
         ...oneSided(matching, baseFiles, headFiles, files, targetOf, metrics),
         groups,
         total,
-        budgets,
-        changeLimits,
         unminified: unminifiedFiles(head, baseFiles, matching.pairs),
-        failed: budgets.some((b) => b.exceeded) || changeLimits.some((c) => c.exceeded),
         notes: [
             ...notes,
             ...base.notes.map((n) => `base: ${n}`),
@@ -44085,41 +45648,6 @@ function fileTargets(pairs, headPaths) {
         const key = hashlessName(headPath);
         return fitTarget(!ambiguous.has(headPath) && count.get(key) === 1 ? key : headPath);
     };
-}
-function checkBudgets(bench, head, base, total, groups, targetOf, notes) {
-    const checks = [];
-    for (const [key, limit] of Object.entries(bench.budgets)) {
-        const dot = key.lastIndexOf('.');
-        const target = key.slice(0, dot);
-        const metric = key.slice(dot + 1);
-        const push = (t, value) => checks.push({
-            benchmark: bench.name,
-            target: t,
-            metric,
-            unit: 'B',
-            limit,
-            value,
-            exceeded: value > limit,
-        });
-        const g = target === 'total' ? total : groups.find((x) => x.name === target);
-        if (g) {
-            push(target, g.head[metric] ?? 0);
-            continue;
-        }
-        const matches = (f) => f.path === target || hashlessName(f.path) === target;
-        const inHead = head.files.filter(matches);
-        if (inHead.length > 0) {
-            for (const f of inHead)
-                push(targetOf(f.path), f[metric] ?? 0);
-        }
-        else if (base.files.some(matches)) {
-            notes.push(`budget ${key}: ${target} is gone on head; nothing to check`);
-        }
-        else {
-            throw new BundleConfigError(bench.name, `budgets.${key}`, limit, `"total", a group (${Object.keys(bench.groups).join(', ') || 'none defined'}) or a measured file's path, with or without its hash as [hash]`);
-        }
-    }
-    return checks;
 }
 function unminifiedFiles(head, baseFiles, pairs) {
     const baseOf = new Map(pairs.map((p) => [p.head, baseFiles.get(p.base)]));
@@ -44200,620 +45728,50 @@ function diffComposition(base, head) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/advice/bundle.ts
+;// CONCATENATED MODULE: ./src/kinds/bundle/probe.ts
 
 
-const DEFAULT_BUNDLE_ADVICE = {
-    heavyBytes: 10_000,
-    lazyBytes: 30_000,
-    duplicateBytes: 1000,
-    newFileBytes: 30_000,
-    perRule: 5,
-};
-/** Lighter, common replacements for well-known heavy packages. */
-const LIGHTER_ALTERNATIVES = {
-    moment: 'dayjs (about 3 kB, a moment-like API) or date-fns imported per function',
-    'moment-timezone': 'Intl.DateTimeFormat with a timeZone option, or date-fns-tz',
-    lodash: 'lodash-es with per-method imports (import debounce from "lodash-es/debounce") or native methods',
-    underscore: 'native Array and Object methods',
-    axios: 'the built-in fetch',
-    request: 'the built-in fetch',
-    'node-fetch': 'the built-in fetch',
-    'cross-fetch': 'the built-in fetch',
-    'isomorphic-fetch': 'the built-in fetch',
-    superagent: 'the built-in fetch',
-    jquery: 'native DOM APIs (querySelector, classList, fetch)',
-    bluebird: 'native Promise',
-    q: 'native Promise',
-    uuid: 'crypto.randomUUID()',
-    classnames: 'clsx',
-    numeral: 'Intl.NumberFormat',
-    qs: 'URLSearchParams',
-    'query-string': 'URLSearchParams',
-    'crypto-js': 'the Web Crypto API (crypto.subtle)',
-    'core-js': 'a modern browserslist target, so that fewer polyfills are included',
-    '@babel/polyfill': 'a modern browserslist target, so that fewer polyfills are included',
-    'highlight.js': 'highlight.js/lib/core with only the languages you register',
-    validator: 'per-function imports (validator/lib/isEmail)',
-    'left-pad': 'String.prototype.padStart',
-};
-const MAX_TEXT = 1000;
-function bundle_clip(text, max = MAX_TEXT) {
-    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-function bundle_percent(change) {
-    const sign = change > 0 ? '+' : '';
-    return `${sign}${(change * 100).toFixed(1)}%`;
-}
-function signedBytes(delta) {
-    return `${delta > 0 ? '+' : delta < 0 ? '−' : ''}${formatBytes(Math.abs(delta))}`;
-}
-function describeChange(what, c) {
-    return `${what} ${c.metric}: ${formatBytes(c.base)} → ${formatBytes(c.head)} (${signedBytes(c.delta)}, ${bundle_percent(c.change)})`;
-}
-function versionList(pkg) {
-    return pkg.headInstances
-        .map((i) => `${i.version ?? 'unknown version'} at ${i.root} (${formatBytes(i.bytes)})`)
-        .join('; ');
-}
-/** Suggested fixes for one benchmark, most pressing first. */
-function adviseBundle(comparison, options = {}) {
-    const o = { ...DEFAULT_BUNDLE_ADVICE, ...options };
-    const bench = comparison.benchmark;
-    const totalKeys = comparison.total.changes
-        .filter((c) => c.delta > 0)
-        .map((c) => metricKey(bench, 'total', c.metric));
-    const totalEvidence = comparison.total.changes
-        .filter((c) => c.delta !== 0)
-        .map((c) => describeChange('total', c));
-    const packages = comparison.composition?.packages ?? [];
-    const growth = packages.filter((p) => p.delta > 0);
-    const topGrowth = (n) => [
-        ...growth.map((p) => ({ name: `${p.name} (package)`, delta: p.delta })),
-        ...(comparison.composition?.modules ?? [])
-            .filter((m) => m.package === undefined && m.delta > 0)
-            .map((m) => ({ name: m.id, delta: m.delta })),
-    ]
-        .sort((a, b) => b.delta - a.delta)
-        .slice(0, n);
-    // A head file's own metric keys (a file both sides have, or an added one); the totals stand
-    // for a file whose sizes did not change.
-    const fileKeys = (path) => {
-        const keys = [
-            ...comparison.files.filter((x) => x.head === path),
-            ...comparison.added.filter((x) => x.path === path),
-        ].flatMap((x) => x.changes.map((c) => metricKey(bench, x.target, c.metric)));
-        return keys.length > 0 ? keys : totalKeys;
-    };
-    const out = [];
-    // An asset past its budget: say by how much and what grew.
-    const exceeded = comparison.budgets.filter((b) => b.exceeded);
-    for (const b of exceeded.slice(0, o.perRule)) {
-        const target = b.target ?? 'total';
-        const causes = topGrowth(3);
-        const causeText = causes.length
-            ? ` The largest growth comes from ${causes.map((c) => `${c.name} ${signedBytes(c.delta)}`).join(', ')}.`
-            : '';
-        out.push({
-            rule: 'budget-exceeded',
-            title: bundle_clip(`${bench}: ${target} ${b.metric} is over its budget by ${formatBytes(b.value - b.limit)}`),
-            fix: bundle_clip(`Bring ${target} ${b.metric} back under ${formatBytes(b.limit)}: remove or replace what grew, or load it lazily.${causeText} If the growth is intended, raise budgets.${target}.${b.metric} in perfgate.yml in the same pull request.`, 4000),
-            evidence: [
-                bundle_clip(`${target} ${b.metric} is ${formatBytes(b.value)}; the budget is ${formatBytes(b.limit)}`),
-                ...totalEvidence,
-                ...causes.map((c) => bundle_clip(`${c.name}: ${signedBytes(c.delta)} of generated code`)),
-            ].slice(0, 50),
-            metrics: [metricKey(bench, target, b.metric)],
-        });
-    }
-    const overLimit = comparison.changeLimits.filter((c) => c.exceeded);
-    if (overLimit.length > 0) {
-        const limit = overLimit[0].limit;
-        out.push({
-            rule: 'change-limit-exceeded',
-            title: bundle_clip(`${bench}: ${overLimit.length} size${overLimit.length === 1 ? '' : 's'} grew more than ${bundle_percent(limit)}`),
-            fix: bundle_clip(`Find what made these sizes grow (see the packages and modules below) and trim it, or raise maxChange for ${bench} if the growth is intended.`),
-            evidence: overLimit
-                .slice(0, 20)
-                .map((c) => bundle_clip(`${c.target ?? 'total'} ${c.metric.replace(/-change$/, '')}: ${bundle_percent(c.value)} (limit ${bundle_percent(c.limit)})`)),
-            metrics: overLimit
-                .slice(0, 100)
-                .map((c) => metricKey(bench, c.target, c.metric.replace(/-change$/, ''))),
-        });
-    }
-    out.push(...newLargeFiles(comparison, o, totalEvidence));
-    // A new heavy dependency: name it, and a lighter alternative where one is well known.
-    for (const p of packages
-        .filter((x) => x.status === 'added' && x.head >= o.heavyBytes)
-        .slice(0, o.perRule)) {
-        const alternative = LIGHTER_ALTERNATIVES[p.name];
-        const version = p.headInstances.map((i) => i.version).find((v) => v !== undefined);
-        const files = filesHolding(comparison, p.name);
-        out.push({
-            rule: 'new-heavy-dependency',
-            title: bundle_clip(`${bench}: new dependency ${p.name} adds ${formatBytes(p.head)}`),
-            fix: bundle_clip(`${p.name} is new in this pull request and adds ${formatBytes(p.head)} of minified code. ` +
-                (alternative ? `Consider ${alternative} instead. ` : '') +
-                'Import only the parts you use, or load it with a dynamic import() where it is needed so it leaves the initial bundle.', 4000),
-            evidence: [
-                bundle_clip(`${p.name}${version ? `@${version}` : ''}: ${formatBytes(p.head)} of generated code, not present on base`),
-                ...(files.length ? [bundle_clip(`in ${files.join(', ')}`)] : []),
-                ...totalEvidence,
-            ].slice(0, 50),
-            metrics: totalKeys,
-        });
-    }
-    // The same package bundled twice, from two paths or versions.
-    const extraCopies = (p) => p.head - Math.max(...p.headInstances.map((i) => i.bytes));
-    const duplicates = packages.filter((p) => p.headInstances.length > 1 &&
-        extraCopies(p) >= o.duplicateBytes &&
-        (p.baseInstances.length < 2 || p.delta > 0));
-    for (const p of duplicates.slice(0, o.perRule)) {
-        const versions = new Set(p.headInstances.map((i) => i.version ?? '?'));
-        out.push({
-            rule: 'duplicate-package',
-            title: bundle_clip(`${bench}: ${p.name} is bundled ${p.headInstances.length} times`),
-            fix: bundle_clip(`Deduplicate ${p.name}: ` +
-                (versions.size > 1
-                    ? 'align the version ranges of the packages that depend on it, then run npm dedupe (pnpm dedupe, yarn dedupe), or pin one version with overrides (npm, pnpm) or resolutions (yarn).'
-                    : 'the same version is installed at two paths; npm dedupe (pnpm dedupe, yarn dedupe) merges them.') +
-                ` About ${formatBytes(extraCopies(p))} would go.`, 4000),
-            evidence: [bundle_clip(`${p.name} on head: ${versionList(p)}`, 2000)],
-            metrics: totalKeys,
-        });
-    }
-    // A package that was already there but grew a lot (a major upgrade, a new deep import).
-    for (const p of growth
-        .filter((x) => x.status === 'grew' && x.delta >= o.heavyBytes)
-        .slice(0, o.perRule)) {
-        out.push({
-            rule: 'dependency-grew',
-            title: bundle_clip(`${bench}: ${p.name} grew by ${formatBytes(p.delta)}`),
-            fix: bundle_clip(`Check what pulls in more of ${p.name}: a version upgrade, a new import of a heavy entry point, or a broader import (import * or the package root instead of a subpath). Import only what you use.`),
-            evidence: [
-                bundle_clip(`${p.name}: ${formatBytes(p.base)} → ${formatBytes(p.head)} of generated code`),
-            ],
-            metrics: totalKeys,
-        });
-    }
-    // A large module that arrived or grew: candidates for a dynamic import().
-    const lazy = (comparison.composition?.modules ?? []).filter((m) => m.package === undefined && m.delta > 0 && m.head >= o.lazyBytes);
-    for (const m of lazy.slice(0, o.perRule)) {
-        out.push({
-            rule: 'lazy-load-module',
-            title: bundle_clip(`${bench}: ${m.id} is ${formatBytes(m.head)}`),
-            fix: bundle_clip(`If ${m.id} is not needed for the first screen, load it with a dynamic import() where it is used; bundlers then put it in its own chunk, fetched on demand.`),
-            evidence: [
-                bundle_clip(`${m.id}: ${formatBytes(m.base)} → ${formatBytes(m.head)} of generated code in ${m.files.join(', ')}`),
-            ],
-            metrics: totalKeys,
-        });
-    }
-    // A file that is not minified.
-    for (const f of comparison.unminified.filter((x) => x.changed).slice(0, o.perRule)) {
-        out.push({
-            rule: 'not-minified',
-            title: bundle_clip(`${bench}: ${f.path} does not look minified`),
-            fix: bundle_clip('Minify production output: esbuild --minify, Vite build.minify (on by default), webpack mode: "production", or a CSS minifier for stylesheets. Check that this file is not copied verbatim from a source folder.'),
-            evidence: [
-                bundle_clip(`${f.path}: ${formatBytes(f.raw)}, ${(f.whitespaceRatio * 100).toFixed(0)}% whitespace, ${(f.commentRatio * 100).toFixed(0)}% comment lines, ${Math.round(f.meanLineLength)} characters per line on average`),
-            ],
-            metrics: fileKeys(f.path),
-        });
-    }
-    return out;
-}
-/** Names that bundlers give to chunks of dependencies (Vite, webpack splitChunks, Rollup). */
-const VENDOR_CHUNK = /(?:^|[/._-])(?:vendors?|node_modules|deps|libs?)(?:[/._~-]|$)/i;
-/** A large file new on head: what it holds (with source maps or a metafile) and how to keep it
- *  off the first load. */
-function newLargeFiles(comparison, o, totalEvidence) {
-    const bench = comparison.benchmark;
-    const large = comparison.added
-        .filter((f) => f.raw >= o.newFileBytes)
-        .sort((a, b) => b.raw - a.raw || (a.path < b.path ? -1 : 1));
-    return large.slice(0, o.perRule).map((f) => {
-        const sizes = [
-            `${formatBytes(f.raw)} raw`,
-            ...(f.gzip === undefined ? [] : [`${formatBytes(f.gzip)} gzip`]),
-            ...(f.brotli === undefined ? [] : [`${formatBytes(f.brotli)} brotli`]),
-        ];
-        const compressed = f.gzip ?? f.brotli;
-        const compressedName = f.gzip !== undefined ? 'gzip' : 'brotli';
-        const held = packagesIn(comparison, f.path);
-        const named = held.slice(0, 5).map((p) => `${p.name} (${formatBytes(p.bytes)})`);
-        const alternatives = held
-            .filter((p) => LIGHTER_ALTERNATIVES[p.name] !== undefined)
-            .slice(0, 3)
-            .map((p) => `${p.name}: ${LIGHTER_ALTERNATIVES[p.name]}`);
-        const packageBytes = held.reduce((sum, p) => sum + p.bytes, 0);
-        const vendor = packageBytes * 2 >= f.raw || VENDOR_CHUNK.test(f.path);
-        const what = held.length > 0
-            ? `It holds ${named.join(', ')} of generated code${held.length > named.length ? ` and ${held.length - named.length} more packages` : ''}.`
-            : vendor
-                ? 'Its name marks it as a chunk of dependencies; a source map (build.sourcemap in Vite, devtool in webpack, --sourcemap in esbuild) would let perfgate say which packages it holds.'
-                : 'No source map or metafile covers it, so perfgate cannot say what it holds.';
-        const how = vendor
-            ? 'If these dependencies are needed only on some pages or after an interaction, import the code that uses them with a dynamic import() where it is used, so this chunk is fetched on demand instead of with the first page; if the entry imports them statically, the chunk loads (and is preloaded) on every page.'
-            : 'If this code is not needed for the first screen, load it with a dynamic import() where it is used, so it is fetched on demand; if it is, check that all of it is intended.';
-        return {
-            rule: 'new-large-file',
-            title: bundle_clip(`${bench}: new file ${f.path} adds ${formatBytes(f.raw)}` +
-                (compressed === undefined ? '' : ` (${formatBytes(compressed)} ${compressedName})`)),
-            fix: bundle_clip(`${f.path} is new in this pull request. ${what} ${how}` +
-                (alternatives.length ? ` Lighter choices: ${alternatives.join('; ')}.` : ''), 4000),
-            evidence: [
-                bundle_clip(`${f.path}: ${sizes.join(', ')}; not on base`),
-                ...(named.length ? [bundle_clip(`${f.path} holds ${named.join(', ')}`)] : []),
-                ...totalEvidence,
-            ].slice(0, 50),
-            metrics: f.changes.map((c) => metricKey(bench, f.target, c.metric)),
-        };
-    });
-}
-/** Packages with code in one head file, largest first (a module in several files counts fully
- *  in each, as the composition records it). */
-function packagesIn(comparison, path) {
-    const bytes = new Map();
-    for (const m of Object.values(comparison.headComposition?.modules ?? {})) {
-        if (m.package !== undefined && m.files.includes(path)) {
-            bytes.set(m.package, (bytes.get(m.package) ?? 0) + m.bytes);
-        }
-    }
-    return [...bytes]
-        .map(([name, b]) => ({ name, bytes: b }))
-        .sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : 1));
-}
-function filesHolding(comparison, pkg) {
-    const files = new Set();
-    for (const m of Object.values(comparison.headComposition?.modules ?? {})) {
-        if (m.package === pkg)
-            for (const f of m.files)
-                files.add(f);
-    }
-    return [...files].sort().slice(0, 10);
-}
 
-;// CONCATENATED MODULE: ./src/advice/lighthouse.ts
-/** Whether a probe's evidence (typed unknown by the pipeline) is Lighthouse evidence. */
-function isLighthouseEvidence(value) {
-    return (typeof value === 'object' &&
-        value !== null &&
-        value.kind === 'lighthouse' &&
-        Array.isArray(value.pages));
-}
-const LOAD = ['fcp', 'lcp', 'speed-index', 'score'];
-const SCRIPT = ['fcp', 'lcp', 'speed-index', 'tbt', 'weight', 'score'];
-const IMAGES = ['lcp', 'speed-index', 'weight', 'score'];
-const MAIN_THREAD = ['tbt', 'lcp', 'speed-index', 'score'];
-const isStylesheet = (name) => /\.css(\?|#|$)/i.test(name);
-/** In priority order: the first rules are the likeliest to explain the regression. */
-const RULES = [
-    {
-        audit: 'render-blocking-resources',
-        metrics: LOAD,
-        title: (names) => `Render-blocking resources delay first paint: ${names}`,
-        fix: (names, change) => {
-            const urls = namesOf(change);
-            const css = urls.some(isStylesheet);
-            const js = urls.some((u) => !isStylesheet(u));
-            const parts = [];
-            if (js || !css) {
-                parts.push(`Load ${names} with \`defer\` or \`async\` (or as \`type="module"\`), or inline the small critical part and load the rest after first paint.`);
-            }
-            if (css) {
-                parts.push('Inline the critical CSS and load the rest without blocking rendering (a `media` attribute, or `rel="preload"` then apply).');
-            }
-            return parts.join(' ');
-        },
-    },
-    {
-        audit: 'server-response-time',
-        metrics: ['ttfb', 'fcp', 'lcp', 'speed-index', 'score'],
-        title: () => 'The server answers the page more slowly',
-        fix: () => 'Look at the server: profile the request handler of this page (database queries, rendering, blocking I/O, missing caching) between base and head.',
-    },
-    {
-        audit: 'redirects',
-        metrics: ['ttfb', 'fcp', 'lcp', 'score'],
-        title: (names) => `New redirects before the page: ${names}`,
-        fix: () => 'Link to the final URL directly; every redirect costs a round trip before anything loads.',
-    },
-    {
-        audit: 'unused-javascript',
-        metrics: SCRIPT,
-        title: (names) => `More unused JavaScript: ${names}`,
-        fix: (names) => `Split the bundle that grew (${names}): load code only on the routes and interactions that need it (dynamic \`import()\`, route-level code splitting), and drop dependencies the page does not use.`,
-    },
-    {
-        audit: 'duplicated-javascript',
-        metrics: SCRIPT,
-        title: (names) => `Modules bundled more than once: ${names}`,
-        fix: () => 'Deduplicate them: align the versions of the dependency that is bundled twice and let the bundler share one chunk.',
-    },
-    {
-        audit: 'legacy-javascript',
-        metrics: SCRIPT,
-        title: (names) => `Polyfills and transforms modern browsers do not need: ${names}`,
-        fix: () => "Raise the build's browser target (or serve a separate modern bundle) so these polyfills are not shipped to every visitor.",
-    },
-    {
-        audit: 'unminified-javascript',
-        metrics: SCRIPT,
-        title: (names) => `Unminified JavaScript: ${names}`,
-        fix: (names) => `Minify ${names} in the production build (esbuild, terser or the bundler's minify option).`,
-    },
-    {
-        audit: 'unused-css-rules',
-        metrics: LOAD,
-        title: (names) => `More unused CSS: ${names}`,
-        fix: (names) => `Remove the unused rules from ${names} or split the stylesheet per page.`,
-    },
-    {
-        audit: 'unminified-css',
-        metrics: LOAD,
-        title: (names) => `Unminified CSS: ${names}`,
-        fix: (names) => `Minify ${names} in the production build.`,
-    },
-    {
-        audit: 'uses-text-compression',
-        metrics: ['fcp', 'lcp', 'speed-index', 'weight', 'score'],
-        title: (names) => `Text served without compression: ${names}`,
-        fix: (names) => `Compress text responses (gzip or brotli) for ${names} in the server or CDN.`,
-        // perfgate's own file server never compresses: there the audit says nothing about the site.
-        applies: (evidence) => evidence.server !== 'static',
-    },
-    {
-        audit: 'offscreen-images',
-        metrics: IMAGES,
-        title: (names) => `Offscreen images loaded up front: ${names}`,
-        fix: (names) => `Lazy-load ${names}: add \`loading="lazy"\` to images below the fold (keep the LCP image eager).`,
-    },
-    {
-        audit: 'uses-optimized-images',
-        metrics: IMAGES,
-        title: (names) => `Images that could be compressed: ${names}`,
-        fix: (names) => `Compress ${names} (lossy quality around 80 is rarely visible), or convert them to WebP or AVIF.`,
-    },
-    {
-        audit: 'modern-image-formats',
-        metrics: IMAGES,
-        title: (names) => `Images in older formats: ${names}`,
-        fix: (names) => `Serve ${names} as WebP or AVIF.`,
-        unless: ['uses-optimized-images'],
-    },
-    {
-        audit: 'uses-responsive-images',
-        metrics: IMAGES,
-        title: (names) => `Images larger than they are displayed: ${names}`,
-        fix: (names) => `Serve ${names} at the size they are shown (\`srcset\` and \`sizes\`).`,
-    },
-    {
-        audit: 'efficient-animated-content',
-        metrics: IMAGES,
-        title: (names) => `Animated GIFs: ${names}`,
-        fix: (names) => `Replace ${names} with a looping, muted video (MP4 or WebM).`,
-    },
-    {
-        audit: 'bootup-time',
-        metrics: MAIN_THREAD,
-        title: (names) => `More JavaScript execution time: ${names}`,
-        fix: (names) => `Reduce the work ${names} does while the page loads: run it only when needed, break long tasks up (yield to the main thread) or move it to a worker.`,
-    },
-    {
-        audit: 'long-tasks',
-        metrics: MAIN_THREAD,
-        title: (names) => `New long main-thread tasks: ${names}`,
-        fix: (names) => `Break up the long tasks of ${names}: yield to the main thread between chunks of work (\`setTimeout\`, \`scheduler.yield()\`) or move the work to a worker.`,
-        unless: ['bootup-time'],
-    },
-    {
-        audit: 'mainthread-work-breakdown',
-        metrics: MAIN_THREAD,
-        title: (names) => `More main-thread work: ${names}`,
-        fix: () => 'Reduce main-thread work during load: less script evaluation, simpler styles and layout, fewer DOM updates.',
-        unless: ['bootup-time', 'long-tasks'],
-    },
-    {
-        audit: 'third-party-summary',
-        metrics: ['tbt', 'lcp', 'weight', 'score'],
-        title: (names) => `More third-party code: ${names}`,
-        fix: () => 'Load third-party code after the page is usable, behind a facade (a static placeholder until interaction), or drop it.',
-    },
-    {
-        audit: 'dom-size',
-        metrics: ['tbt', 'score'],
-        title: () => 'A larger DOM',
-        fix: () => 'Render fewer elements: virtualize long lists and build content below the fold on demand.',
-    },
-    {
-        audit: 'layout-shifts',
-        metrics: ['cls', 'score'],
-        title: (names) => `Layout shifts: ${names}`,
-        fix: () => 'Reserve space for content that arrives late (width/height or aspect-ratio on media, min-height on slots for ads and embeds), and do not insert content above what is already shown.',
-    },
-    {
-        audit: 'unsized-images',
-        metrics: ['cls', 'score'],
-        title: (names) => `Images without explicit size: ${names}`,
-        fix: (names) => `Set \`width\` and \`height\` (or CSS aspect-ratio) on ${names}.`,
-    },
-    {
-        audit: 'total-byte-weight',
-        metrics: ['weight'],
-        title: (names) => `The page transfers more bytes: ${names}`,
-        fix: () => 'Remove, split or shrink the resources that grew; load what is not needed for the first view later.',
-    },
-];
-const NAMES_IN_TITLE = 3;
-const MAX_EVIDENCE = 50;
-const MAX_EVIDENCE_CHARS = 2000;
-function formatMs(ms) {
-    return `${Math.round(ms)} ms`;
-}
-/** Decimal units, as the report: 1 kB = 1,000 B. */
-function lighthouse_formatBytes(bytes) {
-    if (Math.abs(bytes) < 1000)
-        return `${Math.round(bytes)} B`;
-    if (Math.abs(bytes) < 1_000_000)
-        return `${(bytes / 1000).toFixed(1)} kB`;
-    return `${(bytes / 1_000_000).toFixed(2)} MB`;
-}
-function formatNumeric(value, unit) {
-    if (unit === 'millisecond')
-        return formatMs(value);
-    if (unit === 'byte')
-        return lighthouse_formatBytes(value);
-    if (unit === 'element')
-        return `${Math.round(value)} elements`;
-    return `${Math.round(value * 1000) / 1000}`;
-}
-const itemName = (item) => item.url ?? item.label ?? '?';
-/** The items to name: new offenders first, then the rest by size. */
-function offenders(change) {
-    const fresh = new Set(change.newItems.map(itemName));
-    return [
-        ...change.newItems,
-        ...change.items.filter((i) => !fresh.has(itemName(i)) && i.url !== 'Unattributable'),
-    ];
-}
-/** What to name in titles and fixes: the new offenders when there are any, else all of them. */
-function namesOf(change) {
-    const items = change.newItems.length > 0 ? change.newItems : offenders(change);
-    return items.map(itemName).filter((name) => name !== 'Unattributable');
-}
-function itemText(item, isNew) {
-    const parts = [];
-    if (item.wastedMs !== undefined)
-        parts.push(`~${formatMs(item.wastedMs)}`);
-    if (item.ms !== undefined && item.wastedMs === undefined)
-        parts.push(formatMs(item.ms));
-    if (item.score !== undefined)
-        parts.push(`shift ${Math.round(item.score * 1000) / 1000}`);
-    if (item.wastedBytes !== undefined)
-        parts.push(`${lighthouse_formatBytes(item.wastedBytes)} to save`);
-    if (item.totalBytes !== undefined)
-        parts.push(`${lighthouse_formatBytes(item.totalBytes)} transferred`);
-    if (isNew)
-        parts.push('new at head');
-    return parts.length > 0 ? `${itemName(item)} (${parts.join(', ')})` : itemName(item);
-}
-function figuresText(side) {
-    const parts = [];
-    if (side.numericValue !== undefined)
-        parts.push(formatNumeric(side.numericValue, side.numericUnit));
-    if (side.savingsMs !== undefined && side.savingsMs > 0) {
-        parts.push(`est. savings ${formatMs(side.savingsMs)}`);
+
+/** Both sides measured with one sizer (contents the sides share are compressed once) and
+ *  compared. Advice: adviseBundle(outcome.comparison) in advice/bundle.ts. */
+async function runBundleBenchmark(bench, trees, options = {}) {
+    const sizer = new BundleSizer(options);
+    try {
+        const [base, head] = await Promise.all([
+            measureBundle(bench, trees.base, { sizer }),
+            measureBundle(bench, trees.head, { sizer }),
+        ]);
+        return outcomeOf(bench, base, head, await sizer.saved());
     }
-    if (side.savingsBytes !== undefined && side.savingsBytes > 0) {
-        parts.push(`est. savings ${lighthouse_formatBytes(side.savingsBytes)}`);
+    finally {
+        await sizer.close();
     }
-    return parts.length > 0 ? parts.join(', ') : 'none';
-}
-function evidenceLines(page, change) {
-    const where = `page ${page.page}`;
-    const lines = [
-        `${where}: ${change.title}: ${figuresText(change.head)} at head vs ${figuresText(change.base)} at base (medians of ${change.head.runs} head and ${change.base.runs} base runs)`,
-    ];
-    const fresh = new Set(change.newItems.map(itemName));
-    const items = offenders(change).slice(0, 5);
-    if (items.length > 0) {
-        lines.push(`${where}: ${items.map((i) => itemText(i, fresh.has(itemName(i)))).join('; ')}`);
-    }
-    return lines.map((l) => l.length > MAX_EVIDENCE_CHARS ? `${l.slice(0, MAX_EVIDENCE_CHARS - 1)}…` : l);
-}
-function titleNames(names) {
-    const shown = names.slice(0, NAMES_IN_TITLE).join(', ');
-    return names.length > NAMES_IN_TITLE
-        ? `${shown} and ${names.length - NAMES_IN_TITLE} more`
-        : shown;
 }
 /**
- * Advice for the regressed metrics (by metric key) of Lighthouse benchmarks: one Advice per
- * rule, gathering every page where that audit got worse and one of the metrics it explains
- * regressed. Metrics without a worse audit get no advice (there is no evidence to give).
+ * Head measured and compared with a base snapshot measured earlier (a stored baseline of the same
+ * commit, schema-checked by history/bundle-baseline.ts). `known`: the sizes saved with that
+ * snapshot, so contents unchanged since are not compressed again.
  */
-function lighthouseAdvice(regressed, evidence) {
-    const regressedKeys = new Set(regressed);
-    const advice = [];
-    for (const rule of RULES) {
-        const lines = [];
-        const metrics = new Set();
-        let first;
-        const names = [];
-        for (const ev of evidence) {
-            if (rule.applies && !rule.applies(ev))
-                continue;
-            for (const page of ev.pages) {
-                const change = page.worse.find((c) => c.id === rule.audit);
-                if (change === undefined)
-                    continue;
-                if (rule.unless?.some((other) => page.worse.some((c) => c.id === other)))
-                    continue;
-                const explained = rule.metrics
-                    .map((m) => page.metrics[m])
-                    .filter((key) => key !== undefined && regressedKeys.has(key));
-                if (explained.length === 0)
-                    continue;
-                for (const key of explained)
-                    metrics.add(key);
-                first ??= { change, evidence: ev };
-                for (const name of namesOf(change))
-                    if (!names.includes(name))
-                        names.push(name);
-                lines.push(...evidenceLines(page, change));
-            }
-        }
-        if (first === undefined)
-            continue;
-        const shown = titleNames(names);
-        advice.push({
-            rule: rule.audit,
-            title: rule.title(shown),
-            fix: rule.fix(shown || 'them', first.change, first.evidence),
-            evidence: lines.slice(0, MAX_EVIDENCE),
-            metrics: [...metrics],
-        });
+async function runBundleBenchmarkAgainst(bench, base, head, options = {}) {
+    const sizer = new BundleSizer(options);
+    try {
+        const measured = await measureBundle(bench, head, { sizer });
+        return outcomeOf(bench, base, measured, await sizer.saved());
     }
-    // The LCP element itself changed: not a fix, but the first thing to look at.
-    const lcpLines = [];
-    const lcpMetrics = [];
-    for (const ev of evidence) {
-        for (const page of ev.pages) {
-            const key = page.metrics.lcp;
-            const { base, head } = page.lcpElement;
-            if (!regressedKeys.has(key) || base === undefined || head === undefined)
-                continue;
-            if ((base.selector ?? base.snippet) === (head.selector ?? head.snippet))
-                continue;
-            lcpMetrics.push(key);
-            lcpLines.push(`page ${page.page}: the LCP element was ${base.selector ?? base.snippet} at base and is ${head.selector ?? head.snippet} at head`);
-        }
+    finally {
+        await sizer.close();
     }
-    if (lcpLines.length > 0) {
-        advice.push({
-            rule: 'lcp-element-changed',
-            title: 'The largest contentful paint is a different element at head',
-            fix: 'Check that the new largest element is meant to be there; if it is an image, preload it and keep it eager (no `loading="lazy"`), and give it explicit dimensions.',
-            evidence: lcpLines.slice(0, MAX_EVIDENCE),
-            metrics: lcpMetrics,
-        });
-    }
-    return advice;
 }
-
-;// CONCATENATED MODULE: ./src/advice/index.ts
-
-
-/** Advice is capped so one noisy benchmark cannot crowd out the report. */
-const MAX_ADVICE = 50;
-function adviseAll(input) {
-    const regressed = input.comparisons.filter((c) => c.status === 'regressed').map((c) => c.key);
-    const lighthouse = input.evidence.filter(isLighthouseEvidence);
-    return [
-        ...lighthouseAdvice(regressed, lighthouse),
-        ...input.bundles.flatMap((b) => adviseBundle(b)),
-    ].slice(0, MAX_ADVICE);
+function outcomeOf(bench, base, head, saved) {
+    const comparison = compareBundles(bench, base, head);
+    const omitted = omittedFilesNote(comparison);
+    if (omitted)
+        comparison.notes.push(omitted);
+    const packages = packagesNote(comparison);
+    if (packages)
+        comparison.notes.push(packages);
+    return { base, head, comparison, saved };
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -45363,7 +46321,569 @@ function spawnShell(command, options) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/probes/chrome.ts
+;// CONCATENATED MODULE: ./src/workspace/build.ts
+
+/** Time a timed-out command's group gets between SIGTERM and SIGKILL. */
+const TIMEOUT_GRACE_MS = 1_000;
+/** Time processes left behind by a command that exited get between SIGTERM and SIGKILL. */
+const LEFTOVER_GRACE_MS = 1_000;
+/**
+ * Runs `command` with /bin/sh in `cwd` and reports how it ended; a non-zero exit or a timeout is
+ * data here, not an error (the caller decides). Processes the command leaves behind are ended
+ * too, so nothing it started outlives it. Rejects with `signal.reason` when aborted.
+ */
+async function runCommand(command, options) {
+    if (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0) {
+        throw new RangeError(`timeoutMs must be a positive number of milliseconds, got ${options.timeoutMs}`);
+    }
+    options.signal?.throwIfAborted();
+    const started = process.hrtime.bigint();
+    const shell = await spawnShell(command, {
+        cwd: options.cwd,
+        env: options.env,
+        tailLines: options.tailLines,
+        onOutput: options.onOutput,
+    });
+    let timedOut = false;
+    let aborted = false;
+    // A failure to end the group surfaces from the `await shell.terminate` below; caught here only
+    // so that it is not an unhandled rejection meanwhile.
+    const stop = () => shell.terminate(TIMEOUT_GRACE_MS).catch(() => { });
+    const timer = setTimeout(() => {
+        timedOut = true;
+        void stop();
+    }, options.timeoutMs);
+    const onAbort = () => {
+        aborted = true;
+        void stop();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+        const exit = await shell.exited;
+        const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+        clearTimeout(timer);
+        await shell.terminate(LEFTOVER_GRACE_MS);
+        if (aborted)
+            throw options.signal?.reason;
+        return {
+            command,
+            cwd: options.cwd,
+            exitCode: exit.code,
+            signal: exit.signal,
+            timedOut,
+            wallMs,
+            output: shell.tail.text(),
+        };
+    }
+    finally {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+    }
+}
+class BuildError extends Error {
+    name = 'BuildError';
+    side;
+    ref;
+    sha;
+    dir;
+    command;
+    exitCode;
+    signal;
+    timedOut;
+    timeoutMs;
+    /** The last lines of the build's output. */
+    output;
+    constructor(tree, result, timeoutMs) {
+        const how = result.timedOut
+            ? `did not finish within ${timeoutMs} ms and was stopped`
+            : result.exitCode !== null
+                ? `exited with code ${result.exitCode}`
+                : `was killed by ${result.signal}`;
+        const shown = result.output.split('\n').slice(-MESSAGE_LINES).join('\n');
+        super(`Build of ${tree.side} (${tree.ref} at ${tree.sha.slice(0, 12)}) failed: ` +
+            `\`${result.command}\` ${how} in ${tree.dir}.` +
+            (shown.trim() === '' ? ' It printed nothing.' : `\nLast output:\n${shown}`));
+        this.side = tree.side;
+        this.ref = tree.ref;
+        this.sha = tree.sha;
+        this.dir = tree.dir;
+        this.command = result.command;
+        this.exitCode = result.exitCode;
+        this.signal = result.signal;
+        this.timedOut = result.timedOut;
+        this.timeoutMs = timeoutMs;
+        this.output = result.output;
+    }
+}
+/** Lines of output repeated in a BuildError's message; all kept lines are on `.output`. */
+const MESSAGE_LINES = 30;
+/** Runs the build command in the tree's root; throws BuildError unless it exits with 0. */
+async function runBuild(tree, command, options) {
+    const result = await runCommand(command, { cwd: tree.dir, ...options });
+    if (result.timedOut || result.exitCode !== 0) {
+        throw new BuildError(tree, result, options.timeoutMs);
+    }
+    return { side: tree.side, command, wallMs: result.wallMs, output: result.output };
+}
+/**
+ * Builds both trees one after the other, head first. Sequential because builds are CPU-bound
+ * and usually parallel inside already: on a 2-core runner two at once would only contend,
+ * double peak memory and interleave their output, for little saved time. Head first because a
+ * PR that breaks its own build is the likelier failure, and it should be reported soonest.
+ */
+async function buildTrees(trees, command, options) {
+    const head = await runBuild(trees.head, command, options);
+    const base = await runBuild(trees.base, command, options);
+    return { base, head };
+}
+
+;// CONCATENATED MODULE: ./src/kinds/command/probe.ts
+// The wall time of a shell command, run once per round in the side's tree. Spawning, the
+// process group, the timeout and the output tail are workspace/'s runCommand.
+
+
+
+
+
+/** Lines of output repeated in the message; all kept lines are on `.output`. */
+const probe_MESSAGE_LINES = 30;
+class CommandProbeError extends ProbeError {
+    name = 'CommandProbeError';
+    reason;
+    command;
+    cwd;
+    exitCode;
+    signal;
+    timeoutMs;
+    /** The last lines of stdout and stderr together. */
+    output;
+    constructor(message, data, options) {
+        super(message, data.benchmark, data.side, options);
+        this.reason = data.reason;
+        this.command = data.command;
+        this.cwd = data.cwd;
+        this.exitCode = data.exitCode ?? null;
+        this.signal = data.signal ?? null;
+        this.timeoutMs = data.timeoutMs;
+        this.output = data.output ?? '';
+    }
+}
+function createCommandProbe(bench, trees, o = {}) {
+    const spec = catalogueSpec(COMMAND_METRICS[0], bench.name);
+    const guard = disposalGuard(bench.name, o.signal);
+    const { signal } = guard;
+    async function measure(side) {
+        const cwd = external_node_path_default().resolve(trees[side].dir, bench.cwd);
+        const base = {
+            benchmark: bench.name,
+            side,
+            command: bench.run,
+            cwd,
+            timeoutMs: bench.timeoutMs,
+        };
+        const where = `benchmark "${bench.name}", ${side} side: \`${bench.run}\``;
+        let result;
+        try {
+            result = await runCommand(bench.run, {
+                cwd,
+                env: bench.env,
+                timeoutMs: bench.timeoutMs,
+                signal,
+            });
+        }
+        catch (err) {
+            if (signal.aborted)
+                throw err;
+            if (err instanceof SpawnError) {
+                throw new CommandProbeError(`${where} could not start in ${cwd}: ${err.message}`, { ...base, reason: 'spawn' }, { cause: err });
+            }
+            throw err;
+        }
+        if (!result.timedOut && result.exitCode === 0)
+            return { [spec.key]: result.wallMs };
+        const [reason, how] = result.timedOut
+            ? ['timeout', `did not finish within ${bench.timeoutMs} ms and was stopped`]
+            : result.exitCode !== null
+                ? ['exit', `exited with code ${result.exitCode}`]
+                : ['signal', `was killed by ${result.signal}`];
+        const shown = result.output.split('\n').slice(-probe_MESSAGE_LINES).join('\n');
+        throw new CommandProbeError(`${where} ${how} in ${cwd}.` +
+            (shown.trim() === '' ? ' It printed nothing.' : `\nLast output:\n${shown}`), {
+            ...base,
+            reason,
+            exitCode: result.exitCode,
+            signal: result.signal,
+            output: result.output,
+        });
+    }
+    return {
+        benchmark: bench.name,
+        specs: [spec],
+        measure: (side) => guard.round(() => measure(side)),
+        dispose: guard.dispose,
+    };
+}
+
+;// CONCATENATED MODULE: external "node:perf_hooks"
+const external_node_perf_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+// EXTERNAL MODULE: ./node_modules/autocannon/autocannon.js
+var autocannon = __nccwpck_require__(8174);
+var autocannon_default = /*#__PURE__*/__nccwpck_require__.n(autocannon);
+;// CONCATENATED MODULE: ./src/kinds/http/round-summary.ts
+/**
+ * Quantile by linear interpolation between order statistics: Hyndman & Fan (1996) definition 7,
+ * the default of R and NumPy. h = (n − 1)·p; Q = x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]).
+ * `sorted` must be ascending and non-empty.
+ */
+function quantile(sorted, p) {
+    const n = sorted.length;
+    if (n === 0)
+        throw new RangeError('quantile of an empty sample');
+    if (!(p >= 0 && p <= 1))
+        throw new RangeError(`quantile p must be within [0, 1], got ${p}`);
+    const h = (n - 1) * p;
+    const lo = Math.floor(h);
+    const hi = Math.min(lo + 1, n - 1);
+    const a = sorted[lo];
+    return a + (h - lo) * (sorted[hi] - a);
+}
+/** The round's sample from its response latencies (ms, any order; sorted in place) and counts. */
+function summariseRound(latencies, counts) {
+    const responses = latencies.length;
+    if (responses === 0)
+        throw new RangeError('summariseRound needs at least one response');
+    const sorted = latencies.sort();
+    let sum = 0;
+    for (const v of sorted)
+        sum += v;
+    const failed = counts.timeouts + counts.socketErrors;
+    return {
+        p50: quantile(sorted, 0.5),
+        p95: quantile(sorted, 0.95),
+        p99: quantile(sorted, 0.99),
+        mean: sum / responses,
+        min: sorted[0],
+        max: sorted[responses - 1],
+        throughput: responses / (counts.wallMs / 1000),
+        errorRate: (counts.badStatus + failed) / (responses + failed),
+        requests: responses + failed,
+        responses,
+        ...counts,
+    };
+}
+/** The catalogue's metrics of a sample: a metric added to HTTP_METRICS fails to compile here
+ *  until the round computes it. */
+function routeMetrics(s) {
+    return {
+        p50: s.p50,
+        p95: s.p95,
+        p99: s.p99,
+        mean: s.mean,
+        throughput: s.throughput,
+        'error-rate': s.errorRate,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/kinds/http/load-round.ts
+// One load round of one route with autocannon: a fixed window of keep-alive connections, its
+// responses counted as they arrive. Latencies come from autocannon's per-response `response`
+// event (process.hrtime, sub-millisecond) rather than its HDR histogram, which records whole
+// milliseconds.
+
+
+
+/** A route that could not be measured at all (as opposed to one that answered badly). */
+class HttpRouteError extends Error {
+    name = 'HttpRouteError';
+    url;
+    method;
+    reason;
+    /** The socket error code, for `cannot-connect`. */
+    code;
+    constructor(message, data, options) {
+        super(message, options);
+        this.url = data.url;
+        this.method = data.method;
+        this.reason = data.reason;
+        this.code = data.code;
+    }
+}
+/** The methods autocannon's request builder accepts (lib/httpMethods.js), less HEAD: its
+ *  response parser waits for the body a HEAD response never has, so every request times out. */
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'TRACE', 'PATCH'];
+/** Socket errors that mean nothing is listening there: retrying for the round would only spin. */
+const CANNOT_CONNECT = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EADDRNOTAVAIL',
+]);
+/** autocannon notices `stop()` only on its sample tick; a short tick ends a round promptly. */
+const SAMPLE_INTERVAL_MS = 10;
+function checkPositive(field, value, integer) {
+    const ok = Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value));
+    if (!ok) {
+        throw new RangeError(`${field} must be a positive ${integer ? 'integer' : 'number'}, got ${String(value)}`);
+    }
+}
+function isExpected(status, expect) {
+    return expect === undefined ? status >= 200 && status < 300 : expect.includes(status);
+}
+/** Joins the server's base URL and a route path: `http://127.0.0.1:4100` + `/products?page=2`. */
+function routeUrl(base, path) {
+    if (!path.startsWith('/')) {
+        throw new RangeError(`request path must start with "/", got ${JSON.stringify(path)}`);
+    }
+    return base.replace(/\/+$/, '') + path;
+}
+/**
+ * Loads one route for `durationMs` with `connections` keep-alive connections and summarises the
+ * responses that completed inside that window. Requests still in flight when the window closes
+ * are dropped. autocannon is stopped and its sockets destroyed before this settles, also when
+ * it rejects (abort, unreachable server).
+ *
+ * Throws HttpRouteError `cannot-connect` as soon as a connection is refused (nothing listens
+ * there), and `no-response` when the window holds no response at all (every request timed out
+ * or failed): there are no latencies to report then.
+ */
+async function measureRoute(url, request, o) {
+    checkPositive('connections', o.connections, true);
+    checkPositive('durationMs', o.durationMs, false);
+    checkPositive('timeoutMs', o.timeoutMs, false);
+    const method = request.method.toUpperCase();
+    const target = routeUrl(url, request.path);
+    if (!METHODS.includes(method)) {
+        throw new HttpRouteError(`request method must be one of ${METHODS.join(', ')}, got ${JSON.stringify(request.method)}`, { url: target, method, reason: 'invalid-request' });
+    }
+    o.signal?.throwIfAborted();
+    let latencies = new Float64Array(1024);
+    let responses = 0;
+    let badStatus = 0;
+    let timeouts = 0;
+    let socketErrors = 0;
+    const statusCodes = {};
+    const failures = {};
+    return new Promise((resolve, reject) => {
+        let open = true;
+        let failure;
+        let wallMs = 0;
+        let timer;
+        let instance;
+        const t0 = external_node_perf_hooks_namespaceObject.performance.now();
+        const onAbort = () => close(o.signal?.reason);
+        // Closes the measured window; autocannon then destroys its clients on its next tick and
+        // calls back, which settles the promise. Nothing is counted after this.
+        function close(reason) {
+            if (!open)
+                return;
+            open = false;
+            wallMs = external_node_perf_hooks_namespaceObject.performance.now() - t0;
+            if (reason !== undefined)
+                failure = reason;
+            clearTimeout(timer);
+            o.signal?.removeEventListener('abort', onAbort);
+            instance?.stop();
+        }
+        function finish(err) {
+            close();
+            if (err) {
+                reject(new HttpRouteError(`autocannon could not load ${method} ${target}: ${String(err.message ?? err)}`, { url: target, method, reason: 'invalid-request' }, { cause: err }));
+            }
+            else if (failure !== undefined) {
+                reject(failure);
+            }
+            else if (responses === 0) {
+                const seen = Object.entries(failures)
+                    .map(([k, n]) => `${n}× ${k}`)
+                    .join(', ');
+                reject(new HttpRouteError(`no response from ${method} ${target} within ${Math.round(wallMs)} ms` +
+                    ` (${seen || 'every request still in flight'}); raise roundMs or timeoutMs`, { url: target, method, reason: 'no-response' }));
+            }
+            else {
+                resolve(summariseRound(latencies.subarray(0, responses), {
+                    badStatus,
+                    timeouts,
+                    socketErrors,
+                    wallMs,
+                    statusCodes,
+                    failures,
+                }));
+            }
+        }
+        try {
+            instance = autocannon_default()({
+                url: target,
+                method: method,
+                headers: { ...request.headers },
+                ...(request.body !== undefined ? { body: request.body } : {}),
+                connections: o.connections,
+                // A safety net only: the window below ends the round.
+                duration: o.durationMs / 1000 + 30,
+                sampleInt: SAMPLE_INTERVAL_MS,
+                // autocannon takes whole seconds ≥ 1 here; the exact value is set per client below.
+                timeout: Math.max(1, Math.ceil(o.timeoutMs / 1000)),
+                setupClient: (client) => {
+                    // Client reads `this.timeout` (ms) after setupClient when it arms its timer
+                    // (lib/httpClient.js), so sub-second timeouts work; test/kinds/http checks it.
+                    client.timeout = o.timeoutMs;
+                },
+            }, (err) => finish(err));
+        }
+        catch (err) {
+            clearTimeout(timer);
+            reject(new HttpRouteError(`autocannon could not load ${method} ${target}: ${String(err.message ?? err)}`, { url: target, method, reason: 'invalid-request' }, { cause: err }));
+            return;
+        }
+        // Settled already: autocannon calls back synchronously when it rejects its options.
+        if (!open)
+            return;
+        instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+            if (!open)
+                return;
+            if (responses === latencies.length) {
+                const grown = new Float64Array(latencies.length * 2);
+                grown.set(latencies);
+                latencies = grown;
+            }
+            latencies[responses++] = responseTime;
+            statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
+            if (!isExpected(statusCode, request.expectStatus))
+                badStatus++;
+        });
+        instance.on('reqError', (err) => {
+            if (!open)
+                return;
+            const code = err?.code;
+            if (typeof code === 'string') {
+                socketErrors++;
+                failures[code] = (failures[code] ?? 0) + 1;
+                if (CANNOT_CONNECT.has(code)) {
+                    close(new HttpRouteError(`cannot connect to ${target} (${code}): is the server listening?`, { url: target, method, reason: 'cannot-connect', code }, { cause: err }));
+                }
+            }
+            else {
+                // autocannon reports a timed-out request as a plain Error('request timed out').
+                timeouts++;
+                failures.timeout = (failures.timeout ?? 0) + 1;
+            }
+        });
+        timer = setTimeout(() => close(), o.durationMs);
+        if (o.signal?.aborted)
+            close(o.signal.reason);
+        else
+            o.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/kinds/http/probe.ts
+// HTTP load per route: one short fixed-duration round per route per side (load-round.ts), its
+// metrics announced from the catalogue and reported from the round's summary (round-summary.ts).
+
+
+
+
+
+
+class HttpProbeError extends ProbeError {
+    name = 'HttpProbeError';
+    route;
+    url;
+    reason;
+    constructor(message, data, options) {
+        super(message, data.benchmark, data.side, options);
+        this.route = data.route;
+        this.url = data.url;
+        this.reason = data.reason;
+    }
+}
+/** The metrics createHttpProbe reports for one route, in the catalogue's order. */
+function routeSpecs(benchmark, route) {
+    return HTTP_METRICS.map((m) => catalogueSpec(m, benchmark, route));
+}
+function createHttpProbe(bench, servers, o = {}) {
+    const names = new Set();
+    for (const r of bench.requests) {
+        if (names.has(r.name)) {
+            throw new RangeError(`benchmarks "${bench.name}": request names must be unique, got ${JSON.stringify(r.name)} twice`);
+        }
+        names.add(r.name);
+    }
+    const specs = bench.requests.flatMap((r) => routeSpecs(bench.name, r.name));
+    const guard = disposalGuard(bench.name, o.signal);
+    const { signal } = guard;
+    const exitGraceMs = o.exitGraceMs ?? 500;
+    // A crashed server shows first as refused connections; its exit may reach this process a
+    // moment later, so a failed round polls assertAlive briefly to name the real cause.
+    async function exitedCause(server, wait) {
+        const deadline = external_node_perf_hooks_namespaceObject.performance.now() + (wait ? exitGraceMs : 0);
+        for (;;) {
+            try {
+                server.assertAlive();
+            }
+            catch (err) {
+                return err;
+            }
+            if (external_node_perf_hooks_namespaceObject.performance.now() >= deadline)
+                return undefined;
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(25);
+        }
+    }
+    async function measure(side) {
+        const server = servers[side];
+        const obs = {};
+        for (const route of bench.requests) {
+            const data = {
+                benchmark: bench.name,
+                side,
+                route: route.name,
+                url: routeUrl(server.url, route.path),
+            };
+            const where = `benchmark "${bench.name}", ${side} side, ${route.name} (${data.url})`;
+            let sample;
+            try {
+                sample = await measureRoute(server.url, route, {
+                    connections: bench.connections,
+                    durationMs: bench.roundMs,
+                    timeoutMs: bench.timeoutMs,
+                    signal,
+                });
+            }
+            catch (err) {
+                if (signal.aborted)
+                    throw err;
+                const exited = await exitedCause(server, true);
+                if (exited !== undefined) {
+                    throw new HttpProbeError(`${where}: the server exited: ${errorText(exited)}`, { ...data, reason: 'server-exited' }, { cause: exited });
+                }
+                if (err instanceof HttpRouteError) {
+                    throw new HttpProbeError(`${where}: ${err.message}`, { ...data, reason: err.reason }, { cause: err });
+                }
+                throw err;
+            }
+            const exited = await exitedCause(server, false);
+            if (exited !== undefined) {
+                throw new HttpProbeError(`${where}: the server exited during the round: ${errorText(exited)}`, { ...data, reason: 'server-exited' }, { cause: exited });
+            }
+            const values = routeMetrics(sample);
+            for (const m of HTTP_METRICS)
+                obs[metricKey(bench.name, route.name, m.metric)] = values[m.metric];
+        }
+        return obs;
+    }
+    return {
+        benchmark: bench.name,
+        specs,
+        measure: (side) => guard.round(() => measure(side)),
+        dispose: guard.dispose,
+    };
+}
+function errorText(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+
+;// CONCATENATED MODULE: ./src/kinds/lighthouse/chrome.ts
 // Finding and launching the one headless Chromium a run reuses for every Lighthouse run.
 // Lighthouse connects to it through its DevTools port; each run opens and closes its own tab.
 
@@ -45579,662 +47099,498 @@ async function launchChrome(options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/workspace/build.ts
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: ./src/kinds/lighthouse/loader.ts
+// Loading Lighthouse. The CLI depends on it normally; the bundled action (dist/, built by ncc
+// with lighthouse external, because Lighthouse reads its own files at run time) has no
+// node_modules, so there the pinned version is installed with npm into the runner's tool cache
+// on first use and imported from that directory afterwards.
 
-/** Time a timed-out command's group gets between SIGTERM and SIGKILL. */
-const TIMEOUT_GRACE_MS = 1_000;
-/** Time processes left behind by a command that exited get between SIGTERM and SIGKILL. */
-const LEFTOVER_GRACE_MS = 1_000;
-/**
- * Runs `command` with /bin/sh in `cwd` and reports how it ended; a non-zero exit or a timeout is
- * data here, not an error (the caller decides). Processes the command leaves behind are ended
- * too, so nothing it started outlives it. Rejects with `signal.reason` when aborted.
- */
-async function runCommand(command, options) {
-    if (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0) {
-        throw new RangeError(`timeoutMs must be a positive number of milliseconds, got ${options.timeoutMs}`);
-    }
-    options.signal?.throwIfAborted();
-    const started = process.hrtime.bigint();
-    const shell = await spawnShell(command, {
-        cwd: options.cwd,
-        env: options.env,
-        tailLines: options.tailLines,
-        onOutput: options.onOutput,
-    });
-    let timedOut = false;
-    let aborted = false;
-    // A failure to end the group surfaces from the `await shell.terminate` below; caught here only
-    // so that it is not an unhandled rejection meanwhile.
-    const stop = () => shell.terminate(TIMEOUT_GRACE_MS).catch(() => { });
-    const timer = setTimeout(() => {
-        timedOut = true;
-        void stop();
-    }, options.timeoutMs);
-    const onAbort = () => {
-        aborted = true;
-        void stop();
-    };
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-        const exit = await shell.exited;
-        const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-        clearTimeout(timer);
-        await shell.terminate(LEFTOVER_GRACE_MS);
-        if (aborted)
-            throw options.signal?.reason;
-        return {
-            command,
-            cwd: options.cwd,
-            exitCode: exit.code,
-            signal: exit.signal,
-            timedOut,
-            wallMs,
-            output: shell.tail.text(),
-        };
-    }
-    finally {
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-    }
-}
-class BuildError extends Error {
-    name = 'BuildError';
-    side;
-    ref;
-    sha;
+
+
+
+
+
+
+
+/** The Lighthouse the action installs; 13 needs Node 22, and the action runs on Node 20. */
+const LIGHTHOUSE_VERSION = '12.8.2';
+class LighthouseLoadError extends Error {
     dir;
-    command;
-    exitCode;
-    signal;
-    timedOut;
-    timeoutMs;
-    /** The last lines of the build's output. */
     output;
-    constructor(tree, result, timeoutMs) {
-        const how = result.timedOut
-            ? `did not finish within ${timeoutMs} ms and was stopped`
-            : result.exitCode !== null
-                ? `exited with code ${result.exitCode}`
-                : `was killed by ${result.signal}`;
-        const shown = result.output.split('\n').slice(-MESSAGE_LINES).join('\n');
-        super(`Build of ${tree.side} (${tree.ref} at ${tree.sha.slice(0, 12)}) failed: ` +
-            `\`${result.command}\` ${how} in ${tree.dir}.` +
-            (shown.trim() === '' ? ' It printed nothing.' : `\nLast output:\n${shown}`));
-        this.side = tree.side;
-        this.ref = tree.ref;
-        this.sha = tree.sha;
-        this.dir = tree.dir;
-        this.command = result.command;
-        this.exitCode = result.exitCode;
-        this.signal = result.signal;
-        this.timedOut = result.timedOut;
-        this.timeoutMs = timeoutMs;
-        this.output = result.output;
+    name = 'LighthouseLoadError';
+    constructor(message, dir, output, options) {
+        super(output.trim() ? `${message}\nnpm's output ends with:\n${tail(output)}` : message, options);
+        this.dir = dir;
+        this.output = output;
     }
 }
-/** Lines of output repeated in a BuildError's message; all kept lines are on `.output`. */
-const MESSAGE_LINES = 30;
-/** Runs the build command in the tree's root; throws BuildError unless it exits with 0. */
-async function runBuild(tree, command, options) {
-    const result = await runCommand(command, { cwd: tree.dir, ...options });
-    if (result.timedOut || result.exitCode !== 0) {
-        throw new BuildError(tree, result, options.timeoutMs);
+function tail(text, lines = 20) {
+    return text.trim().split('\n').slice(-lines).join('\n');
+}
+function isModuleNotFound(error) {
+    const code = error?.code;
+    return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+}
+function asLighthouseModule(value, where) {
+    const mod = value;
+    if (typeof mod?.default !== 'function' ||
+        typeof mod.desktopConfig !== 'object' ||
+        typeof mod.defaultConfig !== 'object') {
+        throw new LighthouseLoadError(`${where} is not a usable lighthouse package: expected a default export function and desktopConfig/defaultConfig objects`, undefined, '');
     }
-    return { side: tree.side, command, wallMs: result.wallMs, output: result.output };
+    return mod;
+}
+/** The cache directory of the pinned version: `<base>/perfgate-lighthouse/<version>`. */
+function lighthouseCacheDir(options = {}) {
+    const env = options.env ?? process.env;
+    const base = options.toolCacheDir ?? (env.RUNNER_TOOL_CACHE || (0,external_node_os_namespaceObject.tmpdir)());
+    return (0,external_node_path_namespaceObject.join)(base, 'perfgate-lighthouse', LIGHTHOUSE_VERSION);
+}
+/** Version of the lighthouse package installed in `dir`, or undefined. */
+function installedVersion(dir) {
+    try {
+        const pkg = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(dir, 'node_modules', 'lighthouse', 'package.json'), 'utf8'));
+        return typeof pkg.version === 'string' ? pkg.version : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+async function importFromDir(dir) {
+    // Resolve as if from a file in `dir`: finds dir/node_modules/lighthouse's entry point.
+    const entry = (0,external_node_module_namespaceObject.createRequire)((0,external_node_path_namespaceObject.join)(dir, 'package.json')).resolve('lighthouse');
+    return asLighthouseModule(await __nccwpck_require__(1124)((0,external_node_url_namespaceObject.pathToFileURL)(entry).href), entry);
+}
+function runNpm(npm, args, options) {
+    return new Promise((resolve, reject) => {
+        (0,external_node_child_process_namespaceObject.execFile)(npm, args, {
+            cwd: options.cwd,
+            env: options.env,
+            timeout: options.timeoutMs,
+            maxBuffer: 16 * 1024 * 1024,
+            killSignal: 'SIGKILL',
+        }, (error, stdout, stderr) => {
+            const output = `${stdout}${stderr}`;
+            if (error)
+                reject(Object.assign(error, { output }));
+            else
+                resolve(output);
+        });
+    });
 }
 /**
- * Builds both trees one after the other, head first. Sequential because builds are CPU-bound
- * and usually parallel inside already: on a 2-core runner two at once would only contend,
- * double peak memory and interleave their output, for little saved time. Head first because a
- * PR that breaks its own build is the likelier failure, and it should be reported soonest.
+ * Imports Lighthouse: the normal dependency when it resolves, else the pinned version from the
+ * tool cache, installing it there first when absent. The install goes to a private directory
+ * renamed into place only when complete, so a crash or a concurrent run never leaves a
+ * half-installed cache behind.
  */
-async function buildTrees(trees, command, options) {
-    const head = await runBuild(trees.head, command, options);
-    const base = await runBuild(trees.base, command, options);
-    return { base, head };
-}
-
-;// CONCATENATED MODULE: ./src/probes/command.ts
-// The wall time of a shell command, run once per round in the side's tree. Spawning, the
-// process group, the timeout and the output tail are workspace/'s runCommand.
-
-
-
-
-/** Lines of output repeated in the message; all kept lines are on `.output`. */
-const command_MESSAGE_LINES = 30;
-class CommandProbeError extends ProbeError {
-    name = 'CommandProbeError';
-    reason;
-    command;
-    cwd;
-    exitCode;
-    signal;
-    timeoutMs;
-    /** The last lines of stdout and stderr together. */
-    output;
-    constructor(message, data, options) {
-        super(message, data.benchmark, data.side, options);
-        this.reason = data.reason;
-        this.command = data.command;
-        this.cwd = data.cwd;
-        this.exitCode = data.exitCode ?? null;
-        this.signal = data.signal ?? null;
-        this.timeoutMs = data.timeoutMs;
-        this.output = data.output ?? '';
+async function loadLighthouse(options = {}) {
+    const importDependency = options.importDependency ?? (() => Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 5694)));
+    try {
+        const lighthouse = asLighthouseModule(await importDependency(), 'the lighthouse dependency');
+        return { lighthouse, from: 'dependency', installed: false };
     }
-}
-function createCommandProbe(bench, trees, o = {}) {
-    const spec = metricSpec({
-        benchmark: bench.name,
-        metric: 'wall',
-        unit: 'ms',
-        better: 'lower',
-        scale: 'ratio',
-    });
-    const guard = disposalGuard(bench.name, o.signal);
-    const { signal } = guard;
-    async function measure(side) {
-        const cwd = external_node_path_default().resolve(trees[side].dir, bench.cwd);
-        const base = {
-            benchmark: bench.name,
-            side,
-            command: bench.run,
-            cwd,
-            timeoutMs: bench.timeoutMs,
-        };
-        const where = `benchmark "${bench.name}", ${side} side: \`${bench.run}\``;
-        let result;
+    catch (error) {
+        if (!isModuleNotFound(error))
+            throw error;
+    }
+    const env = options.env ?? process.env;
+    const dir = lighthouseCacheDir(options);
+    let installed = false;
+    if (installedVersion(dir) !== LIGHTHOUSE_VERSION) {
+        installed = true;
+        const staging = `${dir}.installing-${process.pid}-${Date.now()}`;
+        (0,external_node_fs_namespaceObject.mkdirSync)(staging, { recursive: true });
+        // A package.json of its own keeps npm from walking up to some enclosing project.
+        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(staging, 'package.json'), `${JSON.stringify({ name: 'perfgate-lighthouse-cache', private: true }, null, 2)}\n`);
+        const spec = options.packageSpec ?? `lighthouse@${LIGHTHOUSE_VERSION}`;
+        options.log?.(`Installing ${spec} into ${dir} (first use on this machine)…`);
+        const args = [
+            'install',
+            '--no-audit',
+            '--no-fund',
+            '--no-save',
+            '--omit=dev',
+            '--no-package-lock',
+            '--loglevel=error',
+            spec,
+            ...(options.npmArgs ?? []),
+        ];
         try {
-            result = await runCommand(bench.run, {
-                cwd,
-                env: bench.env,
-                timeoutMs: bench.timeoutMs,
-                signal,
+            await runNpm(options.npm ?? 'npm', args, {
+                cwd: staging,
+                // Install scripts of Lighthouse's dependencies are third-party code: no runner secrets.
+                env: childEnvironment(spawnMarks(), env),
+                timeoutMs: options.timeoutMs ?? 300_000,
             });
         }
-        catch (err) {
-            if (signal.aborted)
-                throw err;
-            if (err instanceof SpawnError) {
-                throw new CommandProbeError(`${where} could not start in ${cwd}: ${err.message}`, { ...base, reason: 'spawn' }, { cause: err });
-            }
-            throw err;
+        catch (error) {
+            (0,external_node_fs_namespaceObject.rmSync)(staging, { recursive: true, force: true });
+            throw new LighthouseLoadError(`Could not install ${spec} with npm into the tool cache (${dir}); ` +
+                'check that npm is on PATH and the npm registry is reachable, or install lighthouse next to perfgate', dir, String(error.output ?? error.message), { cause: error });
         }
-        if (!result.timedOut && result.exitCode === 0)
-            return { [spec.key]: result.wallMs };
-        const [reason, how] = result.timedOut
-            ? ['timeout', `did not finish within ${bench.timeoutMs} ms and was stopped`]
-            : result.exitCode !== null
-                ? ['exit', `exited with code ${result.exitCode}`]
-                : ['signal', `was killed by ${result.signal}`];
-        const shown = result.output.split('\n').slice(-command_MESSAGE_LINES).join('\n');
-        throw new CommandProbeError(`${where} ${how} in ${cwd}.` +
-            (shown.trim() === '' ? ' It printed nothing.' : `\nLast output:\n${shown}`), {
-            ...base,
-            reason,
-            exitCode: result.exitCode,
-            signal: result.signal,
-            output: result.output,
-        });
-    }
-    return {
-        benchmark: bench.name,
-        specs: [spec],
-        measure: (side) => guard.round(() => measure(side)),
-        dispose: guard.dispose,
-    };
-}
-
-;// CONCATENATED MODULE: external "node:perf_hooks"
-const external_node_perf_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-// EXTERNAL MODULE: ./node_modules/autocannon/autocannon.js
-var autocannon = __nccwpck_require__(8174);
-var autocannon_default = /*#__PURE__*/__nccwpck_require__.n(autocannon);
-;// CONCATENATED MODULE: ./src/probes/http.ts
-// HTTP load per route with autocannon: one short fixed-duration round per route per side.
-// Latencies come from autocannon's per-response `response` event (process.hrtime, sub-millisecond)
-// rather than its HDR histogram, which records whole milliseconds.
-
-
-
-
-/** A route that could not be measured at all (as opposed to one that answered badly). */
-class HttpRouteError extends Error {
-    name = 'HttpRouteError';
-    url;
-    method;
-    reason;
-    /** The socket error code, for `cannot-connect`. */
-    code;
-    constructor(message, data, options) {
-        super(message, options);
-        this.url = data.url;
-        this.method = data.method;
-        this.reason = data.reason;
-        this.code = data.code;
-    }
-}
-class HttpProbeError extends ProbeError {
-    name = 'HttpProbeError';
-    route;
-    url;
-    reason;
-    constructor(message, data, options) {
-        super(message, data.benchmark, data.side, options);
-        this.route = data.route;
-        this.url = data.url;
-        this.reason = data.reason;
-    }
-}
-/** The methods autocannon's request builder accepts (lib/httpMethods.js), less HEAD: its
- *  response parser waits for the body a HEAD response never has, so every request times out. */
-const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'TRACE', 'PATCH'];
-/** Socket errors that mean nothing is listening there: retrying for the round would only spin. */
-const CANNOT_CONNECT = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'EADDRNOTAVAIL',
-]);
-/** autocannon notices `stop()` only on its sample tick; a short tick ends a round promptly. */
-const SAMPLE_INTERVAL_MS = 10;
-/**
- * Quantile by linear interpolation between order statistics: Hyndman & Fan (1996) definition 7,
- * the default of R and NumPy. h = (n − 1)·p; Q = x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]).
- * `sorted` must be ascending and non-empty.
- */
-function quantile(sorted, p) {
-    const n = sorted.length;
-    if (n === 0)
-        throw new RangeError('quantile of an empty sample');
-    if (!(p >= 0 && p <= 1))
-        throw new RangeError(`quantile p must be within [0, 1], got ${p}`);
-    const h = (n - 1) * p;
-    const lo = Math.floor(h);
-    const hi = Math.min(lo + 1, n - 1);
-    const a = sorted[lo];
-    return a + (h - lo) * (sorted[hi] - a);
-}
-function checkPositive(field, value, integer) {
-    const ok = Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value));
-    if (!ok) {
-        throw new RangeError(`${field} must be a positive ${integer ? 'integer' : 'number'}, got ${String(value)}`);
-    }
-}
-function isExpected(status, expect) {
-    return expect === undefined ? status >= 200 && status < 300 : expect.includes(status);
-}
-/** Joins the server's base URL and a route path: `http://127.0.0.1:4100` + `/products?page=2`. */
-function routeUrl(base, path) {
-    if (!path.startsWith('/')) {
-        throw new RangeError(`request path must start with "/", got ${JSON.stringify(path)}`);
-    }
-    return base.replace(/\/+$/, '') + path;
-}
-/**
- * Loads one route for `durationMs` with `connections` keep-alive connections and summarises the
- * responses that completed inside that window. Requests still in flight when the window closes
- * are dropped. autocannon is stopped and its sockets destroyed before this settles, also when
- * it rejects (abort, unreachable server).
- *
- * Throws HttpRouteError `cannot-connect` as soon as a connection is refused (nothing listens
- * there), and `no-response` when the window holds no response at all (every request timed out
- * or failed): there are no latencies to report then.
- */
-async function measureRoute(url, request, o) {
-    checkPositive('connections', o.connections, true);
-    checkPositive('durationMs', o.durationMs, false);
-    checkPositive('timeoutMs', o.timeoutMs, false);
-    const method = request.method.toUpperCase();
-    const target = routeUrl(url, request.path);
-    if (!METHODS.includes(method)) {
-        throw new HttpRouteError(`request method must be one of ${METHODS.join(', ')}, got ${JSON.stringify(request.method)}`, { url: target, method, reason: 'invalid-request' });
-    }
-    o.signal?.throwIfAborted();
-    let latencies = new Float64Array(1024);
-    let responses = 0;
-    let badStatus = 0;
-    let timeouts = 0;
-    let socketErrors = 0;
-    const statusCodes = {};
-    const failures = {};
-    return new Promise((resolve, reject) => {
-        let open = true;
-        let failure;
-        let wallMs = 0;
-        let timer;
-        let instance;
-        const t0 = external_node_perf_hooks_namespaceObject.performance.now();
-        const onAbort = () => close(o.signal?.reason);
-        // Closes the measured window; autocannon then destroys its clients on its next tick and
-        // calls back, which settles the promise. Nothing is counted after this.
-        function close(reason) {
-            if (!open)
-                return;
-            open = false;
-            wallMs = external_node_perf_hooks_namespaceObject.performance.now() - t0;
-            if (reason !== undefined)
-                failure = reason;
-            clearTimeout(timer);
-            o.signal?.removeEventListener('abort', onAbort);
-            instance?.stop();
+        const got = installedVersion(staging);
+        if (got !== LIGHTHOUSE_VERSION) {
+            (0,external_node_fs_namespaceObject.rmSync)(staging, { recursive: true, force: true });
+            throw new LighthouseLoadError(`npm installed lighthouse ${got ?? '(nothing)'} from ${spec}; expected ${LIGHTHOUSE_VERSION}`, dir, '');
         }
-        function finish(err) {
-            close();
-            if (err) {
-                reject(new HttpRouteError(`autocannon could not load ${method} ${target}: ${String(err.message ?? err)}`, { url: target, method, reason: 'invalid-request' }, { cause: err }));
-            }
-            else if (failure !== undefined) {
-                reject(failure);
-            }
-            else if (responses === 0) {
-                const seen = Object.entries(failures)
-                    .map(([k, n]) => `${n}× ${k}`)
-                    .join(', ');
-                reject(new HttpRouteError(`no response from ${method} ${target} within ${Math.round(wallMs)} ms` +
-                    ` (${seen || 'every request still in flight'}); raise roundMs or timeoutMs`, { url: target, method, reason: 'no-response' }));
-            }
-            else {
-                const sorted = latencies.subarray(0, responses).sort();
-                let sum = 0;
-                for (const v of sorted)
-                    sum += v;
-                const failed = timeouts + socketErrors;
-                resolve({
-                    p50: quantile(sorted, 0.5),
-                    p90: quantile(sorted, 0.9),
-                    p99: quantile(sorted, 0.99),
-                    mean: sum / responses,
-                    min: sorted[0],
-                    max: sorted[responses - 1],
-                    throughput: responses / (wallMs / 1000),
-                    errorRate: (badStatus + failed) / (responses + failed),
-                    requests: responses + failed,
-                    responses,
-                    badStatus,
-                    timeouts,
-                    socketErrors,
-                    wallMs,
-                    statusCodes,
-                    failures,
-                });
-            }
+        // Replace a stale or broken copy; if another run finished first, keep theirs.
+        if ((0,external_node_fs_namespaceObject.existsSync)(dir) && installedVersion(dir) !== LIGHTHOUSE_VERSION) {
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
         }
         try {
-            instance = autocannon_default()({
-                url: target,
-                method: method,
-                headers: { ...request.headers },
-                ...(request.body !== undefined ? { body: request.body } : {}),
-                connections: o.connections,
-                // A safety net only: the window below ends the round.
-                duration: o.durationMs / 1000 + 30,
-                sampleInt: SAMPLE_INTERVAL_MS,
-                // autocannon takes whole seconds ≥ 1 here; the exact value is set per client below.
-                timeout: Math.max(1, Math.ceil(o.timeoutMs / 1000)),
-                setupClient: (client) => {
-                    // Client reads `this.timeout` (ms) after setupClient when it arms its timer
-                    // (lib/httpClient.js), so sub-second timeouts work; test/probes checks it.
-                    client.timeout = o.timeoutMs;
-                },
-            }, (err) => finish(err));
+            (0,external_node_fs_namespaceObject.renameSync)(staging, dir);
         }
-        catch (err) {
-            clearTimeout(timer);
-            reject(new HttpRouteError(`autocannon could not load ${method} ${target}: ${String(err.message ?? err)}`, { url: target, method, reason: 'invalid-request' }, { cause: err }));
-            return;
-        }
-        // Settled already: autocannon calls back synchronously when it rejects its options.
-        if (!open)
-            return;
-        instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-            if (!open)
-                return;
-            if (responses === latencies.length) {
-                const grown = new Float64Array(latencies.length * 2);
-                grown.set(latencies);
-                latencies = grown;
-            }
-            latencies[responses++] = responseTime;
-            statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
-            if (!isExpected(statusCode, request.expectStatus))
-                badStatus++;
-        });
-        instance.on('reqError', (err) => {
-            if (!open)
-                return;
-            const code = err?.code;
-            if (typeof code === 'string') {
-                socketErrors++;
-                failures[code] = (failures[code] ?? 0) + 1;
-                if (CANNOT_CONNECT.has(code)) {
-                    close(new HttpRouteError(`cannot connect to ${target} (${code}): is the server listening?`, { url: target, method, reason: 'cannot-connect', code }, { cause: err }));
-                }
-            }
-            else {
-                // autocannon reports a timed-out request as a plain Error('request timed out').
-                timeouts++;
-                failures.timeout = (failures.timeout ?? 0) + 1;
-            }
-        });
-        timer = setTimeout(() => close(), o.durationMs);
-        if (o.signal?.aborted)
-            close(o.signal.reason);
-        else
-            o.signal?.addEventListener('abort', onAbort, { once: true });
-    });
-}
-function addCounts(into, from) {
-    for (const [k, n] of Object.entries(from))
-        into[k] = (into[k] ?? 0) + n;
-}
-const emptyEvidence = () => ({
-    rounds: 0,
-    requests: 0,
-    statusCodes: {},
-    failures: {},
-});
-/** The metrics createHttpProbe reports for one route, in the order it reports them. */
-function routeSpecs(benchmark, route) {
-    const t = { benchmark, target: route };
-    return [
-        metricSpec({ ...t, metric: 'p50', unit: 'ms', better: 'lower', scale: 'ratio' }),
-        metricSpec({ ...t, metric: 'p90', unit: 'ms', better: 'lower', scale: 'ratio' }),
-        metricSpec({ ...t, metric: 'p99', unit: 'ms', better: 'lower', scale: 'ratio' }),
-        metricSpec({ ...t, metric: 'mean', unit: 'ms', better: 'lower', scale: 'ratio' }),
-        metricSpec({ ...t, metric: 'throughput', unit: 'req/s', better: 'higher', scale: 'ratio' }),
-        // A fraction 0..1 (the report shows it as a percentage); it may be 0, hence difference.
-        metricSpec({
-            ...t,
-            metric: 'error-rate',
-            unit: 'fraction',
-            better: 'lower',
-            scale: 'difference',
-        }),
-    ];
-}
-function createHttpProbe(bench, servers, o = {}) {
-    const names = new Set();
-    for (const r of bench.requests) {
-        if (names.has(r.name)) {
-            throw new RangeError(`benchmarks "${bench.name}": request names must be unique, got ${JSON.stringify(r.name)} twice`);
-        }
-        names.add(r.name);
-    }
-    const specs = bench.requests.flatMap((r) => routeSpecs(bench.name, r.name));
-    const evidence = { kind: 'http', benchmark: bench.name, routes: {} };
-    for (const r of bench.requests) {
-        evidence.routes[r.name] = { base: emptyEvidence(), head: emptyEvidence() };
-    }
-    const guard = disposalGuard(bench.name, o.signal);
-    const { signal } = guard;
-    const exitGraceMs = o.exitGraceMs ?? 500;
-    // A crashed server shows first as refused connections; its exit may reach this process a
-    // moment later, so a failed round polls assertAlive briefly to name the real cause.
-    async function exitedCause(server, wait) {
-        const deadline = external_node_perf_hooks_namespaceObject.performance.now() + (wait ? exitGraceMs : 0);
-        for (;;) {
-            try {
-                server.assertAlive();
-            }
-            catch (err) {
-                return err;
-            }
-            if (external_node_perf_hooks_namespaceObject.performance.now() >= deadline)
-                return undefined;
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(25);
-        }
-    }
-    async function measure(side) {
-        const server = servers[side];
-        const obs = {};
-        for (const route of bench.requests) {
-            const data = {
-                benchmark: bench.name,
-                side,
-                route: route.name,
-                url: routeUrl(server.url, route.path),
-            };
-            const where = `benchmark "${bench.name}", ${side} side, ${route.name} (${data.url})`;
-            let sample;
-            try {
-                sample = await measureRoute(server.url, route, {
-                    connections: bench.connections,
-                    durationMs: bench.roundMs,
-                    timeoutMs: bench.timeoutMs,
-                    signal,
+        catch (error) {
+            (0,external_node_fs_namespaceObject.rmSync)(staging, { recursive: true, force: true });
+            if (installedVersion(dir) !== LIGHTHOUSE_VERSION) {
+                throw new LighthouseLoadError(`Could not move Lighthouse into ${dir}`, dir, '', {
+                    cause: error,
                 });
             }
-            catch (err) {
-                if (signal.aborted)
-                    throw err;
-                const exited = await exitedCause(server, true);
-                if (exited !== undefined) {
-                    throw new HttpProbeError(`${where}: the server exited: ${errorText(exited)}`, { ...data, reason: 'server-exited' }, { cause: exited });
-                }
-                if (err instanceof HttpRouteError) {
-                    throw new HttpProbeError(`${where}: ${err.message}`, { ...data, reason: err.reason }, { cause: err });
-                }
-                throw err;
-            }
-            const exited = await exitedCause(server, false);
-            if (exited !== undefined) {
-                throw new HttpProbeError(`${where}: the server exited during the round: ${errorText(exited)}`, { ...data, reason: 'server-exited' }, { cause: exited });
-            }
-            const t = evidence.routes[route.name][side];
-            t.rounds++;
-            t.requests += sample.requests;
-            addCounts(t.statusCodes, sample.statusCodes);
-            addCounts(t.failures, sample.failures);
-            const key = (metric) => metricKey(bench.name, route.name, metric);
-            obs[key('p50')] = sample.p50;
-            obs[key('p90')] = sample.p90;
-            obs[key('p99')] = sample.p99;
-            obs[key('mean')] = sample.mean;
-            obs[key('throughput')] = sample.throughput;
-            obs[key('error-rate')] = sample.errorRate;
         }
-        return obs;
     }
-    return {
-        benchmark: bench.name,
-        specs,
-        measure: (side) => guard.round(() => measure(side)),
-        async evidence() {
-            return structuredClone(evidence);
-        },
-        dispose: guard.dispose,
+    try {
+        const lighthouse = await importFromDir(dir);
+        return { lighthouse, from: 'tool-cache', dir, installed, version: LIGHTHOUSE_VERSION };
+    }
+    catch (error) {
+        if (error instanceof LighthouseLoadError)
+            throw error;
+        throw new LighthouseLoadError(`Lighthouse ${LIGHTHOUSE_VERSION} in ${dir} could not be imported: ${error.message}; delete that directory to reinstall it`, dir, '', { cause: error });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/kinds/lighthouse/extract.ts
+// What the probe reads from one Lighthouse result (LHR): each page metric from its audit (the
+// catalogue says which), the audits kept as evidence, the resources loaded and the LCP element.
+
+/** The catalogue seen entry by entry, each with its audit or none (the score). */
+const PAGE_ENTRIES = PAGE_METRICS;
+/**
+ * Audits kept from every run, as evidence of what got worse. Opportunities (with estimated
+ * savings) and diagnostics (with a measured value) that point at a cause someone can fix.
+ */
+const EVIDENCE_AUDITS = [
+    'render-blocking-resources',
+    'unused-javascript',
+    'unminified-javascript',
+    'unminified-css',
+    'unused-css-rules',
+    'legacy-javascript',
+    'duplicated-javascript',
+    'uses-optimized-images',
+    'modern-image-formats',
+    'uses-responsive-images',
+    'offscreen-images',
+    'efficient-animated-content',
+    'uses-text-compression',
+    'server-response-time',
+    'redirects',
+    'total-byte-weight',
+    'bootup-time',
+    'mainthread-work-breakdown',
+    'long-tasks',
+    'third-party-summary',
+    'dom-size',
+    'layout-shifts',
+    'unsized-images',
+];
+/** One Lighthouse run of one page. */
+const finiteOrUndefined = (x) => typeof x === 'number' && Number.isFinite(x) ? x : undefined;
+/** The path of a URL on `origin`; other URLs (third parties, `Unattributable`) as they are. */
+function siteUrl(url, origin) {
+    return url.startsWith(`${origin}/`) ? url.slice(origin.length) : url;
+}
+const MAX_ITEMS = 10;
+function nodeLabel(node) {
+    if (typeof node !== 'object' || node === null)
+        return undefined;
+    const n = node;
+    for (const v of [n.selector, n.snippet, n.nodeLabel])
+        if (typeof v === 'string' && v)
+            return v;
+    return undefined;
+}
+function snapshotItem(raw, origin) {
+    const item = {};
+    if (typeof raw.url === 'string')
+        item.url = siteUrl(raw.url, origin);
+    else if (typeof raw.groupLabel === 'string')
+        item.label = raw.groupLabel;
+    else if (typeof raw.entity === 'string')
+        item.label = raw.entity;
+    else if (typeof raw.entity === 'object' && raw.entity !== null) {
+        const text = raw.entity.text;
+        if (typeof text === 'string')
+            item.label = text;
+    }
+    else {
+        const label = nodeLabel(raw.node);
+        if (label !== undefined)
+            item.label = label;
+    }
+    const wastedMs = finiteOrUndefined(raw.wastedMs);
+    const wastedBytes = finiteOrUndefined(raw.wastedBytes);
+    const totalBytes = finiteOrUndefined(raw.totalBytes ?? raw.transferSize);
+    const ms = finiteOrUndefined(raw.total ?? raw.duration ?? raw.mainThreadTime);
+    const score = finiteOrUndefined(raw.score);
+    if (wastedMs !== undefined)
+        item.wastedMs = wastedMs;
+    if (wastedBytes !== undefined)
+        item.wastedBytes = wastedBytes;
+    if (totalBytes !== undefined)
+        item.totalBytes = totalBytes;
+    if (ms !== undefined)
+        item.ms = ms;
+    if (score !== undefined)
+        item.score = score;
+    if (item.url === undefined && item.label === undefined)
+        return undefined;
+    return item;
+}
+function itemSize(item) {
+    return (item.wastedMs ?? item.ms ?? item.score ?? (item.wastedBytes ?? item.totalBytes ?? 0) / 1000);
+}
+function snapshotAudit(audit, origin) {
+    const snapshot = {
+        id: audit.id,
+        title: audit.title ?? audit.id,
+        score: audit.score,
+        items: [],
     };
+    const numericValue = finiteOrUndefined(audit.numericValue);
+    if (numericValue !== undefined)
+        snapshot.numericValue = numericValue;
+    if (audit.numericUnit !== undefined)
+        snapshot.numericUnit = audit.numericUnit;
+    if (audit.displayValue !== undefined)
+        snapshot.displayValue = audit.displayValue;
+    const details = audit.details;
+    const savingsMs = finiteOrUndefined(details?.overallSavingsMs);
+    const savingsBytes = finiteOrUndefined(details?.overallSavingsBytes);
+    if (savingsMs !== undefined)
+        snapshot.savingsMs = savingsMs;
+    if (savingsBytes !== undefined)
+        snapshot.savingsBytes = savingsBytes;
+    const items = Array.isArray(details?.items) ? details.items : [];
+    snapshot.items = items
+        .map((raw) => (typeof raw === 'object' && raw !== null ? snapshotItem(raw, origin) : undefined))
+        .filter((item) => item !== undefined)
+        .sort((a, b) => itemSize(b) - itemSize(a))
+        .slice(0, MAX_ITEMS);
+    return snapshot;
 }
-function errorText(err) {
-    return err instanceof Error ? err.message : String(err);
+/** The URLs a page loaded, from the `network-requests` audit, relative to `origin` where on it. */
+function resourcesOf(lhr, origin) {
+    const items = lhr.audits['network-requests']?.details?.items ?? [];
+    const urls = new Set();
+    for (const item of items)
+        if (typeof item.url === 'string')
+            urls.add(siteUrl(item.url, origin));
+    return [...urls];
 }
-
-;// CONCATENATED MODULE: ./src/verdict/gate.ts
-// The overall gate and the threshold δ of each metric.
-
-/**
- * Default δ of the difference-scale metrics, absolute in the metric's unit, because a relative
- * threshold means nothing for a quantity that is often 0:
- * - error-rate (a fraction of requests): 0.01, one percentage point;
- * - cls (unitless): 0.01, a tenth of the 0.1 that web.dev calls "good";
- * - tbt (ms): 20 ms, a tenth of the 200 ms "good" limit;
- * - ttfb (ms): 5 ms, on loopback where servers answer in a few ms;
- * - score (Lighthouse performance, 0–100): the gate's threshold read as points (5% → 5 points).
- */
-function defaultDifferenceThreshold(spec, gate) {
-    switch (spec.metric) {
-        case 'error-rate':
-            return 0.01;
-        case 'cls':
-            return 0.01;
-        case 'tbt':
-            return 20;
-        case 'ttfb':
-            return 5;
-        case 'score':
-            return gate.threshold * 100;
-        default:
-            throw new ConfigError([
-                {
-                    path: 'gate.thresholds',
-                    message: `${spec.key} is compared as an absolute difference (unit ${spec.unit}) and has no default ` +
-                        `threshold; set gate.thresholds["${spec.key}"] to the smallest change that matters, in ${spec.unit}`,
-                },
-            ]);
-    }
-}
-/**
- * δ of one metric: an override in gate.thresholds keyed `benchmark/target/metric`, then
- * `benchmark/metric`, then `metric` (the most specific wins); else gate.threshold for ratio and
- * exact metrics (relative: 0.05 is 5%) and defaultDifferenceThreshold for difference metrics.
- * Overrides of difference metrics are absolute in the metric's unit.
- */
-function thresholdFor(spec, gate) {
-    const keys = [
-        ...(spec.target === undefined ? [] : [`${spec.benchmark}/${spec.target}/${spec.metric}`]),
-        `${spec.benchmark}/${spec.metric}`,
-        spec.metric,
-    ];
-    for (const key of keys) {
-        if (Object.hasOwn(gate.thresholds, key)) {
-            return checkedThreshold(`gate.thresholds.${key}`, gate.thresholds[key]);
+/** The LCP element and its phases from the `largest-contentful-paint-element` audit. */
+function lcpElementOf(audit) {
+    const tables = audit?.details?.items;
+    if (!Array.isArray(tables))
+        return undefined;
+    const element = { phases: {} };
+    for (const table of tables) {
+        const rows = table.items;
+        if (!Array.isArray(rows))
+            continue;
+        for (const row of rows) {
+            const node = row.node;
+            if (node !== undefined) {
+                if (typeof node.selector === 'string')
+                    element.selector = node.selector;
+                if (typeof node.snippet === 'string')
+                    element.snippet = node.snippet;
+            }
+            const timing = finiteOrUndefined(row.timing);
+            if (typeof row.phase === 'string' && timing !== undefined)
+                element.phases[row.phase] = timing;
         }
     }
-    if (spec.scale === 'difference')
-        return defaultDifferenceThreshold(spec, gate);
-    return checkedThreshold('gate.threshold', gate.threshold);
+    return element.selector === undefined && element.snippet === undefined ? undefined : element;
 }
-function checkedThreshold(field, value) {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-        throw new ConfigError([
-            { path: field, message: `expected a number ≥ 0, got ${String(value)}`, value },
-        ]);
+/** The metrics of one Lighthouse result; throws a plain Error naming what is missing. */
+function metricsOf(lhr) {
+    const out = {};
+    for (const m of PAGE_ENTRIES) {
+        if (m.audit === undefined) {
+            const score = lhr.categories.performance?.score;
+            if (typeof score !== 'number') {
+                throw new Error('Lighthouse gave no performance score (a metric it needs failed)');
+            }
+            // Lighthouse reports 0..1 with two decimals; reports and budgets read it as 0..100.
+            out.score = Math.round(score * 100);
+            continue;
+        }
+        const audit = lhr.audits[m.audit];
+        const value = finiteOrUndefined(audit?.numericValue);
+        if (value === undefined) {
+            const why = audit?.errorMessage ?? (audit ? 'no value' : 'the audit is missing');
+            throw new Error(`Lighthouse could not compute ${m.metric} (${m.audit}): ${why}`);
+        }
+        out[m.metric] = m.metric === 'weight' ? value - flakyFaviconBytes(lhr) : value;
     }
-    return value;
+    return out;
 }
 /**
- * - fail: a metric regressed or a budget is exceeded;
- * - inconclusive: nothing failed but some metric is inconclusive;
- * - pass: every metric is unchanged or improved and every budget holds.
- * With failOn 'never' the gate does not fail: what would fail is reported as inconclusive
- * (neutral), never as a pass, so the check run still draws the eye to it.
+ * Bytes of failed favicon fetches. Chrome asks for /favicon.ico on its own (resource type
+ * `Other`), and after a 404 it remembers the failure for the session and stops asking, so the
+ * first run of an origin would weigh ~150 B more than the others. Leaving failed `Other`
+ * requests out keeps the weight of an unchanged page exactly constant. (A declared icon that
+ * loads is fetched on every run and stays counted.)
  */
-function gate_decideVerdict(statuses, budgets, failOn) {
-    const failing = statuses.includes('regressed') || budgets.some((b) => b.exceeded);
-    if (failing)
-        return failOn === 'never' ? 'inconclusive' : 'fail';
-    if (statuses.includes('inconclusive'))
-        return 'inconclusive';
-    return 'pass';
+function flakyFaviconBytes(lhr) {
+    const items = lhr.audits['network-requests']?.details?.items ?? [];
+    let bytes = 0;
+    for (const item of items) {
+        const status = finiteOrUndefined(item.statusCode) ?? 0;
+        const size = finiteOrUndefined(item.transferSize) ?? 0;
+        if (item.resourceType === 'Other' && status >= 400)
+            bytes += size;
+    }
+    return bytes;
 }
-/** A budget is exceeded when the value is past its limit in the worse direction. */
-function gate_budgetExceeded(better, value, limit) {
-    return better === 'higher' ? value < limit : value > limit;
+
+;// CONCATENATED MODULE: ./src/kinds/lighthouse/evidence.ts
+// The evidence of a Lighthouse benchmark: per page, the audits that got worse from base to head
+// (medians over the runs of each side, past noise floors) and the typical LCP element. Pure.
+
+function median(values) {
+    if (values.length === 0)
+        return undefined;
+    const s = [...values].sort((a, b) => a - b);
+    const mid = s.length >> 1;
+    return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+function figuresOf(snapshots) {
+    const pick = (f) => median(snapshots.map(f).filter((x) => x !== undefined));
+    const figures = {
+        runs: snapshots.length,
+        score: pick((s) => s.score ?? undefined) ?? null,
+    };
+    const numericValue = pick((s) => s.numericValue);
+    const savingsMs = pick((s) => s.savingsMs);
+    const savingsBytes = pick((s) => s.savingsBytes);
+    if (numericValue !== undefined)
+        figures.numericValue = numericValue;
+    const unit = snapshots.find((s) => s.numericUnit !== undefined)?.numericUnit;
+    if (unit !== undefined)
+        figures.numericUnit = unit;
+    if (savingsMs !== undefined)
+        figures.savingsMs = savingsMs;
+    if (savingsBytes !== undefined)
+        figures.savingsBytes = savingsBytes;
+    return figures;
+}
+/**
+ * Noise floors of "got worse": timings move by tens of ms between identical runs, so a time must
+ * grow by 25 ms and 10%; byte figures are near-deterministic, so 1 kB (and 2%) is a real change;
+ * a DOM is worth mentioning when it grew by 100 elements (and 10%).
+ */
+const FLOOR = {
+    ms: { abs: 25, rel: 0.1 },
+    bytes: { abs: 1000, rel: 0.02 },
+    elements: { abs: 100, rel: 0.1 },
+    other: { abs: 0, rel: 0.1 },
+};
+/** A layout shift this large is a visible jump (CLS "good" ends at 0.1). */
+const MATERIAL_SHIFT = 0.01;
+function grewPast(base, head, unit) {
+    if (head === undefined)
+        return false;
+    const b = base ?? 0;
+    const floor = FLOOR[unit];
+    return head - b > floor.abs && head - b > floor.rel * Math.abs(b);
+}
+function unitOf(numericUnit) {
+    if (numericUnit === 'millisecond')
+        return 'ms';
+    if (numericUnit === 'byte')
+        return 'bytes';
+    if (numericUnit === 'element')
+        return 'elements';
+    return 'other';
+}
+/** Audits whose every item is an offending element, without a figure to weigh it by. */
+const ELEMENT_LISTS = new Set(['unsized-images']);
+/** Whether an item is big enough to name as a new offender. */
+function material(id, item) {
+    return (ELEMENT_LISTS.has(id) ||
+        (item.wastedMs ?? 0) >= FLOOR.ms.abs ||
+        (item.ms ?? 0) >= FLOOR.ms.abs ||
+        (item.wastedBytes ?? 0) >= FLOOR.bytes.abs ||
+        (item.totalBytes ?? 0) >= FLOOR.bytes.abs ||
+        (item.score ?? 0) >= MATERIAL_SHIFT);
+}
+const evidence_itemName = (item) => item.url ?? item.label ?? '';
+/**
+ * The audits that got worse from the base runs to the head runs of one page: a figure (value,
+ * estimated time or byte savings; medians over runs) grew past its noise floor, or head lists a
+ * material offender no base run listed.
+ */
+function worseAudits(base, head) {
+    const changes = [];
+    for (const id of EVIDENCE_AUDITS) {
+        const b = base.map((r) => r.audits[id]).filter((s) => s !== undefined);
+        const h = head.map((r) => r.audits[id]).filter((s) => s !== undefined);
+        if (h.length === 0)
+            continue;
+        const bf = figuresOf(b);
+        const hf = figuresOf(h);
+        const grew = [];
+        if (grewPast(bf.numericValue, hf.numericValue, unitOf(hf.numericUnit)))
+            grew.push('numericValue');
+        if (grewPast(bf.savingsMs, hf.savingsMs, 'ms'))
+            grew.push('savingsMs');
+        if (grewPast(bf.savingsBytes, hf.savingsBytes, 'bytes'))
+            grew.push('savingsBytes');
+        const listedAtBase = new Set(b.flatMap((s) => s.items.map(evidence_itemName)));
+        const loadedAtBase = new Set(base.flatMap((r) => r.resources));
+        const isNew = (i) => !listedAtBase.has(evidence_itemName(i)) && (i.url === undefined || !loadedAtBase.has(i.url));
+        // The head run whose headline figure is the median stands for head.
+        const headline = (s) => s.savingsMs ?? s.numericValue ?? s.savingsBytes ?? 0;
+        const typical = [...h].sort((x, y) => headline(x) - headline(y))[(h.length - 1) >> 1];
+        const newItems = typical.items.filter((i) => isNew(i) && material(id, i));
+        if (grew.length === 0 && newItems.length === 0)
+            continue;
+        changes.push({
+            id,
+            title: typical.title,
+            base: bf,
+            head: hf,
+            grew,
+            items: typical.items,
+            newItems,
+        });
+    }
+    return changes;
+}
+/** The most frequent LCP element of a side's runs. */
+function typicalLcpElement(runs) {
+    const counts = new Map();
+    for (const run of runs) {
+        if (run.lcpElement === undefined)
+            continue;
+        const name = `${run.lcpElement.selector ?? ''}\n${run.lcpElement.snippet ?? ''}`;
+        const entry = counts.get(name);
+        if (entry)
+            entry.n++;
+        else
+            counts.set(name, { n: 1, element: run.lcpElement });
+    }
+    let best;
+    for (const entry of counts.values())
+        if (best === undefined || entry.n > best.n)
+            best = entry;
+    return best?.element;
 }
 
 ;// CONCATENATED MODULE: external "node:http"
@@ -46657,71 +48013,41 @@ async function startStaticServer(root, options = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/probes/lighthouse.ts
-// Lighthouse probe: web vitals of each page of a built site, base vs head. One Lighthouse run per
-// page per side per round, all against the run's one Chromium (through its DevTools port), with
-// Lighthouse's default simulated throttling. Keeps the audits advice/ needs as evidence.
+;// CONCATENATED MODULE: ./src/kinds/lighthouse/page-server.ts
+// The server of one side's pages: perfgate's static file server for `serve`, or the project's own
+// command for `server`. Started on the side's first round, stopped by the probe's dispose().
+
+
+
+async function startPageServer(bench, tree, side, onServerOutput) {
+    if (bench.serve !== undefined) {
+        const server = await startStaticServer((0,external_node_path_namespaceObject.join)(tree.dir, bench.serve));
+        return { origin: server.origin, stop: () => server.close(), assertAlive: () => { } };
+    }
+    const s = bench.server;
+    const server = await startServer({
+        command: s.start,
+        cwd: (0,external_node_path_namespaceObject.join)(tree.dir, s.cwd),
+        env: s.env,
+        ...(s.ready !== undefined ? { ready: s.ready } : {}),
+        readyTimeoutMs: s.readyTimeoutMs,
+        side,
+        name: bench.name,
+        ...(onServerOutput ? { onOutput: (text) => onServerOutput(side, text) } : {}),
+    });
+    return {
+        origin: server.url,
+        stop: () => server.stop(),
+        assertAlive: () => server.assertAlive(),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/kinds/lighthouse/probe.ts
 
 
 
 
 
-/** The metrics of one page, in report order. */
-const LIGHTHOUSE_METRICS = [
-    { metric: 'lcp', audit: 'largest-contentful-paint', unit: 'ms', better: 'lower', scale: 'ratio' },
-    { metric: 'fcp', audit: 'first-contentful-paint', unit: 'ms', better: 'lower', scale: 'ratio' },
-    // TBT is 0 for any page without long tasks after first paint: differences, not log-ratios.
-    { metric: 'tbt', audit: 'total-blocking-time', unit: 'ms', better: 'lower', scale: 'difference' },
-    { metric: 'speed-index', audit: 'speed-index', unit: 'ms', better: 'lower', scale: 'ratio' },
-    // Loopback answers in about a millisecond, which a log-ratio would magnify into noise.
-    {
-        metric: 'ttfb',
-        audit: 'server-response-time',
-        unit: 'ms',
-        better: 'lower',
-        scale: 'difference',
-    },
-    {
-        metric: 'cls',
-        audit: 'cumulative-layout-shift',
-        unit: 'unitless',
-        better: 'lower',
-        scale: 'difference',
-    },
-    // Bytes on the wire of a static tree do not vary between runs (see flakyFaviconBytes):
-    // compared exactly.
-    { metric: 'weight', audit: 'total-byte-weight', unit: 'bytes', better: 'lower', scale: 'exact' },
-    { metric: 'score', audit: undefined, unit: 'score', better: 'higher', scale: 'difference' },
-];
-/**
- * Audits kept from every run, as evidence of what got worse. Opportunities (with estimated
- * savings) and diagnostics (with a measured value) that point at a cause someone can fix.
- */
-const EVIDENCE_AUDITS = [
-    'render-blocking-resources',
-    'unused-javascript',
-    'unminified-javascript',
-    'unminified-css',
-    'unused-css-rules',
-    'legacy-javascript',
-    'duplicated-javascript',
-    'uses-optimized-images',
-    'modern-image-formats',
-    'uses-responsive-images',
-    'offscreen-images',
-    'efficient-animated-content',
-    'uses-text-compression',
-    'server-response-time',
-    'redirects',
-    'total-byte-weight',
-    'bootup-time',
-    'mainthread-work-breakdown',
-    'long-tasks',
-    'third-party-summary',
-    'dom-size',
-    'layout-shifts',
-    'unsized-images',
-];
 /** Lighthouse settings every run uses, besides the preset. */
 const LIGHTHOUSE_FLAGS = {
     output: 'json',
@@ -46750,350 +48076,10 @@ class LighthouseProbeError extends ProbeError {
 function pageUrl(origin, page) {
     return `${origin}${page.startsWith('/') ? page : `/${page}`}`;
 }
-const finiteOrUndefined = (x) => typeof x === 'number' && Number.isFinite(x) ? x : undefined;
-/** The path of a URL on `origin`; other URLs (third parties, `Unattributable`) as they are. */
-function siteUrl(url, origin) {
-    return url.startsWith(`${origin}/`) ? url.slice(origin.length) : url;
-}
-const MAX_ITEMS = 10;
-function nodeLabel(node) {
-    if (typeof node !== 'object' || node === null)
-        return undefined;
-    const n = node;
-    for (const v of [n.selector, n.snippet, n.nodeLabel])
-        if (typeof v === 'string' && v)
-            return v;
-    return undefined;
-}
-function snapshotItem(raw, origin) {
-    const item = {};
-    if (typeof raw.url === 'string')
-        item.url = siteUrl(raw.url, origin);
-    else if (typeof raw.groupLabel === 'string')
-        item.label = raw.groupLabel;
-    else if (typeof raw.entity === 'string')
-        item.label = raw.entity;
-    else if (typeof raw.entity === 'object' && raw.entity !== null) {
-        const text = raw.entity.text;
-        if (typeof text === 'string')
-            item.label = text;
-    }
-    else {
-        const label = nodeLabel(raw.node);
-        if (label !== undefined)
-            item.label = label;
-    }
-    const wastedMs = finiteOrUndefined(raw.wastedMs);
-    const wastedBytes = finiteOrUndefined(raw.wastedBytes);
-    const totalBytes = finiteOrUndefined(raw.totalBytes ?? raw.transferSize);
-    const ms = finiteOrUndefined(raw.total ?? raw.duration ?? raw.mainThreadTime);
-    const score = finiteOrUndefined(raw.score);
-    if (wastedMs !== undefined)
-        item.wastedMs = wastedMs;
-    if (wastedBytes !== undefined)
-        item.wastedBytes = wastedBytes;
-    if (totalBytes !== undefined)
-        item.totalBytes = totalBytes;
-    if (ms !== undefined)
-        item.ms = ms;
-    if (score !== undefined)
-        item.score = score;
-    if (item.url === undefined && item.label === undefined)
-        return undefined;
-    return item;
-}
-function itemSize(item) {
-    return (item.wastedMs ?? item.ms ?? item.score ?? (item.wastedBytes ?? item.totalBytes ?? 0) / 1000);
-}
-function snapshotAudit(audit, origin) {
-    const snapshot = {
-        id: audit.id,
-        title: audit.title ?? audit.id,
-        score: audit.score,
-        items: [],
-    };
-    const numericValue = finiteOrUndefined(audit.numericValue);
-    if (numericValue !== undefined)
-        snapshot.numericValue = numericValue;
-    if (audit.numericUnit !== undefined)
-        snapshot.numericUnit = audit.numericUnit;
-    if (audit.displayValue !== undefined)
-        snapshot.displayValue = audit.displayValue;
-    const details = audit.details;
-    const savingsMs = finiteOrUndefined(details?.overallSavingsMs);
-    const savingsBytes = finiteOrUndefined(details?.overallSavingsBytes);
-    if (savingsMs !== undefined)
-        snapshot.savingsMs = savingsMs;
-    if (savingsBytes !== undefined)
-        snapshot.savingsBytes = savingsBytes;
-    const items = Array.isArray(details?.items) ? details.items : [];
-    snapshot.items = items
-        .map((raw) => (typeof raw === 'object' && raw !== null ? snapshotItem(raw, origin) : undefined))
-        .filter((item) => item !== undefined)
-        .sort((a, b) => itemSize(b) - itemSize(a))
-        .slice(0, MAX_ITEMS);
-    return snapshot;
-}
-/** The URLs a page loaded, from the `network-requests` audit, relative to `origin` where on it. */
-function resourcesOf(lhr, origin) {
-    const items = lhr.audits['network-requests']?.details?.items ?? [];
-    const urls = new Set();
-    for (const item of items)
-        if (typeof item.url === 'string')
-            urls.add(siteUrl(item.url, origin));
-    return [...urls];
-}
-/** The LCP element and its phases from the `largest-contentful-paint-element` audit. */
-function lcpElementOf(audit) {
-    const tables = audit?.details?.items;
-    if (!Array.isArray(tables))
-        return undefined;
-    const element = { phases: {} };
-    for (const table of tables) {
-        const rows = table.items;
-        if (!Array.isArray(rows))
-            continue;
-        for (const row of rows) {
-            const node = row.node;
-            if (node !== undefined) {
-                if (typeof node.selector === 'string')
-                    element.selector = node.selector;
-                if (typeof node.snippet === 'string')
-                    element.snippet = node.snippet;
-            }
-            const timing = finiteOrUndefined(row.timing);
-            if (typeof row.phase === 'string' && timing !== undefined)
-                element.phases[row.phase] = timing;
-        }
-    }
-    return element.selector === undefined && element.snippet === undefined ? undefined : element;
-}
-/** The metrics of one Lighthouse result; throws a plain Error naming what is missing. */
-function metricsOf(lhr) {
-    const out = {};
-    for (const m of LIGHTHOUSE_METRICS) {
-        if (m.audit === undefined) {
-            const score = lhr.categories.performance?.score;
-            if (typeof score !== 'number') {
-                throw new Error('Lighthouse gave no performance score (a metric it needs failed)');
-            }
-            // Lighthouse reports 0..1 with two decimals; reports and budgets read it as 0..100.
-            out.score = Math.round(score * 100);
-            continue;
-        }
-        const audit = lhr.audits[m.audit];
-        const value = finiteOrUndefined(audit?.numericValue);
-        if (value === undefined) {
-            const why = audit?.errorMessage ?? (audit ? 'no value' : 'the audit is missing');
-            throw new Error(`Lighthouse could not compute ${m.metric} (${m.audit}): ${why}`);
-        }
-        out[m.metric] = m.metric === 'weight' ? value - flakyFaviconBytes(lhr) : value;
-    }
-    return out;
-}
-/**
- * Bytes of failed favicon fetches. Chrome asks for /favicon.ico on its own (resource type
- * `Other`), and after a 404 it remembers the failure for the session and stops asking, so the
- * first run of an origin would weigh ~150 B more than the others. Leaving failed `Other`
- * requests out keeps the weight of an unchanged page exactly constant. (A declared icon that
- * loads is fetched on every run and stays counted.)
- */
-function flakyFaviconBytes(lhr) {
-    const items = lhr.audits['network-requests']?.details?.items ?? [];
-    let bytes = 0;
-    for (const item of items) {
-        const status = finiteOrUndefined(item.statusCode) ?? 0;
-        const size = finiteOrUndefined(item.transferSize) ?? 0;
-        if (item.resourceType === 'Other' && status >= 400)
-            bytes += size;
-    }
-    return bytes;
-}
-function median(values) {
-    if (values.length === 0)
-        return undefined;
-    const s = [...values].sort((a, b) => a - b);
-    const mid = s.length >> 1;
-    return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-function figuresOf(snapshots) {
-    const pick = (f) => median(snapshots.map(f).filter((x) => x !== undefined));
-    const figures = {
-        runs: snapshots.length,
-        score: pick((s) => s.score ?? undefined) ?? null,
-    };
-    const numericValue = pick((s) => s.numericValue);
-    const savingsMs = pick((s) => s.savingsMs);
-    const savingsBytes = pick((s) => s.savingsBytes);
-    if (numericValue !== undefined)
-        figures.numericValue = numericValue;
-    const unit = snapshots.find((s) => s.numericUnit !== undefined)?.numericUnit;
-    if (unit !== undefined)
-        figures.numericUnit = unit;
-    if (savingsMs !== undefined)
-        figures.savingsMs = savingsMs;
-    if (savingsBytes !== undefined)
-        figures.savingsBytes = savingsBytes;
-    return figures;
-}
-/**
- * Noise floors of "got worse": timings move by tens of ms between identical runs, so a time must
- * grow by 25 ms and 10%; byte figures are near-deterministic, so 1 kB (and 2%) is a real change;
- * a DOM is worth mentioning when it grew by 100 elements (and 10%).
- */
-const FLOOR = {
-    ms: { abs: 25, rel: 0.1 },
-    bytes: { abs: 1000, rel: 0.02 },
-    elements: { abs: 100, rel: 0.1 },
-    other: { abs: 0, rel: 0.1 },
-};
-/** A layout shift this large is a visible jump (CLS "good" ends at 0.1). */
-const MATERIAL_SHIFT = 0.01;
-function grewPast(base, head, unit) {
-    if (head === undefined)
-        return false;
-    const b = base ?? 0;
-    const floor = FLOOR[unit];
-    return head - b > floor.abs && head - b > floor.rel * Math.abs(b);
-}
-function unitOf(numericUnit) {
-    if (numericUnit === 'millisecond')
-        return 'ms';
-    if (numericUnit === 'byte')
-        return 'bytes';
-    if (numericUnit === 'element')
-        return 'elements';
-    return 'other';
-}
-/** Audits whose every item is an offending element, without a figure to weigh it by. */
-const ELEMENT_LISTS = new Set(['unsized-images']);
-/** Whether an item is big enough to name as a new offender. */
-function material(id, item) {
-    return (ELEMENT_LISTS.has(id) ||
-        (item.wastedMs ?? 0) >= FLOOR.ms.abs ||
-        (item.ms ?? 0) >= FLOOR.ms.abs ||
-        (item.wastedBytes ?? 0) >= FLOOR.bytes.abs ||
-        (item.totalBytes ?? 0) >= FLOOR.bytes.abs ||
-        (item.score ?? 0) >= MATERIAL_SHIFT);
-}
-const lighthouse_itemName = (item) => item.url ?? item.label ?? '';
-/**
- * The audits that got worse from the base runs to the head runs of one page: a figure (value,
- * estimated time or byte savings; medians over runs) grew past its noise floor, or head lists a
- * material offender no base run listed.
- */
-function worseAudits(base, head) {
-    const changes = [];
-    for (const id of EVIDENCE_AUDITS) {
-        const b = base.map((r) => r.audits[id]).filter((s) => s !== undefined);
-        const h = head.map((r) => r.audits[id]).filter((s) => s !== undefined);
-        if (h.length === 0)
-            continue;
-        const bf = figuresOf(b);
-        const hf = figuresOf(h);
-        const grew = [];
-        if (grewPast(bf.numericValue, hf.numericValue, unitOf(hf.numericUnit)))
-            grew.push('numericValue');
-        if (grewPast(bf.savingsMs, hf.savingsMs, 'ms'))
-            grew.push('savingsMs');
-        if (grewPast(bf.savingsBytes, hf.savingsBytes, 'bytes'))
-            grew.push('savingsBytes');
-        const listedAtBase = new Set(b.flatMap((s) => s.items.map(lighthouse_itemName)));
-        const loadedAtBase = new Set(base.flatMap((r) => r.resources));
-        const isNew = (i) => !listedAtBase.has(lighthouse_itemName(i)) && (i.url === undefined || !loadedAtBase.has(i.url));
-        // The head run whose headline figure is the median stands for head.
-        const headline = (s) => s.savingsMs ?? s.numericValue ?? s.savingsBytes ?? 0;
-        const typical = [...h].sort((x, y) => headline(x) - headline(y))[(h.length - 1) >> 1];
-        const newItems = typical.items.filter((i) => isNew(i) && material(id, i));
-        if (grew.length === 0 && newItems.length === 0)
-            continue;
-        changes.push({
-            id,
-            title: typical.title,
-            base: bf,
-            head: hf,
-            grew,
-            items: typical.items,
-            newItems,
-        });
-    }
-    return changes;
-}
-/** The most frequent LCP element of a side's runs. */
-function typicalLcpElement(runs) {
-    const counts = new Map();
-    for (const run of runs) {
-        if (run.lcpElement === undefined)
-            continue;
-        const name = `${run.lcpElement.selector ?? ''}\n${run.lcpElement.snippet ?? ''}`;
-        const entry = counts.get(name);
-        if (entry)
-            entry.n++;
-        else
-            counts.set(name, { n: 1, element: run.lcpElement });
-    }
-    let best;
-    for (const entry of counts.values())
-        if (best === undefined || entry.n > best.n)
-            best = entry;
-    return best?.element;
-}
 function lighthouseSpecs(bench) {
-    return bench.pages.flatMap((page) => LIGHTHOUSE_METRICS.map((m) => metricSpec({
-        benchmark: bench.name,
-        target: page,
-        metric: m.metric,
-        unit: m.unit,
-        better: m.better,
-        scale: m.scale,
-    })));
+    return bench.pages.flatMap((page) => PAGE_METRICS.map((m) => catalogueSpec(m, bench.name, page)));
 }
-/** Budget keys of perfgate.yml (and aliases) → metric. */
-const BUDGET_METRICS = {
-    lcp: 'lcp',
-    fcp: 'fcp',
-    tbt: 'tbt',
-    si: 'speed-index',
-    'speed-index': 'speed-index',
-    ttfb: 'ttfb',
-    cls: 'cls',
-    weight: 'weight',
-    score: 'score',
-};
-/**
- * Absolute budgets of a lighthouse benchmark against head's medians (keyed by metric key), per
- * page. A `score` budget is a minimum; every other budget is a maximum. Pages without a median
- * (no successful run) get no check: the run's failure says why.
- */
-function checkLighthouseBudgets(bench, headMedians) {
-    const checks = [];
-    for (const [key, limit] of Object.entries(bench.budgets)) {
-        const metric = BUDGET_METRICS[key];
-        if (metric === undefined) {
-            throw new RangeError(`benchmarks "${bench.name}": budgets.${key} is not a Lighthouse budget; expected one of ${Object.keys(BUDGET_METRICS).join(', ')}`);
-        }
-        if (!Number.isFinite(limit)) {
-            throw new RangeError(`benchmarks "${bench.name}": budgets.${key} is ${limit}; expected a finite number`);
-        }
-        const spec = LIGHTHOUSE_METRICS.find((m) => m.metric === metric);
-        for (const page of bench.pages) {
-            const value = headMedians[metricKey(bench.name, page, metric)];
-            if (value === undefined)
-                continue;
-            checks.push({
-                benchmark: bench.name,
-                target: page,
-                metric,
-                unit: spec.unit,
-                limit,
-                value,
-                exceeded: gate_budgetExceeded(spec.better, value, limit),
-            });
-        }
-    }
-    return checks;
-}
-function lighthouse_errorText(error) {
+function probe_errorText(error) {
     return error instanceof Error ? error.message : String(error);
 }
 /**
@@ -47117,31 +48103,6 @@ function createLighthouseProbe(bench, options) {
     const config = bench.preset === 'desktop'
         ? options.lighthouse.desktopConfig
         : options.lighthouse.defaultConfig;
-    async function startSide(side) {
-        const tree = options.trees[side];
-        if (bench.serve !== undefined) {
-            const server = await startStaticServer((0,external_node_path_namespaceObject.join)(tree.dir, bench.serve));
-            return { origin: server.origin, stop: () => server.close(), assertAlive: () => { } };
-        }
-        const s = bench.server;
-        const server = await startServer({
-            command: s.start,
-            cwd: (0,external_node_path_namespaceObject.join)(tree.dir, s.cwd),
-            env: s.env,
-            ...(s.ready !== undefined ? { ready: s.ready } : {}),
-            readyTimeoutMs: s.readyTimeoutMs,
-            side,
-            name: bench.name,
-            ...(options.onServerOutput
-                ? { onOutput: (text) => options.onServerOutput(side, text) }
-                : {}),
-        });
-        return {
-            origin: server.url,
-            stop: () => server.stop(),
-            assertAlive: () => server.assertAlive(),
-        };
-    }
     async function runPage(side, round, server, page) {
         const url = pageUrl(server.origin, page);
         const data = { benchmark: bench.name, side, page, url };
@@ -47155,7 +48116,7 @@ function createLighthouseProbe(bench, options) {
                 server.assertAlive();
             }
             catch (exit) {
-                throw new LighthouseProbeError(`${where}: the server exited: ${lighthouse_errorText(exit)}`, { ...data, reason: 'server-exited' }, { cause: exit });
+                throw new LighthouseProbeError(`${where}: the server exited: ${probe_errorText(exit)}`, { ...data, reason: 'server-exited' }, { cause: exit });
             }
         };
         throwIfServerExited();
@@ -47168,7 +48129,7 @@ function createLighthouseProbe(bench, options) {
         catch (error) {
             throwIfServerExited();
             const reason = options.chrome.running?.() === false ? 'chrome-exited' : 'runtime-error';
-            throw new LighthouseProbeError(`${where}: Lighthouse failed: ${lighthouse_errorText(error)}`, { ...data, reason, code: error.code }, { cause: error });
+            throw new LighthouseProbeError(`${where}: Lighthouse failed: ${probe_errorText(error)}`, { ...data, reason, code: error.code }, { cause: error });
         }
         if (lhr === undefined) {
             throw new LighthouseProbeError(`${where}: Lighthouse returned no result`, {
@@ -47185,7 +48146,7 @@ function createLighthouseProbe(bench, options) {
             metrics = metricsOf(lhr);
         }
         catch (error) {
-            throw new LighthouseProbeError(`${where}: ${lighthouse_errorText(error)}`, {
+            throw new LighthouseProbeError(`${where}: ${probe_errorText(error)}`, {
                 ...data,
                 reason: 'no-metric',
             });
@@ -47217,7 +48178,7 @@ function createLighthouseProbe(bench, options) {
         if (disposed)
             throw new Error(`benchmark "${bench.name}": probe already disposed`);
         if (servers[side] === undefined) {
-            const starting = startSide(side);
+            const starting = startPageServer(bench, options.trees[side], side, options.onServerOutput);
             servers[side] = starting;
             // A server that failed to start may be retried by the next round.
             starting.catch(() => {
@@ -47231,7 +48192,7 @@ function createLighthouseProbe(bench, options) {
         for (const page of bench.pages) {
             const run = await runPage(side, round, server, page);
             measured.push(run);
-            for (const m of LIGHTHOUSE_METRICS) {
+            for (const m of PAGE_METRICS) {
                 obs[metricKey(bench.name, page, m.metric)] = run.metrics[m.metric];
             }
         }
@@ -47268,7 +48229,7 @@ function createLighthouseProbe(bench, options) {
                         lcpElement.head = headLcp;
                     return {
                         page,
-                        metrics: Object.fromEntries(LIGHTHOUSE_METRICS.map((m) => [m.metric, metricKey(bench.name, page, m.metric)])),
+                        metrics: Object.fromEntries(PAGE_METRICS.map((m) => [m.metric, metricKey(bench.name, page, m.metric)])),
                         runs: { base: base.length, head: head.length },
                         worse: worseAudits(base, head),
                         lcpElement,
@@ -47294,13 +48255,10 @@ function createLighthouseProbe(bench, options) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:module"
-const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-;// CONCATENATED MODULE: ./src/probes/lighthouse-loader.ts
-// Loading Lighthouse. The CLI depends on it normally; the bundled action (dist/, built by ncc
-// with lighthouse external, because Lighthouse reads its own files at run time) has no
-// node_modules, so there the pinned version is installed with npm into the runner's tool cache
-// on first use and imported from that directory afterwards.
+;// CONCATENATED MODULE: ./src/workspace/git.ts
+// The two sides of a comparison: the head the PR proposes and the merge-base it branched from.
+// The baseline is the merge-base, not the tip of base: changes that landed on base since the
+// branch point are not the PR's doing and must not be charged to it.
 
 
 
@@ -47309,170 +48267,552 @@ const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 
 
 
-/** The Lighthouse the action installs; 13 needs Node 22, and the action runs on Node 20. */
-const LIGHTHOUSE_VERSION = '12.8.2';
-class LighthouseLoadError extends Error {
-    dir;
-    output;
-    name = 'LighthouseLoadError';
-    constructor(message, dir, output, options) {
-        super(output.trim() ? `${message}\nnpm's output ends with:\n${tail(output)}` : message, options);
-        this.dir = dir;
-        this.output = output;
+
+class GitError extends Error {
+    args;
+    cwd;
+    exitCode;
+    stderr;
+    name = 'GitError';
+    constructor(args, cwd, exitCode, stderr) {
+        super(exitCode === 'ENOENT'
+            ? 'git is not installed or not on PATH'
+            : `\`git ${args.join(' ')}\` failed in ${cwd} (exit ${exitCode}): ${stderr.trim() || 'no output'}`);
+        this.args = args;
+        this.cwd = cwd;
+        this.exitCode = exitCode;
+        this.stderr = stderr;
     }
 }
-function tail(text, lines = 20) {
-    return text.trim().split('\n').slice(-lines).join('\n');
-}
-function isModuleNotFound(error) {
-    const code = error?.code;
-    return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
-}
-function asLighthouseModule(value, where) {
-    const mod = value;
-    if (typeof mod?.default !== 'function' ||
-        typeof mod.desktopConfig !== 'object' ||
-        typeof mod.defaultConfig !== 'object') {
-        throw new LighthouseLoadError(`${where} is not a usable lighthouse package: expected a default export function and desktopConfig/defaultConfig objects`, undefined, '');
-    }
-    return mod;
-}
-/** The cache directory of the pinned version: `<base>/perfgate-lighthouse/<version>`. */
-function lighthouseCacheDir(options = {}) {
-    const env = options.env ?? process.env;
-    const base = options.toolCacheDir ?? (env.RUNNER_TOOL_CACHE || (0,external_node_os_namespaceObject.tmpdir)());
-    return (0,external_node_path_namespaceObject.join)(base, 'perfgate-lighthouse', LIGHTHOUSE_VERSION);
-}
-/** Version of the lighthouse package installed in `dir`, or undefined. */
-function installedVersion(dir) {
-    try {
-        const pkg = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(dir, 'node_modules', 'lighthouse', 'package.json'), 'utf8'));
-        return typeof pkg.version === 'string' ? pkg.version : undefined;
-    }
-    catch {
-        return undefined;
+class NotAGitRepositoryError extends errors/* BadInputError */.Ys {
+    cwd;
+    exists;
+    name = 'NotAGitRepositoryError';
+    constructor(cwd, exists) {
+        super(exists
+            ? `${cwd} is not inside a git repository; run perfgate from a clone of the project`
+            : `${cwd} does not exist; run perfgate from a clone of the project`);
+        this.cwd = cwd;
+        this.exists = exists;
     }
 }
-async function importFromDir(dir) {
-    // Resolve as if from a file in `dir`: finds dir/node_modules/lighthouse's entry point.
-    const entry = (0,external_node_module_namespaceObject.createRequire)((0,external_node_path_namespaceObject.join)(dir, 'package.json')).resolve('lighthouse');
-    return asLighthouseModule(await __nccwpck_require__(5067)((0,external_node_url_namespaceObject.pathToFileURL)(entry).href), entry);
+class UnknownRefError extends errors/* BadInputError */.Ys {
+    ref;
+    cwd;
+    name = 'UnknownRefError';
+    constructor(ref, cwd) {
+        super(ref.startsWith('-')
+            ? `"${ref}" is not a git ref (refs cannot start with "-")`
+            : `Unknown git ref "${ref}" in ${cwd}: it names no commit here. ` +
+                `If it exists on the remote, fetch it first (\`git fetch origin ${ref}\`); ` +
+                'in GitHub Actions, check out with `fetch-depth: 0`.');
+        this.ref = ref;
+        this.cwd = cwd;
+    }
 }
-function runNpm(npm, args, options) {
-    return new Promise((resolve, reject) => {
-        (0,external_node_child_process_namespaceObject.execFile)(npm, args, {
-            cwd: options.cwd,
-            env: options.env,
-            timeout: options.timeoutMs,
-            maxBuffer: 16 * 1024 * 1024,
-            killSignal: 'SIGKILL',
+class NoDefaultBranchError extends errors/* BadInputError */.Ys {
+    tried;
+    cwd;
+    name = 'NoDefaultBranchError';
+    constructor(tried, cwd) {
+        super(`Could not find the default branch to compare against in ${cwd}; tried ${tried.join(', ')}. ` +
+            'Name one with --base, or fetch it (`git fetch origin`; `fetch-depth: 0` in GitHub Actions).');
+        this.tried = tried;
+        this.cwd = cwd;
+    }
+}
+class NoMergeBaseError extends errors/* BadInputError */.Ys {
+    base;
+    head;
+    shallow;
+    name = 'NoMergeBaseError';
+    constructor(base, head, shallow) {
+        super(shallow
+            ? `No merge-base of ${base.ref} and ${head.ref} in this shallow clone: the history that ` +
+                'joins them was not fetched. Check out with `fetch-depth: 0` (actions/checkout) or run ' +
+                '`git fetch --unshallow`.'
+            : `${base.ref} and ${head.ref} share no history (no merge-base); compare branches that ` +
+                'grew from a common commit.');
+        this.base = base;
+        this.head = head;
+        this.shallow = shallow;
+    }
+}
+// A caller's GIT_DIR or GIT_WORK_TREE (set inside git hooks) would silently redirect every
+// command away from `cwd`. The runner's secrets are withheld and the run's cookie set as for
+// any child: after a build, the PR's code may have written the repository's .git/config (an
+// fsmonitor or hook command) that later git commands run.
+function gitEnvironment() {
+    const env = childEnvironment({
+        LC_ALL: 'C',
+        GIT_TERMINAL_PROMPT: '0',
+        [RUN_VARIABLE]: currentRunCookie(),
+    });
+    for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR']) {
+        delete env[name];
+    }
+    return env;
+}
+/** Runs git without a shell; resolves to stdout without its final newline. */
+function git(args, cwd) {
+    return new Promise((resolvePromise, reject) => {
+        (0,external_node_child_process_namespaceObject.execFile)('git', args, {
+            cwd,
+            env: gitEnvironment(),
+            maxBuffer: 64 * 1024 * 1024,
+            encoding: 'utf8',
         }, (error, stdout, stderr) => {
-            const output = `${stdout}${stderr}`;
-            if (error)
-                reject(Object.assign(error, { output }));
-            else
-                resolve(output);
+            if (error) {
+                const code = error.code;
+                reject(new GitError(args, cwd, code ?? null, stderr));
+            }
+            else {
+                resolvePromise(stdout.replace(/\n$/, ''));
+            }
         });
     });
 }
+async function ensureRepository(cwd) {
+    const exists = await (0,promises_namespaceObject.stat)(cwd).then((s) => s.isDirectory(), () => false);
+    if (!exists)
+        throw new NotAGitRepositoryError(cwd, false);
+    try {
+        await git(['rev-parse', '--git-dir'], cwd);
+    }
+    catch (error) {
+        if (error instanceof GitError && /not a git repository/i.test(error.stderr)) {
+            throw new NotAGitRepositoryError(cwd, true);
+        }
+        throw error;
+    }
+}
+/** The commit a ref names, or undefined when it names none. */
+async function commitOf(ref, cwd) {
+    try {
+        return await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd);
+    }
+    catch (error) {
+        if (error instanceof GitError && error.exitCode === 1)
+            return undefined;
+        throw error;
+    }
+}
+async function resolveRef(ref, cwd) {
+    // A leading dash would be read as an option by git.
+    const sha = ref.startsWith('-') || ref === '' ? undefined : await commitOf(ref, cwd);
+    if (sha === undefined)
+        throw new UnknownRefError(ref, cwd);
+    return { ref, sha };
+}
+/** The remote's default branch as origin/HEAD records it, then the usual names. */
+async function resolveDefaultBranch(cwd) {
+    const tried = [];
+    try {
+        const target = await git(['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'], cwd);
+        const ref = target.replace(/^refs\/remotes\//, '');
+        tried.push(`origin/HEAD (→ ${ref})`);
+        const sha = await commitOf(ref, cwd);
+        if (sha !== undefined)
+            return { ref, sha };
+    }
+    catch (error) {
+        if (!(error instanceof GitError))
+            throw error;
+        tried.push('origin/HEAD (not set)');
+    }
+    for (const ref of ['origin/main', 'origin/master', 'main', 'master']) {
+        tried.push(ref);
+        const sha = await commitOf(ref, cwd);
+        if (sha !== undefined)
+            return { ref, sha };
+    }
+    throw new NoDefaultBranchError(tried, cwd);
+}
+async function isShallow(cwd) {
+    return (await git(['rev-parse', '--is-shallow-repository'], cwd)) === 'true';
+}
 /**
- * Imports Lighthouse: the normal dependency when it resolves, else the pinned version from the
- * tool cache, installing it there first when absent. The install goes to a private directory
- * renamed into place only when complete, so a crash or a concurrent run never leaves a
- * half-installed cache behind.
+ * Resolves head (default HEAD), base (default: the remote's default branch) and their
+ * merge-base, which is what gets measured as the baseline.
  */
-async function loadLighthouse(options = {}) {
-    const importDependency = options.importDependency ?? (() => Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 5694)));
+async function resolveRefs(options) {
+    const cwd = (0,external_node_path_namespaceObject.resolve)(options.cwd);
+    await ensureRepository(cwd);
+    const head = await resolveRef(options.head ?? 'HEAD', cwd);
+    const base = options.base === undefined
+        ? await resolveDefaultBranch(cwd)
+        : await resolveRef(options.base, cwd);
+    let mergeBase;
     try {
-        const lighthouse = asLighthouseModule(await importDependency(), 'the lighthouse dependency');
-        return { lighthouse, from: 'dependency', installed: false };
+        mergeBase = await git(['merge-base', base.sha, head.sha], cwd);
     }
     catch (error) {
-        if (!isModuleNotFound(error))
+        // Exit 1 without output is git's "no common ancestor".
+        if (!(error instanceof GitError && error.exitCode === 1))
             throw error;
+        throw new NoMergeBaseError(base, head, await isShallow(cwd));
     }
-    const env = options.env ?? process.env;
-    const dir = lighthouseCacheDir(options);
-    let installed = false;
-    if (installedVersion(dir) !== LIGHTHOUSE_VERSION) {
-        installed = true;
-        const staging = `${dir}.installing-${process.pid}-${Date.now()}`;
-        (0,external_node_fs_namespaceObject.mkdirSync)(staging, { recursive: true });
-        // A package.json of its own keeps npm from walking up to some enclosing project.
-        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(staging, 'package.json'), `${JSON.stringify({ name: 'perfgate-lighthouse-cache', private: true }, null, 2)}\n`);
-        const spec = options.packageSpec ?? `lighthouse@${LIGHTHOUSE_VERSION}`;
-        options.log?.(`Installing ${spec} into ${dir} (first use on this machine)…`);
-        const args = [
-            'install',
-            '--no-audit',
-            '--no-fund',
-            '--no-save',
-            '--omit=dev',
-            '--no-package-lock',
-            '--loglevel=error',
-            spec,
-            ...(options.npmArgs ?? []),
-        ];
+    return { base, mergeBase, head };
+}
+/** Paths `git status` reports as changed or untracked; empty outside a work tree. */
+async function uncommittedPaths(cwd) {
+    if ((await git(['rev-parse', '--is-inside-work-tree'], cwd)) !== 'true')
+        return [];
+    const status = await git(['status', '--porcelain', '--untracked-files=normal'], cwd);
+    return status === '' ? [] : status.split('\n');
+}
+/**
+ * Checks out the merge-base and head as detached worktrees in a fresh temporary directory.
+ * When head is the current checkout and it has uncommitted changes, the committed head is
+ * measured and a note says so.
+ */
+async function createWorktrees(options) {
+    const cwd = (0,external_node_path_namespaceObject.resolve)(options.cwd);
+    const { refs } = options;
+    await ensureRepository(cwd);
+    const notes = [];
+    const current = await commitOf('HEAD', cwd);
+    if (current === refs.head.sha) {
+        const dirty = await uncommittedPaths(cwd);
+        if (dirty.length > 0) {
+            notes.push(`The checkout at ${cwd} has uncommitted changes (${dirty.length} paths); ` +
+                `perfgate measured the committed head ${refs.head.sha.slice(0, 12)} without them. ` +
+                'Commit the changes to measure them.');
+        }
+    }
+    const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'perfgate-'));
+    const added = [];
+    const removeSync = () => {
+        (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
         try {
-            await runNpm(options.npm ?? 'npm', args, {
-                cwd: staging,
-                // Install scripts of Lighthouse's dependencies are third-party code: no runner secrets.
-                env: childEnvironment(spawnMarks(), env),
-                timeoutMs: options.timeoutMs ?? 300_000,
-            });
+            // Without this the records in .git/worktrees stay, listed as prunable.
+            (0,external_node_child_process_namespaceObject.execFileSync)('git', ['worktree', 'prune'], { cwd, env: gitEnvironment(), stdio: 'ignore' });
         }
-        catch (error) {
-            (0,external_node_fs_namespaceObject.rmSync)(staging, { recursive: true, force: true });
-            throw new LighthouseLoadError(`Could not install ${spec} with npm into the tool cache (${dir}); ` +
-                'check that npm is on PATH and the npm registry is reachable, or install lighthouse next to perfgate', dir, String(error.output ?? error.message), { cause: error });
+        catch {
+            // The process is exiting; git's own gc prunes such records in time.
         }
-        const got = installedVersion(staging);
-        if (got !== LIGHTHOUSE_VERSION) {
-            (0,external_node_fs_namespaceObject.rmSync)(staging, { recursive: true, force: true });
-            throw new LighthouseLoadError(`npm installed lighthouse ${got ?? '(nothing)'} from ${spec}; expected ${LIGHTHOUSE_VERSION}`, dir, '');
-        }
-        // Replace a stale or broken copy; if another run finished first, keep theirs.
-        if ((0,external_node_fs_namespaceObject.existsSync)(dir) && installedVersion(dir) !== LIGHTHOUSE_VERSION) {
-            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
-        }
-        try {
-            (0,external_node_fs_namespaceObject.renameSync)(staging, dir);
-        }
-        catch (error) {
-            (0,external_node_fs_namespaceObject.rmSync)(staging, { recursive: true, force: true });
-            if (installedVersion(dir) !== LIGHTHOUSE_VERSION) {
-                throw new LighthouseLoadError(`Could not move Lighthouse into ${dir}`, dir, '', {
-                    cause: error,
-                });
+    };
+    let disposing;
+    const dispose = () => {
+        disposing ??= (async () => {
+            const failures = [];
+            for (const path of added) {
+                await git(['worktree', 'remove', '--force', path], cwd).catch((e) => failures.push(e));
             }
-        }
-    }
+            await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+            // Drops the records of any worktree whose directory is gone (also after a failed remove).
+            await git(['worktree', 'prune'], cwd).catch((e) => failures.push(e));
+            unregister();
+            if (failures.length > 0)
+                throw failures[0];
+        })();
+        return disposing;
+    };
+    // At a hard exit there is no time to wait for git: the directory goes and a synchronous
+    // `git worktree prune` clears the records.
+    const unregister = registerCleanup(dispose, { onExit: removeSync });
     try {
-        const lighthouse = await importFromDir(dir);
-        return { lighthouse, from: 'tool-cache', dir, installed, version: LIGHTHOUSE_VERSION };
+        await options.onDirectory?.(dir);
     }
     catch (error) {
-        if (error instanceof LighthouseLoadError)
-            throw error;
-        throw new LighthouseLoadError(`Lighthouse ${LIGHTHOUSE_VERSION} in ${dir} could not be imported: ${error.message}; delete that directory to reinstall it`, dir, '', { cause: error });
+        await dispose().catch(() => { });
+        throw error;
+    }
+    const add = async (side, ref, sha) => {
+        const path = (0,external_node_path_namespaceObject.join)(dir, side);
+        // No hooks: a post-checkout hook (husky and the like) is not part of what is measured.
+        await git(['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--detach', '--quiet', path, sha], cwd);
+        added.push(path);
+        return { side, ref, sha, dir: path };
+    };
+    try {
+        const base = await add('base', refs.base.ref, refs.mergeBase);
+        const head = await add('head', refs.head.ref, refs.head.sha);
+        return { base, head, dir, notes, dispose };
+    }
+    catch (error) {
+        await dispose().catch(() => { });
+        throw error;
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/iso.js
+;// CONCATENATED MODULE: ./src/workspace/index.ts
+// The workspace stage: the two trees (merge-base and head), their builds, their servers, and
+// the cleanup that guarantees none of it outlives the run.
 
 
 
-function iso_datetime(params) {
-    return _isoDateTime(ZodISODateTime, params);
+
+
+
+
+;// CONCATENATED MODULE: ./src/plan.ts
+
+async function planRun(options) {
+    // record measures one commit: it is its own base, so the result holds the commit's own
+    // figures and, as an A/A run, the noise of this machine (what later comparisons face).
+    const base = options.mode === 'record' ? (options.head ?? 'HEAD') : options.base;
+    const refs = await resolveRefs({ cwd: options.cwd, base, head: options.head });
+    const notes = [...(options.notes ?? [])];
+    const plan = { refs, baseName: options.baseLabel ?? refs.base.ref, notes };
+    let stored = options.storedBase;
+    if (stored !== undefined && 'find' in stored) {
+        if (stored.onlyWhereUsable && whyNotUsable(options) !== undefined)
+            return plan;
+        const found = await stored.find(refs.mergeBase);
+        notes.push(...found.notes);
+        stored = found.storedBase;
+    }
+    if (stored === undefined)
+        return plan;
+    const why = whyNotUsable(options) ?? whyNotThis(stored, options.config, refs.mergeBase);
+    if (why !== undefined) {
+        notes.push(`Stored baseline ${stored.source} not used: ${why}; the base was built and measured in this job.`);
+        return plan;
+    }
+    notes.push(`Bundle sizes of the merge-base ${refs.mergeBase.slice(0, 12)} come from the stored baseline ${stored.source}; the base was not built or measured again (sizes are deterministic).`);
+    return { ...plan, storedBase: stored };
 }
-function iso_date(params) {
-    return core._isoDate(ZodISODate, params);
+/** Why no stored base can serve this run, whatever it holds: only sizes are stored, and a
+ *  timed benchmark's base is built and run anyway (timings are comparable only within a job). */
+function whyNotUsable(options) {
+    if (options.mode === 'record')
+        return 'mode record measures one commit';
+    const timed = options.config.benchmarks.filter((b) => b.type !== 'bundle');
+    if (timed.length > 0) {
+        return `benchmark ${JSON.stringify(timed[0].name)} (${timed[0].type}) is timed, and timings are compared only with a base measured in the same job`;
+    }
+    if (options.config.benchmarks.length === 0)
+        return 'the config has no benchmark';
+    return undefined;
 }
-function iso_time(params) {
-    return core._isoTime(ZodISOTime, params);
+/** Why this stored base does not fit: another commit, or a benchmark it has no snapshot of. */
+function whyNotThis(stored, config, mergeBase) {
+    if (stored.sha !== mergeBase) {
+        return `it is of ${stored.sha.slice(0, 12)}, but the merge-base is ${mergeBase.slice(0, 12)}`;
+    }
+    const missing = config.benchmarks.find((b) => !Object.hasOwn(stored.bundles, b.name));
+    if (missing)
+        return `it has no snapshot of benchmark ${JSON.stringify(missing.name)}`;
+    return undefined;
 }
-function iso_duration(params) {
-    return core._isoDuration(ZodISODuration, params);
+
+;// CONCATENATED MODULE: ./src/report/bundle-files.ts
+
+function isOneSided(c) {
+    return c.presence !== undefined;
+}
+function oneSidedFiles(comparisons) {
+    const byKey = new Map();
+    for (const c of comparisons) {
+        if (c.presence === undefined)
+            continue;
+        const key = JSON.stringify([c.benchmark, c.target ?? '', c.presence]);
+        let file = byKey.get(key);
+        if (!file) {
+            file = { benchmark: c.benchmark, target: c.target ?? '', presence: c.presence, sizes: [] };
+            byKey.set(key, file);
+        }
+        const side = c.presence === 'added' ? c.head : c.base;
+        file.sizes.push({ metric: c.metric, bytes: side.median, unit: c.unit });
+    }
+    const size = (f) => f.sizes[0]?.bytes ?? 0;
+    return [...byKey.values()]
+        .map((f, i) => ({ f, i }))
+        .sort((a, b) => Number(a.f.presence === 'removed') - Number(b.f.presence === 'removed') ||
+        size(b.f) - size(a.f) ||
+        a.i - b.i)
+        .map(({ f }) => f);
+}
+/** The size metrics of the files, in the order the rows first name them. */
+function oneSidedMetrics(files) {
+    const metrics = [];
+    for (const f of files)
+        for (const s of f.sizes)
+            if (!metrics.includes(s.metric))
+                metrics.push(s.metric);
+    return metrics;
+}
+/** The signed size a file adds (+) or takes away (−) in one metric. */
+function signedSize(file, metric) {
+    const s = file.sizes.find((x) => x.metric === metric);
+    if (!s)
+        return undefined;
+    return formatSignedValue(file.presence === 'added' ? s.bytes : -s.bytes, s.unit);
+}
+/**
+ * For the headline: `2 files added (+73.0 kB gzip)`, `1 file removed (−12.0 kB gzip)`. The sum
+ * is of the compressed size every file has (gzip, else brotli), else raw: what users download.
+ */
+function describeOneSided(comparisons) {
+    const files = oneSidedFiles(comparisons);
+    const out = [];
+    for (const presence of ['added', 'removed']) {
+        const these = files.filter((f) => f.presence === presence);
+        if (these.length === 0)
+            continue;
+        const metric = ['gzip', 'brotli', 'raw'].find((m) => these.every((f) => f.sizes.some((s) => s.metric === m)));
+        let sum = '';
+        if (metric !== undefined) {
+            let bytes = 0;
+            for (const f of these)
+                bytes += f.sizes.find((s) => s.metric === metric).bytes;
+            const unit = these[0].sizes.find((s) => s.metric === metric).unit;
+            sum = ` (${formatSignedValue(presence === 'added' ? bytes : -bytes, unit)} ${metric})`;
+        }
+        out.push(`${pluralize(these.length, 'file')} ${presence}${sum}`);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/report/statuses.ts
+
+
+/**
+ * Regressions first (they fail the gate), then improvements (the other decided change), then
+ * inconclusive (not decided either way), then unchanged: the order of the count line below, so
+ * a table reads in the order its title announces.
+ */
+const STATUS_ORDER = {
+    regressed: 0,
+    improved: 1,
+    inconclusive: 2,
+    unchanged: 3,
+};
+/** By STATUS_ORDER; stable, so within a status the declared order of the benchmarks holds. */
+function sortComparisons(comparisons) {
+    return comparisons
+        .map((c, i) => ({ c, i }))
+        .sort((a, b) => STATUS_ORDER[a.c.status] - STATUS_ORDER[b.c.status] || a.i - b.i)
+        .map(({ c }) => c);
+}
+/** Exceeded budgets first; stable within. */
+function sortBudgets(budgets) {
+    return budgets
+        .map((b, i) => ({ b, i }))
+        .sort((x, y) => Number(y.b.exceeded) - Number(x.b.exceeded) || x.i - y.i)
+        .map(({ b }) => b);
+}
+function countStatuses(result) {
+    const counts = { regressed: 0, improved: 0, inconclusive: 0, unchanged: 0, budgetsExceeded: 0 };
+    // A file on one side only is counted as a file (describeOneSided), not as an unchanged metric.
+    for (const c of result.comparisons)
+        if (!isOneSided(c))
+            counts[c.status] += 1;
+    counts.budgetsExceeded = result.budgets.filter((b) => b.exceeded).length;
+    return counts;
+}
+/** `1 regression · 1 budget exceeded · 2 improvements · …` (plain text). */
+function describeCounts(result) {
+    const n = countStatuses(result);
+    const parts = [];
+    if (n.regressed > 0)
+        parts.push(pluralize(n.regressed, 'regression'));
+    if (n.budgetsExceeded > 0)
+        parts.push(pluralize(n.budgetsExceeded, 'budget exceeded', 'budgets exceeded'));
+    if (n.regressed === 0 && n.budgetsExceeded === 0) {
+        parts.push(result.comparisons.length === 0 ? 'no metrics compared' : 'no regressions');
+    }
+    parts.push(...describeOneSided(result.comparisons));
+    if (n.improved > 0)
+        parts.push(pluralize(n.improved, 'improvement'));
+    if (n.inconclusive > 0)
+        parts.push(`${formatFixed(n.inconclusive, 0)} inconclusive`);
+    if (n.unchanged > 0)
+        parts.push(`${formatFixed(n.unchanged, 0)} unchanged`);
+    return parts.join(' · ');
+}
+
+;// CONCATENATED MODULE: ./src/report/errors.ts
+// Typed errors of the report layer: each names what was wrong, the value and what was expected.
+function preview(value) {
+    if (typeof value === 'string') {
+        const short = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+        return JSON.stringify(short);
+    }
+    if (typeof value === 'number' || typeof value === 'boolean' || value === null) {
+        return String(value);
+    }
+    if (value === undefined)
+        return 'nothing';
+    if (Array.isArray(value))
+        return `an array of ${value.length} item${value.length === 1 ? '' : 's'}`;
+    return typeof value === 'object' ? 'an object' : typeof value;
+}
+/** A renderer was called with an option it cannot use. */
+class errors_ReportOptionError extends Error {
+    option;
+    value;
+    expected;
+    name = 'ReportOptionError';
+    constructor(option, value, expected) {
+        super(`report option ${option} is ${preview(value)}; expected ${expected}`);
+        this.option = option;
+        this.value = value;
+        this.expected = expected;
+    }
+}
+/**
+ * A result JSON that cannot be trusted: too large, not UTF-8, not JSON, or not the schema.
+ * `path` is the first bad field as a JSONPath (`$.comparisons[3].ci[1]`, `$` for the whole).
+ */
+class errors_InvalidResultError extends Error {
+    kind;
+    path;
+    detail;
+    position;
+    name = 'InvalidResultError';
+    constructor(kind, path, detail, position) {
+        const where = position ? ` (line ${position.line}, column ${position.column})` : '';
+        super(`invalid perfgate result at ${path}${where}: ${detail}`);
+        this.kind = kind;
+        this.path = path;
+        this.detail = detail;
+        this.position = position;
+    }
+}
+
+
+;// CONCATENATED MODULE: ./src/report/comment-marker.ts
+// How perfgate's PR comment is recognised and bounded: the report-id rule, the hidden marker
+// built from it, and the comment's size limit. The action's inputs, the renderer, publishing
+// and the comment look-up all use these, so an id accepted anywhere is accepted everywhere.
+
+/**
+ * A report id names artifacts (`perfgate-result-<id>`, no `/`), a directory under the runner's
+ * temp (no leading `.`, so never `..`) and the marker, an HTML comment (no `--`).
+ */
+const REPORT_ID = /^(?!.*--)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** What a report id may be, as error messages say it. */
+const REPORT_ID_RULE = 'up to 64 letters, digits, `.`, `_` or `-`, starting with a letter or digit, without `--`';
+function isReportId(value) {
+    return typeof value === 'string' && REPORT_ID.test(value);
+}
+function checkReportId(reportId, option = 'reportId') {
+    if (!isReportId(reportId))
+        throw new errors_ReportOptionError(option, reportId, REPORT_ID_RULE);
+    return reportId;
+}
+/**
+ * The hidden marker by which the GitHub layer finds this report's comment again. Only a
+ * restricted id can appear in it, and escaped text can never contain `<!--`, so a PR
+ * cannot forge one.
+ */
+function reportMarker(reportId) {
+    return `<!-- perfgate:${checkReportId(reportId)} -->`;
+}
+/**
+ * Largest comment body perfgate posts, marker included, in UTF-16 code units (never fewer than
+ * GitHub's characters). GitHub rejects bodies over 65,536 characters; this stays a little below.
+ */
+const COMMENT_MAX_LENGTH = 65_000;
+/** The body as posted: the marker on its own first line, then the report. */
+function markedBody(marker, markdown) {
+    return `${marker}\n${markdown}`;
+}
+/** Room left for the report itself once the marker and its newline are in front. */
+function commentRoom(marker) {
+    return COMMENT_MAX_LENGTH - markedBody(marker, '').length;
 }
 
 ;// CONCATENATED MODULE: ./src/result.ts
@@ -47480,11 +48820,12 @@ function iso_duration(params) {
 // One zod schema is the source of the TypeScript type, the validation of artifacts
 // read back (report mode, history) and the published JSON Schema.
 
+
 const result_SCHEMA_VERSION = 1;
 /** Artifacts larger than this are rejected before they are parsed. */
 const result_MAX_RESULT_BYTES = 20 * 1024 * 1024;
 const result_finite = schemas_number().refine(Number.isFinite, 'must be a finite number');
-const sha = schemas_string().regex(/^[0-9a-f]{7,64}$/, 'must be a hexadecimal commit id');
+const result_sha = schemas_string().regex(/^[0-9a-f]{7,64}$/, 'must be a hexadecimal commit id');
 const shortText = schemas_string().max(1000);
 const sampleSummarySchema = strictObject({
     n: schemas_number().int().nonnegative(),
@@ -47551,9 +48892,10 @@ const result_resultSchema = strictObject({
     durationMs: schemas_number().nonnegative(),
     repository: schemas_string().max(200).optional(),
     pullRequest: schemas_number().int().positive().optional(),
-    reportId: schemas_string().max(100).optional(),
-    base: strictObject({ ref: shortText, sha }).nullable(),
-    head: strictObject({ ref: shortText, sha }),
+    // The same rule as the report-id input: an artifact cannot name itself anything an input could not.
+    reportId: schemas_string().regex(REPORT_ID).optional(),
+    base: strictObject({ ref: shortText, sha: result_sha }).nullable(),
+    head: strictObject({ ref: shortText, sha: result_sha }),
     gate: strictObject({
         threshold: result_finite,
         alpha: result_finite,
@@ -48820,6 +50162,76 @@ class AlphaSpending {
     }
 }
 
+;// CONCATENATED MODULE: ./src/verdict/gate.ts
+// The overall gate and the threshold δ of each metric.
+
+
+/**
+ * Default δ of a difference-scale metric, absolute in the metric's unit (a relative threshold
+ * means nothing for a quantity that is often 0): its catalogue entry's `threshold.default`, where
+ * `points` reads the gate's threshold as points of a 0–100 score (5% → 5 points).
+ */
+function defaultDifferenceThreshold(spec, gate) {
+    const byDefault = metricEntry(spec.metric)?.threshold?.default;
+    if (byDefault === 'points')
+        return gate.threshold * 100;
+    if (byDefault !== undefined)
+        return byDefault;
+    throw new ConfigError([
+        {
+            path: 'gate.thresholds',
+            message: `${spec.key} is compared as an absolute difference (unit ${spec.unit}) and has no default ` +
+                `threshold; set gate.thresholds["${spec.key}"] to the smallest change that matters, in ${spec.unit}`,
+        },
+    ]);
+}
+/**
+ * δ of one metric: an override in gate.thresholds keyed `benchmark/target/metric`, then
+ * `benchmark/metric`, then `metric` (the most specific wins); else gate.threshold for ratio and
+ * exact metrics (relative: 0.05 is 5%) and defaultDifferenceThreshold for difference metrics.
+ * Overrides of difference metrics are absolute in the metric's unit.
+ */
+function thresholdFor(spec, gate) {
+    const keys = [
+        ...(spec.target === undefined ? [] : [`${spec.benchmark}/${spec.target}/${spec.metric}`]),
+        `${spec.benchmark}/${spec.metric}`,
+        spec.metric,
+    ];
+    for (const key of keys) {
+        if (Object.hasOwn(gate.thresholds, key)) {
+            return checkedThreshold(`gate.thresholds.${key}`, gate.thresholds[key]);
+        }
+    }
+    if (spec.scale === 'difference')
+        return defaultDifferenceThreshold(spec, gate);
+    return checkedThreshold('gate.threshold', gate.threshold);
+}
+function checkedThreshold(field, value) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new ConfigError([
+            { path: field, message: `expected a number ≥ 0, got ${String(value)}`, value },
+        ]);
+    }
+    return value;
+}
+/**
+ * - fail: a metric regressed or a budget is exceeded;
+ * - inconclusive: nothing failed but some metric is inconclusive;
+ * - pass: every metric is unchanged or improved and every budget holds.
+ * `fail-on` is applied to this afterwards, once, by applyFailOn (fail-on.ts).
+ */
+function gate_decideVerdict(statuses, budgets) {
+    if (statuses.includes('regressed') || budgets.some((b) => b.exceeded))
+        return 'fail';
+    if (statuses.includes('inconclusive'))
+        return 'inconclusive';
+    return 'pass';
+}
+/** A budget is exceeded when the value is past its limit in the worse direction. */
+function gate_budgetExceeded(better, value, limit) {
+    return better === 'higher' ? value < limit : value > limit;
+}
+
 ;// CONCATENATED MODULE: ./src/verdict/errors.ts
 /** A threshold that cannot be resolved or a status asked of inconsistent input. */
 class VerdictInputError extends Error {
@@ -49206,7 +50618,257 @@ function comparison(samples, analysis, status, threshold) {
 
 
 
+;// CONCATENATED MODULE: ./src/verdict/budgets.ts
+// Every absolute budget of a run, checked once: each benchmark's `budgets:` against what head
+// measured. A timed metric is checked on head's median over the rounds (the figure the report
+// shows for head), a size on its exact bytes. The direction is the catalogue's (a throughput
+// budget is a floor) and budgetExceeded is the one rule.
+
+
+
+
+
+
+/** The catalogue entry of each budget key of a kind: `si` → speed-index. */
+function budgetEntries(kind) {
+    const entries = new Map();
+    for (const entry of CATALOGUES[kind]) {
+        if (entry.budget)
+            entries.set(entry.budget.key, entry);
+    }
+    return entries;
+}
+/** The targets a benchmark's budgets apply to: routes, pages, or the command itself. */
+function targetsOf(bench) {
+    if (bench.type === 'http')
+        return bench.requests.map((r) => r.name);
+    if (bench.type === 'lighthouse')
+        return bench.pages;
+    return [undefined];
+}
+/**
+ * The budgets of the http, command and lighthouse benchmarks against head's medians (keyed by
+ * metric key). A key such as `p95` applies to every target; `<target>/<key>` (an http route:
+ * `GET /orders/p95`) to one, and wins over the general key for that target. A target without a
+ * median (no successful round) gets no check: the run's failure says why.
+ */
+function checkTimedBudgets(benchmarks, headMedians) {
+    const checks = [];
+    for (const bench of benchmarks) {
+        if (bench.type === 'bundle')
+            continue;
+        const budgets = bench.budgets ?? {};
+        const entries = budgetEntries(bench.type);
+        const targets = targetsOf(bench);
+        const done = new Set();
+        for (const [key, limit] of Object.entries(budgets)) {
+            const { target, entry } = parseBudgetKey(bench, key, entries, targets);
+            checkedLimit(bench.name, key, limit);
+            const budgetKey = entry.budget.key;
+            for (const t of target === undefined ? targets : [target]) {
+                const id = `${t ?? ''}\0${entry.metric}`;
+                if (done.has(id))
+                    continue;
+                done.add(id);
+                // The most specific budget wins: a route's own over the benchmark's.
+                const own = t !== undefined ? `${t}/${budgetKey}` : undefined;
+                const applied = own !== undefined && Object.hasOwn(budgets, own) ? budgets[own] : limit;
+                const value = headMedians[metricKey(bench.name, t, entry.metric)];
+                if (value === undefined)
+                    continue;
+                const check = {
+                    benchmark: bench.name,
+                    metric: entry.metric,
+                    unit: entry.unit,
+                    limit: applied,
+                    value,
+                    exceeded: gate_budgetExceeded(entry.better, value, applied),
+                };
+                if (t !== undefined)
+                    check.target = t;
+                checks.push(check);
+            }
+        }
+    }
+    return checks;
+}
+function parseBudgetKey(bench, key, entries, targets) {
+    const general = entries.get(key);
+    if (general)
+        return { entry: general };
+    const slash = key.lastIndexOf('/');
+    const entry = slash > 0 ? entries.get(key.slice(slash + 1)) : undefined;
+    const target = key.slice(0, slash);
+    if (entry && bench.type === 'http' && targets.includes(target))
+        return { target, entry };
+    const known = [...entries.keys()].join(', ');
+    const perRoute = bench.type === 'http' ? `, or "<route>/<key>" for a route of requests` : '';
+    throw new ConfigError([
+        {
+            path: `benchmarks.${bench.name}.budgets.${key}`,
+            message: `not ${bench.type === 'http' ? 'an' : 'a'} ${bench.type} budget; expected one of ${known}${perRoute}`,
+            value: key,
+        },
+    ]);
+}
+function checkedLimit(benchmark, key, limit) {
+    if (typeof limit !== 'number' || !Number.isFinite(limit)) {
+        throw new ConfigError([
+            {
+                path: `benchmarks.${benchmark}.budgets.${key}`,
+                message: `expected a finite number, got ${String(limit)}`,
+                value: limit,
+            },
+        ]);
+    }
+}
+/** Code points of a note; the result allows 2,000 and a file's path may be longer. */
+const MAX_NOTE = 1000;
+function budgets_clip(text) {
+    const points = [...text];
+    return points.length <= MAX_NOTE ? text : `${points.slice(0, MAX_NOTE - 1).join('')}…`;
+}
+/**
+ * A bundle benchmark's budgets on head's exact sizes: absolute budgets keyed
+ * `<total|group|file>.<raw|gzip|brotli>` (a file by its path, or its name with `[hash]`), then
+ * the change limit (`budgets.change`, bench.maxChange) on the total and groups always and on
+ * files only where exceeded (unit `ratio`). A file budget naming a file that head no longer has
+ * is a note; one naming no file on either side is a config error.
+ */
+function checkBundleBudgets(bench, comparison) {
+    const checks = [];
+    const notes = [];
+    const headFiles = [
+        ...comparison.files.map((f) => ({ path: f.head, target: f.target, sizes: headSizes(f) })),
+        ...comparison.added.map((f) => ({ path: f.path, target: f.target, sizes: headSizes(f) })),
+    ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const basePaths = [
+        ...comparison.files.map((f) => f.base),
+        ...comparison.removed.map((f) => f.path),
+    ];
+    for (const [key, limit] of Object.entries(bench.budgets)) {
+        const dot = key.lastIndexOf('.');
+        const target = key.slice(0, dot);
+        const metric = key.slice(dot + 1);
+        const push = (t, value) => checks.push({
+            benchmark: bench.name,
+            target: t,
+            metric,
+            unit: 'B',
+            limit,
+            value,
+            exceeded: gate_budgetExceeded('lower', value, limit),
+        });
+        const group = target === 'total' ? comparison.total : comparison.groups.find((g) => g.name === target);
+        if (group) {
+            push(target, group.head[metric] ?? 0);
+            continue;
+        }
+        const matches = (path) => path === target || hashlessName(path) === target;
+        const inHead = headFiles.filter((f) => matches(f.path));
+        if (inHead.length > 0) {
+            for (const f of inHead)
+                push(f.target, f.sizes.get(metric) ?? 0);
+        }
+        else if (basePaths.some(matches)) {
+            notes.push(budgets_clip(`${bench.name}: budget ${key}: ${target} is gone on head; nothing to check`));
+        }
+        else {
+            throw new BundleConfigError(bench.name, `budgets.${key}`, limit, `"total", a group (${Object.keys(bench.groups).join(', ') || 'none defined'}) or a measured file's path, with or without its hash as [hash]`);
+        }
+    }
+    if (bench.maxChange !== undefined) {
+        const limit = bench.maxChange;
+        const check = (target, c) => ({
+            benchmark: bench.name,
+            target,
+            metric: `${c.metric}-change`,
+            unit: 'ratio',
+            limit,
+            value: c.change,
+            exceeded: gate_budgetExceeded('lower', c.change, limit),
+        });
+        for (const g of [comparison.total, ...comparison.groups]) {
+            for (const c of g.changes)
+                checks.push(check(g.name, c));
+        }
+        for (const f of comparison.files) {
+            for (const c of f.changes)
+                if (c.change > limit)
+                    checks.push(check(f.target, c));
+        }
+    }
+    return { checks, notes };
+}
+function headSizes(file) {
+    return new Map(file.changes.map((c) => [c.metric, c.head]));
+}
+
+;// CONCATENATED MODULE: ./src/verdict/exact.ts
+
+
+/** Result-JSON comparisons of exact rows: one sample a side, no statistics; the change itself is
+ *  always reported, its status is regressed beyond +δ, improved beyond −δ, else unchanged. */
+function exactComparisons(rows, threshold) {
+    return rows.map(({ spec, base, head, change, presence }) => {
+        const delta = typeof threshold === 'number' ? threshold : threshold(spec);
+        const status = presence !== undefined
+            ? 'unchanged'
+            : status_metricStatus({
+                spec,
+                analysis: { change, ci: [change, change], adjustedPValue: null },
+                threshold: delta,
+                alphaAtLook: 0,
+            });
+        const out = {
+            key: spec.key,
+            benchmark: spec.benchmark,
+            metric: spec.metric,
+            unit: spec.unit,
+            better: spec.better,
+            scale: spec.scale,
+            base: exactSummary(base),
+            head: exactSummary(head),
+            change,
+            ci: [change, change],
+            pValue: null,
+            adjustedPValue: null,
+            threshold: delta,
+            mde: null,
+            status,
+            samples: { base: [base], head: [head], order: [] },
+        };
+        if (spec.target !== undefined)
+            out.target = spec.target;
+        if (presence !== undefined)
+            out.presence = presence;
+        return out;
+    });
+}
+/** A bundle comparison's rows (kinds/bundle/rows.ts), judged. */
+function bundleToComparisons(comparison, threshold, maxFiles = MAX_FILE_ROWS) {
+    return exactComparisons(bundleRows(comparison, maxFiles), threshold);
+}
+function exactSummary(value) {
+    return { n: 1, median: value, mean: value, min: value, max: value, mad: 0 };
+}
+
+;// CONCATENATED MODULE: ./src/verdict/fail-on.ts
+/** `verdict` as decideVerdict gives it, under `failOn`. Applying it twice changes nothing. */
+function fail_on_applyFailOn(verdict, failOn) {
+    if (verdict === 'fail') {
+        return failOn === 'never'
+            ? { verdict: 'inconclusive', fails: false, conclusion: 'neutral', waived: true }
+            : { verdict: 'fail', fails: true, conclusion: 'failure', waived: false };
+    }
+    if (verdict === 'inconclusive') {
+        return { verdict, fails: false, conclusion: 'neutral', waived: false };
+    }
+    return { verdict, fails: false, conclusion: 'success', waived: false };
+}
+
 ;// CONCATENATED MODULE: ./src/verdict/recheck.ts
+
 
 
 function recheckResult(input) {
@@ -49261,9 +50923,9 @@ function recheckResult(input) {
         budgets.push(b);
     }
     const statuses = input.comparisons.map((c) => c.status);
-    const verdict = decideVerdict(statuses, budgets, 'regression');
+    const verdict = decideVerdict(statuses, budgets);
     // `fail-on: never` at measuring time reports a failing gate as inconclusive.
-    const allowed = new Set([verdict, decideVerdict(statuses, budgets, 'never')]);
+    const allowed = new Set([verdict, applyFailOn(verdict, 'never').verdict]);
     if (!allowed.has(input.verdict)) {
         return {
             verdict,
@@ -49287,300 +50949,12 @@ function statusAt(c, alphaAtLook) {
 
 
 
+
+
+
 ;// CONCATENATED MODULE: ./src/version.ts
 // Kept equal to package.json's version by test/cli/version.test.ts.
 const VERSION = '0.1.0';
-
-;// CONCATENATED MODULE: ./src/workspace/git.ts
-// The two sides of a comparison: the head the PR proposes and the merge-base it branched from.
-// The baseline is the merge-base, not the tip of base: changes that landed on base since the
-// branch point are not the PR's doing and must not be charged to it.
-
-
-
-
-
-
-
-
-
-class GitError extends Error {
-    args;
-    cwd;
-    exitCode;
-    stderr;
-    name = 'GitError';
-    constructor(args, cwd, exitCode, stderr) {
-        super(exitCode === 'ENOENT'
-            ? 'git is not installed or not on PATH'
-            : `\`git ${args.join(' ')}\` failed in ${cwd} (exit ${exitCode}): ${stderr.trim() || 'no output'}`);
-        this.args = args;
-        this.cwd = cwd;
-        this.exitCode = exitCode;
-        this.stderr = stderr;
-    }
-}
-class NotAGitRepositoryError extends errors/* BadInputError */.Ys {
-    cwd;
-    exists;
-    name = 'NotAGitRepositoryError';
-    constructor(cwd, exists) {
-        super(exists
-            ? `${cwd} is not inside a git repository; run perfgate from a clone of the project`
-            : `${cwd} does not exist; run perfgate from a clone of the project`);
-        this.cwd = cwd;
-        this.exists = exists;
-    }
-}
-class UnknownRefError extends errors/* BadInputError */.Ys {
-    ref;
-    cwd;
-    name = 'UnknownRefError';
-    constructor(ref, cwd) {
-        super(ref.startsWith('-')
-            ? `"${ref}" is not a git ref (refs cannot start with "-")`
-            : `Unknown git ref "${ref}" in ${cwd}: it names no commit here. ` +
-                `If it exists on the remote, fetch it first (\`git fetch origin ${ref}\`); ` +
-                'in GitHub Actions, check out with `fetch-depth: 0`.');
-        this.ref = ref;
-        this.cwd = cwd;
-    }
-}
-class NoDefaultBranchError extends errors/* BadInputError */.Ys {
-    tried;
-    cwd;
-    name = 'NoDefaultBranchError';
-    constructor(tried, cwd) {
-        super(`Could not find the default branch to compare against in ${cwd}; tried ${tried.join(', ')}. ` +
-            'Name one with --base, or fetch it (`git fetch origin`; `fetch-depth: 0` in GitHub Actions).');
-        this.tried = tried;
-        this.cwd = cwd;
-    }
-}
-class NoMergeBaseError extends errors/* BadInputError */.Ys {
-    base;
-    head;
-    shallow;
-    name = 'NoMergeBaseError';
-    constructor(base, head, shallow) {
-        super(shallow
-            ? `No merge-base of ${base.ref} and ${head.ref} in this shallow clone: the history that ` +
-                'joins them was not fetched. Check out with `fetch-depth: 0` (actions/checkout) or run ' +
-                '`git fetch --unshallow`.'
-            : `${base.ref} and ${head.ref} share no history (no merge-base); compare branches that ` +
-                'grew from a common commit.');
-        this.base = base;
-        this.head = head;
-        this.shallow = shallow;
-    }
-}
-// A caller's GIT_DIR or GIT_WORK_TREE (set inside git hooks) would silently redirect every
-// command away from `cwd`. The runner's secrets are withheld and the run's cookie set as for
-// any child: after a build, the PR's code may have written the repository's .git/config (an
-// fsmonitor or hook command) that later git commands run.
-function gitEnvironment() {
-    const env = childEnvironment({
-        LC_ALL: 'C',
-        GIT_TERMINAL_PROMPT: '0',
-        [RUN_VARIABLE]: currentRunCookie(),
-    });
-    for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR']) {
-        delete env[name];
-    }
-    return env;
-}
-/** Runs git without a shell; resolves to stdout without its final newline. */
-function git(args, cwd) {
-    return new Promise((resolvePromise, reject) => {
-        (0,external_node_child_process_namespaceObject.execFile)('git', args, {
-            cwd,
-            env: gitEnvironment(),
-            maxBuffer: 64 * 1024 * 1024,
-            encoding: 'utf8',
-        }, (error, stdout, stderr) => {
-            if (error) {
-                const code = error.code;
-                reject(new GitError(args, cwd, code ?? null, stderr));
-            }
-            else {
-                resolvePromise(stdout.replace(/\n$/, ''));
-            }
-        });
-    });
-}
-async function ensureRepository(cwd) {
-    const exists = await (0,promises_namespaceObject.stat)(cwd).then((s) => s.isDirectory(), () => false);
-    if (!exists)
-        throw new NotAGitRepositoryError(cwd, false);
-    try {
-        await git(['rev-parse', '--git-dir'], cwd);
-    }
-    catch (error) {
-        if (error instanceof GitError && /not a git repository/i.test(error.stderr)) {
-            throw new NotAGitRepositoryError(cwd, true);
-        }
-        throw error;
-    }
-}
-/** The commit a ref names, or undefined when it names none. */
-async function commitOf(ref, cwd) {
-    try {
-        return await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd);
-    }
-    catch (error) {
-        if (error instanceof GitError && error.exitCode === 1)
-            return undefined;
-        throw error;
-    }
-}
-async function resolveRef(ref, cwd) {
-    // A leading dash would be read as an option by git.
-    const sha = ref.startsWith('-') || ref === '' ? undefined : await commitOf(ref, cwd);
-    if (sha === undefined)
-        throw new UnknownRefError(ref, cwd);
-    return { ref, sha };
-}
-/** The remote's default branch as origin/HEAD records it, then the usual names. */
-async function resolveDefaultBranch(cwd) {
-    const tried = [];
-    try {
-        const target = await git(['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'], cwd);
-        const ref = target.replace(/^refs\/remotes\//, '');
-        tried.push(`origin/HEAD (→ ${ref})`);
-        const sha = await commitOf(ref, cwd);
-        if (sha !== undefined)
-            return { ref, sha };
-    }
-    catch (error) {
-        if (!(error instanceof GitError))
-            throw error;
-        tried.push('origin/HEAD (not set)');
-    }
-    for (const ref of ['origin/main', 'origin/master', 'main', 'master']) {
-        tried.push(ref);
-        const sha = await commitOf(ref, cwd);
-        if (sha !== undefined)
-            return { ref, sha };
-    }
-    throw new NoDefaultBranchError(tried, cwd);
-}
-async function isShallow(cwd) {
-    return (await git(['rev-parse', '--is-shallow-repository'], cwd)) === 'true';
-}
-/**
- * Resolves head (default HEAD), base (default: the remote's default branch) and their
- * merge-base, which is what gets measured as the baseline.
- */
-async function resolveRefs(options) {
-    const cwd = (0,external_node_path_namespaceObject.resolve)(options.cwd);
-    await ensureRepository(cwd);
-    const head = await resolveRef(options.head ?? 'HEAD', cwd);
-    const base = options.base === undefined
-        ? await resolveDefaultBranch(cwd)
-        : await resolveRef(options.base, cwd);
-    let mergeBase;
-    try {
-        mergeBase = await git(['merge-base', base.sha, head.sha], cwd);
-    }
-    catch (error) {
-        // Exit 1 without output is git's "no common ancestor".
-        if (!(error instanceof GitError && error.exitCode === 1))
-            throw error;
-        throw new NoMergeBaseError(base, head, await isShallow(cwd));
-    }
-    return { base, mergeBase, head };
-}
-/** Paths `git status` reports as changed or untracked; empty outside a work tree. */
-async function uncommittedPaths(cwd) {
-    if ((await git(['rev-parse', '--is-inside-work-tree'], cwd)) !== 'true')
-        return [];
-    const status = await git(['status', '--porcelain', '--untracked-files=normal'], cwd);
-    return status === '' ? [] : status.split('\n');
-}
-/**
- * Checks out the merge-base and head as detached worktrees in a fresh temporary directory.
- * When head is the current checkout and it has uncommitted changes, the committed head is
- * measured and a note says so.
- */
-async function createWorktrees(options) {
-    const cwd = (0,external_node_path_namespaceObject.resolve)(options.cwd);
-    const { refs } = options;
-    await ensureRepository(cwd);
-    const notes = [];
-    const current = await commitOf('HEAD', cwd);
-    if (current === refs.head.sha) {
-        const dirty = await uncommittedPaths(cwd);
-        if (dirty.length > 0) {
-            notes.push(`The checkout at ${cwd} has uncommitted changes (${dirty.length} paths); ` +
-                `perfgate measured the committed head ${refs.head.sha.slice(0, 12)} without them. ` +
-                'Commit the changes to measure them.');
-        }
-    }
-    const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'perfgate-'));
-    const added = [];
-    const removeSync = () => {
-        (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
-        try {
-            // Without this the records in .git/worktrees stay, listed as prunable.
-            (0,external_node_child_process_namespaceObject.execFileSync)('git', ['worktree', 'prune'], { cwd, env: gitEnvironment(), stdio: 'ignore' });
-        }
-        catch {
-            // The process is exiting; git's own gc prunes such records in time.
-        }
-    };
-    let disposing;
-    const dispose = () => {
-        disposing ??= (async () => {
-            const failures = [];
-            for (const path of added) {
-                await git(['worktree', 'remove', '--force', path], cwd).catch((e) => failures.push(e));
-            }
-            await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
-            // Drops the records of any worktree whose directory is gone (also after a failed remove).
-            await git(['worktree', 'prune'], cwd).catch((e) => failures.push(e));
-            unregister();
-            if (failures.length > 0)
-                throw failures[0];
-        })();
-        return disposing;
-    };
-    // At a hard exit there is no time to wait for git: the directory goes and a synchronous
-    // `git worktree prune` clears the records.
-    const unregister = registerCleanup(dispose, { onExit: removeSync });
-    try {
-        await options.onDirectory?.(dir);
-    }
-    catch (error) {
-        await dispose().catch(() => { });
-        throw error;
-    }
-    const add = async (side, ref, sha) => {
-        const path = (0,external_node_path_namespaceObject.join)(dir, side);
-        // No hooks: a post-checkout hook (husky and the like) is not part of what is measured.
-        await git(['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--detach', '--quiet', path, sha], cwd);
-        added.push(path);
-        return { side, ref, sha, dir: path };
-    };
-    try {
-        const base = await add('base', refs.base.ref, refs.mergeBase);
-        const head = await add('head', refs.head.ref, refs.head.sha);
-        return { base, head, dir, notes, dispose };
-    }
-    catch (error) {
-        await dispose().catch(() => { });
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/workspace/index.ts
-// The workspace stage: the two trees (merge-base and head), their builds, their servers, and
-// the cleanup that guarantees none of it outlives the run.
-
-
-
-
-
-
 
 ;// CONCATENATED MODULE: ./src/workspace/run-record.ts
 // A run's record in the repository (`.git/perfgate/runs/<cookie>.json`): its cookie, perfgate's
@@ -49753,6 +51127,9 @@ async function startRun(options) {
 
 
 
+
+
+
 /** Everything a run started, stopped in reverse order whatever happens. */
 class Resources {
     stops = [];
@@ -49796,13 +51173,10 @@ async function measure(options, run) {
         notes.push(note);
         log(note);
     };
-    // record measures one commit: it is its own base, so the result holds the commit's own
-    // figures and, as an A/A run, the noise of this machine (what later comparisons face).
-    const base = options.mode === 'record' ? (options.head ?? 'HEAD') : options.base;
-    const refs = await resolveRefs({ cwd, base, head: options.head });
-    for (const note of options.notes ?? [])
+    const plan = await planRun(options);
+    const { refs, storedBase: stored } = plan;
+    for (const note of plan.notes)
         say(note);
-    const stored = usableStoredBase(options, refs.mergeBase, say);
     if (options.mode === 'record') {
         say(`record: ${refs.head.sha.slice(0, 12)} was measured against itself (an A/A run); its ` +
             "samples are the baseline and any difference is this machine's noise.");
@@ -49834,6 +51208,8 @@ async function measure(options, run) {
         for (const bundle of measured.bundles)
             for (const note of bundleNotes(bundle))
                 say(note);
+        for (const note of measured.budgetNotes)
+            say(note);
         const sampled = measured.probes.length > 0
             ? await runSampler({
                 gate: config.gate,
@@ -49851,9 +51227,15 @@ async function measure(options, run) {
                 evidence.push(await probe.evidence());
         }
         const comparisons = [...(sampled?.comparisons ?? []), ...measured.exact];
-        const budgets = [...measured.budgets, ...pipeline_lighthouseBudgets(config, comparisons)];
-        const advice = adviseAll({ comparisons, evidence, bundles: measured.bundles });
-        const verdict = gate_decideVerdict(comparisons.map((c) => c.status), budgets, config.gate.failOn);
+        // Bundle budgets were checked when the sizes were measured (a budget naming no file stops
+        // the run before sampling); the timed ones are checked on head's medians.
+        const budgets = [
+            ...measured.budgets,
+            ...checkTimedBudgets(config.benchmarks, headMedians(comparisons)),
+        ];
+        const advice = adviseAll({ comparisons, evidence, bundles: measured.bundles, budgets });
+        const statuses = comparisons.map((c) => c.status);
+        const { verdict } = fail_on_applyFailOn(gate_decideVerdict(statuses, budgets), config.gate.failOn);
         return {
             schemaVersion: result_SCHEMA_VERSION,
             tool: { name: 'perfgate', version: VERSION },
@@ -49861,7 +51243,7 @@ async function measure(options, run) {
             verdict,
             startedAt: startedAt.toISOString(),
             durationMs: Date.now() - startedAt.getTime(),
-            base: { ref: refs.base.ref, sha: refs.mergeBase },
+            base: { ref: plan.baseName, sha: refs.mergeBase },
             head: { ref: refs.head.ref, sha: refs.head.sha },
             gate: {
                 threshold: config.gate.threshold,
@@ -49877,7 +51259,7 @@ async function measure(options, run) {
                 stoppedBy: 'exact',
                 elapsedMs: 0,
             },
-            comparisons: orderComparisons(comparisons),
+            comparisons: sortComparisons(comparisons),
             budgets,
             advice,
             notes,
@@ -49891,7 +51273,7 @@ async function measure(options, run) {
 }
 async function startProbes(config, sides, resources, options) {
     const log = options.log ?? (() => { });
-    const measured = { probes: [], exact: [], budgets: [], bundles: [] };
+    const measured = { probes: [], exact: [], budgets: [], budgetNotes: [], bundles: [] };
     let chrome;
     // A probe is stopped with the run's other resources from the moment it exists, so a later
     // benchmark that fails to start cannot leave it running.
@@ -49935,51 +51317,25 @@ async function startProbes(config, sides, resources, options) {
                 let outcome;
                 if (storedBase) {
                     log(`Measuring bundle ${bench.name} on head; base from ${options.storedBase.source}`);
-                    outcome = await runBundleBenchmarkAgainst(bench, storedBase, sides.head, threshold, {
+                    outcome = await runBundleBenchmarkAgainst(bench, storedBase, sides.head, {
                         known: options.storedBase.known,
                     });
                 }
                 else {
                     log(`Measuring bundle ${bench.name} on both trees`);
-                    outcome = await runBundleBenchmark(bench, sides, threshold);
+                    outcome = await runBundleBenchmark(bench, sides);
                 }
                 options.onBundle?.(bench, outcome);
-                measured.exact.push(...outcome.comparisons);
-                measured.budgets.push(...outcome.budgets);
+                const budgets = checkBundleBudgets(bench, outcome.comparison);
+                measured.exact.push(...bundleToComparisons(outcome.comparison, threshold));
+                measured.budgets.push(...budgets.checks);
+                measured.budgetNotes.push(...budgets.notes);
                 measured.bundles.push(outcome.comparison);
                 break;
             }
         }
     }
     return measured;
-}
-/**
- * The stored base if this run can use it, else undefined with a note saying why not: it must be of
- * the merge-base, hold every bundle benchmark, and the config must have no timed benchmark (whose
- * base is built and run anyway, and timings are only comparable within one job).
- */
-function usableStoredBase(options, mergeBase, say) {
-    const stored = options.storedBase;
-    if (!stored)
-        return undefined;
-    const notUsed = (why) => {
-        say(`Stored baseline ${stored.source} not used: ${why}; the base was built and measured in this job.`);
-        return undefined;
-    };
-    if (options.mode === 'record')
-        return notUsed('mode record measures one commit');
-    if (stored.sha !== mergeBase) {
-        return notUsed(`it is of ${stored.sha.slice(0, 12)}, but the merge-base is ${mergeBase.slice(0, 12)}`);
-    }
-    const timed = options.config.benchmarks.filter((b) => b.type !== 'bundle');
-    if (timed.length > 0) {
-        return notUsed(`benchmark ${JSON.stringify(timed[0].name)} (${timed[0].type}) is timed, and timings are compared only with a base measured in the same job`);
-    }
-    const missing = options.config.benchmarks.find((b) => !Object.hasOwn(stored.bundles, b.name));
-    if (missing)
-        return notUsed(`it has no snapshot of benchmark ${JSON.stringify(missing.name)}`);
-    say(`Bundle sizes of the merge-base ${mergeBase.slice(0, 12)} come from the stored baseline ${stored.source}; the base was not built or measured again (sizes are deterministic).`);
-    return stored;
 }
 async function startPair(name, sides, resources, log, options) {
     const started = {};
@@ -49992,24 +51348,12 @@ async function startPair(name, sides, resources, log, options) {
     }
     return started;
 }
-function pipeline_lighthouseBudgets(config, comparisons) {
+/** Head's median of every metric, by key: what a timed budget is checked on. */
+function headMedians(comparisons) {
     const medians = {};
     for (const c of comparisons)
         medians[c.key] = c.head.median;
-    return config.benchmarks.flatMap((bench) => bench.type === 'lighthouse' ? checkLighthouseBudgets(bench, medians) : []);
-}
-const STATUS_ORDER = {
-    regressed: 0,
-    inconclusive: 1,
-    improved: 2,
-    unchanged: 3,
-};
-/** Regressions first; otherwise the order the benchmarks and their metrics were declared. */
-function orderComparisons(comparisons) {
-    return comparisons
-        .map((c, i) => ({ c, i }))
-        .sort((a, b) => STATUS_ORDER[a.c.status] - STATUS_ORDER[b.c.status] || a.i - b.i)
-        .map(({ c }) => c);
+    return medians;
 }
 /**
  * The run's smallest detectable relative change: the median of the ratio metrics' own figures.
@@ -50023,294 +51367,598 @@ function minimumDetectable(comparisons) {
     return mdes.length > 0 ? summary_median(mdes) : null;
 }
 
-;// CONCATENATED MODULE: ./src/probes/bundle-baseline.ts
-// Stored bundle baselines: `record` keeps, per bundle benchmark, the measured tree's snapshot and
-// the sizer's saved sizes in `perfgate-baseline.json` beside the result JSON of the baseline
-// artifact. A later `compare` whose merge-base is that exact commit can use it instead of building
-// and measuring the base again: sizes are deterministic, so a stored measurement is as good as a
-// fresh one (timings are not, and are always re-measured).
-//
-// Reading is a trust boundary (an artifact is a file anyone with a workflow could have uploaded),
-// so the file is size-capped, parsed strictly with zod, and checked against the run: the commit
-// must be the merge-base and each benchmark's measured settings (build command, globs,
-// compressions) must be the config's. Every refusal is a sentence for the report's notes.
+// EXTERNAL MODULE: ./node_modules/picocolors/picocolors.js
+var picocolors = __nccwpck_require__(7336);
+var picocolors_default = /*#__PURE__*/__nccwpck_require__.n(picocolors);
+;// CONCATENATED MODULE: ./src/report/budget-legend.ts
+// What the budgets table's head column holds, said under the table in the comment, the summary
+// and the terminal: the value verdict/budgets.ts checked.
 
-
-
-/** The file inside the baseline artifact, beside the result JSON. */
-const BASELINE_FILE_NAME = 'perfgate-baseline.json';
-const BASELINE_FORMAT_VERSION = 1;
-/** Larger baseline files are neither written nor read. Snapshots hold one row per output file
- *  and module; 64 MiB is far beyond a large app's (10,000 files ≈ 2 MB). */
-const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
-/** A baseline that cannot be used; the message says why, for the notes. */
-class BaselineError extends Error {
-    reason;
-    name = 'BaselineError';
-    constructor(message, reason) {
-        super(message);
-        this.reason = reason;
-    }
-}
-const count = schemas_number().int().nonnegative();
-const bundle_baseline_finite = schemas_number().refine(Number.isFinite, 'must be a finite number');
-const bundle_baseline_sha = schemas_string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, 'must be a full commit id');
-const path = schemas_string().min(1).max(4096);
-const bundle_baseline_text = schemas_string().max(2000);
-const MAX_FILES = 200_000;
-const textStatsSchema = strictObject({
-    lines: count,
-    longestLine: count,
-    whitespace: count,
-    comments: count,
-});
-const bundleFileSchema = strictObject({
-    path,
-    raw: count,
-    gzip: count.optional(),
-    brotli: count.optional(),
-    text: textStatsSchema.optional(),
-});
-const compositionSchema = strictObject({
-    files: record(path, schemas_enum(['sourcemap', 'metafile'])),
-    modules: record(path, strictObject({
-        bytes: count,
-        package: path.optional(),
-        files: array(path).max(MAX_FILES),
-    })),
-    packages: record(path, strictObject({
-        bytes: count,
-        instances: array(strictObject({ root: path, version: bundle_baseline_text.optional(), bytes: count }))
-            .max(10_000),
-    })),
-    unmapped: count,
-});
-const snapshotSchema = strictObject({
-    benchmark: schemas_string().min(1).max(100),
-    side: schemas_enum(['base', 'head']),
-    sha: bundle_baseline_sha,
-    files: array(bundleFileSchema).max(MAX_FILES),
-    composition: compositionSchema.optional(),
-    notes: array(bundle_baseline_text).max(1000),
-    compressed: count,
-    reused: count,
-    elapsedMs: bundle_baseline_finite.nonnegative(),
-});
-// BundleSizer keys: `<compressions sorted, joined by +>:<sha256 hex>`.
-const sizerKey = schemas_string().regex(/^(?:brotli\+gzip|brotli|gzip|):[0-9a-f]{64}$/);
-const savedSchema = array(tuple([sizerKey, strictObject({ gzip: count.optional(), brotli: count.optional() })]))
-    .max(MAX_FILES * 4);
-const baselineSchema = strictObject({
-    format: literal('perfgate-baseline'),
-    version: literal(BASELINE_FORMAT_VERSION),
-    tool: strictObject({ name: literal('perfgate'), version: schemas_string().max(50) }),
-    sha: bundle_baseline_sha,
-    createdAt: iso_datetime(),
-    bundles: record(schemas_string().min(1).max(100), strictObject({
-        settings: strictObject({
-            build: schemas_string().max(10_000).nullable(),
-            files: array(schemas_string().max(1000)).max(1000),
-            compression: array(schemas_enum(['gzip', 'brotli'])).max(2),
-        }),
-        snapshot: snapshotSchema,
-        saved: savedSchema,
-    })),
-});
-function bundleSettings(config, bench) {
-    return { build: config.build ?? null, files: bench.files, compression: bench.compression };
-}
-/** The baseline file of a measured commit; undefined when the config has no bundle benchmark. */
-function createBaselineFile(config, sha, outcomes, tool) {
-    const bundles = {};
-    for (const bench of config.benchmarks) {
-        if (bench.type !== 'bundle')
-            continue;
-        const outcome = outcomes.get(bench.name);
-        if (!outcome)
-            continue;
-        bundles[bench.name] = {
-            settings: bundleSettings(config, bench),
-            snapshot: outcome.head,
-            saved: outcome.saved,
-        };
-    }
-    if (Object.keys(bundles).length === 0)
-        return undefined;
-    return {
-        format: 'perfgate-baseline',
-        version: BASELINE_FORMAT_VERSION,
-        tool: { name: 'perfgate', version: tool.version },
-        sha,
-        createdAt: (tool.now ?? new Date()).toISOString(),
-        bundles,
+function budgetLegend(budgets) {
+    const floors = [
+        ...new Set(budgets.filter((b) => metricEntry(b.metric)?.better === 'higher').map((b) => b.metric)),
+    ];
+    // Sizes, Lighthouse weight and bundle change limits (`gzip-change`, no entry) are exact.
+    const isTimed = (b) => {
+        const entry = metricEntry(b.metric);
+        return entry !== undefined && entry.scale !== 'exact';
     };
+    const timed = budgets.some(isTimed);
+    const exact = budgets.some((b) => !isTimed(b));
+    const parts = [];
+    if (timed)
+        parts.push("a timed metric is checked on head's median over the rounds");
+    if (exact)
+        parts.push('a size on its exact value');
+    const said = parts.length > 0 ? `Head: ${parts.join(', ')}.` : '';
+    const floor = floors.length > 0
+        ? ` Floors, exceeded when head is below the limit: ${floors.join(', ')}.`
+        : '';
+    return `${said}${floor}`.trim();
 }
-/** The file's text; throws BaselineError('oversized') past MAX_BASELINE_BYTES. */
-function serializeBaseline(file, maxBytes = MAX_BASELINE_BYTES) {
-    const json = `${JSON.stringify(file)}\n`;
-    const bytes = Buffer.byteLength(json);
-    if (bytes > maxBytes) {
-        throw new BaselineError(`the bundle snapshots take ${bytes} bytes, over the limit of ${maxBytes}`, 'oversized');
-    }
-    return json;
+
+;// CONCATENATED MODULE: ./src/report/escape.ts
+// Escaping of untrusted text for GitHub-flavoured Markdown and for Mermaid.
+// In `compare` mode branch and benchmark names come from the pull request; in `report`
+// mode the whole result comes from an artifact a fork built. Nothing in it may add
+// HTML (a `</details>` or `<img onerror>`), links, mentions, issue cross-references,
+// table cells, or a copy of the hidden marker that finds the comment again.
+/** U+200D between `@` and a name (or `#` and a number) stops GitHub's autolinking. */
+const ZWJ = '\u200D';
+const LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/;
+// C0/C1 controls and DEL, and bidirectional overrides and isolates (Trojan Source), which
+// would make text display differently from what it is. Tabs become spaces.
+const UNSAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\u202A-\u202E\u2066-\u2069]/g;
+function clean(text) {
+    return text.replace(/\t/g, ' ').replace(UNSAFE, '\uFFFD');
 }
-/** Parses and validates the bytes of a baseline file; throws BaselineError naming the field. */
-function parseBaseline(bytes, maxBytes = MAX_BASELINE_BYTES) {
-    const size = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength;
-    if (size > maxBytes) {
-        throw new BaselineError(`it is ${size} bytes, over the limit of ${maxBytes}`, 'oversized');
-    }
-    let data;
-    try {
-        data = JSON.parse(typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-    }
-    catch (error) {
-        throw new BaselineError(`it is not JSON (${error.message})`, 'malformed');
-    }
-    const parsed = baselineSchema.safeParse(data);
-    if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const at = issue.path.length > 0 ? issue.path.map(String).join('.') : '(the top level)';
-        throw new BaselineError(`${at}: ${issue.message}`, 'malformed');
-    }
-    return parsed.data;
+function escapeInline(text) {
+    return (text
+        // Backslash escapes for every character that starts inline Markdown (CommonMark
+        // allows a backslash before any ASCII punctuation); HTML characters as entities,
+        // because backslashes do not stop raw HTML.
+        .replace(/[\\`*_[\]|~#$&<>@]/g, (ch, offset, whole) => {
+        switch (ch) {
+            case '&':
+                return '&amp;';
+            case '<':
+                return '&lt;';
+            case '>':
+                return '&gt;';
+            case '@':
+                return `@${ZWJ}`;
+            case '#':
+                return /\d/.test(whole[offset + 1] ?? '') ? `\\#${ZWJ}` : '\\#';
+            default:
+                return `\\${ch}`;
+        }
+    })
+        // GitHub turns bare URLs, www. addresses and GH-123 into links after parsing, so
+        // backslashes cannot stop them; a zero-width joiner does.
+        .replace(/:\/\//g, `:${ZWJ}//`)
+        .replace(/\b(www)\./gi, `$1${ZWJ}.`)
+        .replace(/\b(GH)-(?=\d)/gi, `$1${ZWJ}-`));
 }
-const sameList = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 /**
- * The stored base for a run of `config` whose merge-base is `sha`, or a BaselineError('mismatched')
- * saying what differs: another commit, a bundle benchmark the file lacks, or settings that change
- * what is measured (the build command, the globs, the compressions). Groups, budgets and limits
- * are applied at comparison time, so they may differ.
+ * Plain text made safe anywhere in a Markdown line, including where a block could start
+ * (a list item, a paragraph) and inside table cells: every kind of line break becomes a
+ * space, control and bidi-override characters become U+FFFD, and Markdown, HTML, mentions
+ * and autolinks are neutralised. The rendered text reads as the input did.
  */
-function storedBaseFor(file, config, sha, source) {
-    if (file.sha !== sha) {
-        throw new BaselineError(`it was recorded for ${file.sha.slice(0, 12)}, not the merge-base ${sha.slice(0, 12)}`, 'mismatched');
+function escapeMarkdown(text) {
+    return escapeInlineMarkdown(text)
+        .replace(/^[-+=]/, (ch) => `\\${ch}`)
+        .replace(/^(\d+)([.)])/, '$1\\$2');
+}
+/**
+ * As escapeMarkdown, for text that follows other text on its line (so it cannot start a
+ * list or a heading): `1.0` stays `1.0` instead of `1\.0`.
+ */
+function escapeInlineMarkdown(text) {
+    return escapeInline(clean(String(text).split(LINE_BREAK).join(' ')).trim());
+}
+/**
+ * Plain text made safe inside one GitHub table cell. Cells hold inline content only, so
+ * no block-start escapes are needed; line breaks become `<br>` (which GitHub renders in
+ * cells) instead of ending the row, and `|` cannot split the cell.
+ */
+function escapeTableCell(text) {
+    const lines = String(text)
+        .split(LINE_BREAK)
+        .map((line) => clean(line).trim());
+    // Blank lines at either end would only add space to the row.
+    while (lines.length > 0 && lines[0] === '')
+        lines.shift();
+    while (lines.length > 0 && lines[lines.length - 1] === '')
+        lines.pop();
+    return lines.map(escapeInline).join('<br>');
+}
+/**
+ * Text made safe for one line of a terminal: line breaks become spaces, and control
+ * characters (ESC of an ANSI sequence among them) and bidi overrides become U+FFFD.
+ */
+function escape_plainText(text) {
+    return clean(String(text).split(LINE_BREAK).join(' '));
+}
+/** At most `max` code points (never splitting a surrogate pair), with `…` when cut. */
+function truncate(text, max) {
+    const s = String(text);
+    // A string has at least as many UTF-16 code units as code points.
+    if (s.length <= max)
+        return s;
+    let points = 0;
+    let cut = -1;
+    for (let i = 0; i < s.length; i++) {
+        const code = s.charCodeAt(i);
+        // The low half of a surrogate pair belongs to the code point before it.
+        if (code >= 0xdc00 && code <= 0xdfff && i > 0) {
+            const prev = s.charCodeAt(i - 1);
+            if (prev >= 0xd800 && prev <= 0xdbff)
+                continue;
+        }
+        points += 1;
+        if (points === max)
+            cut = i;
+        // `cut` is where the max-th code point starts: keep max − 1 of them and the ellipsis.
+        if (points > max)
+            return `${s.slice(0, Math.max(0, cut))}…`;
     }
-    const bundles = {};
-    const known = [];
-    for (const bench of config.benchmarks) {
-        if (bench.type !== 'bundle')
+    return s;
+}
+/**
+ * Text for a quoted Mermaid label. Mermaid has its own entity syntax (`#quot;`), directives
+ * (`%%`) and HTML labels, and a backtick could end the code fence, so only letters, digits
+ * and a few harmless punctuation marks are kept.
+ */
+function mermaidText(text, max = 80) {
+    const kept = clean(String(text))
+        .replace(/[^\p{L}\p{N} ._/:,+()-]/gu, '_')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return truncate(kept, max);
+}
+
+;// CONCATENATED MODULE: ./src/report/terminal.ts
+// Terminal output of the CLI: an aligned table (regressions first) coloured by status, the
+// budgets, fixes and notes, the smallest detectable change and a verdict line; and the
+// one-line live progress. Colour is an explicit flag so output is testable and pipes clean.
+// Names come from the PR (or an artifact), so control characters are neutralised: an ESC
+// in a branch name must not reach the terminal.
+
+
+
+
+
+
+function statusPaint(c, status) {
+    switch (status) {
+        case 'regressed':
+            return c.red;
+        case 'improved':
+            return c.green;
+        case 'inconclusive':
+            return c.yellow;
+        default:
+            return c.dim;
+    }
+}
+/** Columns a string takes: wide (CJK, emoji) count 2, combining marks and joiners 0. */
+function displayWidth(text) {
+    let width = 0;
+    // Only the renderer's own colour codes can be present: names went through plainText.
+    for (const ch of text.replace(/\u001b\[[0-9;]*m/g, '')) {
+        const cp = ch.codePointAt(0);
+        if (/\p{M}/u.test(ch) || (cp >= 0x200b && cp <= 0x200f) || cp === 0x2060)
             continue;
-        const stored = file.bundles[bench.name];
-        if (!stored) {
-            throw new BaselineError(`it has no snapshot of bundle benchmark ${JSON.stringify(bench.name)} (it has ${Object.keys(file.bundles)
-                .map((n) => JSON.stringify(n))
-                .join(', ') || 'none'})`, 'mismatched');
-        }
-        const want = bundleSettings(config, bench);
-        const differs = (field, was, now) => new BaselineError(`benchmark ${JSON.stringify(bench.name)} was recorded with ${field} ${JSON.stringify(was)}, but the config now says ${JSON.stringify(now)}`, 'mismatched');
-        if (stored.settings.build !== want.build)
-            throw differs('build', stored.settings.build, want.build);
-        if (!sameList(stored.settings.files, want.files))
-            throw differs('files', stored.settings.files, want.files);
-        if (!sameList(stored.settings.compression, want.compression)) {
-            throw differs('compression', stored.settings.compression, want.compression);
-        }
-        const snapshot = stored.snapshot;
-        if (snapshot.benchmark !== bench.name || snapshot.sha !== sha) {
-            throw new BaselineError(`the snapshot under ${JSON.stringify(bench.name)} is of benchmark ${JSON.stringify(snapshot.benchmark)} at ${snapshot.sha.slice(0, 12)}`, 'mismatched');
-        }
-        // A size the config asks for must be there for every file, or the comparison would read 0.
-        for (const kind of want.compression) {
-            const without = snapshot.files.find((f) => f[kind] === undefined);
-            if (without) {
-                throw new BaselineError(`benchmark ${JSON.stringify(bench.name)}: ${without.path} has no ${kind} size`, 'malformed');
-            }
-        }
-        bundles[bench.name] = { ...snapshot, side: 'base' };
-        known.push(...stored.saved);
+        if (cp >= 0xfe00 && cp <= 0xfe0f)
+            continue;
+        const wide = (cp >= 0x1100 && cp <= 0x115f) ||
+            (cp >= 0x2e80 && cp <= 0xa4cf) ||
+            (cp >= 0xac00 && cp <= 0xd7a3) ||
+            (cp >= 0xf900 && cp <= 0xfaff) ||
+            (cp >= 0xfe30 && cp <= 0xfe4f) ||
+            (cp >= 0xff00 && cp <= 0xff60) ||
+            (cp >= 0xffe0 && cp <= 0xffe6) ||
+            (cp >= 0x1f300 && cp <= 0x1f64f) ||
+            (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+            (cp >= 0x20000 && cp <= 0x3fffd);
+        width += wide ? 2 : 1;
     }
-    return { sha, source, bundles, known };
+    return width;
+}
+/** Cut to `width` columns with a trailing `…`. */
+function fitWidth(text, width) {
+    if (displayWidth(text) <= width)
+        return text;
+    if (width <= 0)
+        return '';
+    let out = '';
+    let used = 0;
+    for (const ch of text) {
+        const w = displayWidth(ch);
+        if (used + w > width - 1)
+            break;
+        out += ch;
+        used += w;
+    }
+    return `${out}…`;
+}
+function pad(text, width, align) {
+    const gap = ' '.repeat(Math.max(0, width - displayWidth(text)));
+    return align === 'r' ? gap + text : text + gap;
 }
 /**
- * A baseline file on disk (`perfgate-baseline.json`, or a directory holding it, e.g. a downloaded
- * artifact) for a run whose merge-base is `sha`: the stored base, or a note saying why not.
- * Throws BaselineFileNotFoundError when nothing is there (a mistyped path is the caller's error).
+ * Aligned lines (the header first, dim) within `maxWidth` when possible: the widest name
+ * column gives way first, then optional columns are dropped; colour is applied after
+ * padding so escape codes never count toward the width.
  */
-async function readStoredBase(path, config, sha) {
-    let file = path;
-    const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
-    if (info?.isDirectory())
-        file = (0,external_node_path_namespaceObject.join)(path, BASELINE_FILE_NAME);
-    const size = (await (0,promises_namespaceObject.stat)(file).catch(() => undefined))?.size;
-    if (size === undefined)
-        throw new BaselineFileNotFoundError(path);
-    try {
-        if (size > MAX_BASELINE_BYTES) {
-            throw new BaselineError(`it is ${size} bytes, over the limit of ${MAX_BASELINE_BYTES}`, 'oversized');
+function renderTable(c, allColumns, allRows, maxWidth, indent) {
+    let keep = allColumns.map((_, i) => i);
+    const widthsFor = (cols) => cols.map((i) => Math.max(displayWidth(allColumns[i].header), ...allRows.map((r) => displayWidth(r[i]?.text ?? ''))));
+    const total = (ws) => indent.length + ws.reduce((a, b) => a + b, 0) + 2 * (ws.length - 1);
+    const atMinimum = (cols, ws) => ws.map((w, j) => Math.min(w, allColumns[cols[j]].min ?? w));
+    for (;;) {
+        const ws = widthsFor(keep);
+        if (total(atMinimum(keep, ws)) <= maxWidth)
+            break;
+        const droppable = keep.filter((i) => allColumns[i].drop !== undefined);
+        if (droppable.length === 0)
+            break;
+        const first = droppable.reduce((a, b) => (allColumns[b].drop < allColumns[a].drop ? b : a));
+        keep = keep.filter((i) => i !== first);
+    }
+    const widths = widthsFor(keep);
+    while (total(widths) > maxWidth) {
+        let widest = -1;
+        for (const [j, i] of keep.entries()) {
+            const min = allColumns[i].min;
+            if (min === undefined || widths[j] <= min)
+                continue;
+            if (widest < 0 || widths[j] > widths[widest])
+                widest = j;
         }
-        const storedBase = storedBaseFor(parseBaseline(await (0,promises_namespaceObject.readFile)(file)), config, sha, file);
-        return { storedBase, notes: [] };
+        if (widest < 0)
+            break;
+        widths[widest] -= 1;
+    }
+    const line = (cells) => (indent +
+        keep
+            .map((i, j) => {
+            const cell = cells[i] ?? { text: '' };
+            const text = pad(fitWidth(cell.text, widths[j]), widths[j], allColumns[i].align);
+            return cell.paint ? cell.paint(text) : text;
+        })
+            .join('  ')).trimEnd();
+    const header = line(allColumns.map((col) => ({ text: col.header })));
+    return [c.dim(header), ...allRows.map(line)];
+}
+/** Word-wrapped lines of `text` within `width`, continuation lines indented by `hang`. */
+function wrap(text, width, first, hang) {
+    const words = text.split(/ +/).filter(Boolean);
+    const lines = [];
+    let line = first;
+    let empty = true;
+    for (const word of words) {
+        const candidate = empty ? line + word : `${line} ${word}`;
+        if (!empty && displayWidth(candidate) > width) {
+            lines.push(line);
+            line = hang + word;
+        }
+        else {
+            line = candidate;
+        }
+        empty = false;
+    }
+    lines.push(line);
+    return lines;
+}
+/** No-break spaces, so wrapping never splits `1 min 32 s`. */
+function keep(text) {
+    return text.replaceAll(' ', '\u00A0');
+}
+function ref(side) {
+    return `${escape_plainText(side.ref)}@${escape_plainText(side.sha.slice(0, 7))}`;
+}
+function changeCell(c) {
+    if (c.scale !== 'exact')
+        return format_formatChange(c.change, c.scale, c.unit);
+    return formatExactChange(c.change, c.base.median, c.head.median, c.unit);
+}
+/** After the header's times, why sampling ended before the budget, if it did. */
+function stoppedEarly(by) {
+    return by === 'regression' || by === 'resolved' ? ` · ${STOPPED_BY[by]}` : '';
+}
+/** Every bundle file on one side only: `added  web  dist/x.[hash].js  +73.0 kB  +24.1 kB …`. */
+function oneSidedLines(c, result, width) {
+    const files = oneSidedFiles(result.comparisons);
+    if (files.length === 0)
+        return [];
+    const metrics = oneSidedMetrics(files);
+    const columns = [
+        { header: 'change', align: 'l' },
+        { header: 'benchmark', align: 'l', min: 8 },
+        { header: 'file', align: 'l', min: 12 },
+        ...metrics.map((m, i) => ({ header: escape_plainText(m), align: 'r', drop: i + 1 })),
+    ];
+    const rows = files.map((f) => [
+        { text: f.presence, paint: f.presence === 'added' ? c.yellow : c.dim },
+        { text: escape_plainText(f.benchmark) },
+        { text: escape_plainText(f.target) },
+        ...metrics.map((m) => ({ text: escape_plainText(signedSize(f, m) ?? NOT_AVAILABLE) })),
+    ]);
+    return ['', c.bold('added and removed files'), ...renderTable(c, columns, rows, width, '  ')];
+}
+function renderTerminal(result, options) {
+    const c = picocolors_default().createColors(options.color);
+    const width = options.width ?? Number.POSITIVE_INFINITY;
+    const out = [];
+    const s = result.sampling;
+    const what = result.base
+        ? `base ${ref(result.base)} → head ${ref(result.head)}`
+        : `head ${ref(result.head)} (no base)`;
+    out.push(...wrap(`${what} · ${keep(pluralize(s.pairs, 'pair'))} · ${keep(formatDuration(s.elapsedMs))} of ${keep(formatDuration(result.gate.timeBudgetMs))}${stoppedEarly(s.stoppedBy)}`, width, `${c.bold('perfgate')} · `, '  '));
+    out.push('');
+    // Files on one side only are listed after the table, as files rather than metrics.
+    const sorted = sortComparisons(result.comparisons.filter((m) => !isOneSided(m)));
+    if (sorted.length === 0) {
+        out.push('  no metrics compared');
+    }
+    else {
+        const columns = [
+            { header: 'status', align: 'l' },
+            { header: 'benchmark', align: 'l', min: 8 },
+            { header: 'target', align: 'l', min: 8 },
+            { header: 'metric', align: 'l', min: 6 },
+            { header: 'base', align: 'r', drop: 1 },
+            { header: 'head', align: 'r', drop: 2 },
+            { header: 'change', align: 'r' },
+            { header: '95% CI', align: 'r' },
+            { header: 'p (adj.)', align: 'r', drop: 3 },
+        ];
+        const rows = sorted.map((m) => {
+            const paint = statusPaint(c, m.status);
+            // The status and the change carry the colour; unchanged rows are dim throughout.
+            const all = m.status === 'unchanged' ? paint : undefined;
+            return [
+                { text: m.status, paint },
+                { text: escape_plainText(m.benchmark), paint: all },
+                { text: m.target === undefined ? NOT_AVAILABLE : escape_plainText(m.target), paint: all },
+                { text: escape_plainText(m.metric), paint: all },
+                { text: escape_plainText(formatValue(m.base.median, m.unit)), paint: all },
+                { text: escape_plainText(formatValue(m.head.median, m.unit)), paint: all },
+                { text: escape_plainText(changeCell(m)), paint },
+                {
+                    text: m.scale === 'exact' ? 'exact' : escape_plainText(format_formatInterval(m.ci, m.scale, m.unit)),
+                    paint: all,
+                },
+                { text: formatPValueCell(m.adjustedPValue), paint: all },
+            ];
+        });
+        out.push(...renderTable(c, columns, rows, width, '  '));
+    }
+    out.push(...oneSidedLines(c, result, width));
+    if (result.budgets.length > 0) {
+        out.push('', c.bold('budgets'));
+        const budgets = sortBudgets(result.budgets);
+        const columns = [
+            { header: 'status', align: 'l' },
+            { header: 'benchmark', align: 'l', min: 8 },
+            { header: 'target', align: 'l', min: 8 },
+            { header: 'metric', align: 'l', min: 6 },
+            { header: 'head', align: 'r' },
+            { header: 'limit', align: 'r' },
+            { header: 'vs limit', align: 'r', drop: 1 },
+        ];
+        const rows = budgets.map((b) => [
+            { text: b.exceeded ? 'exceeded' : 'within', paint: b.exceeded ? c.red : c.green },
+            { text: escape_plainText(b.benchmark) },
+            { text: b.target === undefined ? NOT_AVAILABLE : escape_plainText(b.target) },
+            { text: escape_plainText(b.metric) },
+            { text: escape_plainText(formatValue(b.value, b.unit)) },
+            { text: escape_plainText(formatValue(b.limit, b.unit)) },
+            { text: formatBudgetMargin(b.value, b.limit) },
+        ]);
+        out.push(...renderTable(c, columns, rows, width, '  '));
+        out.push(...wrap(budgetLegend(budgets), width, '  ', '  ').map((line) => c.dim(line)));
+    }
+    if (result.advice.length > 0) {
+        out.push('', c.bold('suggested fixes'));
+        for (const a of result.advice) {
+            out.push(...wrap(`${escape_plainText(a.title)}: ${escape_plainText(a.fix)}`, width, '  • ', '    '));
+            for (const e of a.evidence)
+                out.push(...wrap(escape_plainText(e), width, '    evidence: ', '      '));
+        }
+    }
+    if (result.notes.length > 0) {
+        out.push('', c.bold('notes'));
+        for (const note of result.notes)
+            out.push(...wrap(escape_plainText(note), width, '  • ', '    '));
+    }
+    out.push('');
+    const mde = result.minimumDetectableChange === null
+        ? 'not available (no statistically tested ratio metrics)'
+        : `${formatMagnitude(result.minimumDetectableChange, 'ratio', '')} (median over the metrics)`;
+    out.push(...wrap(`Smallest change this run could have detected: ${mde}`, width, '', '  '));
+    const verdictPaint = result.verdict === 'fail' ? c.red : result.verdict === 'pass' ? c.green : c.yellow;
+    out.push(...wrap(describeCounts(result), width, `${c.bold(verdictPaint(result.verdict.toUpperCase()))}  `, '  '));
+    return `${out.join('\n')}\n`;
+}
+/** One line of live progress, e.g. `sampling · round 14/~40 · 0:32 / 2:00 · 3/7 resolved · …`. */
+function renderProgress(event, options = {}) {
+    const c = pc.createColors(options.color ?? false);
+    const parts = [];
+    if (event.phase)
+        parts.push(plainText(event.phase));
+    const estimate = event.estimatedPairs !== undefined && Number.isFinite(event.estimatedPairs)
+        ? `/~${Math.round(event.estimatedPairs)}`
+        : '';
+    parts.push(`round ${Math.max(0, Math.round(event.pairs))}${estimate}`);
+    parts.push(`${formatClock(event.elapsedMs)} / ${formatClock(event.budgetMs)}`);
+    if (event.resolved !== undefined && event.total !== undefined) {
+        parts.push(`${event.resolved}/${event.total} resolved`);
+    }
+    let metric = '';
+    if (event.metric) {
+        const m = event.metric;
+        const name = [m.benchmark, m.target, m.metric]
+            .filter((x) => x !== undefined)
+            .map((x) => plainText(x))
+            .join(' ');
+        const interval = formatInterval(m.ci, m.scale, m.unit);
+        metric = `${name} ${formatChange(m.change, m.scale, m.unit)} ${interval} ${m.status}`;
+        parts.push(metric);
+    }
+    let line = parts.join(' · ');
+    if (options.width !== undefined)
+        line = fitWidth(line, options.width);
+    if (!options.color || !event.metric)
+        return line;
+    // Colour only the status word, after fitting, so escapes never count toward the width.
+    const status = event.metric.status;
+    return line.endsWith(` ${status}`)
+        ? `${line.slice(0, -status.length)}${statusPaint(c, status)(status)}`
+        : line;
+}
+
+;// CONCATENATED MODULE: ./src/command-line/failure.ts
+// Anything thrown, turned into one message on stderr and the exit code (errors.ts).
+
+function fail(io, cause) {
+    // Whatever broke after an interrupt (a server stopped mid-round…) is its consequence.
+    const error = io.signal?.aborted ? io.signal.reason : cause;
+    const code = (0,errors/* exitCodeFor */.Rr)(error);
+    if (error instanceof errors/* InterruptedError */.p4) {
+        io.stderr(`${io.isTty ? '\r\x1b[2K' : ''}perfgate: ${error.message}\n`);
+        return code;
+    }
+    const kind = code === errors/* EXIT */.dc.usage ? 'error' : 'measurement failed';
+    io.stderr(`${io.isTty ? '\r\x1b[2K' : ''}perfgate: ${kind}: ${(0,errors/* getErrorMessage */.u1)(error)}\n`);
+    const hint = (0,errors/* getErrorHint */.KT)(error);
+    if (hint)
+        io.stderr(`  ${hint}\n`);
+    if (code === errors/* EXIT */.dc.usage && error instanceof errors/* UsageError */.eb)
+        io.stderr('  (perfgate --help lists the options)\n');
+    return code;
+}
+
+;// CONCATENATED MODULE: ./src/command-line/flags.ts
+// The command line's words: the usage text, the modes and flags, parsed strictly into CliArgs.
+
+
+
+const USAGE = `perfgate ${VERSION}: a performance regression gate for pull requests.
+
+Usage:
+  perfgate compare [options]   measure HEAD against its merge-base with the base branch
+  perfgate collect [options]   the same; for CI jobs that only upload the result
+  perfgate record  [options]   measure one commit (the baseline for later comparisons)
+  perfgate demo    [options]   run the embedded example service through the whole pipeline
+
+Options:
+  -c, --config FILE       the config file (default: perfgate.yml)
+      --base REF          the base branch or commit (default: the upstream default branch)
+      --head REF          the head commit (default: HEAD)
+      --baseline PATH     compare: the merge-base's stored bundle sizes (perfgate-baseline.json
+                          of a record artifact, or its directory) instead of measuring it;
+                          used only when every benchmark is a bundle benchmark
+      --json FILE         write the result JSON here
+      --markdown FILE     write the PR-comment markdown here
+      --budget DURATION   time budget for sampling, e.g. 90s or 2m (overrides gate.time-budget)
+      --threshold PERCENT smallest change that matters, e.g. 5% (overrides gate.threshold)
+      --seed N            seed of every random source (overrides gate.seed)
+      --fail-on WHEN      regression, or never to report only (overrides gate.fail-on)
+      --no-color          plain output
+  -h, --help              this text
+  -v, --version           the version
+
+Exit codes: 0 pass or inconclusive, 1 regression or budget exceeded,
+            2 bad usage or config, 3 the measurement itself failed.`;
+const MODES = ['compare', 'collect', 'record', 'demo'];
+function parseCommandLine(argv, io) {
+    let parsed;
+    try {
+        parsed = flags_parse(argv);
     }
     catch (error) {
-        if (!(error instanceof BaselineError))
-            throw error;
-        return {
-            notes: [
-                `Stored baseline ${file} not used: it is ${error.reason}: ${error.message}; the base was built and measured in this run.`,
-            ],
-        };
+        // node:util's messages name the flag; say what to do next.
+        throw new errors/* UsageError */.eb((0,errors/* getErrorMessage */.u1)(error), 'Run `perfgate --help` for the options.');
     }
+    const { values, positionals } = parsed;
+    if (values.help)
+        return 'help';
+    if (values.version)
+        return 'version';
+    const [mode, ...rest] = positionals;
+    if (mode === undefined) {
+        throw new errors/* UsageError */.eb('no mode given', `Name one of: ${MODES.join(', ')}.`);
+    }
+    if (!MODES.includes(mode)) {
+        throw new errors/* UsageError */.eb(`unknown mode "${mode}"`, `Expected one of: ${MODES.join(', ')}.`);
+    }
+    if (rest.length > 0) {
+        throw new errors/* UsageError */.eb(`unexpected argument "${rest[0]}"`, 'Options start with --; see --help.');
+    }
+    if (mode !== 'compare' && values.baseline !== undefined) {
+        throw new errors/* UsageError */.eb(`--baseline has no meaning for ${mode}; it applies to compare`);
+    }
+    if (mode === 'record' && values.base !== undefined) {
+        throw new errors/* UsageError */.eb('--base has no meaning for record, which measures one commit');
+    }
+    const args = {
+        mode: mode,
+        config: values.config ?? 'perfgate.yml',
+        color: io.isTty && !values['no-color'] && !io.env.NO_COLOR,
+    };
+    for (const key of [
+        'base',
+        'head',
+        'json',
+        'markdown',
+        'budget',
+        'threshold',
+        'seed',
+        'fail-on',
+        'baseline',
+    ]) {
+        const value = values[key];
+        if (value !== undefined) {
+            if (value === '')
+                throw new errors/* UsageError */.eb(`--${key} needs a value`);
+            args[key] = value;
+        }
+    }
+    return args;
 }
-/** `--baseline` names nothing. */
-class BaselineFileNotFoundError extends Error {
-    path;
-    name = 'BaselineFileNotFoundError';
-    constructor(path) {
-        super(`no baseline file at ${path} (expected ${BASELINE_FILE_NAME} or a directory holding it)`);
-        this.path = path;
-    }
+function flags_parse(argv) {
+    return (0,external_node_util_namespaceObject.parseArgs)({
+        args: argv,
+        allowPositionals: true,
+        strict: true,
+        options: {
+            config: { type: 'string', short: 'c' },
+            base: { type: 'string' },
+            head: { type: 'string' },
+            json: { type: 'string' },
+            markdown: { type: 'string' },
+            budget: { type: 'string' },
+            threshold: { type: 'string' },
+            seed: { type: 'string' },
+            'fail-on': { type: 'string' },
+            baseline: { type: 'string' },
+            'no-color': { type: 'boolean' },
+            help: { type: 'boolean', short: 'h' },
+            version: { type: 'boolean', short: 'v' },
+        },
+    });
 }
 
-;// CONCATENATED MODULE: ./src/report/errors.ts
-// Typed errors of the report layer: each names what was wrong, the value and what was expected.
-function preview(value) {
-    if (typeof value === 'string') {
-        const short = value.length > 60 ? `${value.slice(0, 57)}...` : value;
-        return JSON.stringify(short);
-    }
-    if (typeof value === 'number' || typeof value === 'boolean' || value === null) {
-        return String(value);
-    }
-    if (value === undefined)
-        return 'nothing';
-    if (Array.isArray(value))
-        return `an array of ${value.length} item${value.length === 1 ? '' : 's'}`;
-    return typeof value === 'object' ? 'an object' : typeof value;
+;// CONCATENATED MODULE: ./src/command-line/io.ts
+function progressWriter(io) {
+    if (!io.isTty)
+        return (line) => io.stderr(`${line}\n`);
+    // One live line, overwritten in place; the final report starts on a clean line.
+    return (line) => io.stderr(`\r\x1b[2K${line}`);
 }
-/** A renderer was called with an option it cannot use. */
-class errors_ReportOptionError extends Error {
-    option;
-    value;
-    expected;
-    name = 'ReportOptionError';
-    constructor(option, value, expected) {
-        super(`report option ${option} is ${preview(value)}; expected ${expected}`);
-        this.option = option;
-        this.value = value;
-        this.expected = expected;
-    }
-}
-/**
- * A result JSON that cannot be trusted: too large, not UTF-8, not JSON, or not the schema.
- * `path` is the first bad field as a JSONPath (`$.comparisons[3].ci[1]`, `$` for the whole).
- */
-class errors_InvalidResultError extends Error {
-    kind;
-    path;
-    detail;
-    position;
-    name = 'InvalidResultError';
-    constructor(kind, path, detail, position) {
-        const where = position ? ` (line ${position.line}, column ${position.column})` : '';
-        super(`invalid perfgate result at ${path}${where}: ${detail}`);
-        this.kind = kind;
-        this.path = path;
-        this.detail = detail;
-        this.position = position;
-    }
-}
-
 
 ;// CONCATENATED MODULE: ./src/report/json-syntax.ts
 // Finds where a JSON text stops being JSON (RFC 8259), and in which field, so a rejected
@@ -50645,486 +52293,69 @@ function parseResult(input, options = {}) {
     return validateResult(value);
 }
 
-;// CONCATENATED MODULE: ./src/report/format.ts
-/** U+2212: a real minus sign, the width of `+`, never a hyphen that breaks lines. */
-const MINUS = '\u2212';
-const NOT_AVAILABLE = '—';
-/** Says which base the byte units use, for report legends. */
-const BYTES_BASE_NOTE = 'sizes in decimal units (1 kB = 1,000 B)';
-function unitKind(unit) {
-    const u = unit.trim().toLowerCase();
-    if (u === 'ms')
-        return 'duration-ms';
-    if (u === 's')
-        return 'duration-s';
-    if (u === 'b' || u === 'byte' || u === 'bytes')
-        return 'bytes';
-    if (u === 'fraction')
-        return 'fraction';
-    if (u === '%' || u === 'percent')
-        return 'percent';
-    if (u === '' || u === 'unitless' || u === 'score')
-        return 'plain';
-    if (u.endsWith('/s'))
-        return 'rate';
-    return 'other';
-}
-/** Thousands separators, fixed decimals, no locale (output must not depend on the machine). */
-function formatFixed(value, decimals) {
-    if (!Number.isFinite(value))
-        return 'n/a';
-    const fixed = Math.abs(value).toFixed(decimals);
-    const [whole = '0', fraction] = fixed.split('.');
-    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-    const body = fraction === undefined ? grouped : `${grouped}.${fraction}`;
-    // A value that rounds to zero prints without a sign (no `−0.0`).
-    const isZero = Number(fixed) === 0;
-    return value < 0 && !isZero ? `${MINUS}${body}` : body;
-}
-/** Decimals that give about three significant digits: 8.42, 12.3, 123, 1,234. */
-function decimalsFor3(abs) {
-    if (abs >= 99.95)
-        return 0;
-    if (abs >= 9.995)
-        return 1;
-    return 2;
-}
-/** About three significant digits, never in exponent notation. */
-function formatSignificant(value) {
-    if (!Number.isFinite(value))
-        return 'n/a';
-    const abs = Math.abs(value);
-    if (abs === 0)
-        return '0';
-    if (abs < 0.995) {
-        // Small plain numbers (CLS 0.052): three significant digits, trailing zeros dropped.
-        const decimals = Math.min(12, Math.max(2, 2 - Math.floor(Math.log10(abs))));
-        const text = formatFixed(value, decimals);
-        return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
-    }
-    return formatFixed(value, decimalsFor3(abs));
-}
-function withSign(text, value) {
-    if (text.startsWith(MINUS) || !Number.isFinite(value))
-        return text;
-    return value > 0 && /[1-9]/.test(text) ? `+${text}` : text;
-}
-function formatDurationMs(ms) {
-    if (!Number.isFinite(ms))
-        return 'n/a';
-    const abs = Math.abs(ms);
-    if (abs === 0)
-        return '0 ms';
-    if (abs < 0.09995)
-        return `${formatFixed(ms * 1000, decimalsFor3(abs * 1000))} µs`;
-    if (abs < 0.995)
-        return `${formatFixed(ms, 2)} ms`;
-    if (abs < 999.5)
-        return `${formatFixed(ms, decimalsFor3(abs))} ms`;
-    const s = ms / 1000;
-    if (Math.abs(s) < 999.5)
-        return `${formatFixed(s, decimalsFor3(Math.abs(s)))} s`;
-    const min = s / 60;
-    return `${formatFixed(min, decimalsFor3(Math.abs(min)))} min`;
-}
-function format_formatBytes(bytes) {
-    if (!Number.isFinite(bytes))
-        return 'n/a';
-    const abs = Math.abs(bytes);
-    if (abs < 999.5)
-        return `${formatFixed(bytes, 0)} B`;
-    const units = ['kB', 'MB', 'GB', 'TB'];
-    let scaled = bytes;
-    for (const [i, unit] of units.entries()) {
-        scaled /= 1000;
-        if (Math.abs(scaled) < 999.5 || i === units.length - 1) {
-            return `${formatFixed(scaled, decimalsFor3(Math.abs(scaled)))} ${unit}`;
-        }
-    }
-    /* v8 ignore next */
-    return `${formatFixed(bytes, 0)} B`;
-}
-/** A share in [0, 1] as a percentage: 0.0012 → 0.12%, 0.123 → 12.3%. */
-function formatPercentValue(fraction) {
-    if (!Number.isFinite(fraction))
-        return 'n/a';
-    return `${formatPercentNumber(fraction * 100)}%`;
-}
-function formatPercentNumber(pct) {
-    const abs = Math.abs(pct);
-    if (abs === 0)
-        return '0';
-    if (abs < 0.005)
-        return pct < 0 ? `>${MINUS}0.01` : '<0.01';
-    return formatFixed(pct, decimalsFor3(abs));
-}
-function formatRate(value, unit) {
-    if (!Number.isFinite(value))
-        return 'n/a';
-    const abs = Math.abs(value);
-    return `${abs >= 99.5 ? formatFixed(value, 0) : formatFixed(value, decimalsFor3(abs))} ${unit}`;
-}
-/** One measured value (a median, a sample, a budget limit) in its unit. */
-function formatValue(value, unit) {
-    switch (unitKind(unit)) {
-        case 'duration-ms':
-            return formatDurationMs(value);
-        case 'duration-s':
-            return formatDurationMs(value * 1000);
-        case 'bytes':
-            return format_formatBytes(value);
-        case 'fraction':
-            return formatPercentValue(value);
-        case 'percent':
-            return Number.isFinite(value) ? `${formatPercentNumber(value)}%` : 'n/a';
-        case 'rate':
-            return formatRate(value, unit.trim());
-        case 'plain':
-            return formatSignificant(value);
-        default:
-            return `${formatSignificant(value)} ${unit.trim()}`;
-    }
-}
-/** A signed absolute difference in the value's unit: +3.21 ms, −1.20 kB, +0.05. */
-function formatSignedValue(delta, unit) {
-    if (!Number.isFinite(delta))
-        return 'n/a';
-    const kind = unitKind(unit);
-    if (kind === 'fraction' || kind === 'percent') {
-        const pp = kind === 'fraction' ? delta * 100 : delta;
-        // Percentage points of small shares (error rates) need the second decimal below 1 pp.
-        return `${formatSignedPercentNumber(pp, 1)} pp`;
-    }
-    const text = formatValue(Math.abs(delta), unit);
-    if (delta < 0 && /[1-9]/.test(text))
-        return `${MINUS}${text}`;
-    return withSign(text, delta);
-}
-/**
- * One decimal (+12.3), none past 100 (+250), two below `fineBelow` so small values keep a
- * digit (+0.04); zero prints without a sign.
- */
-function formatSignedPercentNumber(pct, fineBelow) {
-    const abs = Math.abs(pct);
-    let decimals = 1;
-    if (abs >= 99.95)
-        decimals = 0;
-    else if (abs < fineBelow)
-        decimals = 2;
-    const text = formatFixed(pct, decimals);
-    if (!/[1-9]/.test(text))
-        return formatFixed(0, 1);
-    return withSign(text, pct);
-}
-/** A relative change (0.123 → +12.3%, −0.041 → −4.1%). */
-function formatRelativeChange(change) {
-    if (!Number.isFinite(change))
-        return 'n/a';
-    return `${formatSignedPercentNumber(change * 100, 0.05)}%`;
-}
-/**
- * A change on its metric's scale: relative for ratio and exact metrics, absolute for
- * difference metrics (error rate in percentage points, CLS as a plain number).
- */
-function format_formatChange(change, scale, unit) {
-    return scale === 'difference' ? formatSignedValue(change, unit) : formatRelativeChange(change);
-}
-/**
- * A change of an exact metric (a size): relative, with the difference it is made of; `new` when
- * base was 0, where a relative change (against 1 byte) would be a meaningless huge number.
- */
-function formatExactChange(change, base, head, unit) {
-    const difference = formatSignedValue(head - base, unit);
-    if (base === 0 && head !== 0)
-        return `new (${difference})`;
-    return `${formatRelativeChange(change)} (${difference})`;
-}
-function format_formatInterval(ci, scale, unit) {
-    return `[${format_formatChange(ci[0], scale, unit)}, ${format_formatChange(ci[1], scale, unit)}]`;
-}
-/** A magnitude on the change scale with ±: the smallest detectable change (±4.1%, ±0.5 pp). */
-function formatMagnitude(value, scale, unit) {
-    if (!Number.isFinite(value))
-        return 'n/a';
-    const text = format_formatChange(Math.abs(value), scale, unit);
-    return `±${text.startsWith('+') ? text.slice(1) : text}`;
-}
-/** `p = 0.003`, `p < 0.001`; three decimals below 0.1 so values near α stay distinguishable. */
-function formatPValue(p) {
-    const cell = formatPValueCell(p);
-    if (p === null || !Number.isFinite(p))
-        return `p ${cell}`;
-    return cell.startsWith('<') ? `p ${cell}` : `p = ${cell}`;
-}
-/** The bare p-value for a table column headed `p`. */
-function formatPValueCell(p) {
-    if (p === null)
-        return NOT_AVAILABLE;
-    if (!Number.isFinite(p))
-        return 'n/a';
-    if (p < 0.001)
-        return '< 0.001';
-    if (p < 0.1)
-        return formatFixed(p, 3);
-    return formatFixed(Math.min(p, 1), 2);
-}
-/** Clock-style elapsed time for live progress: 0:32, 2:00, 1:02:03. */
-function format_formatClock(ms) {
-    if (!Number.isFinite(ms) || ms < 0)
-        return '0:00';
-    const total = Math.floor(ms / 1000);
-    const h = Math.floor(total / 3600);
-    const m = Math.floor((total % 3600) / 60);
-    const s = total % 60;
-    const ss = String(s).padStart(2, '0');
-    return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
-/** A human duration for report text: 850 ms, 32 s, 1 min 32 s, 1 h 2 min. */
-function formatDuration(ms) {
-    if (!Number.isFinite(ms) || ms < 0)
-        return 'n/a';
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    const total = Math.round(ms / 1000);
-    if (total < 60)
-        return `${total} s`;
-    const h = Math.floor(total / 3600);
-    const m = Math.floor((total % 3600) / 60);
-    const s = total % 60;
-    if (h > 0)
-        return m > 0 ? `${h} h ${m} min` : `${h} h`;
-    return s > 0 ? `${m} min ${s} s` : `${m} min`;
-}
-/** `2024-05-01 12:00 UTC` from an ISO timestamp; the input itself when it does not parse. */
-function formatTimestamp(iso) {
-    const t = Date.parse(iso);
-    if (!Number.isFinite(t))
-        return iso;
-    return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-function pluralize(count, singular, plural = `${singular}s`) {
-    return `${formatFixed(count, 0)} ${count === 1 ? singular : plural}`;
-}
-const STATUS_ICON = {
-    regressed: '🔴',
-    improved: '🟢',
-    inconclusive: '🟡',
-    unchanged: '⚪',
-};
-const VERDICT_ICON = {
-    fail: '❌',
-    pass: '✅',
-    inconclusive: '⚠️',
-};
-/** `🔴 regressed`: icon and word, so the status reads without colour or emoji support. */
-function formatStatus(status) {
-    return `${STATUS_ICON[status]} ${status}`;
-}
-function formatBudgetStatus(exceeded) {
-    return exceeded ? '❌ exceeded' : '✅ within';
-}
-/** How far a value is from its budget limit, relative to the limit (+8.4% over, −20.0% under). */
-function formatBudgetMargin(value, limit) {
-    if (!Number.isFinite(value) || !Number.isFinite(limit) || limit === 0)
-        return NOT_AVAILABLE;
-    return formatRelativeChange(value / limit - 1);
-}
-/** Why sampling ended, as every renderer says it. */
-const STOPPED_BY = {
-    resolved: 'stopped once every metric was resolved',
-    regression: 'stopped at the first look that called a regression',
-    budget: 'stopped at the time budget',
-    'max-pairs': 'stopped at the largest planned number of pairs',
-    exact: 'exact comparison, no sampling needed',
-};
+;// CONCATENATED MODULE: ./src/report/context.ts
 
-;// CONCATENATED MODULE: ./src/report/bundle-files.ts
 
-function isOneSided(c) {
-    return c.presence !== undefined;
-}
-function oneSidedFiles(comparisons) {
-    const byKey = new Map();
-    for (const c of comparisons) {
-        if (c.presence === undefined)
-            continue;
-        const key = JSON.stringify([c.benchmark, c.target ?? '', c.presence]);
-        let file = byKey.get(key);
-        if (!file) {
-            file = { benchmark: c.benchmark, target: c.target ?? '', presence: c.presence, sizes: [] };
-            byKey.set(key, file);
-        }
-        const side = c.presence === 'added' ? c.head : c.base;
-        file.sizes.push({ metric: c.metric, bytes: side.median, unit: c.unit });
-    }
-    const size = (f) => f.sizes[0]?.bytes ?? 0;
-    return [...byKey.values()]
-        .map((f, i) => ({ f, i }))
-        .sort((a, b) => Number(a.f.presence === 'removed') - Number(b.f.presence === 'removed') ||
-        size(b.f) - size(a.f) ||
-        a.i - b.i)
-        .map(({ f }) => f);
-}
-/** The size metrics of the files, in the order the rows first name them. */
-function oneSidedMetrics(files) {
-    const metrics = [];
-    for (const f of files)
-        for (const s of f.sizes)
-            if (!metrics.includes(s.metric))
-                metrics.push(s.metric);
-    return metrics;
-}
-/** The signed size a file adds (+) or takes away (−) in one metric. */
-function signedSize(file, metric) {
-    const s = file.sizes.find((x) => x.metric === metric);
-    if (!s)
-        return undefined;
-    return formatSignedValue(file.presence === 'added' ? s.bytes : -s.bytes, s.unit);
-}
-/**
- * For the headline: `2 files added (+73.0 kB gzip)`, `1 file removed (−12.0 kB gzip)`. The sum
- * is of the compressed size every file has (gzip, else brotli), else raw: what users download.
- */
-function describeOneSided(comparisons) {
-    const files = oneSidedFiles(comparisons);
-    const out = [];
-    for (const presence of ['added', 'removed']) {
-        const these = files.filter((f) => f.presence === presence);
-        if (these.length === 0)
-            continue;
-        const metric = ['gzip', 'brotli', 'raw'].find((m) => these.every((f) => f.sizes.some((s) => s.metric === m)));
-        let sum = '';
-        if (metric !== undefined) {
-            let bytes = 0;
-            for (const f of these)
-                bytes += f.sizes.find((s) => s.metric === metric).bytes;
-            const unit = these[0].sizes.find((s) => s.metric === metric).unit;
-            sum = ` (${formatSignedValue(presence === 'added' ? bytes : -bytes, unit)} ${metric})`;
-        }
-        out.push(`${pluralize(these.length, 'file')} ${presence}${sum}`);
-    }
-    return out;
-}
 
-;// CONCATENATED MODULE: ./src/report/escape.ts
-// Escaping of untrusted text for GitHub-flavoured Markdown and for Mermaid.
-// In `compare` mode branch and benchmark names come from the pull request; in `report`
-// mode the whole result comes from an artifact a fork built. Nothing in it may add
-// HTML (a `</details>` or `<img onerror>`), links, mentions, issue cross-references,
-// table cells, or a copy of the hidden marker that finds the comment again.
-/** U+200D between `@` and a name (or `#` and a number) stops GitHub's autolinking. */
-const ZWJ = '\u200D';
-const LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/;
-// C0/C1 controls and DEL, and bidirectional overrides and isolates (Trojan Source), which
-// would make text display differently from what it is. Tabs become spaces.
-const UNSAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\u202A-\u202E\u2066-\u2069]/g;
-function clean(text) {
-    return text.replace(/\t/g, ' ').replace(UNSAFE, '\uFFFD');
-}
-function escapeInline(text) {
-    return (text
-        // Backslash escapes for every character that starts inline Markdown (CommonMark
-        // allows a backslash before any ASCII punctuation); HTML characters as entities,
-        // because backslashes do not stop raw HTML.
-        .replace(/[\\`*_[\]|~#$&<>@]/g, (ch, offset, whole) => {
-        switch (ch) {
-            case '&':
-                return '&amp;';
-            case '<':
-                return '&lt;';
-            case '>':
-                return '&gt;';
-            case '@':
-                return `@${ZWJ}`;
-            case '#':
-                return /\d/.test(whole[offset + 1] ?? '') ? `\\#${ZWJ}` : '\\#';
-            default:
-                return `\\${ch}`;
-        }
-    })
-        // GitHub turns bare URLs, www. addresses and GH-123 into links after parsing, so
-        // backslashes cannot stop them; a zero-width joiner does.
-        .replace(/:\/\//g, `:${ZWJ}//`)
-        .replace(/\b(www)\./gi, `$1${ZWJ}.`)
-        .replace(/\b(GH)-(?=\d)/gi, `$1${ZWJ}-`));
-}
-/**
- * Plain text made safe anywhere in a Markdown line, including where a block could start
- * (a list item, a paragraph) and inside table cells: every kind of line break becomes a
- * space, control and bidi-override characters become U+FFFD, and Markdown, HTML, mentions
- * and autolinks are neutralised. The rendered text reads as the input did.
- */
-function escapeMarkdown(text) {
-    return escapeInlineMarkdown(text)
-        .replace(/^[-+=]/, (ch) => `\\${ch}`)
-        .replace(/^(\d+)([.)])/, '$1\\$2');
-}
-/**
- * As escapeMarkdown, for text that follows other text on its line (so it cannot start a
- * list or a heading): `1.0` stays `1.0` instead of `1\.0`.
- */
-function escapeInlineMarkdown(text) {
-    return escapeInline(clean(String(text).split(LINE_BREAK).join(' ')).trim());
-}
-/**
- * Plain text made safe inside one GitHub table cell. Cells hold inline content only, so
- * no block-start escapes are needed; line breaks become `<br>` (which GitHub renders in
- * cells) instead of ending the row, and `|` cannot split the cell.
- */
-function escapeTableCell(text) {
-    const lines = String(text)
-        .split(LINE_BREAK)
-        .map((line) => clean(line).trim());
-    // Blank lines at either end would only add space to the row.
-    while (lines.length > 0 && lines[0] === '')
-        lines.shift();
-    while (lines.length > 0 && lines[lines.length - 1] === '')
-        lines.pop();
-    return lines.map(escapeInline).join('<br>');
-}
-/**
- * Text made safe for one line of a terminal: line breaks become spaces, and control
- * characters (ESC of an ANSI sequence among them) and bidi overrides become U+FFFD.
- */
-function escape_plainText(text) {
-    return clean(String(text).split(LINE_BREAK).join(' '));
-}
-/** At most `max` code points (never splitting a surrogate pair), with `…` when cut. */
-function truncate(text, max) {
-    const s = String(text);
-    // A string has at least as many UTF-16 code units as code points.
-    if (s.length <= max)
-        return s;
-    let points = 0;
-    let cut = -1;
-    for (let i = 0; i < s.length; i++) {
-        const code = s.charCodeAt(i);
-        // The low half of a surrogate pair belongs to the code point before it.
-        if (code >= 0xdc00 && code <= 0xdfff && i > 0) {
-            const prev = s.charCodeAt(i - 1);
-            if (prev >= 0xd800 && prev <= 0xdbff)
-                continue;
-        }
-        points += 1;
-        if (points === max)
-            cut = i;
-        // `cut` is where the max-th code point starts: keep max − 1 of them and the ellipsis.
-        if (points > max)
-            return `${s.slice(0, Math.max(0, cut))}…`;
+
+
+/** The smallest limit under which the minimal body is guaranteed to fit. */
+const MIN_MAX_LENGTH = 2_000;
+function remember(map, key, make) {
+    let value = map.get(key);
+    if (value === undefined) {
+        value = make();
+        map.set(key, value);
     }
-    return s;
+    return value;
 }
-/**
- * Text for a quoted Mermaid label. Mermaid has its own entity syntax (`#quot;`), directives
- * (`%%`) and HTML labels, and a backtick could end the code fence, so only letters, digits
- * and a few harmless punctuation marks are kept.
- */
-function mermaidText(text, max = 80) {
-    const kept = clean(String(text))
-        .replace(/[^\p{L}\p{N} ._/:,+()-]/gu, '_')
-        .replace(/\s+/g, ' ')
-        .trim();
-    return truncate(kept, max);
+/** The metrics in the tables: files on one side only have their own section. */
+function sortedComparisons(ctx) {
+    ctx.memo.sorted ??= sortComparisons(ctx.result.comparisons.filter((c) => !isOneSided(c)));
+    return ctx.memo.sorted;
+}
+/** Options shared by the comment and the summary, validated once. */
+function resolveContext(result, options, elsewhere) {
+    if (options.reportId !== undefined)
+        checkReportId(options.reportId, 'reportId');
+    let detailsUrl;
+    if (options.detailsUrl !== undefined) {
+        let url;
+        try {
+            url = new URL(options.detailsUrl);
+        }
+        catch {
+            url = undefined;
+        }
+        if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+            throw new errors_ReportOptionError('detailsUrl', options.detailsUrl, 'an absolute http(s) URL');
+        }
+        // Parentheses would end the Markdown link target early.
+        detailsUrl = url.href.replaceAll('(', '%28').replaceAll(')', '%29');
+    }
+    if (options.artifactName !== undefined && typeof options.artifactName !== 'string') {
+        throw new errors_ReportOptionError('artifactName', options.artifactName, 'a string');
+    }
+    const artifactName = options.artifactName
+        ? escapeMarkdown(truncate(options.artifactName, 100))
+        : undefined;
+    return {
+        result,
+        reportId: options.reportId ?? result.reportId,
+        detailsUrl,
+        artifactName,
+        elsewhere: elsewhere(detailsUrl, artifactName),
+        caveat: options.caveat === undefined
+            ? undefined
+            : `> ⚠️ ${escapeMarkdown(truncate(options.caveat, 600)).replace(/\n/g, ' ')}`,
+        memo: { metric: new WeakMap(), mde: new WeakMap(), budget: new WeakMap() },
+    };
+}
+function checkMaxLength(maxLength, option = 'maxLength') {
+    if (typeof maxLength !== 'number' || !Number.isInteger(maxLength) || maxLength < MIN_MAX_LENGTH) {
+        throw new errors_ReportOptionError(option, maxLength, `an integer of at least ${MIN_MAX_LENGTH}`);
+    }
+    return maxLength;
 }
 
 ;// CONCATENATED MODULE: ./src/report/chart.ts
@@ -51195,130 +52426,14 @@ function renderSampleChart(c, maxPoints = 200, nameLimit = 120) {
     ].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/report/markdown.ts
+;// CONCATENATED MODULE: ./src/report/sections.ts
 
 
 
 
 
 
-/** GitHub rejects comment bodies over 65,536 characters; stay a little below. */
-const COMMENT_MAX_LENGTH = 65_000;
-/** The smallest limit under which the minimal body is guaranteed to fit. */
-const MIN_MAX_LENGTH = 2_000;
-const markdown_STATUS_ORDER = {
-    regressed: 0,
-    improved: 1,
-    inconclusive: 2,
-    unchanged: 3,
-};
-/** Regressions first, then improvements, then inconclusive, then unchanged; stable within. */
-function sortComparisons(comparisons) {
-    return comparisons
-        .map((c, i) => ({ c, i }))
-        .sort((a, b) => markdown_STATUS_ORDER[a.c.status] - markdown_STATUS_ORDER[b.c.status] || a.i - b.i)
-        .map(({ c }) => c);
-}
-function countStatuses(result) {
-    const counts = { regressed: 0, improved: 0, inconclusive: 0, unchanged: 0, budgetsExceeded: 0 };
-    // A file on one side only is counted as a file (describeOneSided), not as an unchanged metric.
-    for (const c of result.comparisons)
-        if (!isOneSided(c))
-            counts[c.status] += 1;
-    counts.budgetsExceeded = result.budgets.filter((b) => b.exceeded).length;
-    return counts;
-}
-/** `1 regression · 1 budget exceeded · 2 improvements · …` (plain text). */
-function describeCounts(result) {
-    const n = countStatuses(result);
-    const parts = [];
-    if (n.regressed > 0)
-        parts.push(pluralize(n.regressed, 'regression'));
-    if (n.budgetsExceeded > 0)
-        parts.push(pluralize(n.budgetsExceeded, 'budget exceeded', 'budgets exceeded'));
-    if (n.regressed === 0 && n.budgetsExceeded === 0) {
-        parts.push(result.comparisons.length === 0 ? 'no metrics compared' : 'no regressions');
-    }
-    parts.push(...describeOneSided(result.comparisons));
-    if (n.improved > 0)
-        parts.push(pluralize(n.improved, 'improvement'));
-    if (n.inconclusive > 0)
-        parts.push(`${formatFixed(n.inconclusive, 0)} inconclusive`);
-    if (n.unchanged > 0)
-        parts.push(`${formatFixed(n.unchanged, 0)} unchanged`);
-    return parts.join(' · ');
-}
-const REPORT_ID = /^[A-Za-z0-9._/-]{1,100}$/;
-function checkReportId(reportId, option) {
-    if (typeof reportId !== 'string' || !REPORT_ID.test(reportId) || reportId.includes('--')) {
-        throw new errors_ReportOptionError(option, reportId, '1 to 100 characters from A-Z a-z 0-9 . _ / - without "--"');
-    }
-}
-/**
- * The hidden marker by which the GitHub layer finds this report's comment again. Only a
- * restricted id can appear in it, and escaped text can never contain `<!--`, so a PR
- * cannot forge one.
- */
-function reportMarker(reportId) {
-    checkReportId(reportId, 'reportId');
-    return `<!-- perfgate:${reportId} -->`;
-}
-function remember(map, key, make) {
-    let value = map.get(key);
-    if (value === undefined) {
-        value = make();
-        map.set(key, value);
-    }
-    return value;
-}
-/** The metrics in the tables: files on one side only have their own section. */
-function sortedComparisons(ctx) {
-    ctx.memo.sorted ??= sortComparisons(ctx.result.comparisons.filter((c) => !isOneSided(c)));
-    return ctx.memo.sorted;
-}
-/** Options shared by the comment and the summary, validated once. */
-function resolveContext(result, options, elsewhere) {
-    if (options.reportId !== undefined)
-        checkReportId(options.reportId, 'reportId');
-    let detailsUrl;
-    if (options.detailsUrl !== undefined) {
-        let url;
-        try {
-            url = new URL(options.detailsUrl);
-        }
-        catch {
-            url = undefined;
-        }
-        if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-            throw new errors_ReportOptionError('detailsUrl', options.detailsUrl, 'an absolute http(s) URL');
-        }
-        // Parentheses would end the Markdown link target early.
-        detailsUrl = url.href.replaceAll('(', '%28').replaceAll(')', '%29');
-    }
-    if (options.artifactName !== undefined && typeof options.artifactName !== 'string') {
-        throw new errors_ReportOptionError('artifactName', options.artifactName, 'a string');
-    }
-    const artifactName = options.artifactName
-        ? escapeMarkdown(truncate(options.artifactName, 100))
-        : undefined;
-    return {
-        result,
-        reportId: options.reportId ?? result.reportId,
-        detailsUrl,
-        artifactName,
-        elsewhere: elsewhere(detailsUrl, artifactName),
-        caveat: options.caveat === undefined
-            ? undefined
-            : `> ⚠️ ${escapeMarkdown(truncate(options.caveat, 600)).replace(/\n/g, ' ')}`,
-        memo: { metric: new WeakMap(), mde: new WeakMap(), budget: new WeakMap() },
-    };
-}
-function checkMaxLength(maxLength, option = 'maxLength') {
-    if (typeof maxLength !== 'number' || !Number.isInteger(maxLength) || maxLength < MIN_MAX_LENGTH) {
-        throw new errors_ReportOptionError(option, maxLength, `an integer of at least ${MIN_MAX_LENGTH}`);
-    }
-    return maxLength;
-}
+
 function shortSha(sha) {
     return /^[0-9a-f]+$/i.test(sha) ? `\`${sha.slice(0, 7)}\`` : escapeMarkdown(truncate(sha, 12));
 }
@@ -51490,10 +52605,7 @@ function mdeSection(ctx, layout) {
     return out;
 }
 function budgetSection(ctx, layout) {
-    const budgets = ctx.result.budgets
-        .map((b, i) => ({ b, i }))
-        .sort((x, y) => Number(y.b.exceeded) - Number(x.b.exceeded) || x.i - y.i)
-        .map(({ b }) => b);
+    const budgets = sortBudgets(ctx.result.budgets);
     if (budgets.length === 0)
         return [];
     const { shown, hidden } = limited(budgets, layout.rowLimit);
@@ -51513,9 +52625,10 @@ function budgetSection(ctx, layout) {
     }
     if (hidden > 0)
         out.push(moreLine(hidden, 'budgets', ctx));
+    out.push(`<sub>${escapeMarkdown(budgetLegend(budgets))}</sub>`);
     return out;
 }
-function markdown_text(value, layout) {
+function sections_text(value, layout) {
     return escapeMarkdown(truncate(value, layout.textLimit));
 }
 function adviceSection(ctx, layout) {
@@ -51525,10 +52638,10 @@ function adviceSection(ctx, layout) {
     const { shown, hidden } = limited(advice, layout.itemLimit);
     const items = shown.map((a) => {
         const title = escapeMarkdown(truncate(a.title, layout.nameLimit)) || escapeMarkdown(truncate(a.rule, 100));
-        const lines = [`- **${title}**: ${markdown_text(a.fix, layout)}`];
+        const lines = [`- **${title}**: ${sections_text(a.fix, layout)}`];
         const evidence = limited(a.evidence, layout.itemLimit);
         for (const e of evidence.shown)
-            lines.push(`  - Evidence: ${markdown_text(e, layout)}`);
+            lines.push(`  - Evidence: ${sections_text(e, layout)}`);
         if (evidence.hidden > 0)
             lines.push(`  - ${moreLine(evidence.hidden, 'pieces of evidence', ctx)}`);
         const metrics = a.metrics.slice(0, Math.min(layout.itemLimit, 10));
@@ -51557,7 +52670,7 @@ function notesSection(ctx, layout) {
     const { shown, hidden } = limited(notes, layout.itemLimit);
     const out = ['### Notes'];
     if (shown.length > 0)
-        out.push(shown.map((n) => `- ${markdown_text(n, layout)}`).join('\n'));
+        out.push(shown.map((n) => `- ${sections_text(n, layout)}`).join('\n'));
     if (hidden > 0)
         out.push(moreLine(hidden, 'notes', ctx));
     return out;
@@ -51640,6 +52753,14 @@ function renderMinimal(ctx) {
         footer(ctx),
     ].join('\n\n')}\n`;
 }
+
+;// CONCATENATED MODULE: ./src/report/staged.ts
+// Shortening in stages (as changesets/action does): render with everything, then drop the
+// charts, then the collapsed details, then rows beyond N per table, and finally a body with
+// counts only, until the body fits.
+
+
+
 /** In the truncated stage: entries per list (fixes, evidence, notes) and code points per text. */
 const TRUNCATED_ITEMS = 5;
 const TRUNCATED_TEXT = 300;
@@ -51720,6 +52841,11 @@ function renderStaged(ctx, limits) {
     // cutting it is a last resort that the checks on maxLength make unreachable.
     return { body: fits(minimal) ? minimal : minimal.slice(0, limits.maxLength), stage: 'minimal' };
 }
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+
+
+
 const COMMENT_LAYOUT = {
     charts: 5,
     chartPoints: 200,
@@ -51746,311 +52872,30 @@ function renderMarkdown(result, options = {}) {
     return renderComment(result, options).body;
 }
 
-
-// EXTERNAL MODULE: ./node_modules/picocolors/picocolors.js
-var picocolors = __nccwpck_require__(7336);
-var picocolors_default = /*#__PURE__*/__nccwpck_require__.n(picocolors);
-;// CONCATENATED MODULE: ./src/report/terminal.ts
-// Terminal output of the CLI: an aligned table (regressions first) coloured by status, the
-// budgets, fixes and notes, the smallest detectable change and a verdict line; and the
-// one-line live progress. Colour is an explicit flag so output is testable and pipes clean.
-// Names come from the PR (or an artifact), so control characters are neutralised: an ESC
-// in a branch name must not reach the terminal.
+;// CONCATENATED MODULE: ./src/command-line/report-files.ts
+// The report files the flags ask for (--json, --markdown), beside the terminal output.
 
 
 
 
-
-function statusPaint(c, status) {
-    switch (status) {
-        case 'regressed':
-            return c.red;
-        case 'improved':
-            return c.green;
-        case 'inconclusive':
-            return c.yellow;
-        default:
-            return c.dim;
-    }
+async function writeReportFile(cwd, path, text) {
+    const target = (0,external_node_path_namespaceObject.resolve)(cwd, path);
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(target, text);
+    return target;
 }
-/** Columns a string takes: wide (CJK, emoji) count 2, combining marks and joiners 0. */
-function displayWidth(text) {
-    let width = 0;
-    // Only the renderer's own colour codes can be present: names went through plainText.
-    for (const ch of text.replace(/\u001b\[[0-9;]*m/g, '')) {
-        const cp = ch.codePointAt(0);
-        if (/\p{M}/u.test(ch) || (cp >= 0x200b && cp <= 0x200f) || cp === 0x2060)
-            continue;
-        if (cp >= 0xfe00 && cp <= 0xfe0f)
-            continue;
-        const wide = (cp >= 0x1100 && cp <= 0x115f) ||
-            (cp >= 0x2e80 && cp <= 0xa4cf) ||
-            (cp >= 0xac00 && cp <= 0xd7a3) ||
-            (cp >= 0xf900 && cp <= 0xfaff) ||
-            (cp >= 0xfe30 && cp <= 0xfe4f) ||
-            (cp >= 0xff00 && cp <= 0xff60) ||
-            (cp >= 0xffe0 && cp <= 0xffe6) ||
-            (cp >= 0x1f300 && cp <= 0x1f64f) ||
-            (cp >= 0x1f900 && cp <= 0x1f9ff) ||
-            (cp >= 0x20000 && cp <= 0x3fffd);
-        width += wide ? 2 : 1;
+async function writeReports(result, args, io) {
+    if (args.json) {
+        const path = await writeReportFile(io.cwd, args.json, serializeResult(result));
+        io.stderr(`Result JSON written to ${path}\n`);
     }
-    return width;
-}
-/** Cut to `width` columns with a trailing `…`. */
-function fitWidth(text, width) {
-    if (displayWidth(text) <= width)
-        return text;
-    if (width <= 0)
-        return '';
-    let out = '';
-    let used = 0;
-    for (const ch of text) {
-        const w = displayWidth(ch);
-        if (used + w > width - 1)
-            break;
-        out += ch;
-        used += w;
+    if (args.markdown) {
+        const path = await writeReportFile(io.cwd, args.markdown, renderMarkdown(result));
+        io.stderr(`Markdown report written to ${path}\n`);
     }
-    return `${out}…`;
-}
-function pad(text, width, align) {
-    const gap = ' '.repeat(Math.max(0, width - displayWidth(text)));
-    return align === 'r' ? gap + text : text + gap;
-}
-/**
- * Aligned lines (the header first, dim) within `maxWidth` when possible: the widest name
- * column gives way first, then optional columns are dropped; colour is applied after
- * padding so escape codes never count toward the width.
- */
-function renderTable(c, allColumns, allRows, maxWidth, indent) {
-    let keep = allColumns.map((_, i) => i);
-    const widthsFor = (cols) => cols.map((i) => Math.max(displayWidth(allColumns[i].header), ...allRows.map((r) => displayWidth(r[i]?.text ?? ''))));
-    const total = (ws) => indent.length + ws.reduce((a, b) => a + b, 0) + 2 * (ws.length - 1);
-    const atMinimum = (cols, ws) => ws.map((w, j) => Math.min(w, allColumns[cols[j]].min ?? w));
-    for (;;) {
-        const ws = widthsFor(keep);
-        if (total(atMinimum(keep, ws)) <= maxWidth)
-            break;
-        const droppable = keep.filter((i) => allColumns[i].drop !== undefined);
-        if (droppable.length === 0)
-            break;
-        const first = droppable.reduce((a, b) => (allColumns[b].drop < allColumns[a].drop ? b : a));
-        keep = keep.filter((i) => i !== first);
-    }
-    const widths = widthsFor(keep);
-    while (total(widths) > maxWidth) {
-        let widest = -1;
-        for (const [j, i] of keep.entries()) {
-            const min = allColumns[i].min;
-            if (min === undefined || widths[j] <= min)
-                continue;
-            if (widest < 0 || widths[j] > widths[widest])
-                widest = j;
-        }
-        if (widest < 0)
-            break;
-        widths[widest] -= 1;
-    }
-    const line = (cells) => (indent +
-        keep
-            .map((i, j) => {
-            const cell = cells[i] ?? { text: '' };
-            const text = pad(fitWidth(cell.text, widths[j]), widths[j], allColumns[i].align);
-            return cell.paint ? cell.paint(text) : text;
-        })
-            .join('  ')).trimEnd();
-    const header = line(allColumns.map((col) => ({ text: col.header })));
-    return [c.dim(header), ...allRows.map(line)];
-}
-/** Word-wrapped lines of `text` within `width`, continuation lines indented by `hang`. */
-function wrap(text, width, first, hang) {
-    const words = text.split(/ +/).filter(Boolean);
-    const lines = [];
-    let line = first;
-    let empty = true;
-    for (const word of words) {
-        const candidate = empty ? line + word : `${line} ${word}`;
-        if (!empty && displayWidth(candidate) > width) {
-            lines.push(line);
-            line = hang + word;
-        }
-        else {
-            line = candidate;
-        }
-        empty = false;
-    }
-    lines.push(line);
-    return lines;
-}
-/** No-break spaces, so wrapping never splits `1 min 32 s`. */
-function keep(text) {
-    return text.replaceAll(' ', '\u00A0');
-}
-function ref(side) {
-    return `${escape_plainText(side.ref)}@${escape_plainText(side.sha.slice(0, 7))}`;
-}
-function changeCell(c) {
-    if (c.scale !== 'exact')
-        return format_formatChange(c.change, c.scale, c.unit);
-    return formatExactChange(c.change, c.base.median, c.head.median, c.unit);
-}
-/** After the header's times, why sampling ended before the budget, if it did. */
-function stoppedEarly(by) {
-    return by === 'regression' || by === 'resolved' ? ` · ${STOPPED_BY[by]}` : '';
-}
-/** Every bundle file on one side only: `added  web  dist/x.[hash].js  +73.0 kB  +24.1 kB …`. */
-function oneSidedLines(c, result, width) {
-    const files = oneSidedFiles(result.comparisons);
-    if (files.length === 0)
-        return [];
-    const metrics = oneSidedMetrics(files);
-    const columns = [
-        { header: 'change', align: 'l' },
-        { header: 'benchmark', align: 'l', min: 8 },
-        { header: 'file', align: 'l', min: 12 },
-        ...metrics.map((m, i) => ({ header: escape_plainText(m), align: 'r', drop: i + 1 })),
-    ];
-    const rows = files.map((f) => [
-        { text: f.presence, paint: f.presence === 'added' ? c.yellow : c.dim },
-        { text: escape_plainText(f.benchmark) },
-        { text: escape_plainText(f.target) },
-        ...metrics.map((m) => ({ text: escape_plainText(signedSize(f, m) ?? NOT_AVAILABLE) })),
-    ]);
-    return ['', c.bold('added and removed files'), ...renderTable(c, columns, rows, width, '  ')];
-}
-function renderTerminal(result, options) {
-    const c = picocolors_default().createColors(options.color);
-    const width = options.width ?? Number.POSITIVE_INFINITY;
-    const out = [];
-    const s = result.sampling;
-    const what = result.base
-        ? `base ${ref(result.base)} → head ${ref(result.head)}`
-        : `head ${ref(result.head)} (no base)`;
-    out.push(...wrap(`${what} · ${keep(pluralize(s.pairs, 'pair'))} · ${keep(formatDuration(s.elapsedMs))} of ${keep(formatDuration(result.gate.timeBudgetMs))}${stoppedEarly(s.stoppedBy)}`, width, `${c.bold('perfgate')} · `, '  '));
-    out.push('');
-    // Files on one side only are listed after the table, as files rather than metrics.
-    const sorted = sortComparisons(result.comparisons.filter((m) => !isOneSided(m)));
-    if (sorted.length === 0) {
-        out.push('  no metrics compared');
-    }
-    else {
-        const columns = [
-            { header: 'status', align: 'l' },
-            { header: 'benchmark', align: 'l', min: 8 },
-            { header: 'target', align: 'l', min: 8 },
-            { header: 'metric', align: 'l', min: 6 },
-            { header: 'base', align: 'r', drop: 1 },
-            { header: 'head', align: 'r', drop: 2 },
-            { header: 'change', align: 'r' },
-            { header: '95% CI', align: 'r' },
-            { header: 'p (adj.)', align: 'r', drop: 3 },
-        ];
-        const rows = sorted.map((m) => {
-            const paint = statusPaint(c, m.status);
-            // The status and the change carry the colour; unchanged rows are dim throughout.
-            const all = m.status === 'unchanged' ? paint : undefined;
-            return [
-                { text: m.status, paint },
-                { text: escape_plainText(m.benchmark), paint: all },
-                { text: m.target === undefined ? NOT_AVAILABLE : escape_plainText(m.target), paint: all },
-                { text: escape_plainText(m.metric), paint: all },
-                { text: escape_plainText(formatValue(m.base.median, m.unit)), paint: all },
-                { text: escape_plainText(formatValue(m.head.median, m.unit)), paint: all },
-                { text: escape_plainText(changeCell(m)), paint },
-                {
-                    text: m.scale === 'exact' ? 'exact' : escape_plainText(format_formatInterval(m.ci, m.scale, m.unit)),
-                    paint: all,
-                },
-                { text: formatPValueCell(m.adjustedPValue), paint: all },
-            ];
-        });
-        out.push(...renderTable(c, columns, rows, width, '  '));
-    }
-    out.push(...oneSidedLines(c, result, width));
-    if (result.budgets.length > 0) {
-        out.push('', c.bold('budgets'));
-        const budgets = [...result.budgets].sort((a, b) => Number(b.exceeded) - Number(a.exceeded));
-        const columns = [
-            { header: 'status', align: 'l' },
-            { header: 'benchmark', align: 'l', min: 8 },
-            { header: 'target', align: 'l', min: 8 },
-            { header: 'metric', align: 'l', min: 6 },
-            { header: 'head', align: 'r' },
-            { header: 'limit', align: 'r' },
-            { header: 'vs limit', align: 'r', drop: 1 },
-        ];
-        const rows = budgets.map((b) => [
-            { text: b.exceeded ? 'exceeded' : 'within', paint: b.exceeded ? c.red : c.green },
-            { text: escape_plainText(b.benchmark) },
-            { text: b.target === undefined ? NOT_AVAILABLE : escape_plainText(b.target) },
-            { text: escape_plainText(b.metric) },
-            { text: escape_plainText(formatValue(b.value, b.unit)) },
-            { text: escape_plainText(formatValue(b.limit, b.unit)) },
-            { text: formatBudgetMargin(b.value, b.limit) },
-        ]);
-        out.push(...renderTable(c, columns, rows, width, '  '));
-    }
-    if (result.advice.length > 0) {
-        out.push('', c.bold('suggested fixes'));
-        for (const a of result.advice) {
-            out.push(...wrap(`${escape_plainText(a.title)}: ${escape_plainText(a.fix)}`, width, '  • ', '    '));
-            for (const e of a.evidence)
-                out.push(...wrap(escape_plainText(e), width, '    evidence: ', '      '));
-        }
-    }
-    if (result.notes.length > 0) {
-        out.push('', c.bold('notes'));
-        for (const note of result.notes)
-            out.push(...wrap(escape_plainText(note), width, '  • ', '    '));
-    }
-    out.push('');
-    const mde = result.minimumDetectableChange === null
-        ? 'not available (no statistically tested ratio metrics)'
-        : `${formatMagnitude(result.minimumDetectableChange, 'ratio', '')} (median over the metrics)`;
-    out.push(...wrap(`Smallest change this run could have detected: ${mde}`, width, '', '  '));
-    const verdictPaint = result.verdict === 'fail' ? c.red : result.verdict === 'pass' ? c.green : c.yellow;
-    out.push(...wrap(describeCounts(result), width, `${c.bold(verdictPaint(result.verdict.toUpperCase()))}  `, '  '));
-    return `${out.join('\n')}\n`;
-}
-/** One line of live progress, e.g. `sampling · round 14/~40 · 0:32 / 2:00 · 3/7 resolved · …`. */
-function renderProgress(event, options = {}) {
-    const c = pc.createColors(options.color ?? false);
-    const parts = [];
-    if (event.phase)
-        parts.push(plainText(event.phase));
-    const estimate = event.estimatedPairs !== undefined && Number.isFinite(event.estimatedPairs)
-        ? `/~${Math.round(event.estimatedPairs)}`
-        : '';
-    parts.push(`round ${Math.max(0, Math.round(event.pairs))}${estimate}`);
-    parts.push(`${formatClock(event.elapsedMs)} / ${formatClock(event.budgetMs)}`);
-    if (event.resolved !== undefined && event.total !== undefined) {
-        parts.push(`${event.resolved}/${event.total} resolved`);
-    }
-    let metric = '';
-    if (event.metric) {
-        const m = event.metric;
-        const name = [m.benchmark, m.target, m.metric]
-            .filter((x) => x !== undefined)
-            .map((x) => plainText(x))
-            .join(' ');
-        const interval = formatInterval(m.ci, m.scale, m.unit);
-        metric = `${name} ${formatChange(m.change, m.scale, m.unit)} ${interval} ${m.status}`;
-        parts.push(metric);
-    }
-    let line = parts.join(' · ');
-    if (options.width !== undefined)
-        line = fitWidth(line, options.width);
-    if (!options.color || !event.metric)
-        return line;
-    // Colour only the status word, after fitting, so escapes never count toward the width.
-    const status = event.metric.status;
-    return line.endsWith(` ${status}`)
-        ? `${line.slice(0, -status.length)}${statusPaint(c, status)(status)}`
-        : line;
 }
 
-;// CONCATENATED MODULE: ./src/command-line.ts
+;// CONCATENATED MODULE: ./src/command-line/run.ts
 // The terminal front of perfgate: parse the command line, run one mode, write the reports,
 // return the exit code. src/cli.ts only calls this; tests call it directly.
 
@@ -52066,127 +52911,6 @@ function renderProgress(event, options = {}) {
 
 
 
-const USAGE = `perfgate ${VERSION}: a performance regression gate for pull requests.
-
-Usage:
-  perfgate compare [options]   measure HEAD against its merge-base with the base branch
-  perfgate collect [options]   the same; for CI jobs that only upload the result
-  perfgate record  [options]   measure one commit (the baseline for later comparisons)
-  perfgate demo    [options]   run the embedded example service through the whole pipeline
-
-Options:
-  -c, --config FILE       the config file (default: perfgate.yml)
-      --base REF          the base branch or commit (default: the upstream default branch)
-      --head REF          the head commit (default: HEAD)
-      --baseline PATH     compare: the merge-base's stored bundle sizes (perfgate-baseline.json
-                          of a record artifact, or its directory) instead of measuring it;
-                          used only when every benchmark is a bundle benchmark
-      --json FILE         write the result JSON here
-      --markdown FILE     write the PR-comment markdown here
-      --budget DURATION   time budget for sampling, e.g. 90s or 2m (overrides gate.time-budget)
-      --threshold PERCENT smallest change that matters, e.g. 5% (overrides gate.threshold)
-      --seed N            seed of every random source (overrides gate.seed)
-      --no-color          plain output
-  -h, --help              this text
-  -v, --version           the version
-
-Exit codes: 0 pass or inconclusive, 1 regression or budget exceeded,
-            2 bad usage or config, 3 the measurement itself failed.`;
-const MODES = ['compare', 'collect', 'record', 'demo'];
-function parseCommandLine(argv, io) {
-    let parsed;
-    try {
-        parsed = command_line_parse(argv);
-    }
-    catch (error) {
-        // node:util's messages name the flag; say what to do next.
-        throw new errors/* UsageError */.eb((0,errors/* getErrorMessage */.u1)(error), 'Run `perfgate --help` for the options.');
-    }
-    const { values, positionals } = parsed;
-    if (values.help)
-        return 'help';
-    if (values.version)
-        return 'version';
-    const [mode, ...rest] = positionals;
-    if (mode === undefined) {
-        throw new errors/* UsageError */.eb('no mode given', `Name one of: ${MODES.join(', ')}.`);
-    }
-    if (!MODES.includes(mode)) {
-        throw new errors/* UsageError */.eb(`unknown mode "${mode}"`, `Expected one of: ${MODES.join(', ')}.`);
-    }
-    if (rest.length > 0) {
-        throw new errors/* UsageError */.eb(`unexpected argument "${rest[0]}"`, 'Options start with --; see --help.');
-    }
-    if (mode !== 'compare' && values.baseline !== undefined) {
-        throw new errors/* UsageError */.eb(`--baseline has no meaning for ${mode}; it applies to compare`);
-    }
-    if (mode === 'record' && values.base !== undefined) {
-        throw new errors/* UsageError */.eb('--base has no meaning for record, which measures one commit');
-    }
-    const args = {
-        mode: mode,
-        config: values.config ?? 'perfgate.yml',
-        color: io.isTty && !values['no-color'] && !io.env.NO_COLOR,
-    };
-    for (const key of [
-        'base',
-        'head',
-        'json',
-        'markdown',
-        'budget',
-        'threshold',
-        'seed',
-        'baseline',
-    ]) {
-        const value = values[key];
-        if (value !== undefined) {
-            if (value === '')
-                throw new errors/* UsageError */.eb(`--${key} needs a value`);
-            args[key] = value;
-        }
-    }
-    return args;
-}
-function command_line_parse(argv) {
-    return (0,external_node_util_namespaceObject.parseArgs)({
-        args: argv,
-        allowPositionals: true,
-        strict: true,
-        options: {
-            config: { type: 'string', short: 'c' },
-            base: { type: 'string' },
-            head: { type: 'string' },
-            json: { type: 'string' },
-            markdown: { type: 'string' },
-            budget: { type: 'string' },
-            threshold: { type: 'string' },
-            seed: { type: 'string' },
-            baseline: { type: 'string' },
-            'no-color': { type: 'boolean' },
-            help: { type: 'boolean', short: 'h' },
-            version: { type: 'boolean', short: 'v' },
-        },
-    });
-}
-function withOverrides(config, args) {
-    return applyOverrides(config, {
-        timeBudget: args.budget,
-        threshold: args.threshold,
-        seed: args.seed,
-    });
-}
-async function writeReportFile(cwd, path, text) {
-    const target = (0,external_node_path_namespaceObject.resolve)(cwd, path);
-    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
-    await (0,promises_namespaceObject.writeFile)(target, text);
-    return target;
-}
-function progressWriter(io) {
-    if (!io.isTty)
-        return (line) => io.stderr(`${line}\n`);
-    // One live line, overwritten in place; the final report starts on a clean line.
-    return (line) => io.stderr(`\r\x1b[2K${line}`);
-}
 /** Runs perfgate with the given arguments; never throws, returns the exit code. */
 async function runCli(argv, io) {
     let args;
@@ -52207,26 +52931,22 @@ async function runCli(argv, io) {
     let demo;
     try {
         let cwd = io.cwd;
-        let config;
+        let configFile = (0,external_node_path_namespaceObject.resolve)(io.cwd, args.config);
         let refs = { base: args.base, head: args.head };
         if (args.mode === 'demo') {
-            demo = await createDemoRepository();
-            cwd = demo.dir;
+            demo = await openDemo((line) => io.stderr(`${line}\n`));
+            cwd = demo.cwd;
+            configFile = demo.configFile;
             refs = { base: demo.base, head: demo.head };
-            io.stderr(`perfgate demo: an example service at ${demo.dir}; branch ${demo.head} makes /orders slower and /products faster.\n`);
-            config = withOverrides(await loadConfig((0,external_node_path_namespaceObject.join)(cwd, 'perfgate.yml')), args);
         }
-        else {
-            config = withOverrides(await loadConfig((0,external_node_path_namespaceObject.resolve)(io.cwd, args.config)), args);
-        }
-        const stored = args.baseline ? await storedBase(args.baseline, cwd, config, refs) : undefined;
+        const config = await resolveSettings(configFile, args);
         const progress = progressWriter(io);
         const result = await runPipeline({
             cwd,
             config,
             mode: args.mode,
             ...refs,
-            ...stored,
+            ...(args.baseline ? { storedBase: fileBaseline(args.baseline, cwd, config) } : {}),
             onProgress: progress,
             log: (line) => io.stderr(`${io.isTty ? '\r\x1b[2K' : ''}${line}\n`),
             signal: io.signal,
@@ -52235,7 +52955,7 @@ async function runCli(argv, io) {
             io.stderr('\r\x1b[2K');
         await writeReports(result, args, io);
         io.stdout(renderTerminal(result, { color: args.color }));
-        return result.verdict === 'fail' ? errors/* EXIT */.dc.regression : errors/* EXIT */.dc.pass;
+        return fail_on_applyFailOn(result.verdict, config.gate.failOn).fails ? errors/* EXIT */.dc.regression : errors/* EXIT */.dc.pass;
     }
     catch (error) {
         return fail(io, error);
@@ -52244,47 +52964,31 @@ async function runCli(argv, io) {
         await demo?.dispose();
     }
 }
-/** The stored base of --baseline for this run's merge-base, or the note why not. */
-async function storedBase(path, cwd, config, refs) {
-    const { mergeBase } = await resolveRefs({ cwd, ...refs });
-    try {
-        return await readStoredBase((0,external_node_path_namespaceObject.resolve)(cwd, path), config, mergeBase);
-    }
-    catch (error) {
-        if (error instanceof BaselineFileNotFoundError)
-            throw new errors/* UsageError */.eb(`--baseline: ${error.message}`);
-        throw error;
-    }
+async function resolveSettings(file, args) {
+    const { config } = await resolveConfig(file, {
+        timeBudget: args.budget,
+        threshold: args.threshold,
+        seed: args.seed,
+        failOn: args['fail-on'],
+    });
+    return config;
 }
-async function writeReports(result, args, io) {
-    if (args.json) {
-        const path = await writeReportFile(io.cwd, args.json, serializeResult(result));
-        io.stderr(`Result JSON written to ${path}\n`);
-    }
-    if (args.markdown) {
-        const path = await writeReportFile(io.cwd, args.markdown, renderMarkdown(result));
-        io.stderr(`Markdown report written to ${path}\n`);
-    }
+/** --baseline: the file is read once the merge-base is known, and judged by plan.ts. */
+function fileBaseline(path, cwd, config) {
+    return {
+        onlyWhereUsable: false,
+        async find(mergeBase) {
+            try {
+                return await readStoredBase((0,external_node_path_namespaceObject.resolve)(cwd, path), config, mergeBase);
+            }
+            catch (error) {
+                if (error instanceof BaselineFileNotFoundError)
+                    throw new errors/* UsageError */.eb(`--baseline: ${error.message}`);
+                throw error;
+            }
+        },
+    };
 }
-function fail(io, cause) {
-    // Whatever broke after an interrupt (a server stopped mid-round…) is its consequence.
-    const error = io.signal?.aborted ? io.signal.reason : cause;
-    const code = (0,errors/* exitCodeFor */.Rr)(error);
-    if (error instanceof errors/* InterruptedError */.p4) {
-        io.stderr(`${io.isTty ? '\r\x1b[2K' : ''}perfgate: ${error.message}\n`);
-        return code;
-    }
-    const kind = code === errors/* EXIT */.dc.usage ? 'error' : 'measurement failed';
-    io.stderr(`${io.isTty ? '\r\x1b[2K' : ''}perfgate: ${kind}: ${(0,errors/* getErrorMessage */.u1)(error)}\n`);
-    const hint = (0,errors/* getErrorHint */.KT)(error);
-    if (hint)
-        io.stderr(`  ${hint}\n`);
-    if (code === errors/* EXIT */.dc.usage && error instanceof errors/* UsageError */.eb)
-        io.stderr('  (perfgate --help lists the options)\n');
-    return code;
-}
-// Re-exported for tests that build a config from text.
-
 
 
 /***/ }),
@@ -52372,7 +53076,7 @@ function getErrorHint(error) {
 
 /***/ }),
 
-/***/ 5067:
+/***/ 1124:
 /***/ ((module) => {
 
 function webpackEmptyAsyncContext(req) {
@@ -52386,7 +53090,7 @@ function webpackEmptyAsyncContext(req) {
 }
 webpackEmptyAsyncContext.keys = () => ([]);
 webpackEmptyAsyncContext.resolve = webpackEmptyAsyncContext;
-webpackEmptyAsyncContext.id = 5067;
+webpackEmptyAsyncContext.id = 1124;
 module.exports = webpackEmptyAsyncContext;
 
 /***/ }),

@@ -190,9 +190,7 @@ describe('lighthouseAdvice', () => {
     expect(advice!.fix).toBe(
       'Split the bundle that grew (/assets/app.js): load code only on the routes and interactions that need it (dynamic `import()`, route-level code splitting), and drop dependencies the page does not use.',
     );
-    expect(advice!.evidence[1]).toBe(
-      'page /: /assets/app.js (164 kB to save, 240 kB transferred)',
-    );
+    expect(advice!.evidence[1]).toBe('page /: /assets/app.js (164 kB to save, 240 kB transferred)');
   });
 
   it('text compression: advised for a project server, not for perfgate’s own static server', () => {
