@@ -1,15 +1,25 @@
 // Generates the README's tables from their one source, so they cannot drift: the action's
 // inputs and outputs from action.yml (between `<!-- action-io:start -->` and
-// `<!-- action-io:end -->`), and the ranges of perfgate.yml's numbers from src/config/ranges.ts
-// (between `<!-- config-ranges:start -->` and `<!-- config-ranges:end -->`).
+// `<!-- action-io:end -->`), the ranges of perfgate.yml's numbers from src/config/ranges.ts
+// (between `<!-- config-ranges:start -->` and `<!-- config-ranges:end -->`), and every kind's
+// metrics from the catalogues in src/kinds/ (between `<!-- metrics:start -->` and
+// `<!-- metrics:end -->`).
 // `--check` writes nothing and exits 1 when the README is stale (CI runs it).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { RANGES, rangeText } from '../src/config/ranges.js';
+import { CATALOGUES } from '../src/kinds/registry.js';
 
 const ACTION_IO = { start: '<!-- action-io:start -->', end: '<!-- action-io:end -->' };
 const CONFIG_RANGES = { start: '<!-- config-ranges:start -->', end: '<!-- config-ranges:end -->' };
+const METRICS = { start: '<!-- metrics:start -->', end: '<!-- metrics:end -->' };
+
+const COMPARED: Record<string, string> = {
+  ratio: 'relative change, paired rounds',
+  difference: 'absolute difference, paired rounds',
+  exact: 'exactly (bytes do not vary)',
+};
 
 interface ActionYaml {
   inputs?: Record<string, { description?: string; default?: string; required?: boolean }>;
@@ -45,6 +55,24 @@ export function renderRangeTable(): string {
   return lines.join('\n');
 }
 
+/** Every metric of every kind, from the catalogues: what `gate.thresholds` and `budgets` name. */
+export function renderMetricTable(): string {
+  const lines = [
+    '| kind | metric | what | unit | better | compared | budget key |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const [kind, catalogue] of Object.entries(CATALOGUES)) {
+    for (const e of catalogue) {
+      const name = `\`${e.metric}\`${e.headline ? ' (headline)' : ''}`;
+      const budget = e.budget ? `\`${e.budget.key}\`` : '—';
+      lines.push(
+        `| ${kind} | ${name} | ${cell(e.label)} | ${e.unit} | ${e.better} | ${COMPARED[e.scale]} | ${budget} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
 function replaceRegion(
   readme: string,
   markers: { start: string; end: string },
@@ -62,7 +90,9 @@ function replaceRegion(
 
 /** The README with the action's tables (`tables`) and the config's ranges regenerated. */
 export function updateReadme(readme: string, tables: string): string {
-  return replaceRegion(replaceRegion(readme, ACTION_IO, tables), CONFIG_RANGES, renderRangeTable());
+  const withTables = replaceRegion(readme, ACTION_IO, tables);
+  const withRanges = replaceRegion(withTables, CONFIG_RANGES, renderRangeTable());
+  return replaceRegion(withRanges, METRICS, renderMetricTable());
 }
 
 function main(argv: string[]): number {
@@ -78,11 +108,11 @@ function main(argv: string[]): number {
   if (argv.includes('--check')) {
     if (next !== readme) {
       console.error(
-        `${readmePath}: the inputs/outputs or config ranges table is stale; run \`npm run readme\` and commit it.`,
+        `${readmePath}: the inputs/outputs, config ranges or metrics table is stale; run \`npm run readme\` and commit it.`,
       );
       return 1;
     }
-    console.log('README.md: the inputs/outputs and config ranges tables are fresh.');
+    console.log('README.md: the inputs/outputs, config ranges and metrics tables are fresh.');
     return 0;
   }
   if (next !== readme) writeFileSync(readmePath, next);

@@ -4,8 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { renderActionTables, renderRangeTable, updateReadme } from '../../scripts/gen-readme.js';
+import {
+  renderActionTables,
+  renderMetricTable,
+  renderRangeTable,
+  updateReadme,
+} from '../../scripts/gen-readme.js';
 import { RANGES } from '../../src/config/ranges.js';
+import { CATALOGUES } from '../../src/kinds/registry.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -43,8 +49,9 @@ describe('the README inputs/outputs table', () => {
   it('replaces only the marked regions and needs the markers', () => {
     const io = 'intro\n<!-- action-io:start -->\nold\n<!-- action-io:end -->\nrest\n';
     const ranges = '<!-- config-ranges:start -->\nold\n<!-- config-ranges:end -->\nend\n';
-    expect(updateReadme(io + ranges, 'new')).toBe(
-      `intro\n<!-- action-io:start -->\nnew\n<!-- action-io:end -->\nrest\n<!-- config-ranges:start -->\n${renderRangeTable()}\n<!-- config-ranges:end -->\nend\n`,
+    const metrics = '<!-- metrics:start -->\nold\n<!-- metrics:end -->\n';
+    expect(updateReadme(io + ranges + metrics, 'new')).toBe(
+      `intro\n<!-- action-io:start -->\nnew\n<!-- action-io:end -->\nrest\n<!-- config-ranges:start -->\n${renderRangeTable()}\n<!-- config-ranges:end -->\nend\n<!-- metrics:start -->\n${renderMetricTable()}\n<!-- metrics:end -->\n`,
     );
     expect(() => updateReadme('no markers', 'x')).toThrow(/needs the markers/);
     expect(() => updateReadme(io, 'x')).toThrow(/config-ranges:start/);
@@ -56,6 +63,17 @@ describe('the README inputs/outputs table', () => {
     expect(table).toContain('| `timeout` of a `command` benchmark (per run) | from 10ms to 6h |');
     expect(table).toContain(
       '| `gate.threshold` and percentage thresholds | above 0% and at most 1000% |',
+    );
+  });
+
+  it('lists every metric of every kind from the catalogues, with its budget key', () => {
+    const rows = renderMetricTable().split('\n').slice(2);
+    expect(rows).toHaveLength(Object.values(CATALOGUES).flat().length);
+    expect(rows).toContain(
+      '| http | `p95` | 95th percentile latency | ms | lower | relative change, paired rounds | `p95` |',
+    );
+    expect(rows).toContain(
+      '| lighthouse | `speed-index` | Speed Index | ms | lower | relative change, paired rounds | `si` |',
     );
   });
 
@@ -81,7 +99,8 @@ describe('the README inputs/outputs table', () => {
       const stale = join(dir, 'README.md');
       const text =
         'x\n<!-- action-io:start -->\n| `old-input` |\n<!-- action-io:end -->\n' +
-        '<!-- config-ranges:start -->\n<!-- config-ranges:end -->\n';
+        '<!-- config-ranges:start -->\n<!-- config-ranges:end -->\n' +
+        '<!-- metrics:start -->\n<!-- metrics:end -->\n';
       writeFileSync(stale, text);
       const check = spawnSync(
         process.execPath,
