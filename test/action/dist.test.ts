@@ -166,7 +166,12 @@ describe('node dist/index.js', { timeout: 240_000 }, () => {
     );
     expect(step.summary).toMatch(/PR comment: \*\*not posted\*\*, GitHub refused it \(HTTP 403/);
     expect(step.summary).toMatch(/Result artifact: `perfgate-result-default`/);
-    expect(step.outputs).toMatchObject({ verdict: 'fail', 'comment-id': '', 'check-run-id': '' });
+    // fail-on: never reports what would fail as inconclusive (neutral), as a config `never` does.
+    expect(step.outputs).toMatchObject({
+      verdict: 'inconclusive',
+      'comment-id': '',
+      'check-run-id': '',
+    });
     const state = await mock.state();
     expect(state.comments).toEqual([]);
     expect(state.artifacts).toHaveLength(1);
