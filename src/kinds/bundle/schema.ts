@@ -1,6 +1,5 @@
 // The `bundle` benchmark of perfgate.yml: the files to weigh, their groups and size budgets.
 import { z } from 'zod';
-import type { BundleBenchmarkConfig } from '../model.js';
 import {
   benchmarkName,
   choice,
@@ -12,17 +11,18 @@ import {
   listedOnce,
   percent,
   size,
-} from './leaves.js';
-import { RANGES, rangeText } from './ranges.js';
-import { didYouMean } from './suggest.js';
-import { describeValue } from './values.js';
+} from '../../config/leaves.js';
+import { RANGES, rangeText } from '../../config/ranges.js';
+import { didYouMean } from '../../config/suggest.js';
+import { describeValue } from '../../config/values.js';
+import type { BundleBenchmarkConfig } from '../../model.js';
 
 export const COMPRESSIONS = ['gzip', 'brotli'] as const;
 export const BUNDLE_DEFAULTS = { compression: ['gzip'] } as const;
 
 const GROUP_NAME = /^[A-Za-z0-9_-]+$/;
 
-export const bundle = fields(
+export const bundleSchema = fields(
   {
     name: documented(benchmarkName(), 'Unique name of the benchmark, shown in reports.'),
     type: z.literal('bundle'),
