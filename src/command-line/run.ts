@@ -1,20 +1,20 @@
-// The terminal front of perfgate: parse the command line, run one mode, write the reports,
-// return the exit code. src/cli.ts only calls this; tests call it directly.
+// The terminal front of perfgate: parse the command line, run one mode (modes/), write the
+// reports, return the exit code. src/cli.ts only calls this; tests call it directly.
 import { resolve } from 'node:path';
-import { resolveConfig } from '../config/index.js';
-import { EXIT, UsageError } from '../errors.js';
-import { BaselineFileNotFoundError, readStoredBase } from '../history/bundle-baseline.js';
-import type { Config } from '../model.js';
-import { type DemoRun, openDemo } from '../modes/demo.js';
-import { type PipelineOptions, runPipeline } from '../pipeline.js';
-import type { StoredBaseLookUp } from '../plan.js';
+import { EXIT } from '../errors.js';
+import { collect } from '../modes/collect.js';
+import { compare } from '../modes/compare.js';
+import { demo } from '../modes/demo.js';
+import type { RunDeps, RunOutcome, RunRequest } from '../modes/measure.js';
+import { outcomeExitCode } from '../modes/outcome.js';
+import { record } from '../modes/record.js';
+import { runPipeline } from '../pipeline.js';
 import { renderTerminal } from '../report/terminal.js';
-import { applyFailOn } from '../verdict/fail-on.js';
 import { VERSION } from '../version.js';
 import { fail } from './failure.js';
 import { type CliArgs, parseCommandLine, USAGE } from './flags.js';
 import { type CliIo, progressWriter } from './io.js';
-import { writeReports } from './report-files.js';
+import { writeMarkdownReport } from './report-files.js';
 
 export type { CliIo } from './io.js';
 
@@ -35,64 +35,54 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return EXIT.pass;
   }
 
-  let demo: DemoRun | undefined;
   try {
-    let cwd = io.cwd;
-    let configFile = resolve(io.cwd, args.config);
-    let refs: Pick<PipelineOptions, 'base' | 'head'> = { base: args.base, head: args.head };
-    if (args.mode === 'demo') {
-      demo = await openDemo((line) => io.stderr(`${line}\n`));
-      cwd = demo.cwd;
-      configFile = demo.configFile;
-      refs = { base: demo.base, head: demo.head };
-    }
-    const config = await resolveSettings(configFile, args);
-
-    const progress = progressWriter(io);
-    const result = await runPipeline({
-      cwd,
-      config,
-      mode: args.mode,
-      ...refs,
-      ...(args.baseline ? { storedBase: fileBaseline(args.baseline, cwd, config) } : {}),
-      onProgress: progress,
-      log: (line) => io.stderr(`${io.isTty ? '\r\x1b[2K' : ''}${line}\n`),
-      signal: io.signal,
-    });
+    const outcome = await runMode(args, cliRequest(args, io), cliDeps(io));
     if (io.isTty) io.stderr('\r\x1b[2K');
-
-    await writeReports(result, args, io);
-    io.stdout(renderTerminal(result, { color: args.color }));
-    return applyFailOn(result.verdict, config.gate.failOn).fails ? EXIT.regression : EXIT.pass;
+    await writeMarkdownReport(outcome.result, args, io);
+    io.stdout(renderTerminal(outcome.result, { color: args.color }));
+    return outcomeExitCode(outcome);
   } catch (error) {
     return fail(io, error);
-  } finally {
-    await demo?.dispose();
   }
 }
 
-async function resolveSettings(file: string, args: CliArgs): Promise<Config> {
-  const { config } = await resolveConfig(file, {
-    timeBudget: args.budget,
-    threshold: args.threshold,
-    seed: args.seed,
-    failOn: args['fail-on'],
-  });
-  return config;
+function runMode(args: CliArgs, request: RunRequest, deps: RunDeps): Promise<RunOutcome> {
+  switch (args.mode) {
+    case 'compare':
+      return compare(request, deps);
+    case 'collect':
+      return collect(request, deps);
+    case 'record':
+      return record(request, deps);
+    case 'demo':
+      return demo(request, deps);
+  }
 }
 
-/** --baseline: the file is read once the merge-base is known, and judged by plan.ts. */
-function fileBaseline(path: string, cwd: string, config: Config): StoredBaseLookUp {
+/** The flags as a run request; --json is where the result JSON is written. */
+function cliRequest(args: CliArgs, io: CliIo): RunRequest {
   return {
-    onlyWhereUsable: false,
-    async find(mergeBase) {
-      try {
-        return await readStoredBase(resolve(cwd, path), config, mergeBase);
-      } catch (error) {
-        if (error instanceof BaselineFileNotFoundError)
-          throw new UsageError(`--baseline: ${error.message}`);
-        throw error;
-      }
+    cwd: io.cwd,
+    configFile: args.config,
+    overrides: {
+      timeBudget: args.budget,
+      threshold: args.threshold,
+      seed: args.seed,
+      failOn: args['fail-on'],
+      ...(args.baseline !== undefined ? { baseline: args.baseline, baselineIsPath: true } : {}),
     },
+    ...(args.base !== undefined ? { base: args.base } : {}),
+    ...(args.head !== undefined ? { head: args.head } : {}),
+    ...(args.json !== undefined ? { resultPath: resolve(io.cwd, args.json) } : {}),
+  };
+}
+
+function cliDeps(io: CliIo): RunDeps {
+  return {
+    measure: runPipeline,
+    progress: progressWriter(io),
+    // A message starts on a clean line, over a live progress line on a terminal.
+    log: (line) => io.stderr(`${io.isTty ? '\r\x1b[2K' : ''}${line}\n`),
+    ...(io.signal ? { signal: io.signal } : {}),
   };
 }

@@ -2,10 +2,10 @@
 // the overrides of flags or action inputs, into one Config and the baseline policy that goes
 // with it. Pure apart from reading the file; everything is checked here, before any build.
 import type { z } from 'zod';
-import { BASELINE_POLICIES, type BaselinePolicy, FAIL_ON } from '../constants.js';
+import { BASELINE_POLICIES, type BaselinePolicy, FAIL_ON, type FailOn } from '../constants.js';
 import type { Config } from '../model.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
-import { overridable } from './gate.js';
+import { GATE_DEFAULTS, overridable } from './gate.js';
 import { loadConfig } from './load.js';
 import { describeValue } from './values.js';
 
@@ -104,21 +104,36 @@ export function applyOverrides(
   if (timeBudget !== undefined) gate.timeBudgetMs = timeBudget;
   const seed = parse('seed', overridable.seed, (s) => (/^\d+$/.test(s) ? Number(s) : s));
   if (seed !== undefined) gate.seed = seed;
-  // The verdict is decided with this value, so an override reaches it in both directions: a
-  // config `never` made the gate's verdict inconclusive before an input could say `regression`.
-  const failOn = overrides.failOn?.trim();
-  if (failOn !== undefined && failOn !== '') {
-    if ((FAIL_ON as readonly string[]).includes(failOn)) {
-      gate.failOn = failOn as Config['gate']['failOn'];
-    } else {
-      issues.push({
-        path: names.failOn ?? OVERRIDE_FLAGS.failOn,
-        message: `expected one of ${FAIL_ON.join(', ')}, got ${describeValue(failOn)}`,
-        value: failOn,
-      });
-    }
+  try {
+    gate.failOn = resolveFailOn(overrides.failOn, gate.failOn, names.failOn);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    issues.push(...error.issues);
   }
 
   if (issues.length > 0) throw new ConfigError(issues);
   return { ...config, gate };
+}
+
+/**
+ * The one resolution of fail-on, for every mode: the flag or input when given, in either
+ * direction, whatever the config says (the verdict is decided with it, so a config `never`
+ * cannot hide a regression from an input `regression`); else the config's; report mode reads no
+ * config, so there it is the input or the default.
+ */
+export function resolveFailOn(
+  override: string | undefined,
+  configured: FailOn = GATE_DEFAULTS.failOn,
+  name: string = OVERRIDE_FLAGS.failOn,
+): FailOn {
+  const raw = override?.trim();
+  if (raw === undefined || raw === '') return configured;
+  if ((FAIL_ON as readonly string[]).includes(raw)) return raw as FailOn;
+  throw new ConfigError([
+    {
+      path: name,
+      message: `expected one of ${FAIL_ON.join(', ')}, got ${describeValue(raw)}`,
+      value: raw,
+    },
+  ]);
 }

@@ -1,14 +1,20 @@
-// mode `collect` (pull_request, also from forks): the same measurement as compare with a
-// read-only token; the result goes only into an artifact, for mode `report` to publish from a
-// workflow_run workflow that never runs the pull request's code.
+// mode `collect`: the same measurement as compare, without a stored baseline. `runCollect` is
+// the action's (pull_request, also from forks): with a read-only token, the result goes only
+// into an artifact, for mode `report` to publish from a workflow_run workflow that never runs
+// the pull request's code.
 
 import type { Inputs } from '../action/inputs.js';
 import type { ActionDeps } from '../action/io.js';
 import { resultArtifactName } from '../constants.js';
 import type { ActionContext } from '../github/context.js';
-import { baseFor, type ModeOutcome } from './compare.js';
-import { loadActionConfig, measure } from './measure.js';
-import { gateFailure, writeStepReport } from './publish.js';
+import { actionRequest, actionRunDeps, baseFor } from './action-run.js';
+import { measureRun, type RunDeps, type RunOutcome, type RunRequest } from './measure.js';
+import type { ModeOutcome } from './outcome.js';
+import { writeStepReport } from './publish.js';
+
+export function collect(request: RunRequest, deps: RunDeps): Promise<RunOutcome> {
+  return measureRun('collect', request, deps);
+}
 
 export async function runCollect(
   inputs: Inputs,
@@ -22,27 +28,19 @@ export async function runCollect(
     io.warning(
       'This event carries no pull request: mode `report` will have no pull request to post on.',
     );
-  const { result, resultPath, failOn } = await measure(
-    inputs,
-    context,
-    deps,
-    (await loadActionConfig(inputs, deps)).config,
-    {
-      mode: 'collect',
-      base,
-      baseLabel,
-      pullRequest: pr?.number,
-    },
+  const { result, resultPath, failure } = await collect(
+    actionRequest('collect', inputs, context, deps, { base, baseLabel, pullRequest: pr?.number }),
+    actionRunDeps(deps),
   );
   // The artifact is the whole point of collect: failing to upload it fails the step.
   const artifactName = resultArtifactName(inputs.reportId);
-  const artifact = await deps.upload(artifactName, resultPath);
+  const artifact = await deps.upload(artifactName, resultPath!);
   io.info(
     `Result artifact ${artifactName} uploaded (id ${artifact.id}); mode \`report\` publishes it.`,
   );
   await writeStepReport(io, {
     result,
-    resultPath,
+    resultPath: resultPath!,
     reportId: inputs.reportId,
     artifactId: artifact.id,
     artifactName,
@@ -51,5 +49,5 @@ export async function runCollect(
       'PR comment and check run: posted by the workflow that runs perfgate in mode `report` when this run completes.',
     ],
   });
-  return { failure: gateFailure(result, failOn) };
+  return { failure };
 }

@@ -1,26 +1,24 @@
 // mode `demo` (CLI only): the embedded example service as a real repository with a base and a
-// head commit, measured by the same pipeline a pull request gets.
-import { join } from 'node:path';
+// head commit, measured by the same composition a pull request gets.
 import { createDemoRepository } from '../demo/repository.js';
+import { measureRun, type RunDeps, type RunOutcome, type RunRequest } from './measure.js';
 
-export interface DemoRun {
-  cwd: string;
-  base: string;
-  head: string;
-  configFile: string;
-  dispose(): Promise<void>;
-}
-
-export async function openDemo(say: (line: string) => void): Promise<DemoRun> {
-  const demo = await createDemoRepository();
-  say(
-    `perfgate demo: an example service at ${demo.dir}; branch ${demo.head} makes /orders slower and /products faster.`,
-  );
-  return {
-    cwd: demo.dir,
-    base: demo.base,
-    head: demo.head,
-    configFile: join(demo.dir, 'perfgate.yml'),
-    dispose: () => demo.dispose(),
-  };
+/** The request names no checkout, config or refs: the demo's repository brings its own. */
+export async function demo(
+  request: Omit<RunRequest, 'cwd' | 'configFile' | 'base' | 'head'>,
+  deps: RunDeps,
+): Promise<RunOutcome> {
+  const repo = await createDemoRepository();
+  try {
+    deps.log(
+      `perfgate demo: an example service at ${repo.dir}; branch ${repo.head} makes /orders slower and /products faster.`,
+    );
+    return await measureRun(
+      'demo',
+      { ...request, cwd: repo.dir, configFile: 'perfgate.yml', base: repo.base, head: repo.head },
+      deps,
+    );
+  } finally {
+    await repo.dispose();
+  }
 }

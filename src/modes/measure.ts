@@ -1,96 +1,147 @@
-// The measuring half shared by compare, collect and record: the config with the inputs'
-// overrides, the pipeline, the result JSON on disk.
+// The measuring half of compare, collect, record and demo, for the CLI and the action alike: the
+// settings resolved once (perfgate.yml, then the flags' or inputs' overrides), where a stored
+// baseline may come from, the pipeline, the result JSON on disk and what the gate says of it.
+// The entries only say what to run and what to do with the outcome.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import type { Inputs } from '../action/inputs.js';
-import type { ActionDeps } from '../action/io.js';
-import { type ResolvedSettings, resolveConfig } from '../config/index.js';
-import { DEFAULT_REPORT_ID, type FailOn, INPUT, RESULT_FILE_NAME } from '../constants.js';
-import type { ActionContext } from '../github/context.js';
+import { dirname, resolve } from 'node:path';
+import {
+  type ConfigOverrides,
+  type OverrideNames,
+  type ResolvedSettings,
+  resolveConfig,
+} from '../config/resolve.js';
+import { UsageError } from '../errors.js';
+import { BaselineFileNotFoundError, readStoredBase } from '../history/bundle-baseline.js';
 import type { Config } from '../model.js';
 import type { PipelineOptions } from '../pipeline.js';
+import type { StoredBaseLookUp } from '../plan.js';
 import { serializeResult } from '../report/json.js';
 import type { Result } from '../result.js';
+import { gateFailure, type ModeOutcome } from './outcome.js';
 
-export interface Measured {
+export type MeasuringMode = PipelineOptions['mode'];
+
+/** What a run is asked to do, whichever entry asks. */
+export interface RunRequest {
+  /** The checkout to measure. */
+  cwd: string;
+  /** perfgate.yml, relative to `cwd` or absolute. */
+  configFile: string;
+  /** Settings over the file's, as typed. `baseline` is the action's policy (`auto`, `never`)
+   *  or, with `baselineIsPath`, the CLI's --baseline path; absent means measure the base. */
+  overrides?: ConfigOverrides & { baseline?: string; baselineIsPath?: boolean };
+  /** How errors name each override: the CLI's flags unless told. */
+  overrideNames?: OverrideNames;
+  base?: string;
+  head?: string;
+  /** How reports name the base when `base` is a commit id (the pull request's base branch). */
+  baseLabel?: string;
+  /** Where the result belongs (the action's repository, report id, pull request), kept in it. */
+  about?: Pick<Result, 'repository' | 'reportId' | 'pullRequest'>;
+  /** Where the result JSON is written; nowhere when absent. */
+  resultPath?: string;
+}
+
+export interface RunDeps {
+  /** The pipeline (runPipeline); tests pass a stand-in. */
+  measure(options: PipelineOptions): Promise<Result>;
+  log(line: string): void;
+  progress?(line: string): void;
+  signal?: AbortSignal;
+  /** Called once the settings are resolved and before anything is built, so that a bad config
+   *  fails before the action starts a check run. */
+  settled?(settings: ResolvedSettings): Promise<void>;
+  /** `baseline: auto`: where record's artifact of the merge-base is looked up (the action). */
+  artifactBaseline?(config: Config): StoredBaseLookUp;
+}
+
+export interface RunOutcome extends ModeOutcome {
   result: Result;
-  resultPath: string;
-  failOn: FailOn;
+  config: Config;
+  resultPath?: string;
 }
 
-/** The action's settings: perfgate.yml under `working-directory`, then the inputs over it. */
-export async function loadActionConfig(
-  inputs: Inputs,
-  deps: Pick<ActionDeps, 'cwd'>,
-): Promise<ResolvedSettings> {
-  const root = resolve(deps.cwd, inputs.workingDirectory);
-  const input = (name: string) => `input \`${name}\``;
-  return resolveConfig(
-    resolve(root, inputs.config),
-    {
-      threshold: inputs.threshold,
-      timeBudget: inputs.timeBudget,
-      failOn: inputs.failOn,
-      baseline: inputs.baseline,
-    },
-    {
-      threshold: input(INPUT.threshold),
-      timeBudget: input(INPUT.timeBudget),
-      failOn: input(INPUT.failOn),
-      baseline: input(INPUT.baseline),
-    },
+export async function measureRun(
+  mode: MeasuringMode,
+  request: RunRequest,
+  deps: RunDeps,
+  extra: Pick<PipelineOptions, 'onBundle'> = {},
+): Promise<RunOutcome> {
+  const settings = await resolveConfig(
+    resolve(request.cwd, request.configFile),
+    request.overrides ?? {},
+    request.overrideNames,
   );
-}
-
-/** Where a run keeps its result JSON: one directory per report id under RUNNER_TEMP. */
-export function resultPathFor(
-  context: Pick<ActionContext, 'runnerTemp'>,
-  reportId: string,
-): string {
-  return join(context.runnerTemp, 'perfgate', reportId, RESULT_FILE_NAME);
+  await deps.settled?.(settings);
+  const { config } = settings;
+  const storedBase = storedBaseLookUp(settings, request, deps);
+  const measured = await deps.measure({
+    cwd: request.cwd,
+    config,
+    mode,
+    ...(request.base ? { base: request.base } : {}),
+    ...(request.head ? { head: request.head } : {}),
+    ...(request.baseLabel ? { baseLabel: request.baseLabel } : {}),
+    ...(storedBase ? { storedBase } : {}),
+    ...(extra.onBundle ? { onBundle: extra.onBundle } : {}),
+    ...(deps.progress ? { onProgress: deps.progress } : {}),
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    log: deps.log,
+  });
+  const result: Result = { ...measured, ...request.about };
+  if (request.resultPath !== undefined) {
+    await writeResult(request.resultPath, result);
+    deps.log(`Result JSON written to ${request.resultPath}`);
+  }
+  return {
+    result,
+    config,
+    ...(request.resultPath !== undefined ? { resultPath: request.resultPath } : {}),
+    failure: gateFailure(result, config.gate.failOn),
+  };
 }
 
 export async function writeResult(path: string, result: Result): Promise<void> {
-  await mkdir(join(path, '..'), { recursive: true });
+  await mkdir(dirname(path), { recursive: true });
   await writeFile(path, serializeResult(result));
 }
 
-/** Runs the pipeline on the checkout and writes the result JSON. The config is loaded first,
- *  by the caller, so that a bad config fails before anything is posted. */
-export async function measure(
-  inputs: Inputs,
-  context: ActionContext,
-  deps: ActionDeps,
-  config: Config,
-  run: Pick<
-    PipelineOptions,
-    'mode' | 'base' | 'baseLabel' | 'notes' | 'storedBase' | 'onBundle'
-  > & {
-    pullRequest?: number;
-  },
-): Promise<Measured> {
-  const measured = await deps.measure({
-    cwd: resolve(deps.cwd, inputs.workingDirectory),
-    config,
-    mode: run.mode,
-    ...(run.base ? { base: run.base } : {}),
-    ...(run.baseLabel ? { baseLabel: run.baseLabel } : {}),
-    ...(run.notes?.length ? { notes: run.notes } : {}),
-    ...(run.storedBase ? { storedBase: run.storedBase } : {}),
-    ...(run.onBundle ? { onBundle: run.onBundle } : {}),
-    onProgress: (line) => deps.io.info(line),
-    log: (line) => deps.io.info(line),
-  });
-  // What only the action knows: where the result belongs. report mode reads these back.
-  const result: Result = {
-    ...measured,
-    repository: `${context.repo.owner}/${context.repo.repo}`,
-    // The default report is not named in titles; the renderers fall back to this field.
-    ...(inputs.reportId !== DEFAULT_REPORT_ID ? { reportId: inputs.reportId } : {}),
-    ...(run.pullRequest !== undefined ? { pullRequest: run.pullRequest } : {}),
+function storedBaseLookUp(
+  settings: ResolvedSettings,
+  request: RunRequest,
+  deps: RunDeps,
+): StoredBaseLookUp | undefined {
+  const { baseline, config } = settings;
+  switch (baseline.from) {
+    case 'measure':
+      return undefined;
+    case 'file':
+      return fileBaseline(
+        resolve(request.cwd, baseline.path),
+        config,
+        request.overrideNames?.baseline ?? '--baseline',
+      );
+    case 'artifact':
+      if (!deps.artifactBaseline) {
+        // Only the action reads artifacts; no entry asks for this without giving the look-up.
+        throw new Error('baseline: auto needs the GitHub API to look up the stored baseline');
+      }
+      return deps.artifactBaseline(config);
+  }
+}
+
+/** A file named on purpose: read once the merge-base is known, and judged by plan.ts. */
+function fileBaseline(path: string, config: Config, name: string): StoredBaseLookUp {
+  return {
+    onlyWhereUsable: false,
+    async find(mergeBase) {
+      try {
+        return await readStoredBase(path, config, mergeBase);
+      } catch (error) {
+        if (error instanceof BaselineFileNotFoundError)
+          throw new UsageError(`${name}: ${error.message}`);
+        throw error;
+      }
+    },
   };
-  const resultPath = resultPathFor(context, inputs.reportId);
-  await writeResult(resultPath, result);
-  deps.io.info(`Result JSON written to ${resultPath}`);
-  return { result, resultPath, failOn: config.gate.failOn };
 }

@@ -1,6 +1,6 @@
 // Publishing a Result: the PR comment, the check run, the job summary and the step outputs,
-// and the decision whether the step fails. Shared by compare (which measured) and report
-// (which read a fork's artifact). A publisher that is refused (HTTP 403, a read-only token) is
+// and the decision whether the step fails. Shared by the action's compare (which measured) and
+// report (which read a fork's artifact), and by collect and record for the summary and outputs. A publisher that is refused (HTTP 403, a read-only token) is
 // not a failed run: the log and the job summary say where the report went instead.
 
 import type { ActionIo } from '../action/io.js';
@@ -26,10 +26,10 @@ import type { GitHubClient } from '../github/octokit.js';
 import { commentRoom, reportMarker } from '../report/comment-marker.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { renderMarkdown } from '../report/markdown.js';
-import { countStatuses, describeCounts } from '../report/statuses.js';
+import { countStatuses } from '../report/statuses.js';
 import { renderSummary } from '../report/summary.js';
 import type { Result } from '../result.js';
-import { applyFailOn } from '../verdict/fail-on.js';
+import { gateFailure, type ModeOutcome } from './outcome.js';
 
 export interface PublishPlan {
   repo: RepoRef;
@@ -259,35 +259,43 @@ export async function writeStepReport(io: ActionIo, step: StepReport): Promise<v
 }
 
 /**
- * The end of a mode that published to a pull request (compare, report): the job summary and
- * outputs, then why the step fails, if it does: the gate's own failure and any publishing error
- * (written after everything else, so nothing is lost to it).
+ * The end of a mode that publishes to a pull request (compare, report): the comment and the
+ * check run, then the job summary and outputs, then why the step fails, if it does: the gate's
+ * own failure and any publishing error (written after everything else, so nothing is lost to it).
  */
-export async function finishPublishedStep(
+export async function publishStep(
+  octokit: GitHubClient,
+  result: Result,
+  plan: PublishPlan,
+  step: {
+    resultPath: string;
+    artifactId?: number;
+    /** Where the report went, said before and after the comment's and the check's notes. */
+    notesBefore?: string[];
+    notesAfter?: string[];
+  },
   io: ActionIo,
-  published: PublishOutcome,
-  step: Omit<StepReport, 'markdown' | 'commentId' | 'checkRunId'>,
-  failOn: FailOn,
-): Promise<{ failure?: string; exitCode?: number }> {
+): Promise<ModeOutcome> {
+  const published = await publishToPullRequest(octokit, result, plan, io);
   await writeStepReport(io, {
-    ...step,
+    result,
+    resultPath: step.resultPath,
+    reportId: plan.reportId,
+    ...(step.artifactId !== undefined ? { artifactId: step.artifactId } : {}),
+    ...(plan.artifactName ? { artifactName: plan.artifactName } : {}),
+    ...(plan.caveat ? { caveat: plan.caveat } : {}),
+    notes: [...(step.notesBefore ?? []), ...published.notes, ...(step.notesAfter ?? [])],
     markdown: published.markdown,
     commentId: published.commentId,
     checkRunId: published.checkRunId,
   });
-  const failure = gateFailure(step.result, failOn);
+  const failure = gateFailure(result, plan.failOn);
   if (published.errors.length === 0) return { failure };
   return {
     failure: [failure, `perfgate: ${published.errors.join('; ')}`].filter(Boolean).join('\n'),
     // A regression stays exit 1 whatever else went wrong; otherwise publishing failed: 3.
     exitCode: failure ? EXIT.regression : EXIT.measurement,
   };
-}
-
-/** Why the step fails, or undefined: a regression or an exceeded budget under `fail-on: regression`. */
-export function gateFailure(result: Result, failOn: FailOn): string | undefined {
-  if (!applyFailOn(result.verdict, failOn).fails) return undefined;
-  return `perfgate: ${describeCounts(result)} (fail-on: regression).`;
 }
 
 /** The job summary of a step that stopped with an error: what went wrong, escaped. */

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { InputError, type Inputs } from '../action/inputs.js';
 import type { ActionDeps } from '../action/io.js';
+import { resolveFailOn } from '../config/resolve.js';
 import { INPUT, resultArtifactName } from '../constants.js';
 import { getErrorMessage } from '../errors.js';
 import { type ApiCall, answerShape, apiError, callGitHub } from '../github/api-error.js';
@@ -18,9 +19,10 @@ import { type GitHubClient, httpStatus } from '../github/octokit.js';
 import { parseResult } from '../report/json.js';
 import { MAX_RESULT_BYTES, type Result } from '../result.js';
 import { recheckResult } from '../verdict/index.js';
-import { type ModeOutcome, runUrl } from './compare.js';
-import { resultPathFor, writeResult } from './measure.js';
-import { checkTarget, finishPublishedStep, publishToPullRequest } from './publish.js';
+import { resultPathFor, runUrl } from './action-run.js';
+import { writeResult } from './measure.js';
+import type { ModeOutcome } from './outcome.js';
+import { checkTarget, publishStep } from './publish.js';
 
 /**
  * An artifact whose statuses or verdict do not follow from its own numbers: a forged or broken
@@ -242,8 +244,7 @@ export async function runReport(
 
   const resultPath = resultPathFor(context, inputs.reportId);
   await writeResult(resultPath, result);
-  const failOn = inputs.failOn ?? 'regression';
-  const published = await publishToPullRequest(
+  return publishStep(
     octokit,
     result,
     {
@@ -256,28 +257,17 @@ export async function runReport(
       reportId: inputs.reportId,
       comment: inputs.comment,
       checkRun: inputs.checkRun,
-      failOn,
+      // This mode reads no config: the input, else the default.
+      failOn: resolveFailOn(inputs.failOn, undefined, `input \`${INPUT.failOn}\``),
       detailsUrl: runUrl(context),
       artifactName,
       caveat: trustNote(run.id),
     },
-    io,
-  );
-  return finishPublishedStep(
-    io,
-    published,
     {
-      result,
       resultPath,
-      reportId: inputs.reportId,
-      artifactName,
-      caveat: trustNote(run.id),
-      notes: [
-        `Source: artifact \`${artifactName}\` of workflow run ${run.id}.`,
-        ...published.notes,
-      ],
+      notesBefore: [`Source: artifact \`${artifactName}\` of workflow run ${run.id}.`],
     },
-    failOn,
+    io,
   );
 }
 

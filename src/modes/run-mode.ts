@@ -1,12 +1,13 @@
-// One runner per mode; main.ts picks one by the `mode` input.
+// The action's runner per mode; main.ts picks one by the `mode` input. (The CLI's choice of
+// mode is in command-line/run.ts; both run the same mode functions.)
 
 import type { Inputs } from '../action/inputs.js';
 import type { ActionDeps } from '../action/io.js';
 import type { ActionMode } from '../constants.js';
-import { EXIT } from '../errors.js';
 import type { ActionContext } from '../github/context.js';
 import { runCollect } from './collect.js';
-import { type ModeOutcome, runCompare } from './compare.js';
+import { runCompare } from './compare.js';
+import type { ModeOutcome } from './outcome.js';
 import { runRecord } from './record.js';
 import { runReport } from './report.js';
 
@@ -28,10 +29,4 @@ export function runMode(
   return RUNNERS[inputs.mode](inputs, context, deps);
 }
 
-/** The step's exit code for an outcome that did not throw (thrown errors: exitCodeFor). */
-export function outcomeExitCode(outcome: ModeOutcome): number {
-  if (!outcome.failure) return EXIT.pass;
-  return outcome.exitCode ?? EXIT.regression;
-}
-
-export type { ModeOutcome };
+export { type ModeOutcome, outcomeExitCode } from './outcome.js';
