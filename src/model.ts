@@ -186,6 +186,9 @@ export interface MetricAnalysis {
   adjustedPValue: number | null;
   /** Smallest change in the worse direction this run could have detected (same scale). */
   mde: number | null;
+  /** The test behind pValue: the signed-rank test, Student's t at few pairs (stats/analyze.ts
+   *  pairedTestFor), or Mann–Whitney for unpaired metrics; absent for exact metrics. */
+  test?: 'signed-rank' | 't' | 'rank-sum';
 }
 
 export interface SampleSummary {

@@ -13,8 +13,25 @@ import {
   toChangeScale,
 } from './paired.js';
 import { createRng, deriveSeed } from './random.js';
+import { crossoverTTest } from './student-t.js';
 import { mad, median } from './summary.js';
 import { wilcoxonSignedRank } from './wilcoxon.js';
+
+/** How far below the level the signed-rank test's floor must lie for it to be used: at the
+ *  floor 2^(1−n) it rejects only when every sign agrees; 8 times below, one pair with a small
+ *  |d| may go the other way. */
+export const RANK_TEST_SLACK = 8;
+
+/**
+ * The paired test of a look: Wilcoxon's signed-rank test where its smallest two-sided p-value
+ * 2^(1−n) lies at least RANK_TEST_SLACK times below `level` (the look's α over the number of
+ * tested metrics, the first step of Holm and of BH), the order-adjusted Student's t otherwise
+ * (student-t.ts). The choice depends on n, α and the number of metrics only, never on the
+ * values, so each look's p-value keeps the validity of the test chosen (src/stats/README.md).
+ */
+export function pairedTestFor(n: number, level: number): 'signed-rank' | 't' {
+  return 2 ** (1 - n) * RANK_TEST_SLACK <= level ? 'signed-rank' : 't';
+}
 
 /** Resamples of the bootstrap intervals: Efron & Tibshirani (§19.3) ask for at least 1000 for
  *  percentile intervals; 2000 keeps the Monte Carlo wobble of the endpoints small. */
@@ -31,6 +48,9 @@ export interface AnalyzeOptions {
   /** Per metric, same order: true where pairs are not meaningful (Mann–Whitney and the
    *  two-sample HL instead of the signed-rank test and the paired HL). */
   unpaired?: boolean[];
+  /** `auto` (default): Student's t where the signed-rank test cannot reach the look's level
+   *  (pairedTestFor); `signed-rank`: always the rank test. */
+  pairedTest?: 'auto' | 'signed-rank';
 }
 
 /**
@@ -93,6 +113,7 @@ export function analyzeMetrics(
         change,
         ci: [change, change] as [number, number],
         pValue: null,
+        test: undefined,
         mde: null,
       };
     }
@@ -110,6 +131,7 @@ export function analyzeMetrics(
         change: toChangeScale(scale, estimate),
         ci: [toChangeScale(scale, low), toChangeScale(scale, high)] as [number, number],
         pValue: mannWhitney(x, y).pValue,
+        test: 'rank-sum' as const,
         mde: minimumDetectableChange({
           n: x.length,
           nHead: y.length,
@@ -125,16 +147,22 @@ export function analyzeMetrics(
     const d = pairedValues(spec.key, scale, s.base, s.head);
     const { estimate, ci } = hodgesLehmannWithCI(d, { rng, resamples });
     const [low, high] = ci;
+    const test =
+      options.pairedTest === 'signed-rank'
+        ? 'signed-rank'
+        : pairedTestFor(d.length, alpha / tested);
     return {
       n: d.length,
       change: toChangeScale(scale, estimate),
       ci: [toChangeScale(scale, low), toChangeScale(scale, high)] as [number, number],
-      pValue: wilcoxonSignedRank(d).pValue,
+      pValue: test === 't' ? crossoverTTest(d, s.order).pValue : wilcoxonSignedRank(d).pValue,
+      test,
       mde: minimumDetectableChange({
         n: d.length,
         design: 'paired',
         sd: mad(d),
         alpha: alpha / tested,
+        test,
         threshold,
         scale,
         better: spec.better,
@@ -155,5 +183,6 @@ export function analyzeMetrics(
     pValue: a.pValue,
     adjustedPValue: adjustedByIndex.get(i) ?? null,
     mde: a.mde,
+    ...(a.test ? { test: a.test } : {}),
   }));
 }

@@ -5,6 +5,7 @@ import { requireFinite, StatsInputError } from './errors.js';
 import { RANK_SUM_EXACT_MAX_TOTAL } from './mann-whitney.js';
 import { normalQuantile } from './normal.js';
 import { changeFromLog, expandedTail } from './paired.js';
+import { studentTCritical } from './student-t.js';
 import { SIGNED_RANK_EXACT_MAX_N } from './wilcoxon.js';
 
 /** Power at which the detectable change is stated: 80%, the usual planning convention. */
@@ -28,6 +29,8 @@ export interface MdeInput {
   /** Coverage of the reported CI (it must clear δ). */
   level?: number;
   power?: number;
+  /** The paired test the look uses (analyze.ts pairedTestFor); the signed-rank test unless given. */
+  test?: 'signed-rank' | 't';
 }
 
 /**
@@ -45,6 +48,9 @@ export interface MdeInput {
  *
  * Null when no change could be detected at this n and α: the exact rank tests cannot go below
  * p = 2/2ⁿ (paired) or 2/C(m+n, m) (unpaired), and an α of 0 rejects nothing.
+ *
+ * Where the look uses Student's t (few pairs), there is no floor: se = σ/√n (the mean's) and the
+ * test's quantile is t_{1−α/2, n−1}, so a detectable change exists from 2 pairs on.
  */
 export function minimumDetectableChange(input: MdeInput): number | null {
   const { n, design, scale, better } = input;
@@ -64,15 +70,19 @@ export function minimumDetectableChange(input: MdeInput): number | null {
       sd,
     );
   }
+  const t = design === 'paired' && input.test === 't';
+  if (t && n < 2) return null;
   // Calls need p < α (strict), so α at or below the smallest reachable p detects nothing.
-  if (alpha <= 0 || alpha <= smallestExactP(design, n, nHead)) return null;
+  if (alpha <= 0 || (!t && alpha <= smallestExactP(design, n, nHead))) return null;
 
-  const se =
-    design === 'paired'
+  const se = t
+    ? sd / Math.sqrt(n)
+    : design === 'paired'
       ? sd * Math.sqrt(Math.PI / (3 * n))
       : sd * Math.sqrt(Math.PI / 3) * Math.sqrt(1 / n + 1 / nHead);
   const zPower = normalQuantile(power);
-  const zTest = normalQuantile(1 - Math.min(alpha, 1) / 2);
+  const zTest =
+    t && alpha < 1 ? studentTCritical(alpha, n - 1) : normalQuantile(1 - Math.min(alpha, 1) / 2);
   const zCi = normalQuantile(1 - expandedTail(level, Math.min(n, nHead)));
   const delta =
     scale === 'difference'

@@ -118,7 +118,8 @@ describe('runSampler: error rates of the whole procedure (simulated, seeded)', H
     for (let trial = 0; trial < trials; trial++) {
       const clock = fakeClock();
       const out = await runSampler({
-        gate: gateConfig({ seed: trial, timeBudgetMs: 600_000 }),
+        // 'resolved': every metric's call, not only the first look's (fail-fast stops there).
+        gate: gateConfig({ seed: trial, timeBudgetMs: 600_000, earlyStop: 'resolved' }),
         probes: [routeProbe({ seed: 30_000 + trial, clock, headFactor: 1.1 })],
         now: clock.now,
         bootstrapResamples: 100,
