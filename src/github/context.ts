@@ -132,17 +132,31 @@ export function readActionContext(env: NodeJS.ProcessEnv = process.env): ActionC
   }
   if (payload.workflow_run !== undefined) {
     const run = parseField('workflow_run', payload.workflow_run, workflowRunPayload);
-    context.workflowRun = {
-      id: run.id,
-      name: run.name ?? undefined,
-      event: run.event,
-      headSha: run.head_sha,
-      headBranch: run.head_branch,
-      conclusion: run.conclusion,
-      pullRequests: run.pull_requests.map((p) => p.number),
-    };
+    context.workflowRun = workflowRunContext(run);
   }
   return context;
+}
+
+/** A workflow run as GitHub describes it (the event's payload, or the REST API's answer that
+ *  report mode reads for `run-id`), in the fields perfgate uses. */
+export function workflowRunContext(run: {
+  id: number;
+  name?: string | null;
+  event: string;
+  head_sha: string;
+  head_branch: string | null;
+  conclusion: string | null;
+  pull_requests?: Array<{ number: number }> | null;
+}): WorkflowRunContext {
+  return {
+    id: run.id,
+    name: run.name ?? undefined,
+    event: run.event,
+    headSha: run.head_sha,
+    headBranch: run.head_branch,
+    conclusion: run.conclusion,
+    pullRequests: (run.pull_requests ?? []).map((p) => p.number),
+  };
 }
 
 function parseField<T>(name: string, value: unknown, schema: z.ZodType<T>): T {

@@ -45,8 +45,10 @@ export function actionRequest(
   inputs: Inputs,
   context: ActionContext,
   deps: Pick<ActionDeps, 'cwd'>,
-  run: { base?: string; baseLabel?: string; pullRequest?: number } = {},
 ): RunRequest {
+  // record measures the pushed commit alone; the others compare it with the pull request's base.
+  const refs = mode === 'record' ? {} : baseFor(inputs, context);
+  const pullRequest = mode === 'record' ? undefined : context.pullRequest?.number;
   const root = resolve(deps.cwd, inputs.workingDirectory);
   const input = (name: string) => `input \`${name}\``;
   return {
@@ -65,13 +67,12 @@ export function actionRequest(
       failOn: input(INPUT.failOn),
       baseline: input(INPUT.baseline),
     },
-    ...(run.base ? { base: run.base } : {}),
-    ...(run.baseLabel ? { baseLabel: run.baseLabel } : {}),
+    ...refs,
     about: {
       repository: `${context.repo.owner}/${context.repo.repo}`,
       // The default report is not named in titles; the renderers fall back to this field.
       ...(inputs.reportId !== DEFAULT_REPORT_ID ? { reportId: inputs.reportId } : {}),
-      ...(run.pullRequest !== undefined ? { pullRequest: run.pullRequest } : {}),
+      ...(pullRequest !== undefined ? { pullRequest } : {}),
     },
     resultPath: resultPathFor(context, inputs.reportId),
   };

@@ -7,7 +7,7 @@ import type { Inputs } from '../action/inputs.js';
 import type { ActionDeps } from '../action/io.js';
 import { resultArtifactName } from '../constants.js';
 import type { ActionContext } from '../github/context.js';
-import { actionRequest, actionRunDeps, baseFor } from './action-run.js';
+import { actionRequest, actionRunDeps } from './action-run.js';
 import { measureRun, type RunDeps, type RunOutcome, type RunRequest } from './measure.js';
 import type { ModeOutcome } from './outcome.js';
 import { writeStepReport } from './publish.js';
@@ -22,16 +22,12 @@ export async function runCollect(
   deps: ActionDeps,
 ): Promise<ModeOutcome> {
   const { io } = deps;
-  const { base, baseLabel } = baseFor(inputs, context);
-  const pr = context.pullRequest;
-  if (!pr)
+  const request = actionRequest('collect', inputs, context, deps);
+  if (!context.pullRequest)
     io.warning(
       'This event carries no pull request: mode `report` will have no pull request to post on.',
     );
-  const { result, resultPath, failure } = await collect(
-    actionRequest('collect', inputs, context, deps, { base, baseLabel, pullRequest: pr?.number }),
-    actionRunDeps(deps),
-  );
+  const { result, resultPath, failure } = await collect(request, actionRunDeps(deps));
   // The artifact is the whole point of collect: failing to upload it fails the step.
   const artifactName = resultArtifactName(inputs.reportId);
   const artifact = await deps.upload(artifactName, resultPath!);

@@ -10,7 +10,7 @@ import { getErrorMessage } from '../errors.js';
 import { failedCheckReport, finishCheckRun } from '../github/check-run.js';
 import type { ActionContext } from '../github/context.js';
 import { artifactBaseline } from '../history/baseline-artifact.js';
-import { actionRequest, actionRunDeps, baseFor, runUrl } from './action-run.js';
+import { actionRequest, actionRunDeps, runUrl } from './action-run.js';
 import { measureRun, type RunDeps, type RunOutcome, type RunRequest } from './measure.js';
 import type { ModeOutcome } from './outcome.js';
 import { checkTarget, publishStep, startCheck } from './publish.js';
@@ -26,7 +26,8 @@ export async function runCompare(
   deps: ActionDeps,
 ): Promise<ModeOutcome> {
   const { io } = deps;
-  const { base, baseLabel } = baseFor(inputs, context);
+  // The base is needed before anything else: without a pull request, the input must name it.
+  const request = actionRequest('compare', inputs, context, deps);
   const pr = context.pullRequest;
   if (context.eventName === 'pull_request_target') {
     io.warning(
@@ -44,7 +45,7 @@ export async function runCompare(
   let measured: RunOutcome;
   try {
     measured = await compare(
-      actionRequest('compare', inputs, context, deps, { base, baseLabel, pullRequest: pr?.number }),
+      request,
       actionRunDeps(deps, {
         settled: async () => {
           if (inputs.checkRun) startedCheckRunId = await startCheck(octokit, target, io);

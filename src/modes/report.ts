@@ -14,7 +14,11 @@ import { getErrorMessage } from '../errors.js';
 import { type ApiCall, answerShape, apiError, callGitHub } from '../github/api-error.js';
 import { ArtifactError, findRunArtifact, readArtifactFile } from '../github/artifacts.js';
 import { failedCheckReport, finishCheckRun } from '../github/check-run.js';
-import type { ActionContext, WorkflowRunContext } from '../github/context.js';
+import {
+  type ActionContext,
+  type WorkflowRunContext,
+  workflowRunContext,
+} from '../github/context.js';
 import { type GitHubClient, httpStatus } from '../github/octokit.js';
 import { parseResult } from '../report/json.js';
 import { MAX_RESULT_BYTES, type Result } from '../result.js';
@@ -85,16 +89,7 @@ async function triggeringRun(
       }
       throw apiError(call, error);
     }
-    const run = answerShape(call, runShape, data);
-    return {
-      id: run.id,
-      name: run.name ?? undefined,
-      event: run.event,
-      headSha: run.head_sha,
-      headBranch: run.head_branch,
-      conclusion: run.conclusion,
-      pullRequests: (run.pull_requests ?? []).map((p) => p.number),
-    };
+    return workflowRunContext(answerShape(call, runShape, data));
   }
   if (context.workflowRun) return context.workflowRun;
   throw new InputError(

@@ -49,7 +49,9 @@ describe('the action`s request', () => {
       const calls: PipelineOptions[] = [];
       const ctx = context({ runnerTemp: cwd });
       const outcome = await compare(
-        actionRequest('compare', inputs({ config: 'never.yml', ...fields }), ctx, { cwd }),
+        actionRequest('compare', inputs({ config: 'never.yml', base: 'main', ...fields }), ctx, {
+          cwd,
+        }),
         deps(calls),
       );
       return { outcome, options: calls[0]! };
@@ -71,9 +73,14 @@ describe('the action`s request', () => {
   it('looks no stored baseline up outside compare, whatever the input`s default', async () => {
     const calls: PipelineOptions[] = [];
     await collect(
-      actionRequest('collect', inputs({ config: 'never.yml', baseline: 'auto' }), context(), {
-        cwd,
-      }),
+      actionRequest(
+        'collect',
+        inputs({ config: 'never.yml', base: 'main', baseline: 'auto' }),
+        context(),
+        {
+          cwd,
+        },
+      ),
       deps(calls),
     );
     expect(calls[0]!.storedBase).toBeUndefined();
@@ -83,9 +90,14 @@ describe('the action`s request', () => {
   it('names the input in override errors, before measuring', async () => {
     const calls: PipelineOptions[] = [];
     const error = await compare(
-      actionRequest('compare', inputs({ config: 'never.yml', threshold: '5' }), context(), {
-        cwd,
-      }),
+      actionRequest(
+        'compare',
+        inputs({ config: 'never.yml', base: 'main', threshold: '5' }),
+        context(),
+        {
+          cwd,
+        },
+      ),
       deps(calls),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
