@@ -96,7 +96,7 @@ export const resultSchema = z.strictObject({
     pairs: z.number().int().nonnegative(),
     warmup: z.number().int().nonnegative(),
     looks: z.array(z.number().int().nonnegative()).max(100),
-    stoppedBy: z.enum(['resolved', 'regression', 'budget', 'max-pairs', 'exact']),
+    stoppedBy: z.enum(['resolved', 'regression', 'futility', 'budget', 'max-pairs', 'exact']),
     elapsedMs: z.number().nonnegative(),
   }),
   comparisons: z.array(comparisonSchema).max(10_000),

@@ -302,6 +302,7 @@ export function formatBudgetMargin(value: number, limit: number): string {
 export const STOPPED_BY: Record<Result['sampling']['stoppedBy'], string> = {
   resolved: 'stopped once every metric was resolved',
   regression: 'stopped at the first look that called a regression',
+  futility: 'stopped once no metric could still be called regressed within the budget',
   budget: 'stopped at the time budget',
   'max-pairs': 'stopped at the largest planned number of pairs',
   exact: 'exact comparison, no sampling needed',

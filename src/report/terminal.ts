@@ -199,7 +199,9 @@ function changeCell(c: Result['comparisons'][number]): string {
 
 /** After the header's times, why sampling ended before the budget, if it did. */
 function stoppedEarly(by: Result['sampling']['stoppedBy']): string {
-  return by === 'regression' || by === 'resolved' ? ` · ${STOPPED_BY[by]}` : '';
+  return by === 'regression' || by === 'resolved' || by === 'futility'
+    ? ` · ${STOPPED_BY[by]}`
+    : '';
 }
 
 /** Every bundle file on one side only: `added  web  dist/x.[hash].js  +73.0 kB  +24.1 kB …`. */

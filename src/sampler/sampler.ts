@@ -13,12 +13,15 @@ import type {
 } from '../model.js';
 import type { Comparison, Result } from '../result.js';
 import { analyzeMetrics } from '../stats/analyze.js';
+import { FUTILITY_POWER, predictivePower } from '../stats/futility.js';
+import { pairedValues } from '../stats/paired.js';
 import { createRng, deriveSeed, type Rng } from '../stats/random.js';
 import { AlphaSpending } from '../stats/sequential.js';
 import { summarize } from '../stats/summary.js';
 import { thresholdFor } from '../verdict/gate.js';
 import { isResolved, metricStatus } from '../verdict/status.js';
 import { SampleError, SamplerInputError } from './errors.js';
+import { planNote, plannedLooks } from './look-plan.js';
 
 export interface SamplerProbe {
   /** Announced before sampling; every observation holds a value for each key. */
@@ -69,7 +72,7 @@ export interface LookRecord {
   resolved: number;
 }
 
-export type StoppedBy = 'resolved' | 'regression' | 'budget' | 'max-pairs' | 'exact';
+export type StoppedBy = 'resolved' | 'regression' | 'futility' | 'budget' | 'max-pairs' | 'exact';
 
 export interface SamplerOutcome {
   /** Per metric, in the order of the probes' specs. */
@@ -105,11 +108,13 @@ interface Tracked {
  * - Blocks: one order (AB: base then head, BA: head then base) drawn per block from the seeded
  *   source, used for every probe; a probe's base and head runs are adjacent, so slow drift
  *   cancels in the pair and the random order turns any order effect into noise.
- * - Looks at the pair counts of gate.looks, each testing at the α the spending rule gives it
+ * - Looks at the pair counts of gate.looks, or (gate.lookPlan 'time') at 4, 6, 9, 14, … pairs
+ *   below the pair limit (look-plan.ts), each testing at the α the spending rule gives it
  *   (stats/sequential.ts); the final look, forced by the budget or the pair limit, spends
  *   whatever is left. Early stop at the first look that calls a regression or once every
  *   metric is resolved (gate.earlyStop 'regression', the default); with 'resolved', only once
- *   every metric is resolved.
+ *   every metric is resolved. Futility stop (unless gate.futility is false) at a look where no
+ *   metric is regressed and none can still be called regressed by the planned pairs.
  * - Budget: after each block, stop if the elapsed time plus the longest of the last three
  *   block durations (with the analysis of their looks) plus the final analysis (estimated from
  *   the last look's) would pass gate.timeBudgetMs. The first block always runs.
@@ -143,7 +148,8 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
   const notes: string[] = [];
   const rng = createRng(deriveSeed(gate.seed, 'block-order'));
   const spending = new AlphaSpending(gate.alpha);
-  const lookAt = new Set(gate.looks);
+  const timePlanned = gate.lookPlan === 'time';
+  const lookAt = new Set(timePlanned ? plannedLooks(maxPairs) : gate.looks);
   const measure = measurer(o, notes);
 
   for (let w = 0; w < gate.warmup; w++) {
@@ -199,6 +205,35 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
     };
   };
 
+  // Futility (stats/futility.ts): no metric not yet called can reach a regressed call by the
+  // planned pairs, at the α still unspent. Non-binding: it only ends sampling, and no level
+  // depends on it (src/stats/README.md).
+  const futile = (
+    all: readonly Tracked[],
+    now: readonly Status[],
+    deltas: readonly number[],
+    planned: number,
+  ): boolean => {
+    if (now.includes('regressed')) return false;
+    const testedCount = all.filter((t) => t.spec.scale !== 'exact').length;
+    const level = spending.remaining / testedCount;
+    return all.every((t, i) => {
+      const { spec } = t;
+      if (spec.scale === 'exact') return true;
+      const worse = spec.better === 'lower' ? 1 : -1;
+      const delta =
+        spec.scale === 'difference'
+          ? deltas[i]!
+          : worse === 1
+            ? Math.log1p(deltas[i]!)
+            : deltas[i]! >= 1
+              ? Number.POSITIVE_INFINITY
+              : -Math.log1p(-deltas[i]!);
+      const d = pairedValues(spec.key, spec.scale, t.samples.base, t.samples.head);
+      return predictivePower({ d, worse, delta, plannedPairs: planned, level }) < FUTILITY_POWER;
+    });
+  };
+
   while (stoppedBy === undefined) {
     const blockStart = now();
     const order = drawOrder(rng);
@@ -228,13 +263,19 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
       progressLook = look(spending.final(), true);
       stoppedBy = pairs >= maxPairs ? 'max-pairs' : 'budget';
     } else if (lookAt.has(pairs)) {
-      const affordable = Math.floor(left / Math.max(nextBlock, 1e-9));
-      const planned = Math.min(maxPairs, pairs + affordable);
+      const planned = Math.min(maxPairs, pairs + Math.floor(left / Math.max(nextBlock, 1e-9)));
       progressLook = look(spending.look(pairs, planned), false);
       if (statuses.every(isResolved)) stoppedBy = 'resolved';
       else if (gate.earlyStop !== 'resolved' && statuses.includes('regressed')) {
         stoppedBy = 'regression';
+      } else if (gate.futility !== false && futile(tracked, statuses, thresholds, planned)) {
+        stoppedBy = 'futility';
       }
+    }
+    if (pairs === 1 && timePlanned && tested) {
+      const pairMs = now() - blockStart;
+      const fit = Math.min(maxPairs, 1 + Math.floor(Math.max(0, left) / Math.max(nextBlock, 1e-9)));
+      notes.push(planNote({ pairMs, pairs: fit, budgetMs: gate.timeBudgetMs, looks: [...lookAt] }));
     }
     durations.push(now() - blockStart);
     o.onProgress?.({
@@ -245,10 +286,11 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
     });
   }
 
-  if (stoppedBy === 'budget' && pairs < gate.looks[0]!) {
+  const firstLook = Math.min(...lookAt);
+  if (stoppedBy === 'budget' && pairs < firstLook) {
     notes.push(
       `The time budget allowed ${pairs} pair${pairs === 1 ? '' : 's'}, fewer than the first look ` +
-        `(${gate.looks[0]}); too few to call a regression.`,
+        `(${firstLook}); too few to call a regression.`,
     );
   }
   notes.push(...exactVariation(tracked));

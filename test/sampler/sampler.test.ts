@@ -95,7 +95,8 @@ describe('runSampler: error rates of the whole procedure (simulated, seeded)', H
     for (let trial = 0; trial < trials; trial++) {
       const clock = fakeClock();
       const out = await runSampler({
-        gate: gateConfig({ seed: trial, timeBudgetMs: 600_000 }),
+        // Without the futility stop, which would end these runs at 10 pairs, inconclusive.
+        gate: gateConfig({ seed: trial, timeBudgetMs: 600_000, futility: false }),
         probes: [routeProbe({ seed: 20_000 + trial, clock, noise: 0.005, orderEffect: 0.005 })],
         now: clock.now,
         bootstrapResamples: 100,
@@ -267,7 +268,12 @@ describe('runSampler: the schedule', () => {
     const clock = fakeClock();
     const progress: SamplerProgress[] = [];
     const out = await runSampler({
-      gate: gateConfig({ timeBudgetMs: 60_000, looks: [10, 20, 40, 80], warmup: 1 }),
+      gate: gateConfig({
+        timeBudgetMs: 60_000,
+        looks: [10, 20, 40, 80],
+        warmup: 1,
+        futility: false,
+      }),
       // Noise far beyond δ: nothing can be resolved, so only the budget stops the run.
       probes: [routeProbe({ seed: 3, clock, noise: 0.2 })],
       now: clock.now,
