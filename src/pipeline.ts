@@ -1,23 +1,10 @@
-// The measurement pipeline shared by the CLI and the action:
-// config → workspace → probes → sampler → stats → verdict → advice → Result.
-// This file wires the stages together and owns the lifetime of everything it starts; the
-// decisions live in the pure stages it calls.
-import { join } from 'node:path';
 import { adviseAll } from './advice/index.js';
 import type { StoredBase } from './history/bundle-baseline.js';
 import type { BundleComparison } from './kinds/bundle/compare.js';
-import {
-  type BundleOutcome,
-  runBundleBenchmark,
-  runBundleBenchmarkAgainst,
-} from './kinds/bundle/probe.js';
+import type { BundleOutcome } from './kinds/bundle/probe.js';
 import { bundleNotes } from './kinds/bundle/rows.js';
-import { createCommandProbe } from './kinds/command/probe.js';
-import { createHttpProbe } from './kinds/http/probe.js';
-import { type Chrome, findChrome, launchChrome } from './kinds/lighthouse/chrome.js';
-import { loadLighthouse } from './kinds/lighthouse/loader.js';
-import { createLighthouseProbe } from './kinds/lighthouse/probe.js';
-import type { Probe } from './kinds/types.js';
+import { startKind } from './kinds/starters.js';
+import type { KindRun, Probe } from './kinds/types.js';
 import type {
   BudgetCheck,
   BundleBenchmarkConfig,
@@ -41,14 +28,7 @@ import {
   thresholdFor,
 } from './verdict/index.js';
 import { VERSION } from './version.js';
-import {
-  buildTrees,
-  createWorktrees,
-  type RunningServer,
-  registerCleanup,
-  runBuild,
-  startServer,
-} from './workspace/index.js';
+import { buildTrees, createWorktrees, registerCleanup, runBuild } from './workspace/index.js';
 import { withRunCookie } from './workspace/run-cookie.js';
 import { type Run, startRun } from './workspace/run-record.js';
 
@@ -241,91 +221,36 @@ async function startProbes(
 ): Promise<Measured> {
   const log = options.log ?? (() => {});
   const measured: Measured = { probes: [], exact: [], budgets: [], budgetNotes: [], bundles: [] };
-  let chrome: Chrome | undefined;
   // A probe is stopped with the run's other resources from the moment it exists, so a later
   // benchmark that fails to start cannot leave it running.
   const addProbe = (probe: Probe) => {
     measured.probes.push(probe);
     if (probe.dispose) resources.add(() => probe.dispose!());
   };
+  const run: KindRun = {
+    sides,
+    signal: options.signal,
+    log,
+    onDispose: (stop) => resources.add(stop),
+    ...(options.storedBase ? { storedBase: options.storedBase } : {}),
+  };
   for (const bench of config.benchmarks) {
-    switch (bench.type) {
-      case 'http': {
-        const servers = await startPair(bench.name, sides, resources, log, (tree) => ({
-          command: bench.start,
-          cwd: join(tree.dir, bench.cwd),
-          env: bench.env,
-          ready: bench.ready,
-          readyTimeoutMs: bench.readyTimeoutMs,
-        }));
-        addProbe(createHttpProbe(bench, servers, { signal: options.signal }));
-        break;
-      }
-      case 'command':
-        addProbe(createCommandProbe(bench, sides, { signal: options.signal }));
-        break;
-      case 'lighthouse': {
-        if (!chrome) {
-          const launched = await launchChrome({ path: findChrome(), signal: options.signal });
-          resources.add(() => launched.close());
-          chrome = launched;
-        }
-        const { lighthouse } = await loadLighthouse({ log });
-        const probe = createLighthouseProbe(bench, { trees: sides, chrome, lighthouse });
-        addProbe(probe);
-        break;
-      }
-      case 'bundle': {
-        const threshold = (spec: MetricSpec) => thresholdFor(spec, config.gate);
-        const bundles = options.storedBase?.bundles;
-        // Own keys only: a benchmark named "constructor" is not in every object.
-        const storedBase =
-          bundles && Object.hasOwn(bundles, bench.name) ? bundles[bench.name] : undefined;
-        let outcome: BundleOutcome;
-        if (storedBase) {
-          log(`Measuring bundle ${bench.name} on head; base from ${options.storedBase!.source}`);
-          outcome = await runBundleBenchmarkAgainst(bench, storedBase, sides.head, {
-            known: options.storedBase!.known,
-          });
-        } else {
-          log(`Measuring bundle ${bench.name} on both trees`);
-          outcome = await runBundleBenchmark(bench, sides);
-        }
-        options.onBundle?.(bench, outcome);
-        const budgets = checkBundleBudgets(bench, outcome.comparison);
-        measured.exact.push(...bundleToComparisons(outcome.comparison, threshold));
-        measured.budgets.push(...budgets.checks);
-        measured.budgetNotes.push(...budgets.notes);
-        measured.bundles.push(outcome.comparison);
-        break;
-      }
+    const started = await startKind(bench, run);
+    if ('probe' in started) {
+      addProbe(started.probe);
+      continue;
     }
+    // Sizes measured once (bundle): their rows and budgets are decided here, before sampling.
+    const { bundle, outcome } = started;
+    options.onBundle?.(bundle, outcome);
+    const threshold = (spec: MetricSpec) => thresholdFor(spec, config.gate);
+    const budgets = checkBundleBudgets(bundle, outcome.comparison);
+    measured.exact.push(...bundleToComparisons(outcome.comparison, threshold));
+    measured.budgets.push(...budgets.checks);
+    measured.budgetNotes.push(...budgets.notes);
+    measured.bundles.push(outcome.comparison);
   }
   return measured;
-}
-
-async function startPair(
-  name: string,
-  sides: Record<Side, Tree>,
-  resources: Resources,
-  log: (line: string) => void,
-  options: (tree: Tree) => {
-    command: string;
-    cwd: string;
-    env: Record<string, string>;
-    ready?: string;
-    readyTimeoutMs: number;
-  },
-): Promise<Record<Side, RunningServer>> {
-  const started: Partial<Record<Side, RunningServer>> = {};
-  for (const side of ['base', 'head'] as const) {
-    const o = options(sides[side]);
-    log(`Starting ${name} (${side}): ${o.command}`);
-    const server = await startServer({ ...o, side, name });
-    resources.add(() => server.stop());
-    started[side] = server;
-  }
-  return started as Record<Side, RunningServer>;
 }
 
 /** Head's median of every metric, by key: what a timed budget is checked on. */

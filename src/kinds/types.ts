@@ -1,6 +1,16 @@
 // The probe contract the sampler drives: one probe per benchmark, one observation per side
 // per round, every metric announced up front as a MetricSpec.
-import type { Better, MetricSpec, Observation, Scale, Side } from '../model.js';
+import type { StoredBase } from '../history/bundle-baseline.js';
+import type {
+  Better,
+  BundleBenchmarkConfig,
+  MetricSpec,
+  Observation,
+  Scale,
+  Side,
+  Tree,
+} from '../model.js';
+import type { BundleOutcome } from './bundle/probe.js';
 import type { MetricEntry } from './catalogue.js';
 
 export interface Probe {
@@ -99,3 +109,20 @@ export class ProbeError extends Error {
     this.side = side;
   }
 }
+
+/**
+ * What a kind's starter (kinds/<kind>/start.ts) gets from the run: the two trees, and where to
+ * hand what it starts so the run stops it whatever happens.
+ */
+export interface KindRun {
+  sides: Record<Side, Tree>;
+  signal?: AbortSignal;
+  log: (line: string) => void;
+  /** Stopped with the run's other resources, in reverse order, from the moment it is added. */
+  onDispose(stop: () => Promise<unknown>): void;
+  /** The merge-base's bundle snapshots, when plan.ts judged a stored baseline usable. */
+  storedBase?: StoredBase;
+}
+
+/** A started kind: a probe the sampler drives in rounds, or sizes measured once, exactly. */
+export type Started = { probe: Probe } | { bundle: BundleBenchmarkConfig; outcome: BundleOutcome };
