@@ -15,13 +15,14 @@ export interface PerfgateRun {
   samples: MetricSamples[];
 }
 
-/** The gate the bench runs perfgate with: the defaults (looks, α, Holm, one warm-up, fail-fast
- *  early stop), except δ = 1% (the issue's targets need δ well below 3%) and the budget. */
+/** The gate the bench runs perfgate with: the defaults (time-planned looks, futility stop, α,
+ *  Holm, one warm-up, fail-fast early stop), except δ = 1% (the issue's targets need δ well below 3%) and the budget. */
 export function benchGate(o: {
   timeBudgetMs: number;
   seed: number;
   threshold?: number;
   alpha?: number;
+  futility?: boolean;
 }): GateConfig {
   return {
     threshold: o.threshold ?? 0.01,
@@ -34,6 +35,8 @@ export function benchGate(o: {
     seed: o.seed,
     failOn: 'regression',
     earlyStop: DEFAULTS.earlyStop,
+    lookPlan: DEFAULTS.lookPlan,
+    futility: o.futility ?? DEFAULTS.futility,
   };
 }
 

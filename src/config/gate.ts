@@ -28,6 +28,8 @@ export const GATE_DEFAULTS = {
   seed: 1,
   failOn: 'regression',
   earlyStop: 'regression',
+  lookPlan: 'time',
+  futility: true,
 } as const;
 const DEFAULTS = GATE_DEFAULTS;
 
@@ -236,7 +238,15 @@ export const gate = fields(
           });
         })
         .prefault([...DEFAULTS.looks]),
-      `Pair counts at which the sampler looks at the data, ascending (default ${JSON.stringify(DEFAULTS.looks)}).`,
+      `Pair counts at which the sampler looks at the data, ascending, with look-plan: fixed; with look-plan: time, the last one caps the pairs (default ${JSON.stringify(DEFAULTS.looks)}).`,
+    ),
+    'look-plan': documented(
+      choice(['time', 'fixed']).prefault(DEFAULTS.lookPlan),
+      `Where the sampler looks: time, at 4, 6, 9, 14, … pairs (each about 1.5 times the last) below what the time budget allows, measured from the pair duration, so that slow benchmarks get early looks; fixed, at the pair counts of looks (default ${DEFAULTS.lookPlan}).`,
+    ),
+    futility: documented(
+      z.boolean({ error: expecting('true or false') }).prefault(DEFAULTS.futility),
+      `Stop at a look where no metric can still be called regressed within the budget (predictive power below 10%), so that a PR without a performance change does not pay the whole budget (default ${DEFAULTS.futility}).`,
     ),
     warmup: documented(
       wholeNumber('a whole number of rounds', 0, 1000).prefault(DEFAULTS.warmup),
@@ -268,5 +278,7 @@ export const gate = fields(
     seed: g.seed,
     failOn: g['fail-on'],
     earlyStop: g['early-stop'],
+    lookPlan: g['look-plan'],
+    futility: g.futility,
   };
 });

@@ -123,6 +123,8 @@ describe('schema/perfgate.schema.json', () => {
       'correction',
       'time-budget',
       'looks',
+      'look-plan',
+      'futility',
       'warmup',
       'seed',
       'fail-on',
@@ -181,7 +183,7 @@ describe('schema/perfgate.schema.json', () => {
       );
     const gateDefaults = defaultsOf(property(schema, 'gate'));
     const httpDefaults = defaultsOf(benchmarkBranch('http'));
-    expect(Object.keys(gateDefaults)).toHaveLength(10);
+    expect(Object.keys(gateDefaults)).toHaveLength(12);
     expect(Object.keys(httpDefaults)).toStrictEqual([
       'ready-timeout',
       'env',

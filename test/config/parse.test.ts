@@ -31,6 +31,8 @@ const DEFAULT_GATE: Config['gate'] = {
   seed: 1,
   failOn: 'regression',
   earlyStop: 'regression',
+  lookPlan: 'time',
+  futility: true,
 };
 
 /** A valid http benchmark with `extra` lines (indented as its fields) appended. */
@@ -153,6 +155,8 @@ describe('parseConfig: valid files resolve to the full Config', () => {
         seed: 42,
         failOn: 'never',
         earlyStop: 'resolved',
+        lookPlan: 'time',
+        futility: true,
       },
     } satisfies Config);
   });
@@ -272,7 +276,7 @@ describe('parseConfig: errors name the line, the field, the value and what was e
     ]);
     expect(problems(`${http()}gate:\n  timeBudget: 2m\n  bogus: 1\n`)).toStrictEqual([
       'perfgate.yml:7: gate.timeBudget: unknown field; did you mean `time-budget`?',
-      'perfgate.yml:8: gate.bogus: unknown field (known here: threshold, thresholds, alpha, correction, time-budget, looks, warmup, seed, fail-on, early-stop)',
+      'perfgate.yml:8: gate.bogus: unknown field (known here: threshold, thresholds, alpha, correction, time-budget, looks, look-plan, futility, warmup, seed, fail-on, early-stop)',
     ]);
     expect(
       problems(http().replace('requests: [/a]', 'requests: [{ path: /a, metod: POST }]')),
