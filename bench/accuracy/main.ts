@@ -12,6 +12,7 @@
 //          --shifts 0,2,3,5,10,20 (percent) --seed N --work-ms 1 --connections 1 --round-ms 200
 //          sim only: --resamples N (perfgate's bootstrap) --noise-scale X (noise × X)
 //          --noise-p50 4% (noise scaled so that p50's paired SD is 4%) --label NAME
+//          --futility off (perfgate without its futility stop, to measure what the stop costs)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -150,6 +151,7 @@ async function simMode(
     threshold,
     seed,
     bootstrapResamples,
+    futility: values.futility !== 'off',
     knobs: true,
     onTrial: (done) => {
       const now = Date.now();
@@ -342,6 +344,7 @@ async function main(): Promise<void> {
       'noise-scale': { type: 'string' },
       'noise-p50': { type: 'string' },
       label: { type: 'string' },
+      futility: { type: 'string' },
     },
   });
   const mode = positionals[0] ?? 'sim';

@@ -25,6 +25,8 @@ export interface SimulationOptions {
   rules?: PeerRule[];
   /** Also evaluate every knob of every peer rule (for the equal-false-alarm comparison). */
   knobs?: boolean;
+  /** perfgate's futility stop; on unless false (to measure what it costs). */
+  futility?: boolean;
   /** Bootstrap resamples of perfgate's intervals (the sampler's default when absent). */
   bootstrapResamples?: number;
   onTrial?: (done: number, total: number) => void;
@@ -60,7 +62,13 @@ export async function simulateTrial(
   const clock = { now: 0 };
   const run = await runPerfgate(
     syntheticProbe(trial, clock, pairMs),
-    benchGate({ timeBudgetMs: o.timeBudgetMs, seed, threshold: o.threshold, alpha: o.alpha }),
+    benchGate({
+      timeBudgetMs: o.timeBudgetMs,
+      seed,
+      threshold: o.threshold,
+      alpha: o.alpha,
+      futility: o.futility,
+    }),
     { now: () => clock.now, bootstrapResamples: o.bootstrapResamples },
   );
   const regressed = [...run.statuses].filter(([, s]) => s === 'regressed').map(([k]) => k);
