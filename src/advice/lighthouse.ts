@@ -1,6 +1,8 @@
 // Suggested fixes from Lighthouse evidence: for each regressed page metric, the audits that got
 // worse between base and head (kinds/lighthouse/evidence.ts `worseAudits`) become advice naming
 // the offending resources and what to do about them. Pure: data in, data out.
+
+import { PAGE_METRICS, type PageCause } from '../kinds/lighthouse/catalogue.js';
 import type {
   AuditChange,
   AuditFigures,
@@ -23,8 +25,8 @@ export function isLighthouseEvidence(value: unknown): value is LighthouseEvidenc
 
 interface Rule {
   audit: EvidenceAudit;
-  /** The metrics this cause can move; advice is given only when one of them regressed. */
-  metrics: readonly LighthouseMetric[];
+  /** What the audit is a cause of; advice is given only when a metric it moves regressed. */
+  moves: readonly PageCause[];
   title: (names: string) => string;
   fix: (names: string, change: AuditChange, evidence: LighthouseEvidence) => string;
   /** Whether the rule applies to this benchmark at all. */
@@ -33,10 +35,15 @@ interface Rule {
   unless?: readonly EvidenceAudit[];
 }
 
-const LOAD: readonly LighthouseMetric[] = ['fcp', 'lcp', 'speed-index', 'score'];
-const SCRIPT: readonly LighthouseMetric[] = ['fcp', 'lcp', 'speed-index', 'tbt', 'weight', 'score'];
-const IMAGES: readonly LighthouseMetric[] = ['lcp', 'speed-index', 'weight', 'score'];
-const MAIN_THREAD: readonly LighthouseMetric[] = ['tbt', 'lcp', 'speed-index', 'score'];
+const LOAD: readonly PageCause[] = ['first-paint'];
+const SCRIPT: readonly PageCause[] = ['first-paint', 'main-thread', 'bytes'];
+const IMAGES: readonly PageCause[] = ['rendering', 'bytes'];
+const MAIN_THREAD: readonly PageCause[] = ['main-thread'];
+
+/** The page metrics a rule's causes move, in the catalogue's (report) order. */
+function metricsMovedBy(causes: readonly PageCause[]): LighthouseMetric[] {
+  return PAGE_METRICS.filter((e) => e.movedBy.some((c) => causes.includes(c))).map((e) => e.metric);
+}
 
 const isStylesheet = (name: string) => /\.css(\?|#|$)/i.test(name);
 
@@ -44,7 +51,7 @@ const isStylesheet = (name: string) => /\.css(\?|#|$)/i.test(name);
 const RULES: readonly Rule[] = [
   {
     audit: 'render-blocking-resources',
-    metrics: LOAD,
+    moves: LOAD,
     title: (names) => `Render-blocking resources delay first paint: ${names}`,
     fix: (names, change) => {
       const urls = namesOf(change);
@@ -66,61 +73,61 @@ const RULES: readonly Rule[] = [
   },
   {
     audit: 'server-response-time',
-    metrics: ['ttfb', 'fcp', 'lcp', 'speed-index', 'score'],
+    moves: ['server'],
     title: () => 'The server answers the page more slowly',
     fix: () =>
       'Look at the server: profile the request handler of this page (database queries, rendering, blocking I/O, missing caching) between base and head.',
   },
   {
     audit: 'redirects',
-    metrics: ['ttfb', 'fcp', 'lcp', 'score'],
+    moves: ['server'],
     title: (names) => `New redirects before the page: ${names}`,
     fix: () =>
       'Link to the final URL directly; every redirect costs a round trip before anything loads.',
   },
   {
     audit: 'unused-javascript',
-    metrics: SCRIPT,
+    moves: SCRIPT,
     title: (names) => `More unused JavaScript: ${names}`,
     fix: (names) =>
       `Split the bundle that grew (${names}): load code only on the routes and interactions that need it (dynamic \`import()\`, route-level code splitting), and drop dependencies the page does not use.`,
   },
   {
     audit: 'duplicated-javascript',
-    metrics: SCRIPT,
+    moves: SCRIPT,
     title: (names) => `Modules bundled more than once: ${names}`,
     fix: () =>
       'Deduplicate them: align the versions of the dependency that is bundled twice and let the bundler share one chunk.',
   },
   {
     audit: 'legacy-javascript',
-    metrics: SCRIPT,
+    moves: SCRIPT,
     title: (names) => `Polyfills and transforms modern browsers do not need: ${names}`,
     fix: () =>
       "Raise the build's browser target (or serve a separate modern bundle) so these polyfills are not shipped to every visitor.",
   },
   {
     audit: 'unminified-javascript',
-    metrics: SCRIPT,
+    moves: SCRIPT,
     title: (names) => `Unminified JavaScript: ${names}`,
     fix: (names) =>
       `Minify ${names} in the production build (esbuild, terser or the bundler's minify option).`,
   },
   {
     audit: 'unused-css-rules',
-    metrics: LOAD,
+    moves: LOAD,
     title: (names) => `More unused CSS: ${names}`,
     fix: (names) => `Remove the unused rules from ${names} or split the stylesheet per page.`,
   },
   {
     audit: 'unminified-css',
-    metrics: LOAD,
+    moves: LOAD,
     title: (names) => `Unminified CSS: ${names}`,
     fix: (names) => `Minify ${names} in the production build.`,
   },
   {
     audit: 'uses-text-compression',
-    metrics: ['fcp', 'lcp', 'speed-index', 'weight', 'score'],
+    moves: ['first-paint', 'bytes'],
     title: (names) => `Text served without compression: ${names}`,
     fix: (names) => `Compress text responses (gzip or brotli) for ${names} in the server or CDN.`,
     // perfgate's own file server never compresses: there the audit says nothing about the site.
@@ -128,47 +135,47 @@ const RULES: readonly Rule[] = [
   },
   {
     audit: 'offscreen-images',
-    metrics: IMAGES,
+    moves: IMAGES,
     title: (names) => `Offscreen images loaded up front: ${names}`,
     fix: (names) =>
       `Lazy-load ${names}: add \`loading="lazy"\` to images below the fold (keep the LCP image eager).`,
   },
   {
     audit: 'uses-optimized-images',
-    metrics: IMAGES,
+    moves: IMAGES,
     title: (names) => `Images that could be compressed: ${names}`,
     fix: (names) =>
       `Compress ${names} (lossy quality around 80 is rarely visible), or convert them to WebP or AVIF.`,
   },
   {
     audit: 'modern-image-formats',
-    metrics: IMAGES,
+    moves: IMAGES,
     title: (names) => `Images in older formats: ${names}`,
     fix: (names) => `Serve ${names} as WebP or AVIF.`,
     unless: ['uses-optimized-images'],
   },
   {
     audit: 'uses-responsive-images',
-    metrics: IMAGES,
+    moves: IMAGES,
     title: (names) => `Images larger than they are displayed: ${names}`,
     fix: (names) => `Serve ${names} at the size they are shown (\`srcset\` and \`sizes\`).`,
   },
   {
     audit: 'efficient-animated-content',
-    metrics: IMAGES,
+    moves: IMAGES,
     title: (names) => `Animated GIFs: ${names}`,
     fix: (names) => `Replace ${names} with a looping, muted video (MP4 or WebM).`,
   },
   {
     audit: 'bootup-time',
-    metrics: MAIN_THREAD,
+    moves: MAIN_THREAD,
     title: (names) => `More JavaScript execution time: ${names}`,
     fix: (names) =>
       `Reduce the work ${names} does while the page loads: run it only when needed, break long tasks up (yield to the main thread) or move it to a worker.`,
   },
   {
     audit: 'long-tasks',
-    metrics: MAIN_THREAD,
+    moves: MAIN_THREAD,
     title: (names) => `New long main-thread tasks: ${names}`,
     fix: (names) =>
       `Break up the long tasks of ${names}: yield to the main thread between chunks of work (\`setTimeout\`, \`scheduler.yield()\`) or move the work to a worker.`,
@@ -176,7 +183,7 @@ const RULES: readonly Rule[] = [
   },
   {
     audit: 'mainthread-work-breakdown',
-    metrics: MAIN_THREAD,
+    moves: MAIN_THREAD,
     title: (names) => `More main-thread work: ${names}`,
     fix: () =>
       'Reduce main-thread work during load: less script evaluation, simpler styles and layout, fewer DOM updates.',
@@ -184,34 +191,34 @@ const RULES: readonly Rule[] = [
   },
   {
     audit: 'third-party-summary',
-    metrics: ['tbt', 'lcp', 'weight', 'score'],
+    moves: ['main-thread', 'bytes'],
     title: (names) => `More third-party code: ${names}`,
     fix: () =>
       'Load third-party code after the page is usable, behind a facade (a static placeholder until interaction), or drop it.',
   },
   {
     audit: 'dom-size',
-    metrics: ['tbt', 'score'],
+    moves: ['main-thread'],
     title: () => 'A larger DOM',
     fix: () =>
       'Render fewer elements: virtualize long lists and build content below the fold on demand.',
   },
   {
     audit: 'layout-shifts',
-    metrics: ['cls', 'score'],
+    moves: ['layout'],
     title: (names) => `Layout shifts: ${names}`,
     fix: () =>
       'Reserve space for content that arrives late (width/height or aspect-ratio on media, min-height on slots for ads and embeds), and do not insert content above what is already shown.',
   },
   {
     audit: 'unsized-images',
-    metrics: ['cls', 'score'],
+    moves: ['layout'],
     title: (names) => `Images without explicit size: ${names}`,
     fix: (names) => `Set \`width\` and \`height\` (or CSS aspect-ratio) on ${names}.`,
   },
   {
     audit: 'total-byte-weight',
-    metrics: ['weight'],
+    moves: ['bytes'],
     title: (names) => `The page transfers more bytes: ${names}`,
     fix: () =>
       'Remove, split or shrink the resources that grew; load what is not needed for the first view later.',
@@ -318,7 +325,7 @@ export function lighthouseAdvice(
         const change = page.worse.find((c) => c.id === rule.audit);
         if (change === undefined) continue;
         if (rule.unless?.some((other) => page.worse.some((c) => c.id === other))) continue;
-        const explained = rule.metrics
+        const explained = metricsMovedBy(rule.moves)
           .map((m) => page.metrics[m])
           .filter((key) => key !== undefined && regressedKeys.has(key));
         if (explained.length === 0) continue;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isLighthouseEvidence, lighthouseAdvice } from '../../src/advice/lighthouse.js';
+import { PAGE_METRICS } from '../../src/kinds/lighthouse/catalogue.js';
 import type {
   AuditChange,
   LighthouseEvidence,
@@ -12,6 +13,7 @@ const METRICS: LighthouseMetric[] = [
   'lcp',
   'fcp',
   'tbt',
+  'max-potential-fid',
   'speed-index',
   'ttfb',
   'cls',
@@ -142,11 +144,34 @@ describe('lighthouseAdvice', () => {
           'page /: Eliminate render-blocking resources: est. savings 505 ms at head vs est. savings 34 ms at base (medians of 5 head and 5 base runs)',
           'page /: /vendor.js (~211 ms, 100 kB transferred, new at head); /style.css (~51 ms, 261 B transferred)',
         ],
-        // In the rule's order of metrics.
-        metrics: ['site///fcp', 'site///lcp'],
+        // In the catalogue's (report) order.
+        metrics: ['site///lcp', 'site///fcp'],
       },
     ]);
     for (const a of advice) expect(adviceSchema.safeParse(a).success).toBe(true);
+  });
+
+  it('a Max Potential FID regression is explained by new long tasks, as a main-thread metric', () => {
+    const [advice, ...rest] = lighthouseAdvice(
+      ['site///max-potential-fid'],
+      [evidence([page('/', [longTasks])])],
+    );
+    expect(rest).toEqual([]);
+    expect(advice!.rule).toBe('long-tasks');
+    expect(advice!.title).toBe('New long main-thread tasks: /vendor.js');
+    expect(advice!.metrics).toEqual(['site///max-potential-fid']);
+  });
+
+  it("ties main-thread audits to exactly the catalogue's main-thread metrics", () => {
+    const mainThread = PAGE_METRICS.filter((e) =>
+      (e.movedBy as readonly string[]).includes('main-thread'),
+    ).map((e) => e.metric);
+    expect(mainThread).toEqual(['lcp', 'tbt', 'max-potential-fid', 'speed-index', 'score']);
+    const all = METRICS.map((m) => `site///${m}`);
+    const [advice] = lighthouseAdvice(all, [evidence([page('/', [longTasks])])]);
+    expect(advice!.metrics).toEqual(mainThread.map((m) => `site///${m}`));
+    // Layout shifts are not a main-thread cause: a CLS regression alone gets no long-task advice.
+    expect(lighthouseAdvice(['site///cls'], [evidence([page('/', [longTasks])])])).toEqual([]);
   });
 
   it('a new render-blocking stylesheet gets the CSS fix', () => {

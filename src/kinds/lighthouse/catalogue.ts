@@ -4,9 +4,17 @@
 import { RANGES } from '../../config/ranges.js';
 import type { MetricEntry } from '../catalogue.js';
 
+/**
+ * What can move a page metric: render-blocking work before the first paint, what is painted
+ * after it (images), work on the main thread, the server's answer, layout shifts, bytes on the
+ * wire. advice/lighthouse.ts gives an audit's advice for the metrics its cause moves.
+ */
+export type PageCause = 'first-paint' | 'rendering' | 'main-thread' | 'server' | 'layout' | 'bytes';
+
 export interface PageMetricEntry extends MetricEntry {
   /** The audit whose numericValue is the metric; none for the performance score. */
   audit?: string;
+  movedBy: readonly PageCause[];
 }
 
 const timing = { writtenAs: 'duration', range: RANGES.pageTiming } as const;
@@ -22,6 +30,7 @@ export const PAGE_METRICS = [
   {
     metric: 'lcp',
     audit: 'largest-contentful-paint',
+    movedBy: ['first-paint', 'rendering', 'main-thread', 'server'],
     label: 'Largest Contentful Paint',
     unit: 'ms',
     better: 'lower',
@@ -32,6 +41,7 @@ export const PAGE_METRICS = [
   {
     metric: 'fcp',
     audit: 'first-contentful-paint',
+    movedBy: ['first-paint', 'server'],
     label: 'First Contentful Paint',
     unit: 'ms',
     better: 'lower',
@@ -42,6 +52,7 @@ export const PAGE_METRICS = [
   {
     metric: 'tbt',
     audit: 'total-blocking-time',
+    movedBy: ['main-thread'],
     label: 'Total Blocking Time',
     unit: 'ms',
     better: 'lower',
@@ -52,6 +63,7 @@ export const PAGE_METRICS = [
   {
     metric: 'max-potential-fid',
     audit: 'max-potential-fid',
+    movedBy: ['main-thread'],
     label: 'Max Potential First Input Delay',
     unit: 'ms',
     better: 'lower',
@@ -62,6 +74,7 @@ export const PAGE_METRICS = [
   {
     metric: 'speed-index',
     audit: 'speed-index',
+    movedBy: ['first-paint', 'rendering', 'main-thread', 'server'],
     label: 'Speed Index',
     unit: 'ms',
     better: 'lower',
@@ -72,6 +85,7 @@ export const PAGE_METRICS = [
   {
     metric: 'ttfb',
     audit: 'server-response-time',
+    movedBy: ['server'],
     label: 'server response time (time to first byte)',
     unit: 'ms',
     better: 'lower',
@@ -87,6 +101,7 @@ export const PAGE_METRICS = [
   {
     metric: 'cls',
     audit: 'cumulative-layout-shift',
+    movedBy: ['layout'],
     label: 'Cumulative Layout Shift',
     unit: 'unitless',
     better: 'lower',
@@ -104,6 +119,7 @@ export const PAGE_METRICS = [
   {
     metric: 'weight',
     audit: 'total-byte-weight',
+    movedBy: ['bytes'],
     label: 'total byte weight',
     unit: 'bytes',
     better: 'lower',
@@ -112,6 +128,8 @@ export const PAGE_METRICS = [
   },
   {
     metric: 'score',
+    // Lighthouse weighs FCP, LCP, TBT, CLS and Speed Index into it; bytes alone do not count.
+    movedBy: ['first-paint', 'rendering', 'main-thread', 'server', 'layout'],
     label: 'performance score',
     unit: 'score',
     better: 'higher',
