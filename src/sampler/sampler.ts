@@ -12,7 +12,7 @@ import type {
   Status,
 } from '../model.js';
 import type { Comparison, Result } from '../result.js';
-import { analyzeMetrics } from '../stats/analyze.js';
+import { analyzeMetrics, pairedTestFor } from '../stats/analyze.js';
 import { FUTILITY_POWER, predictivePower } from '../stats/futility.js';
 import { pairedValues } from '../stats/paired.js';
 import { createRng, deriveSeed, type Rng } from '../stats/random.js';
@@ -123,6 +123,18 @@ interface Tracked {
  * - A failed measurement (the probe throws or reports a missing, non-finite or, on the ratio
  *   scale, non-positive value) is retried once, then fails the run with a SampleError.
  */
+/**
+ * Which paired test a run may use. Student's t below the signed-rank test's floor is for runs
+ * whose budget allows too few pairs for the rank test ever to reach the level (slow probes): a
+ * run that will reach enough pairs uses the rank test at every look, so its early looks cannot
+ * call on nearly equal differences of one sign, the discrete noise (a pause paid or not) that
+ * the t over-calls at 4–6 pairs (src/stats/README.md). Decided from pair counts and the level
+ * only, never from the values, so the error-rate argument holds.
+ */
+export function smallRunTest(plannedPairs: number, level: number): 'auto' | 'signed-rank' {
+  return pairedTestFor(plannedPairs, level) === 'signed-rank' ? 'signed-rank' : 'auto';
+}
+
 export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
   const now = o.now ?? (() => performance.now());
   const started = now();
@@ -169,7 +181,8 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
 
   // The last look's analysis time, to keep the final analysis inside the budget.
   let analysis = { pairs: 0, ms: 0 };
-  const look = (alpha: number, final: boolean): LookProgress => {
+  const testedCount = tracked.filter((t) => t.spec.scale !== 'exact').length;
+  const look = (alpha: number, final: boolean, plannedPairs: number): LookProgress => {
     const analysisStart = now();
     analyses = analyzeMetrics(
       tracked.map((t) => t.samples),
@@ -179,6 +192,7 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
         seed: gate.seed,
         thresholds,
         bootstrapResamples: o.bootstrapResamples,
+        pairedTest: smallRunTest(plannedPairs, gate.alpha / Math.max(testedCount, 1)),
       },
     );
     statuses = analyses.map((analysis, i) =>
@@ -257,14 +271,14 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
 
     let progressLook: LookProgress | undefined;
     if (!tested) {
-      progressLook = look(0, true);
+      progressLook = look(0, true, pairs);
       stoppedBy = 'exact';
     } else if (pairs >= maxPairs || budgetEnds) {
-      progressLook = look(spending.final(), true);
+      progressLook = look(spending.final(), true, pairs);
       stoppedBy = pairs >= maxPairs ? 'max-pairs' : 'budget';
     } else if (lookAt.has(pairs)) {
       const planned = Math.min(maxPairs, pairs + Math.floor(left / Math.max(nextBlock, 1e-9)));
-      progressLook = look(spending.look(pairs, planned), false);
+      progressLook = look(spending.look(pairs, planned), false, planned);
       if (statuses.every(isResolved)) stoppedBy = 'resolved';
       else if (gate.earlyStop !== 'resolved' && statuses.includes('regressed')) {
         stoppedBy = 'regression';
