@@ -1,6 +1,7 @@
 // The plain values passed forward between the stages of shared/DESIGN.md:
 // config → plan → workspace → sampler → probes → samples → stats → verdict → advice → report.
 // Nothing here does I/O; every stage imports its inputs from this file.
+import type { AnyBenchmark } from './kinds/registry.js';
 
 export type Side = 'base' | 'head';
 export type Better = 'lower' | 'higher';
@@ -131,11 +132,9 @@ export interface CommandBenchmarkConfig {
   budgets?: Record<string, number>;
 }
 
-export type BenchmarkConfig =
-  | HttpBenchmarkConfig
-  | LighthouseBenchmarkConfig
-  | BundleBenchmarkConfig
-  | CommandBenchmarkConfig;
+/** A benchmark of any kind: the union of what the kinds' schemas produce (kinds/registry.ts),
+ *  so a new kind needs no line here. */
+export type BenchmarkConfig = AnyBenchmark;
 
 export interface Config {
   /** Run in each tree before measuring (shell command). */

@@ -3,7 +3,7 @@ import type { StoredBase } from './history/bundle-baseline.js';
 import type { BundleComparison } from './kinds/bundle/compare.js';
 import type { BundleOutcome } from './kinds/bundle/probe.js';
 import { bundleNotes } from './kinds/bundle/rows.js';
-import { startKind } from './kinds/starters.js';
+import { startKind } from './kinds/registry.js';
 import type { KindRun, Probe } from './kinds/types.js';
 import type {
   BudgetCheck,

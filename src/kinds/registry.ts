@@ -1,40 +1,82 @@
-// The benchmark kinds: each one's metric catalogue and its schema fragment of perfgate.yml,
-// listed once. config/ assembles the benchmark union from it; verdict/, report/ and advice/ read
-// the catalogues. How the pipeline starts each kind's probe is in starters.ts, apart, because
-// config/ must not load the probes (autocannon, Lighthouse, child processes).
-// Adding a kind is one folder under kinds/ and one line here (and one in starters.ts, which the
-// compiler asks for); adding a metric is one catalogue entry.
+// The benchmark kinds, listed once: each one's metric catalogue, its schema fragment of
+// perfgate.yml and how the pipeline starts it. config/ assembles the benchmark union from it
+// (and model.ts's BenchmarkConfig is the union of the schemas' outputs); verdict/, report/ and
+// advice/ read the catalogues; the pipeline starts each benchmark through `startKind`.
+// Adding a kind is one folder under kinds/ and one line here; adding a metric is one catalogue
+// entry. (Loading the registry loads the probes' modules, not their tools: Lighthouse and
+// Chromium are started only when a benchmark needs them.)
 import type { z } from 'zod';
-import type { BenchmarkConfig } from '../model.js';
 import { BUNDLE_METRICS } from './bundle/catalogue.js';
 import { bundleSchema } from './bundle/schema.js';
+import { startBundle } from './bundle/start.js';
 import type { Catalogue, MetricEntry } from './catalogue.js';
 import { COMMAND_METRICS } from './command/catalogue.js';
 import { commandSchema } from './command/schema.js';
+import { startCommand } from './command/start.js';
 import { HTTP_METRICS } from './http/catalogue.js';
 import { httpSchema } from './http/schema.js';
+import { startHttp } from './http/start.js';
 import { PAGE_METRICS } from './lighthouse/catalogue.js';
 import { lighthouseSchema } from './lighthouse/schema.js';
+import { startLighthouse } from './lighthouse/start.js';
+import { files, pages, routes, self } from './targets.js';
+import type { KindRun, Started } from './types.js';
 
-export type Kind = BenchmarkConfig['type'];
+export type StartKind<B> = (bench: B, run: KindRun) => Promise<Started>;
 
-/** The resolved config of one kind's benchmark. */
-export type BenchmarkOf<K extends Kind> = Extract<BenchmarkConfig, { type: K }>;
-
-export interface KindDefinition<K extends string = Kind> {
+export interface KindDefinition<K extends string = string> {
   /** Its metrics, in report order. */
   catalogue: Catalogue;
   /** Its entry of `benchmarks:` (`type: <kind>` and its fields) to its resolved config. */
   schema: z.ZodType<{ name: string; type: K }, unknown>;
+  /** Starts one benchmark of the kind for a run: its probe (or, for sizes, its measurement). */
+  start: StartKind<never>;
+  /** What a benchmark measures each metric of: routes, pages, or the benchmark itself
+   *  (undefined); budgets without a target apply to each. */
+  targets: (bench: never) => Array<string | undefined>;
 }
 
 /** In the order the JSON Schema and the config's errors list the kinds. */
 export const KINDS = {
-  http: { catalogue: HTTP_METRICS, schema: httpSchema },
-  lighthouse: { catalogue: PAGE_METRICS, schema: lighthouseSchema },
-  bundle: { catalogue: BUNDLE_METRICS, schema: bundleSchema },
-  command: { catalogue: COMMAND_METRICS, schema: commandSchema },
-} as const satisfies { [K in Kind]: KindDefinition<K> };
+  http: { catalogue: HTTP_METRICS, schema: httpSchema, start: startHttp, targets: routes },
+  lighthouse: {
+    catalogue: PAGE_METRICS,
+    schema: lighthouseSchema,
+    start: startLighthouse,
+    targets: pages,
+  },
+  bundle: { catalogue: BUNDLE_METRICS, schema: bundleSchema, start: startBundle, targets: files },
+  command: {
+    catalogue: COMMAND_METRICS,
+    schema: commandSchema,
+    start: startCommand,
+    targets: self,
+  },
+} as const satisfies Record<string, KindDefinition>;
+
+export type Kind = keyof typeof KINDS;
+
+/** The targets of one benchmark, through its kind's entry. */
+export function targetsOf(bench: AnyBenchmark): Array<string | undefined> {
+  return (KINDS[bench.type].targets as (b: AnyBenchmark) => Array<string | undefined>)(bench);
+}
+
+/** The resolved config of one kind's benchmark: what its schema produces. */
+export type BenchmarkOf<K extends Kind> = z.output<(typeof KINDS)[K]['schema']>;
+
+/** Any benchmark of any kind (model.ts's BenchmarkConfig). */
+export type AnyBenchmark = { [K in Kind]: BenchmarkOf<K> }[Kind];
+
+/** Starts one benchmark through its kind's entry (`kinds` is a seam for tests). */
+export function startKind<B extends { type: string }>(
+  bench: B,
+  run: KindRun,
+  kinds: Readonly<Record<string, { start: StartKind<never> }>> = KINDS,
+): Promise<Started> {
+  const kind = Object.hasOwn(kinds, bench.type) ? kinds[bench.type] : undefined;
+  if (!kind) throw new Error(`no benchmark kind "${bench.type}"`);
+  return (kind.start as StartKind<B>)(bench, run);
+}
 
 export const CATALOGUES: Readonly<Record<Kind, Catalogue>> = Object.fromEntries(
   Object.entries(KINDS).map(([kind, definition]) => [kind, definition.catalogue]),

@@ -7,7 +7,7 @@ import type { BundleComparison, SizeChange } from '../kinds/bundle/compare.js';
 import { hashlessName } from '../kinds/bundle/hash.js';
 import { BundleConfigError } from '../kinds/bundle/settings.js';
 import type { MetricEntry } from '../kinds/catalogue.js';
-import { CATALOGUES } from '../kinds/registry.js';
+import { CATALOGUES, targetsOf } from '../kinds/registry.js';
 import { metricKey } from '../kinds/types.js';
 import type { BenchmarkConfig, BudgetCheck, BundleBenchmarkConfig } from '../model.js';
 import { budgetExceeded } from './gate.js';
@@ -21,13 +21,6 @@ export function budgetEntries(kind: TimedBenchmark['type']): Map<string, MetricE
     if (entry.budget) entries.set(entry.budget.key, entry);
   }
   return entries;
-}
-
-/** The targets a benchmark's budgets apply to: routes, pages, or the command itself. */
-function targetsOf(bench: TimedBenchmark): Array<string | undefined> {
-  if (bench.type === 'http') return bench.requests.map((r) => r.name);
-  if (bench.type === 'lighthouse') return bench.pages;
-  return [undefined];
 }
 
 /**

@@ -1,5 +1,6 @@
 // "Adding a kind is one folder plus one registry line": a tiny kind built here from the same
-// parts a folder under kinds/ holds (a catalogue, a schema fragment, a starter) is parsed in
+// parts a folder under kinds/ holds (a catalogue, a schema fragment, a starter), registered in
+// one entry, is parsed in
 // perfgate.yml's benchmark list and started by the pipeline's dispatch, next to the real kinds.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,8 +10,7 @@ import { z } from 'zod';
 import { benchmarkName, documented, fields, wholeNumber } from '../../src/config/leaves.js';
 import { benchmarkSchema, configJsonSchema } from '../../src/config/schema.js';
 import type { Catalogue } from '../../src/kinds/catalogue.js';
-import { KINDS, type KindDefinition } from '../../src/kinds/registry.js';
-import { STARTERS, type StartKind, startKind } from '../../src/kinds/starters.js';
+import { KINDS, type KindDefinition, type StartKind, startKind } from '../../src/kinds/registry.js';
 import { catalogueSpec, type KindRun } from '../../src/kinds/types.js';
 import type { Side, Tree } from '../../src/model.js';
 
@@ -53,9 +53,13 @@ const startEcho: StartKind<EchoBenchmarkConfig> = async (bench) => {
 };
 
 // The registry line.
-const echoKind: KindDefinition<'echo'> = { catalogue: ECHO_METRICS, schema: echoSchema };
+const echoKind: KindDefinition<'echo'> = {
+  catalogue: ECHO_METRICS,
+  schema: echoSchema,
+  start: startEcho as StartKind<never>,
+  targets: () => [undefined],
+};
 const kinds = { ...KINDS, echo: echoKind };
-const starters = { ...STARTERS, echo: startEcho };
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -99,7 +103,7 @@ describe('a kind added as one folder plus one registry line', () => {
 
   it("is started through the pipeline's dispatch, its specs from its catalogue", async () => {
     const [bench] = benchmarks.parse([{ name: 'echo it', type: 'echo', value: 3 }]);
-    const started = await startKind(bench!, kindRun(), starters);
+    const started = await startKind(bench!, kindRun(), kinds);
     if (!('probe' in started)) throw new Error('expected a probe');
     expect(started.probe.specs).toEqual([
       {
@@ -116,13 +120,13 @@ describe('a kind added as one folder plus one registry line', () => {
   });
 });
 
-describe('the registry and the starters', () => {
-  it('list the same kinds, in the order the config names them', () => {
-    expect(Object.keys(STARTERS)).toEqual(Object.keys(KINDS));
+describe('the registry', () => {
+  it('lists the kinds in the order the config names them, each with its starter', () => {
     expect(Object.keys(KINDS)).toEqual(['http', 'lighthouse', 'bundle', 'command']);
+    for (const kind of Object.values(KINDS)) expect(typeof kind.start).toBe('function');
   });
 
-  it('build the JSON Schema of the benchmarks from each kind, one branch per kind', () => {
+  it('builds the JSON Schema of the benchmarks from each kind, one branch per kind', () => {
     const schema = configJsonSchema() as {
       properties: { benchmarks: { items: { oneOf: Array<{ properties: { type: unknown } }> } } };
     };
@@ -130,7 +134,7 @@ describe('the registry and the starters', () => {
     expect(types).toEqual(Object.keys(KINDS).map((kind) => ({ type: 'string', const: kind })));
   });
 
-  it('start a real command benchmark through the same dispatch, timing a real process', async () => {
+  it('starts a real command benchmark through the same dispatch, timing a real process', async () => {
     const run = kindRun();
     const [bench] = z
       .array(benchmarkSchema(KINDS))
@@ -143,9 +147,7 @@ describe('the registry and the starters', () => {
     await started.probe.dispose?.();
   });
 
-  it('refuse a benchmark of a kind without a starter, naming the kind', () => {
-    expect(() => startKind({ type: 'echo' }, kindRun())).toThrow(
-      'no starter for benchmark kind "echo"',
-    );
+  it('refuses a benchmark of a kind it does not list, naming the kind', () => {
+    expect(() => startKind({ type: 'echo' }, kindRun())).toThrow('no benchmark kind "echo"');
   });
 });

@@ -2,7 +2,7 @@
 // lighthouse benchmark of it and closed with the run's other resources.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { startKind } from '../../../src/kinds/starters.js';
+import { startKind } from '../../../src/kinds/registry.js';
 import type { KindRun } from '../../../src/kinds/types.js';
 import type { LighthouseBenchmarkConfig, Side, Tree } from '../../../src/model.js';
 
