@@ -87,21 +87,13 @@ export async function startCheckRun(
   octokit: GitHubClient,
   target: CheckRunTarget,
 ): Promise<CheckRunOutcome> {
-  return guarded(async () => {
-    const call = createCall(target);
-    const { data } = await callGitHub(call, () =>
-      octokit.rest.checks.create({
-        ...target.repo,
-        name: target.name,
-        head_sha: target.headSha,
-        status: 'in_progress',
-        started_at: new Date().toISOString(),
-        ...(target.detailsUrl ? { details_url: target.detailsUrl } : {}),
-      }),
-    );
-    const written = answerShape(call, writtenCheck, data);
-    return { action: 'created', id: written.id, url: written.html_url ?? '' };
-  });
+  return guarded(() =>
+    createCheck(octokit, target, {
+      status: 'in_progress',
+      started_at: new Date().toISOString(),
+      ...(target.detailsUrl ? { details_url: target.detailsUrl } : {}),
+    }),
+  );
 }
 
 /** Completes the check run `id` (from startCheckRun), or creates a completed one. */
@@ -135,19 +127,30 @@ export async function finishCheckRun(
       const written = answerShape(call, writtenCheck, data);
       return { action: 'updated', id: written.id, url: written.html_url ?? '' };
     }
-    const call = createCall(target);
-    const { data } = await callGitHub(call, () =>
-      octokit.rest.checks.create({
-        ...target.repo,
-        name: target.name,
-        head_sha: target.headSha,
-        status: 'completed',
-        ...fields,
-      }),
-    );
-    const written = answerShape(call, writtenCheck, data);
-    return { action: 'created', id: written.id, url: written.html_url ?? '' };
+    return createCheck(octokit, target, { status: 'completed', ...fields });
   });
+}
+
+/** POST a new check run for `target` with `fields` (its status, output, times). */
+async function createCheck(
+  octokit: GitHubClient,
+  target: CheckRunTarget,
+  fields: Omit<
+    Parameters<GitHubClient['rest']['checks']['create']>[0] & object,
+    'owner' | 'repo' | 'name' | 'head_sha'
+  >,
+): Promise<CheckRunOutcome> {
+  const call = createCall(target);
+  const { data } = await callGitHub(call, () =>
+    octokit.rest.checks.create({
+      ...target.repo,
+      name: target.name,
+      head_sha: target.headSha,
+      ...fields,
+    }),
+  );
+  const written = answerShape(call, writtenCheck, data);
+  return { action: 'created', id: written.id, url: written.html_url ?? '' };
 }
 
 const writtenCheck = z.object({ id: z.number(), html_url: z.string().nullish() });
