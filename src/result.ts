@@ -72,6 +72,64 @@ export const adviceSchema = z.strictObject({
   metrics: z.array(shortText).max(100),
 });
 
+const fullSha = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'must be a full commit id');
+
+/** One bisect step: `head` measured against `base` with the same A/B comparison as the run. */
+export const trendStepSchema = z.strictObject({
+  base: fullSha,
+  head: fullSha,
+  /** `skipped`: the build failed or the comparison stayed inconclusive after its retry, so this
+   *  commit tells nothing (git bisect skip). */
+  outcome: z.enum(['regressed', 'unchanged', 'inconclusive', 'skipped']),
+  /** How many comparisons the step took (an inconclusive one is retried once, with more time). */
+  attempts: z.number().int().nonnegative(),
+  /** The metric that decided the step: the regressed metric being bisected, as measured here. */
+  metric: z
+    .strictObject({ key: shortText, change: finite, ci: z.tuple([finite, finite]) })
+    .optional(),
+  /** Why a step was skipped, or anything else worth saying of it. */
+  note: z.string().max(2000).optional(),
+});
+
+export const culpritSchema = z.strictObject({
+  sha: fullSha,
+  subject: shortText,
+  author: shortText,
+  /** The pull request that merged it, filled in by the GitHub side when known. */
+  pullRequest: z.number().int().positive().optional(),
+});
+
+export const trendChangePointSchema = z.strictObject({
+  /** The metric's key, as in `comparisons[].key`. */
+  metric: shortText,
+  /** The first run of the new level: its commit and date, from the history file. */
+  commit: sha,
+  date: z.iso.datetime(),
+  before: finite,
+  after: finite,
+  change: finite,
+  pValue: finite,
+});
+
+/** The nightly trend (mode `trend`): what was compared, the bisect, the history's change points. */
+export const trendSchema = z.strictObject({
+  /** The previous nightly's commit (measured as itself, not a merge-base) and tonight's head. */
+  base: z.strictObject({ ref: shortText, sha: fullSha }),
+  head: z.strictObject({ ref: shortText, sha: fullSha }),
+  /** First-parent commits after base up to head. */
+  commits: z.number().int().nonnegative(),
+  /** Bisect steps in the order they ran; empty when no bisect was needed or possible. */
+  steps: z.array(trendStepSchema).max(200),
+  /** The first commit whose head regressed against its parent; null when none was named. */
+  culprit: culpritSchema.nullable(),
+  /** When the bisect could not name one commit (skips): the commits it may be, oldest first. */
+  suspects: z.array(fullSha).max(10_000).optional(),
+  /** Where the history was read and written, and how many runs it holds with this one. */
+  history: z.strictObject({ path: z.string().max(4000), runs: z.number().int() }).optional(),
+  /** Level shifts found in the history (information only; never alerted on). */
+  changePoints: z.array(trendChangePointSchema).max(1000),
+});
+
 export const resultSchema = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
   tool: z.strictObject({ name: z.literal('perfgate'), version: z.string().max(50) }),
@@ -108,8 +166,14 @@ export const resultSchema = z.strictObject({
    *  median of the ratio metrics' own figures (each is in its comparison's `mde`); null when
    *  none. Tail percentiles are noisier than medians, so the largest would say little. */
   minimumDetectableChange: finite.nullable(),
+  /** Mode `trend` only. Optional and additive, as `presence` was: schemaVersion stays 1. */
+  trend: trendSchema.optional(),
 });
 
 export type Comparison = z.infer<typeof comparisonSchema>;
 export type Advice = z.infer<typeof adviceSchema>;
 export type Result = z.infer<typeof resultSchema>;
+export type Trend = z.infer<typeof trendSchema>;
+export type TrendStep = z.infer<typeof trendStepSchema>;
+export type Culprit = z.infer<typeof culpritSchema>;
+export type TrendChangePoint = z.infer<typeof trendChangePointSchema>;
