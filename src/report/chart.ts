@@ -9,7 +9,7 @@ const BASE_COLOR = '#0969da';
 const HEAD_COLOR = '#cf222e';
 
 /** Four significant digits, never exponent notation (Mermaid's number grammar has none). */
-function chartNumber(value: number): string {
+export function chartNumber(value: number): string {
   if (!Number.isFinite(value) || value === 0) return '0';
   const decimals = Math.max(0, Math.min(6, 3 - Math.floor(Math.log10(Math.abs(value)))));
   const text = value.toFixed(decimals);
