@@ -62,6 +62,14 @@ export function baselineArtifactName(sha: string, reportId: string = DEFAULT_REP
     : `perfgate-baseline-${reportId}-${sha}`;
 }
 
+/** The label of the nightly trend's tracking issue; the issue is found by it and its marker. */
+export const TRACKING_LABEL = 'perfgate: regression';
+
+/** The artifact holding the nightly trend's history file, one per report id. */
+export function seriesArtifactName(reportId: string): string {
+  return reportId === DEFAULT_REPORT_ID ? 'perfgate-history' : `perfgate-history-${reportId}`;
+}
+
 /** The check run's name; one per report id so that several reports on one PR do not collide. */
 export function checkRunName(reportId: string): string {
   return reportId === DEFAULT_REPORT_ID ? 'perfgate' : `perfgate (${reportId})`;

@@ -13,7 +13,7 @@ export interface MockGitHub {
   resultsUrl: string;
   child: ChildProcess;
   reset(): Promise<void>;
-  seed(seed: Seed): Promise<{ comments: number[]; artifacts: number[] }>;
+  seed(seed: Seed): Promise<{ comments: number[]; artifacts: number[]; issues: number[] }>;
   fault(...faults: Fault[]): Promise<void>;
   state(): Promise<MockSnapshot>;
   stop(): Promise<void>;
@@ -74,7 +74,11 @@ export async function startMockGitHub(): Promise<MockGitHub> {
       await control('POST', 'reset');
     },
     seed: (seed) =>
-      control('POST', 'seed', seed) as Promise<{ comments: number[]; artifacts: number[] }>,
+      control('POST', 'seed', seed) as Promise<{
+        comments: number[];
+        artifacts: number[];
+        issues: number[];
+      }>,
     fault: async (...faults) => {
       await control('POST', 'faults', faults);
     },

@@ -31,6 +31,12 @@ import {
   type WorkflowRunSpec,
   workflowRunObject,
 } from './fixtures.js';
+import {
+  IssueStore,
+  type SeedCommitPull,
+  type SeedIssue,
+  type StoredIssue,
+} from './mock-issues.js';
 import { type MatchedOperation, OpenApiChecker, SpecViolation } from './openapi.js';
 
 export interface RecordedRequest {
@@ -96,6 +102,10 @@ export interface Seed {
   runs?: SeedRun[];
   comments?: SeedComment[];
   artifacts?: SeedArtifact[];
+  /** Issues (numbered from 500), labels, and the pull requests associated with commits. */
+  issues?: SeedIssue[];
+  labels?: string[];
+  commitPulls?: SeedCommitPull[];
 }
 
 export interface StoredComment {
@@ -140,6 +150,8 @@ export interface MockSnapshot {
   checkRuns: StoredCheckRun[];
   artifacts: Array<Omit<StoredArtifact, 'bytes'> & { zipBase64: string }>;
   twirp: Array<{ method: string; body: unknown }>;
+  issues: StoredIssue[];
+  labels: string[];
 }
 
 interface Reply {
@@ -169,6 +181,7 @@ class MockGitHub {
   pulls = new Map<number, PullRequestSpec>();
   runs = new Map<number, SeedRun>();
   artifacts = new Map<number, StoredArtifact>();
+  issueStore = new IssueStore();
   /** Uploads in flight, by `<run backend id>/<name>`: staged blocks and the committed bytes. */
   blobs = new Map<
     string,
@@ -188,10 +201,12 @@ class MockGitHub {
     this.runs.clear();
     this.artifacts.clear();
     this.blobs.clear();
+    this.issueStore.reset();
   }
 
   seed(seed: Seed): Record<string, number[]> {
     const ids: Record<string, number[]> = { comments: [], artifacts: [] };
+    ids.issues = this.issueStore.seed(seed);
     for (const pull of seed.pulls ?? []) this.pulls.set(pull.number, pull);
     for (const run of seed.runs ?? []) this.runs.set(run.id, run);
     for (const comment of seed.comments ?? []) {
@@ -228,6 +243,8 @@ class MockGitHub {
         zipBase64: (bytes ?? Buffer.alloc(0)).toString('base64'),
       })),
       twirp: this.twirp,
+      issues: [...this.issueStore.issues.values()],
+      labels: [...this.issueStore.labels.keys()],
     };
   }
 
@@ -336,10 +353,22 @@ class MockGitHub {
   ): Reply {
     const page = Number(url.searchParams.get('page') ?? '1');
     const perPage = Math.min(Number(url.searchParams.get('per_page') ?? '30'), 100);
+    const issues = this.issueStore;
+    const issueReply = issues.operate(
+      operationId,
+      params,
+      url,
+      body,
+      (all) =>
+        this.paged(url, all, page, perPage, (items) => items.map((i) => issues.issueObject(i))),
+      ACTIONS_BOT,
+    );
+    if (issueReply) return issueReply;
+    const isIssue = (n: number) => this.pulls.has(n) || issues.has(n);
     switch (operationId) {
       case 'issues/list-comments': {
         const issue = Number(params.issue_number);
-        if (!this.pulls.has(issue)) return notFound();
+        if (!isIssue(issue)) return notFound();
         const all = [...this.comments.values()]
           .filter((c) => c.issueNumber === issue)
           .sort((a, b) => a.id - b.id);
@@ -353,7 +382,7 @@ class MockGitHub {
       }
       case 'issues/create-comment': {
         const issue = Number(params.issue_number);
-        if (!this.pulls.has(issue)) return notFound();
+        if (!isIssue(issue)) return notFound();
         const text = String(body.body);
         if (text.length > GITHUB_COMMENT_LIMIT) return bodyTooLong();
         return { status: 201, body: this.commentObject(this.addComment(issue, text, ACTIONS_BOT)) };
@@ -499,7 +528,7 @@ class MockGitHub {
       id: c.id,
       node_id: `IC_${c.id}`,
       url: `${api}/issues/comments/${c.id}`,
-      html_url: `https://github.com/${FULL_NAME}/pull/${c.issueNumber}#issuecomment-${c.id}`,
+      html_url: `https://github.com/${FULL_NAME}/${this.pulls.has(c.issueNumber) ? 'pull' : 'issues'}/${c.issueNumber}#issuecomment-${c.id}`,
       issue_url: `${api}/issues/${c.issueNumber}`,
       body: c.body,
       user: userObject(c.user),

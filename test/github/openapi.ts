@@ -256,7 +256,8 @@ export class OpenApiChecker {
 }
 
 /** `#/components/…` refs point into the document the validator holds; OpenAPI 3.0's
- *  `nullable: true` admits null into an `enum` too (JSON Schema's enum alone would not). */
+ *  `nullable: true` admits null into an `enum` too (JSON Schema's enum alone would not), and
+ *  into a schema without a `type`. */
 function rebase(value: Json): Json {
   if (Array.isArray(value)) return value.map(rebase);
   if (value && typeof value === 'object') {
@@ -269,6 +270,12 @@ function rebase(value: Json): Json {
     }
     if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null))
       out.enum = [...out.enum, null];
+    // Ajv reads `nullable` only beside `type`; a nullable `allOf`/`anyOf` (the issue object's
+    // `pinned_comment`, say) admits null as an alternative.
+    if (out.nullable === true && out.type === undefined) {
+      delete out.nullable;
+      return { anyOf: [out, { type: 'null' }] };
+    }
     return out;
   }
   return value;
