@@ -36,7 +36,7 @@ export interface PipelineOptions {
   /** The repository checkout to measure. */
   cwd: string;
   config: Config;
-  mode: Extract<Mode, 'compare' | 'collect' | 'record' | 'demo'>;
+  mode: Extract<Mode, 'compare' | 'collect' | 'record' | 'trend' | 'demo'>;
   /** Base ref (compare/collect); default: the upstream default branch. The merge-base of base
    *  and head is what gets measured. */
   base?: string;

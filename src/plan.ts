@@ -43,7 +43,10 @@ export async function planRun(options: PlanOptions): Promise<RunPlan> {
   // record measures one commit: it is its own base, so the result holds the commit's own
   // figures and, as an A/A run, the noise of this machine (what later comparisons face).
   const base = options.mode === 'record' ? (options.head ?? 'HEAD') : options.base;
-  const refs = await resolveRefs({ cwd: options.cwd, base, head: options.head });
+  const resolved = await resolveRefs({ cwd: options.cwd, base, head: options.head });
+  // trend measures the previous nightly's commit itself: base is a commit of the same branch,
+  // not a branch to fork from, and a bisect step's base is a chosen commit too.
+  const refs = options.mode === 'trend' ? { ...resolved, mergeBase: resolved.base.sha } : resolved;
   const notes = [...(options.notes ?? [])];
   const plan: RunPlan = { refs, baseName: options.baseLabel ?? refs.base.ref, notes };
 

@@ -10,18 +10,24 @@ Usage:
   perfgate compare [options]   measure HEAD against its merge-base with the base branch
   perfgate collect [options]   the same; for CI jobs that only upload the result
   perfgate record  [options]   measure one commit (the baseline for later comparisons)
+  perfgate trend   [options]   the nightly: HEAD against the previous nightly's commit; a
+                               confirmed regression is bisected to the commit that caused it
   perfgate demo    [options]   run the embedded example service through the whole pipeline
 
 Options:
   -c, --config FILE       the config file (default: perfgate.yml)
-      --base REF          the base branch or commit (default: the upstream default branch)
+      --base REF          the base branch or commit (default: the upstream default branch;
+                          trend: the history's last commit, measured as itself)
       --head REF          the head commit (default: HEAD)
       --baseline PATH     compare: the merge-base's stored bundle sizes (perfgate-baseline.json
                           of a record artifact, or its directory) instead of measuring it;
                           used only when every benchmark is a bundle benchmark
       --json FILE         write the result JSON here
       --markdown FILE     write the PR-comment markdown here
-      --budget DURATION   time budget for sampling, e.g. 90s or 2m (overrides gate.time-budget)
+      --history FILE      trend: the nightly history (JSON); read, appended to, written back;
+                          a missing file starts a new one
+      --budget DURATION   time budget for sampling, e.g. 90s or 2m (overrides gate.time-budget);
+                          trend: half confirms, half is shared by the bisect's steps
       --threshold PERCENT smallest change that matters, e.g. 5% (overrides gate.threshold)
       --seed N            seed of every random source (overrides gate.seed)
       --fail-on WHEN      regression, or never to report only (overrides gate.fail-on)
@@ -32,7 +38,7 @@ Options:
 Exit codes: 0 pass or inconclusive, 1 regression or budget exceeded,
             2 bad usage or config, 3 the measurement itself failed.`;
 
-export const MODES = ['compare', 'collect', 'record', 'demo'] as const;
+export const MODES = ['compare', 'collect', 'record', 'demo', 'trend'] as const;
 type CliMode = (typeof MODES)[number];
 
 export interface CliArgs {
@@ -47,6 +53,7 @@ export interface CliArgs {
   seed?: string;
   'fail-on'?: string;
   baseline?: string;
+  history?: string;
   color: boolean;
 }
 
@@ -77,6 +84,9 @@ export function parseCommandLine(
   if (mode !== 'compare' && values.baseline !== undefined) {
     throw new UsageError(`--baseline has no meaning for ${mode}; it applies to compare`);
   }
+  if (mode !== 'trend' && values.history !== undefined) {
+    throw new UsageError(`--history has no meaning for ${mode}; it applies to trend`);
+  }
   if (mode === 'record' && values.base !== undefined) {
     throw new UsageError('--base has no meaning for record, which measures one commit');
   }
@@ -95,6 +105,7 @@ export function parseCommandLine(
     'seed',
     'fail-on',
     'baseline',
+    'history',
   ] as const) {
     const value = values[key];
     if (value !== undefined) {
@@ -121,6 +132,7 @@ function parse(argv: string[]) {
       seed: { type: 'string' },
       'fail-on': { type: 'string' },
       baseline: { type: 'string' },
+      history: { type: 'string' },
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },

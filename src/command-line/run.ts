@@ -8,6 +8,7 @@ import { demo } from '../modes/demo.js';
 import type { RunDeps, RunOutcome, RunRequest } from '../modes/measure.js';
 import { outcomeExitCode } from '../modes/outcome.js';
 import { record } from '../modes/record.js';
+import { trend } from '../modes/trend.js';
 import { runPipeline } from '../pipeline.js';
 import { renderTerminal } from '../report/terminal.js';
 import { VERSION } from '../version.js';
@@ -54,6 +55,8 @@ function runMode(args: CliArgs, request: RunRequest, deps: RunDeps): Promise<Run
       return collect(request, deps);
     case 'record':
       return record(request, deps);
+    case 'trend':
+      return trend({ ...request, ...(args.history ? { history: args.history } : {}) }, deps);
     case 'demo':
       return demo(request, deps);
   }

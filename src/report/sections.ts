@@ -29,6 +29,7 @@ import {
   VERDICT_ICON,
 } from './format.js';
 import { describeCounts, sortBudgets } from './statuses.js';
+import { trendMarkdown } from './trend.js';
 
 function shortSha(sha: string): string {
   return /^[0-9a-f]+$/i.test(sha) ? `\`${sha.slice(0, 7)}\`` : escapeMarkdown(truncate(sha, 12));
@@ -354,6 +355,7 @@ export function renderWith(ctx: Context, layout: Layout): string {
     titleLine(ctx, layout.nameLimit),
     ...(ctx.caveat ? [ctx.caveat] : []),
     comparedLine(ctx, layout.nameLimit),
+    ...trendMarkdown(ctx.result.trend, layout.nameLimit),
     ...metricsSection(ctx, layout),
     ...oneSidedSection(ctx, layout),
     ...mdeSection(ctx, layout),
@@ -380,6 +382,8 @@ export function renderMinimal(ctx: Context): string {
     titleLine(ctx, 40),
     ...(ctx.caveat ? [ctx.caveat] : []),
     comparedLine(ctx, 40),
+    // The commits compared and the culprit, each bounded by the 40-character names.
+    ...trendMarkdown(ctx.result.trend, 40).slice(0, 2),
     `The full report is too large for this comment: it is in ${ctx.elsewhere}.`,
     `Smallest change this run could have detected: ${escapeMarkdown(mde)}`,
     footer(ctx),

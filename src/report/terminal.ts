@@ -24,6 +24,7 @@ import {
   STOPPED_BY,
 } from './format.js';
 import { describeCounts, sortBudgets, sortComparisons } from './statuses.js';
+import { trendLines } from './trend.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -282,6 +283,12 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
   }
 
   out.push(...oneSidedLines(c, result, width));
+
+  const trend = trendLines(result.trend);
+  if (trend.length > 0) {
+    out.push('', c.bold('trend'));
+    for (const line of trend) out.push(...wrap(line, width, '  ', '    '));
+  }
 
   if (result.budgets.length > 0) {
     out.push('', c.bold('budgets'));
