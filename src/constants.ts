@@ -65,6 +65,9 @@ export function baselineArtifactName(sha: string, reportId: string = DEFAULT_REP
 /** The label of the nightly trend's tracking issue; the issue is found by it and its marker. */
 export const TRACKING_LABEL = 'perfgate: regression';
 
+/** The nightly trend's history file, inside its artifact and on the runner. */
+export const SERIES_FILE_NAME = 'perfgate-history.json';
+
 /** The artifact holding the nightly trend's history file, one per report id. */
 export function seriesArtifactName(reportId: string): string {
   return reportId === DEFAULT_REPORT_ID ? 'perfgate-history' : `perfgate-history-${reportId}`;
