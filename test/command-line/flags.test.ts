@@ -28,4 +28,22 @@ describe('parseCommandLine', () => {
       '--fail-on needs a value',
     );
   });
+
+  it('reads trend with its history file, and refuses --history elsewhere', () => {
+    expect(
+      parseCommandLine(['trend', '--history', 'nightly.json', '--budget', '10m'], io),
+    ).toStrictEqual({
+      mode: 'trend',
+      config: 'perfgate.yml',
+      color: false,
+      history: 'nightly.json',
+      budget: '10m',
+    });
+    expect(() => parseCommandLine(['compare', '--history', 'h.json'], io)).toThrow(
+      '--history has no meaning for compare; it applies to trend',
+    );
+    expect(() => parseCommandLine(['trend', '--history', ''], io)).toThrow(
+      '--history needs a value',
+    );
+  });
 });
