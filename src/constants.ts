@@ -31,7 +31,7 @@ export const OUTPUT = {
 
 export type OutputName = (typeof OUTPUT)[keyof typeof OUTPUT];
 
-export const ACTION_MODES = ['compare', 'collect', 'report', 'record'] as const;
+export const ACTION_MODES = ['compare', 'collect', 'report', 'record', 'trend'] as const;
 export type ActionMode = (typeof ACTION_MODES)[number];
 
 export const COMMENT_POLICIES = ['always', 'on-change', 'never'] as const;

@@ -120,9 +120,9 @@ export function readInputs(
   // the action would not do.
   const meaningless: Array<[InputName, string | undefined, readonly ActionMode[]]> = [
     [INPUT.runId, runIdText, ['report']],
-    [INPUT.base, base, ['compare', 'collect']],
-    [INPUT.timeBudget, timeBudget, ['compare', 'collect', 'record']],
-    [INPUT.threshold, threshold, ['compare', 'collect', 'record']],
+    [INPUT.base, base, ['compare', 'collect', 'trend']],
+    [INPUT.timeBudget, timeBudget, ['compare', 'collect', 'record', 'trend']],
+    [INPUT.threshold, threshold, ['compare', 'collect', 'record', 'trend']],
   ];
   for (const [name, value, modes] of meaningless) {
     if (value !== undefined && !modes.includes(mode)) {
@@ -143,7 +143,10 @@ export function readInputs(
       `\`${INPUT.baseline}\` applies only to mode \`compare\``,
     );
   }
-  const posts = (mode === 'compare' && (comment !== 'never' || checkRun)) || mode === 'report';
+  const posts =
+    (mode === 'compare' && (comment !== 'never' || checkRun)) ||
+    mode === 'report' ||
+    mode === 'trend';
   if (posts && githubToken === '') {
     throw new InputError(
       INPUT.githubToken,

@@ -46,9 +46,18 @@ export function actionRequest(
   context: ActionContext,
   deps: Pick<ActionDeps, 'cwd'>,
 ): RunRequest {
-  // record measures the pushed commit alone; the others compare it with the pull request's base.
-  const refs = mode === 'record' ? {} : baseFor(inputs, context);
-  const pullRequest = mode === 'record' ? undefined : context.pullRequest?.number;
+  // record measures the pushed commit alone; trend takes its base from the history unless told;
+  // the others compare with the pull request's base.
+  const onBranch = mode === 'record' || mode === 'trend';
+  const refs =
+    mode === 'record'
+      ? {}
+      : mode === 'trend'
+        ? inputs.base !== undefined
+          ? { base: inputs.base }
+          : {}
+        : baseFor(inputs, context);
+  const pullRequest = onBranch ? undefined : context.pullRequest?.number;
   const root = resolve(deps.cwd, inputs.workingDirectory);
   const input = (name: string) => `input \`${name}\``;
   return {

@@ -10,6 +10,7 @@ import { runCompare } from './compare.js';
 import type { ModeOutcome } from './outcome.js';
 import { runRecord } from './record.js';
 import { runReport } from './report.js';
+import { runTrend } from './trend-action.js';
 
 const RUNNERS: Record<
   ActionMode,
@@ -19,6 +20,7 @@ const RUNNERS: Record<
   collect: runCollect,
   report: runReport,
   record: runRecord,
+  trend: runTrend,
 };
 
 export function runMode(

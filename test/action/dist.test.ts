@@ -415,7 +415,7 @@ describe('node dist/index.js', { timeout: 240_000 }, () => {
     });
     expect(step.code).toBe(2);
     expect(step.stdout).toMatch(
-      /^::error::perfgate: input `mode` is "Compare"; expected one of `compare`, `collect`, `report`, `record`; did you mean `compare`\?/m,
+      /^::error::perfgate: input `mode` is "Compare"; expected one of `compare`, `collect`, `report`, `record`, `trend`; did you mean `compare`\?/m,
     );
     expect((await mock.state()).requests).toEqual([]);
   });

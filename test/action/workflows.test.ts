@@ -59,6 +59,7 @@ describe('workflows that use the action', () => {
         'examples/collect.yml',
         'examples/report.yml',
         'examples/record-on-push.yml',
+        'examples/nightly.yml',
         '.github/workflows/ci.yml',
         '.github/workflows/check-dist.yml',
         '.github/workflows/self-test.yml',
@@ -85,6 +86,7 @@ describe('workflows that use the action', () => {
       collect: { contents: 'read' },
       report: { actions: 'read', 'pull-requests': 'write', checks: 'write' },
       record: { contents: 'read' },
+      trend: { contents: 'read', issues: 'write', actions: 'read' },
     };
     const modes = new Set(actionSteps(workflow).map(({ step }) => readInputs(stepEnv(step)).mode));
     if (modes.size === 0) {
@@ -130,14 +132,14 @@ describe('workflows that use the action', () => {
         expect(checkout?.with?.['persist-credentials'], name).toBe(false);
       }
     }
-    expect(measuring).toBeGreaterThanOrEqual(5);
+    expect(measuring).toBeGreaterThanOrEqual(6);
   });
 
   it('workflows that measure fetch the history the merge-base needs', () => {
     for (const [name, workflow] of all) {
       for (const { step, steps } of actionSteps(workflow)) {
         const mode = readInputs(stepEnv(step)).mode;
-        if (mode !== 'compare' && mode !== 'collect') continue;
+        if (mode !== 'compare' && mode !== 'collect' && mode !== 'trend') continue;
         const checkout = steps.find((s) => s.uses?.startsWith('actions/checkout'));
         expect(checkout?.with?.['fetch-depth'], name).toBe(0);
       }
