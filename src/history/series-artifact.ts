@@ -9,9 +9,9 @@ import { SERIES_FILE_NAME, seriesArtifactName } from '../constants.js';
 import { listRepositoryArtifacts, readArtifactFile } from '../github/artifacts.js';
 import type { RepoRef } from '../github/context.js';
 import type { GitHubClient } from '../github/octokit.js';
+import { MAX_SERIES_BYTES } from './series.js';
 
 /** As history/series.ts allows for the file itself. */
-const MAX_HISTORY_BYTES = 32 * 1024 * 1024;
 
 export interface HistoryDownload {
   /** The artifact the history came from; none when a new history starts. */
@@ -52,7 +52,7 @@ export async function downloadHistory(
     };
   }
   const bytes = await readArtifactFile(octokit, repo, newest, {
-    maxBytes: MAX_HISTORY_BYTES,
+    maxBytes: MAX_SERIES_BYTES,
     fileName: SERIES_FILE_NAME,
     ...(options.downloadTimeoutMs ? { timeoutMs: options.downloadTimeoutMs } : {}),
   });

@@ -24,6 +24,7 @@ import { downloadHistory } from '../history/series-artifact.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { trendNight } from '../report/tracking-issue.js';
 import { actionRequest, actionRunDeps, runUrl } from './action-run.js';
+import { writeResult } from './measure.js';
 import type { ModeOutcome } from './outcome.js';
 import { writeStepReport } from './publish.js';
 import { trend } from './trend.js';
@@ -60,8 +61,11 @@ export async function runTrend(
   const culprit = result.trend?.culprit;
   if (culprit && culprit.pullRequest === undefined) {
     const pr = await mergedPullRequest(octokit, context.repo, culprit.sha);
-    if (pr.number !== undefined) culprit.pullRequest = pr.number;
-    else notes.push(`Culprit's pull request: none named (${escapeMarkdown(pr.reason ?? '')}).`);
+    if (pr.number !== undefined) {
+      culprit.pullRequest = pr.number;
+      // The mode wrote the result before the API named the PR: the artifact must carry it too.
+      await writeResult(resultPath!, result);
+    } else notes.push(`Culprit's pull request: none named (${escapeMarkdown(pr.reason ?? '')}).`);
   }
 
   const historyName = seriesArtifactName(inputs.reportId);
