@@ -88,7 +88,17 @@ export async function measureRun(
     ...(deps.signal ? { signal: deps.signal } : {}),
     log: deps.log,
   });
-  const result: Result = { ...measured, ...request.about };
+  return finishRun({ ...measured, ...request.about }, config, request, deps);
+}
+
+/** The end of every measuring mode: the result JSON where the request asks, and the gate's
+ *  outcome under the resolved fail-on. */
+export async function finishRun(
+  result: Result,
+  config: Config,
+  request: Pick<RunRequest, 'resultPath'>,
+  deps: Pick<RunDeps, 'log'>,
+): Promise<RunOutcome> {
   if (request.resultPath !== undefined) {
     await writeResult(request.resultPath, result);
     deps.log(`Result JSON written to ${request.resultPath}`);

@@ -23,8 +23,7 @@ import type { Config } from '../model.js';
 import type { Culprit, Result, Trend } from '../result.js';
 import { GitError, git } from '../workspace/index.js';
 import { bisect } from './bisect.js';
-import { type RunDeps, type RunOutcome, type RunRequest, writeResult } from './measure.js';
-import { gateFailure } from './outcome.js';
+import { finishRun, type RunDeps, type RunOutcome, type RunRequest } from './measure.js';
 
 export interface TrendRequest extends RunRequest {
   /** The history file read, appended to and written back; its last commit is the default base. */
@@ -141,16 +140,7 @@ export async function trend(request: TrendRequest, deps: RunDeps): Promise<RunOu
     trendSection.changePoints = seriesChangePoints(series, config.gate.seed);
   }
   result.trend = trendSection;
-  if (request.resultPath !== undefined) {
-    await writeResult(request.resultPath, result);
-    deps.log(`Result JSON written to ${request.resultPath}`);
-  }
-  return {
-    result,
-    config,
-    ...(request.resultPath !== undefined ? { resultPath: request.resultPath } : {}),
-    failure: gateFailure(result, config.gate.failOn),
-  };
+  return finishRun(result, config, request, deps);
 }
 
 /** The config with this comparison's share of time, and its own seed so steps are independent. */

@@ -8,6 +8,20 @@ import { unitKind } from './format.js';
 const BASE_COLOR = '#0969da';
 const HEAD_COLOR = '#cf222e';
 
+/** The opening lines of a Mermaid xy chart whose first line is blue and second red. */
+export function xyChartStart(): string[] {
+  return [
+    '```mermaid',
+    '---',
+    'config:',
+    '  themeVariables:',
+    '    xyChart:',
+    `      plotColorPalette: "${BASE_COLOR}, ${HEAD_COLOR}"`,
+    '---',
+    'xychart-beta',
+  ];
+}
+
 /** Four significant digits, never exponent notation (Mermaid's number grammar has none). */
 export function chartNumber(value: number): string {
   if (!Number.isFinite(value) || value === 0) return '0';
@@ -65,14 +79,7 @@ export function renderSampleChart(c: Comparison, maxPoints = 200, nameLimit = 12
   return [
     caption,
     '',
-    '```mermaid',
-    '---',
-    'config:',
-    '  themeVariables:',
-    '    xyChart:',
-    `      plotColorPalette: "${BASE_COLOR}, ${HEAD_COLOR}"`,
-    '---',
-    'xychart-beta',
+    ...xyChartStart(),
     `  title "${mermaidText(comparisonLabel(c, 80).replaceAll(' · ', ' '))}"`,
     `  ${xAxis}`,
     `  y-axis "${yLabel}"`,

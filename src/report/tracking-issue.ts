@@ -4,7 +4,7 @@
 // close or nothing) and the Markdown of the issue and its comments.
 import { z } from 'zod';
 import type { Result } from '../result.js';
-import { chartNumber } from './chart.js';
+import { chartNumber, xyChartStart } from './chart.js';
 import { COMMENT_MAX_LENGTH, checkReportId } from './comment-marker.js';
 import { escapeInlineMarkdown, escapeMarkdown, escapeTableCell, mermaidText } from './escape.js';
 import { formatChange, formatInterval, formatValue, unitKind } from './format.js';
@@ -356,14 +356,7 @@ export function renderHistoryChart(
   return [
     `**${escapeMarkdown(metric.label)}**: nightly level in blue, the level before the change plus the threshold in red; \`change\` marks the first night after it.`,
     '',
-    '```mermaid',
-    '---',
-    'config:',
-    '  themeVariables:',
-    '    xyChart:',
-    '      plotColorPalette: "#0969da, #cf222e"',
-    '---',
-    'xychart-beta',
+    ...xyChartStart(),
     `  title "${mermaidText(metric.label)}"`,
     `  x-axis [${labels.join(', ')}]`,
     `  y-axis "${mermaidText(axisUnit, 32) || 'value'}"`,
