@@ -54,7 +54,7 @@ export async function runTrend(
   for (const note of download.notes) io.info(note);
   const notes = [...download.notes];
   const { result, resultPath, failure } = await trend(
-    { ...request, history: historyPath },
+    { ...request, history: historyPath, baseName: `input \`${INPUT.base}\`` },
     actionRunDeps(deps),
   );
 

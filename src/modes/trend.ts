@@ -28,6 +28,8 @@ import { finishRun, type RunDeps, type RunOutcome, type RunRequest } from './mea
 export interface TrendRequest extends RunRequest {
   /** The history file read, appended to and written back; its last commit is the default base. */
   history?: string;
+  /** How errors name the base: the CLI's `--base` unless told (the action's `base` input). */
+  baseName?: string;
 }
 
 export async function trend(request: TrendRequest, deps: RunDeps): Promise<RunOutcome> {
@@ -48,11 +50,12 @@ export async function trend(request: TrendRequest, deps: RunDeps): Promise<RunOu
 
   const baseRef = request.base ?? (history ? lastCommit(history.series) : undefined);
   if (baseRef === undefined) {
+    const name = request.baseName ?? '--base';
     throw new UsageError(
       history
-        ? `--base: not given, and the history file ${historyPath} holds no run to start from`
-        : '--base: not given, and no --history file to take the previous nightly’s commit from',
-      'Name the previous nightly’s commit with --base REF.',
+        ? `${name}: not given, and the history file ${historyPath} holds no run to start from`
+        : `${name}: not given, and no --history file to take the previous nightly’s commit from`,
+      `Name the previous nightly’s commit with ${name}.`,
     );
   }
   const cwd = request.cwd;

@@ -255,4 +255,22 @@ describe('runTrend (mode trend)', { timeout: 120_000 }, () => {
     expect(measured).toBe(false);
     expect((await mock.state()).requests).toEqual([]);
   });
+
+  it('without a history or a `base` input, names the input (exit 2), before measuring', async () => {
+    const { commits } = history();
+    let measured = false;
+    const error = await runTrend(inputs({ mode: 'trend' }), scheduleContext(commits.at(-1)!), {
+      ...deps(),
+      measure: async () => {
+        measured = true;
+        throw new Error('must not measure');
+      },
+    }).catch((e: unknown) => e);
+    expect(exitCodeFor(error)).toBe(2);
+    expect((error as Error).message).toBe(
+      'input `base`: not given, and the history file ' +
+        `${join(runnerTemp!, 'perfgate', 'default', 'perfgate-history.json')} holds no run to start from`,
+    );
+    expect(measured).toBe(false);
+  });
 });
