@@ -1,15 +1,7 @@
 // The probe contract the sampler drives: one probe per benchmark, one observation per side
 // per round, every metric announced up front as a MetricSpec.
 import type { StoredBase } from '../history/bundle-baseline.js';
-import type {
-  Better,
-  BundleBenchmarkConfig,
-  MetricSpec,
-  Observation,
-  Scale,
-  Side,
-  Tree,
-} from '../model.js';
+import type { BundleBenchmarkConfig, MetricSpec, Observation, Side, Tree } from '../model.js';
 import type { BundleOutcome } from './bundle/probe.js';
 import type { MetricEntry } from './catalogue.js';
 
@@ -35,14 +27,7 @@ export function metricKey(benchmark: string, target: string | undefined, metric:
   return target === undefined ? `${benchmark}/${metric}` : `${benchmark}/${target}/${metric}`;
 }
 
-export function metricSpec(fields: {
-  benchmark: string;
-  target?: string;
-  metric: string;
-  unit: string;
-  better: Better;
-  scale: Scale;
-}): MetricSpec {
+export function metricSpec(fields: Omit<MetricSpec, 'key'>): MetricSpec {
   const spec: MetricSpec = {
     key: metricKey(fields.benchmark, fields.target, fields.metric),
     benchmark: fields.benchmark,

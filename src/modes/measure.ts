@@ -67,12 +67,7 @@ export async function measureRun(
   deps: RunDeps,
   extra: Pick<PipelineOptions, 'onBundle'> = {},
 ): Promise<RunOutcome> {
-  const settings = await resolveConfig(
-    resolve(request.cwd, request.configFile),
-    request.overrides ?? {},
-    request.overrideNames,
-  );
-  await deps.settled?.(settings);
+  const settings = await settle(request, deps);
   const { config } = settings;
   const storedBase = storedBaseLookUp(settings, request, deps);
   const measured = await deps.measure({
@@ -89,6 +84,21 @@ export async function measureRun(
     log: deps.log,
   });
   return finishRun({ ...measured, ...request.about }, config, request, deps);
+}
+
+/** The start of every measuring mode: the request's config resolved once, and said to
+ *  `deps.settled` (the action starts its check run there, after a bad config has failed). */
+export async function settle(
+  request: Pick<RunRequest, 'cwd' | 'configFile' | 'overrides' | 'overrideNames'>,
+  deps: Pick<RunDeps, 'settled'>,
+): Promise<ResolvedSettings> {
+  const settings = await resolveConfig(
+    resolve(request.cwd, request.configFile),
+    request.overrides ?? {},
+    request.overrideNames,
+  );
+  await deps.settled?.(settings);
+  return settings;
 }
 
 /** The end of every measuring mode: the result JSON where the request asks, and the gate's

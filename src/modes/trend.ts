@@ -8,7 +8,6 @@
 // (it stops early once the regression is clear) is shared by the ⌈log2 N⌉ steps a bisect takes;
 // a retried step takes twice its share, which the notes say when it happens.
 import { resolve } from 'node:path';
-import { resolveConfig } from '../config/resolve.js';
 import { UsageError } from '../errors.js';
 import {
   appendRun,
@@ -23,7 +22,7 @@ import type { Config } from '../model.js';
 import type { Culprit, Result, Trend } from '../result.js';
 import { GitError, git } from '../workspace/index.js';
 import { bisect } from './bisect.js';
-import { finishRun, type RunDeps, type RunOutcome, type RunRequest } from './measure.js';
+import { finishRun, type RunDeps, type RunOutcome, type RunRequest, settle } from './measure.js';
 
 export interface TrendRequest extends RunRequest {
   /** The history file read, appended to and written back; its last commit is the default base. */
@@ -33,13 +32,7 @@ export interface TrendRequest extends RunRequest {
 }
 
 export async function trend(request: TrendRequest, deps: RunDeps): Promise<RunOutcome> {
-  const settings = await resolveConfig(
-    resolve(request.cwd, request.configFile),
-    request.overrides ?? {},
-    request.overrideNames,
-  );
-  await deps.settled?.(settings);
-  const { config } = settings;
+  const { config } = await settle(request, deps);
   const historyPath =
     request.history !== undefined ? resolve(request.cwd, request.history) : undefined;
   const history = historyPath ? await readSeries(historyPath) : undefined;

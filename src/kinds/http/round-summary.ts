@@ -4,7 +4,20 @@ import type { HTTP_METRICS } from './catalogue.js';
 
 export type HttpMetric = (typeof HTTP_METRICS)[number]['metric'];
 
-export interface RouteSample {
+/** What a round counted besides the latencies. */
+export interface RoundCounts {
+  badStatus: number;
+  timeouts: number;
+  socketErrors: number;
+  /** Length of the measured window, in ms. */
+  wallMs: number;
+  /** Responses by status code. */
+  statusCodes: Record<string, number>;
+  /** Failures without a response, by error code or message (`ECONNRESET`, `timeout`). */
+  failures: Record<string, number>;
+}
+
+export interface RouteSample extends RoundCounts {
   /** Latency percentiles and mean over every response (any status), in ms. */
   p50: number;
   p95: number;
@@ -21,25 +34,6 @@ export interface RouteSample {
   /** Requests that finished in the window: responses plus failures. */
   requests: number;
   responses: number;
-  badStatus: number;
-  timeouts: number;
-  socketErrors: number;
-  /** Length of the measured window, in ms. */
-  wallMs: number;
-  /** Responses by status code. */
-  statusCodes: Record<string, number>;
-  /** Failures without a response, by error code or message (`ECONNRESET`, `timeout`). */
-  failures: Record<string, number>;
-}
-
-/** What a round counted besides the latencies. */
-export interface RoundCounts {
-  badStatus: number;
-  timeouts: number;
-  socketErrors: number;
-  wallMs: number;
-  statusCodes: Record<string, number>;
-  failures: Record<string, number>;
 }
 
 /**
