@@ -5,6 +5,7 @@ import type { CommentPolicy } from '../constants.js';
 import { COMMENT_MAX_LENGTH, markedBody } from '../report/comment-marker.js';
 import { type ApiCall, answerShape, callGitHub } from './api-error.js';
 import type { RepoRef } from './context.js';
+import { findOnPages, isMarked, markedShape } from './marked.js';
 import { type GitHubClient, permissionDenied } from './octokit.js';
 
 export type CommentOutcome =
@@ -19,18 +20,7 @@ export interface FoundComment {
   body: string;
 }
 
-/** Comment authors whose marker is trusted: a bot (GITHUB_TOKEN, an app) or a person with write
- *  access (a PAT). A contributor pasting the marker into a comment of their own must not make
- *  perfgate write its report into a comment they can edit. */
-const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
-
-const commentShape = z.object({
-  id: z.number(),
-  html_url: z.string(),
-  body: z.string().nullish(),
-  user: z.object({ type: z.string() }).nullish(),
-  author_association: z.string(),
-});
+const commentShape = markedShape.extend({ id: z.number() });
 const writtenComment = z.object({ id: z.number(), html_url: z.string() });
 
 /** More pages than any pull request has comments (100 each); a bound on a misbehaving API. */
@@ -49,28 +39,15 @@ export async function findMarkedComment(
     permission: 'pull-requests: write',
     notFound: `pull request #${issueNumber} does not exist in ${repo.owner}/${repo.repo}, or the token cannot see it (it needs \`pull-requests: write\`)`,
   };
-  // Page by page rather than octokit.paginate, which reads fields of the answer before any
-  // check of its shape could run.
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const response = await callGitHub(call, () =>
-      octokit.rest.issues.listComments({
-        ...repo,
-        issue_number: issueNumber,
-        per_page: 100,
-        page,
-      }),
-    );
-    const comments = answerShape(call, z.array(commentShape), response.data);
-    for (const comment of comments) {
-      const trusted =
-        comment.user?.type === 'Bot' || TRUSTED_ASSOCIATIONS.has(comment.author_association);
-      if (trusted && comment.body?.trimStart().startsWith(marker)) {
-        return { id: comment.id, url: comment.html_url, body: comment.body };
-      }
-    }
-    if (comments.length < 100 || !/rel="next"/.test(response.headers.link ?? '')) break;
-  }
-  return undefined;
+  const found = await findOnPages(
+    call,
+    (page) =>
+      octokit.rest.issues.listComments({ ...repo, issue_number: issueNumber, per_page: 100, page }),
+    commentShape,
+    (comment) => isMarked(comment, marker),
+    MAX_PAGES,
+  );
+  return found && { id: found.id, url: found.html_url, body: found.body ?? '' };
 }
 
 export interface UpsertCommentOptions {

@@ -16,20 +16,15 @@ import {
 } from '../report/tracking-issue.js';
 import { type ApiCall, answerShape, callGitHub } from './api-error.js';
 import type { RepoRef } from './context.js';
+import { findOnPages, isMarked, markedShape } from './marked.js';
 import { type GitHubClient, httpStatus } from './octokit.js';
 
 const PERMISSION = 'issues: write';
 
-/** Authors whose marker is trusted: a bot (GITHUB_TOKEN, an app) or a person with write access.
- *  Anyone may open an issue; only they can also give it the label, but both are checked. */
-const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
-
-const issueShape = z.object({
+// Anyone may open an issue; only trusted authors can also give it the label, but both the label
+// and the author are checked.
+const issueShape = markedShape.extend({
   number: z.number(),
-  html_url: z.string(),
-  body: z.string().nullish(),
-  user: z.object({ type: z.string() }).nullish(),
-  author_association: z.string(),
   pull_request: z.unknown().optional(),
 });
 const writtenIssue = z.object({ number: z.number(), html_url: z.string() });
@@ -56,8 +51,9 @@ export async function findTrackingIssue(
     request: 'GET /repos/{owner}/{repo}/issues',
     permission: PERMISSION,
   };
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const response = await callGitHub(call, () =>
+  const found = await findOnPages(
+    call,
+    (page) =>
       octokit.rest.issues.listForRepo({
         ...repo,
         state: 'open',
@@ -65,22 +61,11 @@ export async function findTrackingIssue(
         per_page: 100,
         page,
       }),
-    );
-    const issues = answerShape(call, z.array(issueShape), response.data);
-    for (const issue of issues) {
-      const trusted =
-        issue.user?.type === 'Bot' || TRUSTED_ASSOCIATIONS.has(issue.author_association);
-      if (
-        issue.pull_request === undefined &&
-        trusted &&
-        issue.body?.trimStart().startsWith(marker)
-      ) {
-        return { number: issue.number, url: issue.html_url, body: issue.body };
-      }
-    }
-    if (issues.length < 100 || !/rel="next"/.test(response.headers.link ?? '')) break;
-  }
-  return undefined;
+    issueShape,
+    (issue) => issue.pull_request === undefined && isMarked(issue, marker),
+    MAX_PAGES,
+  );
+  return found && { number: found.number, url: found.html_url, body: found.body ?? '' };
 }
 
 /** Creates the label unless it exists (whether creating an issue would is not documented). */
