@@ -18,6 +18,7 @@ import { planRun, type StoredBaseLookUp } from './plan.js';
 import { sortComparisons } from './report/statuses.js';
 import { type Comparison, type Result, SCHEMA_VERSION } from './result.js';
 import { describeProgress, runSampler } from './sampler/index.js';
+import { FUTILITY_POWER } from './stats/futility.js';
 import { median } from './stats/summary.js';
 import {
   applyFailOn,
@@ -164,7 +165,12 @@ async function measure(options: PipelineOptions, run: Run): Promise<Result> {
     ];
     const advice = adviseAll({ comparisons, evidence, bundles: measured.bundles, budgets });
     const statuses = comparisons.map((c) => c.status);
-    const { verdict } = applyFailOn(decideVerdict(statuses, budgets), config.gate.failOn);
+    const unresolved = statuses.filter((s) => s === 'inconclusive').length;
+    if (sampled?.stoppedBy === 'futility' && unresolved > 0) say(futilityPassNote(unresolved));
+    const { verdict } = applyFailOn(
+      decideVerdict(statuses, budgets, sampled?.stoppedBy),
+      config.gate.failOn,
+    );
 
     return {
       schemaVersion: SCHEMA_VERSION,
@@ -270,4 +276,15 @@ function minimumDetectable(comparisons: readonly Comparison[]): number | null {
     .filter((c) => c.scale === 'ratio' && c.mde !== null)
     .map((c) => c.mde as number);
   return mdes.length > 0 ? median(mdes) : null;
+}
+
+/** Why a run with unresolved metrics passed (verdict/gate.ts decideVerdict). */
+export function futilityPassNote(unresolved: number): string {
+  const them = unresolved === 1 ? '1 metric' : `${unresolved} metrics`;
+  return (
+    `No regression: sampling stopped once no metric could still be called regressed within the ` +
+    `budget (each one's chance of it below ${FUTILITY_POWER * 100}%), so the gate passes. ` +
+    `${them} marked inconclusive did not show a change, nor one within the threshold; a longer ` +
+    'time budget would resolve them.'
+  );
 }

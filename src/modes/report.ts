@@ -141,6 +141,7 @@ function recheckedResult(result: Result, artifactName: string, runId: number): R
     alpha: result.gate.alpha,
     comparisons: result.comparisons,
     budgets: result.budgets,
+    stoppedBy: result.sampling.stoppedBy,
   });
   if (d) {
     const row =

@@ -3,6 +3,9 @@
 import { ConfigError } from '../config/errors.js';
 import { metricEntry } from '../kinds/registry.js';
 import type { Better, BudgetCheck, GateConfig, MetricSpec, Status, Verdict } from '../model.js';
+import type { Result } from '../result.js';
+
+export type StoppedBy = Result['sampling']['stoppedBy'];
 
 /**
  * Default δ of a difference-scale metric, absolute in the metric's unit (a relative threshold
@@ -61,16 +64,23 @@ function checkedThreshold(field: string, value: number): number {
 
 /**
  * - fail: a metric regressed or a budget is exceeded;
- * - inconclusive: nothing failed but some metric is inconclusive;
- * - pass: every metric is unchanged or improved and every budget holds.
+ * - inconclusive: nothing failed but some metric is inconclusive, and sampling ended for another
+ *   reason than futility;
+ * - pass: every metric is unchanged or improved and every budget holds; or nothing failed and
+ *   sampling stopped for futility (`stoppedBy` 'futility'): no metric could still be called
+ *   regressed within the budget. That stop is the futility bound of a group-sequential design,
+ *   whose conventional outcome is "no regression shown" (src/stats/README.md): the run accepts
+ *   the head as far as the budget can tell, and the metrics that never resolved stay marked
+ *   inconclusive in the report, which says why the gate passed.
  * `fail-on` is applied to this afterwards, once, by applyFailOn (fail-on.ts).
  */
 export function decideVerdict(
   statuses: readonly Status[],
   budgets: readonly BudgetCheck[],
+  stoppedBy?: StoppedBy,
 ): Verdict {
   if (statuses.includes('regressed') || budgets.some((b) => b.exceeded)) return 'fail';
-  if (statuses.includes('inconclusive')) return 'inconclusive';
+  if (statuses.includes('inconclusive') && stoppedBy !== 'futility') return 'inconclusive';
   return 'pass';
 }
 

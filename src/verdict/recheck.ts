@@ -10,7 +10,7 @@
 // α = 0 (nothing significant) or at α = gate.alpha.
 import type { Better, BudgetCheck, MetricSpec, Status, Verdict } from '../model.js';
 import { applyFailOn } from './fail-on.js';
-import { budgetExceeded, decideVerdict } from './gate.js';
+import { budgetExceeded, decideVerdict, type StoppedBy } from './gate.js';
 import { metricStatus } from './status.js';
 
 export interface RecheckComparison {
@@ -33,6 +33,10 @@ export interface RecheckInput {
   alpha: number;
   comparisons: readonly RecheckComparison[];
   budgets: readonly BudgetCheck[];
+  /** Why sampling ended: a futility stop turns inconclusive metrics into a pass (gate.ts). The
+   *  claim cannot be checked from the numbers, but it can only pass what a real futility stop
+   *  would have passed: no row regressed and no budget exceeded. */
+  stoppedBy?: StoppedBy;
 }
 
 /** The first place where the claim and the recomputation differ. */
@@ -108,7 +112,7 @@ export function recheckResult(input: RecheckInput): Recheck {
     budgets.push(b);
   }
   const statuses = input.comparisons.map((c) => c.status);
-  const verdict = decideVerdict(statuses, budgets);
+  const verdict = decideVerdict(statuses, budgets, input.stoppedBy);
   // `fail-on: never` at measuring time reports a failing gate as inconclusive.
   const allowed = new Set([verdict, applyFailOn(verdict, 'never').verdict]);
   if (!allowed.has(input.verdict)) {

@@ -79,6 +79,16 @@ describe('decideVerdict', () => {
     expect(decideVerdict(['improved', 'inconclusive'], [budget(false)])).toBe('inconclusive');
   });
 
+  it('passes a run stopped for futility: no metric could still be called regressed', () => {
+    expect(decideVerdict(['unchanged', 'inconclusive'], [], 'futility')).toBe('pass');
+    // Only futility: a run that ran out of budget or pairs stays inconclusive.
+    expect(decideVerdict(['unchanged', 'inconclusive'], [], 'budget')).toBe('inconclusive');
+    expect(decideVerdict(['inconclusive'], [], 'max-pairs')).toBe('inconclusive');
+    // Never over a regression or an exceeded budget.
+    expect(decideVerdict(['inconclusive', 'regressed'], [], 'futility')).toBe('fail');
+    expect(decideVerdict(['inconclusive'], [budget(true)], 'futility')).toBe('fail');
+  });
+
   it('passes when everything is unchanged or improved and budgets hold', () => {
     expect(decideVerdict(['improved', 'unchanged'], [budget(false)])).toBe('pass');
     expect(decideVerdict([], [])).toBe('pass');

@@ -41,6 +41,33 @@ describe('recheckResult', () => {
     }
   });
 
+  it('takes a pass over inconclusive rows only from a run stopped for futility', () => {
+    const open = row({
+      change: 0.04,
+      ci: [-0.01, 0.09],
+      adjustedPValue: 0.3,
+      status: 'inconclusive',
+    });
+    const claim = (stoppedBy?: 'futility' | 'budget') =>
+      recheckResult({ verdict: 'pass', alpha: 0.01, comparisons: [open], budgets: [], stoppedBy });
+    expect(claim('futility')).toEqual({ verdict: 'pass' });
+    expect(claim('budget').disagreement).toMatchObject({
+      field: 'verdict',
+      claimed: 'pass',
+      recomputed: 'inconclusive',
+    });
+    expect(claim().verdict).toBe('inconclusive');
+    // A futility claim cannot pass a regressed row.
+    const both = recheckResult({
+      verdict: 'pass',
+      alpha: 0.01,
+      comparisons: [open, regressed],
+      budgets: [],
+      stoppedBy: 'futility',
+    });
+    expect(both.disagreement).toMatchObject({ field: 'verdict', recomputed: 'fail' });
+  });
+
   it('orients higher-is-better metrics and decides exact ones without p-values', () => {
     const throughput = row({
       metric: 'throughput',
