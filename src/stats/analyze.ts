@@ -3,7 +3,7 @@ import type { MetricAnalysis, MetricSamples } from '../model.js';
 import { requireFinite, requireProbability, StatsInputError } from './errors.js';
 import { mannWhitney } from './mann-whitney.js';
 import { minimumDetectableChange } from './mde.js';
-import { adjustPValues } from './multiple.js';
+import { adjustPValues, type Correction } from './multiple.js';
 import {
   exactChange,
   hodgesLehmannShiftWithCI,
@@ -15,6 +15,7 @@ import {
 import { createRng, deriveSeed } from './random.js';
 import { crossoverTTest } from './student-t.js';
 import { mad, median } from './summary.js';
+import { type JointEntry, westfallYoungAdjust } from './westfall-young.js';
 import { wilcoxonSignedRank } from './wilcoxon.js';
 
 /** How far below the level the signed-rank test's floor must lie for it to be used: at the
@@ -40,7 +41,9 @@ export const DEFAULT_BOOTSTRAP_RESAMPLES = 2000;
 export interface AnalyzeOptions {
   /** The two-sided level of this look (sequential.ts), before the correction across metrics. */
   alphaAtLook: number;
-  correction: 'holm' | 'bh';
+  /** Across the tested metrics: `holm`, `bh`, or `westfall-young` (step-down max-T over the
+   *  metrics' pairs resampled jointly, westfall-young.ts). */
+  correction: Correction;
   seed: number;
   /** δ per metric, same order as the samples (verdict/gate.ts thresholdFor). */
   thresholds: number[];
@@ -56,14 +59,16 @@ export interface AnalyzeOptions {
 /**
  * Ratio and difference metrics: the Hodges–Lehmann estimate of the paired values (paired.ts),
  * its expanded percentile bootstrap 95% CI, the Wilcoxon signed-rank p-value, p-values adjusted
- * across the tested metrics (Holm or BH), and the smallest detectable change. Exact metrics:
+ * across the tested metrics (Holm, BH or Westfall–Young), and the smallest detectable change. Exact metrics:
  * the relative change of their (identical every round) values, no test.
  *
  * Each metric's bootstrap has its own stream, derived from the seed and the metric key, so a
  * metric's interval does not depend on which other metrics are in the run.
  *
  * The detectable change uses α/m, m the number of tested metrics: under Holm and under BH alike,
- * a change confined to one metric must reach p < α/m (the first step of both procedures).
+ * a change confined to one metric must reach p < α/m (the first step of both procedures); under
+ * Westfall–Young that is the level for metrics unrelated to the others, and conservative for
+ * correlated ones.
  */
 export function analyzeMetrics(
   samples: readonly MetricSamples[],
@@ -153,6 +158,7 @@ export function analyzeMetrics(
         : pairedTestFor(d.length, alpha / tested);
     return {
       n: d.length,
+      d,
       change: toChangeScale(scale, estimate),
       ci: [toChangeScale(scale, low), toChangeScale(scale, high)] as [number, number],
       pValue: test === 't' ? crossoverTTest(d, s.order).pValue : wilcoxonSignedRank(d).pValue,
@@ -171,10 +177,32 @@ export function analyzeMetrics(
   });
 
   const testedIndexes = partial.flatMap((a, i) => (a.pValue === null ? [] : [i]));
-  const adjusted = adjustPValues(
-    testedIndexes.map((i) => partial[i]!.pValue!),
-    options.correction,
-  );
+  const adjusted =
+    options.correction === 'westfall-young'
+      ? westfallYoungAdjust(
+          testedIndexes.map((i): JointEntry => {
+            const a = partial[i]!;
+            return {
+              pValue: a.pValue!,
+              ...('d' in a && a.d
+                ? {
+                    paired: {
+                      d: a.d,
+                      order: samples[i]!.order,
+                      // The reference whose one-metric distribution is the look's own test.
+                      reference: a.test === 't' ? 'rotation' : 'sign-flip',
+                    },
+                  }
+                : {}),
+            };
+          }),
+          // Its own stream: the adjusted p-values do not move when bootstrap settings change.
+          { level: alpha, rng: createRng(deriveSeed(options.seed, 'westfall-young')) },
+        ).adjusted
+      : adjustPValues(
+          testedIndexes.map((i) => partial[i]!.pValue!),
+          options.correction,
+        );
   const adjustedByIndex = new Map(testedIndexes.map((index, k) => [index, adjusted[k]!]));
   return partial.map((a, i) => ({
     n: a.n,

@@ -47,6 +47,14 @@ export function benjaminiHochberg(pValues: readonly number[]): number[] {
   return adjusted;
 }
 
-export function adjustPValues(pValues: readonly number[], correction: 'holm' | 'bh'): number[] {
-  return correction === 'holm' ? holm(pValues) : benjaminiHochberg(pValues);
+/** The corrections a gate may name (config `gate.correction`). */
+export type Correction = 'holm' | 'bh' | 'westfall-young';
+
+/**
+ * Adjusted p-values from the p-values alone. `westfall-young` needs the metrics' paired values
+ * (westfall-young.ts, called by analyze.ts); from p-values alone it is Holm, the step-down it
+ * improves on, which keeps the same family-wise guarantee.
+ */
+export function adjustPValues(pValues: readonly number[], correction: Correction): number[] {
+  return correction === 'bh' ? benjaminiHochberg(pValues) : holm(pValues);
 }
