@@ -15,6 +15,7 @@ export const INPUT = {
   runId: 'run-id',
   workingDirectory: 'working-directory',
   baseline: 'baseline',
+  creepDays: 'creep-days',
 } as const;
 
 export type InputName = (typeof INPUT)[keyof typeof INPUT];

@@ -111,6 +111,20 @@ export const trendChangePointSchema = z.strictObject({
   pValue: finite,
 });
 
+/** The second comparison of a nightly: head against the commit about `days` before it, for
+ *  creep that no single night's step is large enough to show. */
+export const trendCreepSchema = z.strictObject({
+  /** The newest first-parent commit at least `days` older than head (committer dates). */
+  base: z.strictObject({ ref: shortText, sha: fullSha }),
+  days: z.number().int().positive(),
+  /** First-parent commits after that commit up to head. */
+  commits: z.number().int().nonnegative(),
+  verdict: z.enum(['pass', 'fail', 'inconclusive']),
+  pairs: z.number().int().nonnegative(),
+  /** The metrics it called regressed, as full comparisons (bounded). */
+  regressed: z.array(comparisonSchema).max(100),
+});
+
 /** The nightly trend (mode `trend`): what was compared, the bisect, the history's change points. */
 export const trendSchema = z.strictObject({
   /** The previous nightly's commit (measured as itself, not a merge-base) and tonight's head. */
@@ -118,7 +132,11 @@ export const trendSchema = z.strictObject({
   head: z.strictObject({ ref: shortText, sha: fullSha }),
   /** First-parent commits after base up to head. */
   commits: z.number().int().nonnegative(),
-  /** Bisect steps in the order they ran; empty when no bisect was needed or possible. */
+  /** The comparison with the commit of about 30 days back (`--creep-days`); absent when off
+   *  or when no such commit lies before the previous nightly (the notes say which). */
+  creep: trendCreepSchema.optional(),
+  /** Bisect steps in the order they ran; empty when no bisect was needed or possible. Their
+   *  base is the previous nightly, or the creep comparison's base when only it regressed. */
   steps: z.array(trendStepSchema).max(200),
   /** The first commit whose head regressed against its parent; null when none was named. */
   culprit: culpritSchema.nullable(),
@@ -175,5 +193,6 @@ export type Advice = z.infer<typeof adviceSchema>;
 export type Result = z.infer<typeof resultSchema>;
 export type Trend = z.infer<typeof trendSchema>;
 export type TrendStep = z.infer<typeof trendStepSchema>;
+export type TrendCreep = z.infer<typeof trendCreepSchema>;
 export type Culprit = z.infer<typeof culpritSchema>;
 export type TrendChangePoint = z.infer<typeof trendChangePointSchema>;

@@ -43,6 +43,8 @@ export interface Inputs {
   workingDirectory: string;
   /** compare: whether a stored baseline of the merge-base may stand in for measuring it. */
   baseline: BaselinePolicy;
+  /** trend: days back of the creep comparison's commit (0: off); undefined means the default. */
+  creepDays?: number;
 }
 
 /** A bad action input: names the input, the value received (unless it is unknown, when the
@@ -111,6 +113,19 @@ export function readInputs(
     }
   }
 
+  const creepText = optional(INPUT.creepDays);
+  let creepDays: number | undefined;
+  if (creepText !== undefined) {
+    creepDays = Number(creepText);
+    if (!/^\d{1,4}$/.test(creepText) || creepDays > 3650) {
+      throw new InputError(
+        INPUT.creepDays,
+        creepText,
+        'a whole number of days from 0 (off) to 3650',
+      );
+    }
+  }
+
   const base = optional(INPUT.base);
   const config = get(INPUT.config) || 'perfgate.yml';
   const workingDirectory = get(INPUT.workingDirectory) || '.';
@@ -120,6 +135,7 @@ export function readInputs(
   // the action would not do.
   const meaningless: Array<[InputName, string | undefined, readonly ActionMode[]]> = [
     [INPUT.runId, runIdText, ['report']],
+    [INPUT.creepDays, creepText, ['trend']],
     [INPUT.base, base, ['compare', 'collect', 'trend']],
     [INPUT.timeBudget, timeBudget, ['compare', 'collect', 'record', 'trend']],
     [INPUT.threshold, threshold, ['compare', 'collect', 'record', 'trend']],
@@ -171,6 +187,7 @@ export function readInputs(
     runId,
     workingDirectory,
     baseline,
+    ...(creepDays !== undefined ? { creepDays } : {}),
   };
 }
 

@@ -26,8 +26,11 @@ Options:
       --markdown FILE     write the PR-comment markdown here
       --history FILE      trend: the nightly history (JSON); read, appended to, written back;
                           a missing file starts a new one
+      --creep-days N      trend: also compare HEAD with its commit of N days back, for slow
+                          creep no single night shows (default 30; 0 turns it off)
       --budget DURATION   time budget for sampling, e.g. 90s or 2m (overrides gate.time-budget);
-                          trend: half confirms, half is shared by the bisect's steps
+                          trend: shared equally by the night's comparison, the creep comparison
+                          and the bisect's steps
       --threshold PERCENT smallest change that matters, e.g. 5% (overrides gate.threshold)
       --seed N            seed of every random source (overrides gate.seed)
       --fail-on WHEN      regression, or never to report only (overrides gate.fail-on)
@@ -54,6 +57,7 @@ export interface CliArgs {
   'fail-on'?: string;
   baseline?: string;
   history?: string;
+  'creep-days'?: number;
   color: boolean;
 }
 
@@ -87,6 +91,9 @@ export function parseCommandLine(
   if (mode !== 'trend' && values.history !== undefined) {
     throw new UsageError(`--history has no meaning for ${mode}; it applies to trend`);
   }
+  if (mode !== 'trend' && values['creep-days'] !== undefined) {
+    throw new UsageError(`--creep-days has no meaning for ${mode}; it applies to trend`);
+  }
   if (mode === 'record' && values.base !== undefined) {
     throw new UsageError('--base has no meaning for record, which measures one commit');
   }
@@ -113,7 +120,20 @@ export function parseCommandLine(
       args[key] = value;
     }
   }
+  const creep = values['creep-days'];
+  if (creep !== undefined) args['creep-days'] = creepDays(creep);
   return args;
+}
+
+/** Whole days, 0 (off) to ten years. */
+function creepDays(text: string): number {
+  const days = /^\d{1,4}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
+  if (!(days >= 0 && days <= 3650)) {
+    throw new UsageError(
+      `--creep-days must be a whole number of days from 0 (off) to 3650, got ${JSON.stringify(text)}`,
+    );
+  }
+  return days;
 }
 
 function parse(argv: string[]) {
@@ -133,6 +153,7 @@ function parse(argv: string[]) {
       'fail-on': { type: 'string' },
       baseline: { type: 'string' },
       history: { type: 'string' },
+      'creep-days': { type: 'string' },
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },

@@ -56,7 +56,14 @@ function runMode(args: CliArgs, request: RunRequest, deps: RunDeps): Promise<Run
     case 'record':
       return record(request, deps);
     case 'trend':
-      return trend({ ...request, ...(args.history ? { history: args.history } : {}) }, deps);
+      return trend(
+        {
+          ...request,
+          ...(args.history ? { history: args.history } : {}),
+          ...(args['creep-days'] !== undefined ? { creepDays: args['creep-days'] } : {}),
+        },
+        deps,
+      );
     case 'demo':
       return demo(request, deps);
   }

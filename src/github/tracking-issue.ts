@@ -68,6 +68,49 @@ export async function findTrackingIssue(
   return found && { number: found.number, url: found.html_url, body: found.body ?? '' };
 }
 
+/** Closed issues looked at for one that already tracked tonight's regression: the newest
+ *  first, so a few pages reach back far enough for a regression that is still being found. */
+const MAX_CLOSED_PAGES = 3;
+
+/**
+ * The newest closed tracking issue (label, marker, trusted author) whose hidden state already
+ * tracks the regression `id`: a maintainer closed it by hand (or perfgate did on a recovery that
+ * did not last), and a second issue for the same regression would be the spam teams hate.
+ */
+export async function findClosedTrackingIssue(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  marker: string,
+  id: string,
+  label = TRACKING_LABEL,
+): Promise<FoundIssue | undefined> {
+  const call: ApiCall = {
+    operation: `listing the closed issues labelled "${label}"`,
+    request: 'GET /repos/{owner}/{repo}/issues',
+    permission: PERMISSION,
+  };
+  const found = await findOnPages(
+    call,
+    (page) =>
+      octokit.rest.issues.listForRepo({
+        ...repo,
+        state: 'closed',
+        labels: label,
+        sort: 'updated',
+        direction: 'desc',
+        per_page: 100,
+        page,
+      }),
+    issueShape,
+    (issue) =>
+      issue.pull_request === undefined &&
+      isMarked(issue, marker) &&
+      readTrackingState(issue.body)?.regressions.some((r) => r.id === id) === true,
+    MAX_CLOSED_PAGES,
+  );
+  return found && { number: found.number, url: found.html_url, body: found.body ?? '' };
+}
+
 /** Creates the label unless it exists (whether creating an issue would is not documented). */
 export async function ensureLabel(
   octokit: GitHubClient,
@@ -139,6 +182,13 @@ export async function updateTrackingIssue(
   if (decision.action === 'nothing') return { ...decision, decision };
   const { title, body } = renderTrackingIssue(decision.state, night, options);
 
+  if (!found && night.regression) {
+    const closed = await findClosedTrackingIssue(octokit, repo, marker, night.regression.id, label);
+    if (closed) {
+      const reason = `tracking issue #${closed.number} already tracks this regression and was closed; it is not opened again (reopen it to have it kept current)`;
+      return { action: 'nothing', reason, decision: { action: 'nothing', reason } };
+    }
+  }
   if (!found) {
     await ensureLabel(octokit, repo, label);
     const call: ApiCall = {

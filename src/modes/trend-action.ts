@@ -54,7 +54,12 @@ export async function runTrend(
   for (const note of download.notes) io.info(note);
   const notes = [...download.notes];
   const { result, resultPath, failure } = await trend(
-    { ...request, history: historyPath, baseName: `input \`${INPUT.base}\`` },
+    {
+      ...request,
+      history: historyPath,
+      baseName: `input \`${INPUT.base}\``,
+      ...(inputs.creepDays !== undefined ? { creepDays: inputs.creepDays } : {}),
+    },
     actionRunDeps(deps),
   );
 

@@ -3,10 +3,13 @@
 // merge-base), a confirmed regression bisected to its commit (bisect.ts), the run appended to the
 // history file and the history's change points reported as information.
 //
-// Time: --budget (gate.time-budget) is the whole sampling time. With more than one commit to
-// bisect, the comparison that must confirm the regression may take half, and what it leaves
-// (it stops early once the regression is clear) is shared by the ⌈log2 N⌉ steps a bisect takes;
-// a retried step takes twice its share, which the notes say when it happens.
+// Also, unless --creep-days is 0, head against its commit of about 30 days back, for creep that
+// no single night's step shows; when only that comparison regressed, its range is bisected.
+//
+// Time: --budget (gate.time-budget) is the whole sampling time, shared equally by the night's
+// comparison, the creep comparison and (when a range of more than one commit could need it) the
+// bisect, which also gets what the comparisons leave (they stop early once clear); its ⌈log2 N⌉
+// steps share that, and a retried step takes twice its share, which the notes say.
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import {
@@ -19,7 +22,8 @@ import {
   writeSeries,
 } from '../history/series.js';
 import type { Config } from '../model.js';
-import type { Culprit, Result, Trend } from '../result.js';
+import type { Comparison, Culprit, Result, Trend } from '../result.js';
+import { applyFailOn } from '../verdict/fail-on.js';
 import { GitError, git } from '../workspace/index.js';
 import { bisect } from './bisect.js';
 import { finishRun, type RunDeps, type RunOutcome, type RunRequest, settle } from './measure.js';
@@ -29,7 +33,13 @@ export interface TrendRequest extends RunRequest {
   history?: string;
   /** How errors name the base: the CLI's `--base` unless told (the action's `base` input). */
   baseName?: string;
+  /** How far back the creep comparison's commit lies, in days; 0 turns it off. */
+  creepDays?: number;
 }
+
+/** About a month: long enough for twenty small steps to add up, short enough that the commit
+ *  still builds with today's toolchain and the bisect stays a handful of steps. */
+export const CREEP_DAYS = 30;
 
 export async function trend(request: TrendRequest, deps: RunDeps): Promise<RunOutcome> {
   const { config } = await settle(request, deps);
@@ -62,49 +72,99 @@ export async function trend(request: TrendRequest, deps: RunDeps): Promise<RunOu
     );
   }
   const count = commits?.length ?? 0;
+  const creepDays = request.creepDays ?? CREEP_DAYS;
+  const creep =
+    creepDays > 0 ? await creepRange(headSha, baseSha, commits, creepDays, cwd, notes) : undefined;
 
+  // Each comparison gets an equal share of the budget, and the bisect one more when a range of
+  // more than one commit could need it; what the comparisons leave (they stop early once clear)
+  // goes to the bisect too.
   const total = config.gate.timeBudgetMs;
-  const depth = count > 1 ? Math.ceil(Math.log2(count)) : 0;
-  const mainBudget = depth > 0 ? total / 2 : total;
-  const measure = (head: string, budgetMs: number, seedOffset: number) =>
+  const bisectable = count > 1 || (creep !== undefined && creep.commits.length > 1);
+  const share = total / ((creep ? 2 : 1) + (bisectable ? 1 : 0));
+  const measure = (base: string, baseLabel: string, head: string, budgetMs: number, seed: number) =>
     deps.measure({
       cwd,
-      config: withGate(config, budgetMs, seedOffset),
+      config: withGate(config, budgetMs, seed),
       mode: 'trend',
-      base: baseSha,
+      base,
       head,
-      baseLabel: request.baseLabel ?? baseRef,
+      baseLabel,
       ...(deps.progress ? { onProgress: deps.progress } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
       log: deps.log,
     });
 
-  const main = await measure(headRef, mainBudget, 0);
+  const baseLabel = request.baseLabel ?? baseRef;
+  const main = await measure(baseSha, baseLabel, headRef, share, 0);
   const trendSection: Trend = {
-    base: { ref: request.baseLabel ?? baseRef, sha: baseSha },
+    base: { ref: baseLabel, sha: baseSha },
     head: { ref: headRef, sha: headSha },
     commits: count,
     steps: [],
     culprit: null,
     changePoints: [],
   };
-  const regressed = main.comparisons
-    .filter((c) => c.status === 'regressed')
-    .sort((a, b) => Math.abs(b.change) - Math.abs(a.change))[0];
-  if (regressed && commits && count === 1) {
-    trendSection.culprit = await culpritOf(commits[0]!, cwd);
-    notes.push('One commit since the previous nightly: it is the culprit, without a bisect.');
-  } else if (regressed && commits && count > 1) {
-    const stepBudget = Math.max(total - main.sampling.elapsedMs, total / 2) / depth;
+  let spent = main.sampling.elapsedMs;
+  let creepRegressed: Comparison[] = [];
+  let verdict = main.verdict;
+  if (creep) {
+    const label = `${creepDays} days back`;
+    deps.log(`creep: ${headRef} against ${creep.sha.slice(0, 12)} (${label})`);
+    const far = await measure(creep.sha, label, headRef, share, CREEP_SEED);
+    spent += far.sampling.elapsedMs;
+    creepRegressed = worstFirst(far.comparisons);
+    trendSection.creep = {
+      base: { ref: label, sha: creep.sha },
+      days: creepDays,
+      commits: creep.commits.length,
+      verdict: far.verdict,
+      pairs: far.sampling.pairs,
+      regressed: creepRegressed.slice(0, 100),
+    };
+    if (creepRegressed.length > 0) {
+      // A confirmed regression either way fails the night (as `fail-on` says).
+      verdict = applyFailOn('fail', config.gate.failOn).verdict;
+      if (!worstFirst(main.comparisons)[0]) {
+        notes.push(
+          `No night-to-night regression, but head is slower than ${creep.sha.slice(0, 12)} of ${creepDays} days back: creep over ${creep.commits.length} commits.`,
+        );
+      }
+    }
+  }
+
+  // The range to bisect: the night's when it regressed, else the creep's.
+  const nightly = worstFirst(main.comparisons)[0];
+  const range = nightly
+    ? { base: baseSha, commits, metric: nightly.key }
+    : creep && creepRegressed[0]
+      ? { base: creep.sha, commits: creep.commits, metric: creepRegressed[0].key }
+      : undefined;
+  const rangeCount = range?.commits?.length ?? 0;
+  if (range?.commits && rangeCount === 1) {
+    trendSection.culprit = await culpritOf(range.commits[0]!, cwd);
+    notes.push(
+      `One commit since ${range.base === baseSha ? 'the previous nightly' : 'the creep comparison’s commit'}: it is the culprit, without a bisect.`,
+    );
+  } else if (range?.commits && rangeCount > 1) {
+    const depth = Math.ceil(Math.log2(rangeCount));
+    const stepBudget = Math.max(total - spent, share) / depth;
     deps.log(
-      `bisect: ${regressed.key} regressed over ${count} commits; up to ${depth} steps of ${Math.round(stepBudget / 1000)} s of sampling each`,
+      `bisect: ${range.metric} regressed over ${rangeCount} commits; up to ${depth} steps of ${Math.round(stepBudget / 1000)} s of sampling each`,
     );
     let stepIndex = 0;
     const found = await bisect({
-      base: baseSha,
-      commits,
-      metric: regressed.key,
-      compare: (head, attempt) => measure(head, stepBudget * attempt, ++stepIndex),
+      base: range.base,
+      commits: range.commits,
+      metric: range.metric,
+      compare: (head, attempt) =>
+        measure(
+          range.base,
+          range.base === baseSha ? baseLabel : `${creepDays} days back`,
+          head,
+          stepBudget * attempt,
+          ++stepIndex,
+        ),
       log: deps.log,
     });
     trendSection.steps = found.steps;
@@ -127,7 +187,12 @@ export async function trend(request: TrendRequest, deps: RunDeps): Promise<RunOu
     }
   }
 
-  const result: Result = { ...main, ...request.about, notes: [...notes, ...main.notes] };
+  const result: Result = {
+    ...main,
+    ...request.about,
+    verdict,
+    notes: [...notes, ...main.notes],
+  };
   if (history && historyPath) {
     const series: Series = appendRun(history.series, runRecord(result));
     await writeSeries(historyPath, series);
@@ -137,6 +202,49 @@ export async function trend(request: TrendRequest, deps: RunDeps): Promise<RunOu
   }
   result.trend = trendSection;
   return finishRun(result, config, request, deps);
+}
+
+/** The creep comparison's seed offset: apart from the night's (0) and the bisect steps' (1…). */
+const CREEP_SEED = 1_000_003;
+
+/** The regressed comparisons, the largest change first (the one a bisect follows). */
+function worstFirst(comparisons: readonly Comparison[]): Comparison[] {
+  return comparisons
+    .filter((c) => c.status === 'regressed')
+    .sort((a, b) => Math.abs(b.change) - Math.abs(a.change));
+}
+
+/**
+ * The creep comparison's base: the newest first-parent commit of head whose committer date is
+ * at least `days` before head's (head's date, not the clock, so a run is reproducible). None,
+ * with a note, when the line is younger than that, or when that commit is not older than the
+ * previous nightly (the night's comparison already spans it).
+ */
+async function creepRange(
+  head: string,
+  base: string,
+  nightly: readonly string[] | undefined,
+  days: number,
+  cwd: string,
+  notes: string[],
+): Promise<{ sha: string; commits: string[] } | undefined> {
+  const headTime = Number(await git(['log', '-1', '--format=%ct', head], cwd));
+  const before = headTime - days * 86_400;
+  const sha = await git(['rev-list', '--first-parent', '-1', `--before=${before}`, head], cwd);
+  if (sha === '') {
+    notes.push(
+      `No commit on head’s first-parent line is ${days} days older than head: no creep comparison tonight.`,
+    );
+    return undefined;
+  }
+  if (sha === base || nightly?.includes(sha)) {
+    notes.push(
+      `The previous nightly is itself ${days} or more days old: its comparison covers the creep window.`,
+    );
+    return undefined;
+  }
+  const commits = await firstParentCommits(sha, head, cwd);
+  return { sha, commits: commits ?? [] };
 }
 
 /** The config with this comparison's share of time, and its own seed so steps are independent. */

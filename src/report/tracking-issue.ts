@@ -90,7 +90,12 @@ export interface TrendNight {
 /** The night a trend result describes. The culprit's pull request is the GitHub side's. */
 export function trendNight(result: Result, history: readonly HistoryRun[] = []): TrendNight {
   const trend = result.trend;
-  const regressed = result.comparisons.filter((c) => c.status === 'regressed');
+  const nightly = result.comparisons.filter((c) => c.status === 'regressed');
+  // Creep (the comparison with the commit of about 30 days back) counts when the night alone
+  // showed nothing; the bisect then ran over its range.
+  const creep = nightly.length === 0 ? trend?.creep : undefined;
+  const regressed = creep ? creep.regressed : nightly;
+  const rangeBase = creep ? creep.base.sha : trend?.base.sha;
   const levels = Object.fromEntries(result.comparisons.map((c) => [c.key, c.head.median]));
   const night: TrendNight = {
     headSha: result.head.sha,
@@ -101,10 +106,10 @@ export function trendNight(result: Result, history: readonly HistoryRun[] = []):
   if (regressed.length === 0 || !trend) return night;
   const culprit = trend.culprit;
   night.regression = {
-    id: culprit?.sha ?? `${trend.base.sha}..${trend.head.sha}`,
+    id: culprit?.sha ?? `${rangeBase}..${trend.head.sha}`,
     foundOn: result.head.sha,
     foundAt: result.startedAt,
-    range: { base: trend.base.sha, head: trend.head.sha },
+    range: { base: rangeBase ?? trend.base.sha, head: trend.head.sha },
     culprit: culprit
       ? {
           sha: culprit.sha,

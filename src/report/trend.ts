@@ -2,7 +2,13 @@
 // the suspects) and the history's change points (information, never a failure). One set of facts
 // for the markdown (escaped here, where the text enters it) and the terminal (plain text).
 import type { Trend, TrendStep } from '../result.js';
-import { escapeInlineMarkdown, escapeTableCell, plainText, truncate } from './escape.js';
+import {
+  escapeInlineMarkdown,
+  escapeMarkdown,
+  escapeTableCell,
+  plainText,
+  truncate,
+} from './escape.js';
 import { formatChange, formatInterval, formatTimestamp, formatValue } from './format.js';
 
 const short = (sha: string) => sha.slice(0, 7);
@@ -19,6 +25,25 @@ function culpritText(trend: Trend): string | undefined {
   return `${c.subject} — ${c.author}${pr}`;
 }
 
+/** The creep comparison in one sentence (plain; each caller escapes for its medium). */
+function creepText(trend: Trend): string | undefined {
+  const c = trend.creep;
+  if (!c) return undefined;
+  const against = `Against ${short(c.base.sha)} of ${c.days} days back (${c.commits} commit${c.commits === 1 ? '' : 's'}, ${c.pairs} pair${c.pairs === 1 ? '' : 's'})`;
+  if (c.regressed.length === 0) {
+    return `${against}: no regression (${c.verdict}).`;
+  }
+  const worst = c.regressed
+    .slice(0, 3)
+    .map(
+      (r) =>
+        `${truncate([r.benchmark, r.target, r.metric].filter(Boolean).join(' · '), 120)} ${formatChange(r.change, r.scale, r.unit)} ${formatInterval(r.ci, r.scale, r.unit)}`,
+    )
+    .join('; ');
+  const more = c.regressed.length > 3 ? ` and ${c.regressed.length - 3} more` : '';
+  return `${against}: slower, ${worst}${more}.`;
+}
+
 /** The markdown blocks of the trend; none outside mode `trend`. */
 export function trendMarkdown(trend: Trend | undefined, limit: number): string[] {
   if (!trend) return [];
@@ -27,6 +52,8 @@ export function trendMarkdown(trend: Trend | undefined, limit: number): string[]
   blocks.push(
     `### Nightly trend\n\nPrevious nightly **${escapeInlineMarkdown(truncate(trend.base.ref, limit))}**@\`${short(trend.base.sha)}\` → **${escapeInlineMarkdown(truncate(trend.head.ref, limit))}**@\`${short(trend.head.sha)}\` (${commits} on the first-parent line).`,
   );
+  const creep = creepText(trend);
+  if (creep) blocks.push(escapeMarkdown(creep));
   if (trend.culprit) {
     blocks.push(
       `**Culprit:** \`${short(trend.culprit.sha)}\` ${escapeInlineMarkdown(truncate(culpritText(trend)!, limit))}`,
@@ -78,6 +105,8 @@ export function trendLines(trend: Trend | undefined): string[] {
   const lines = [
     `previous nightly ${plainText(trend.base.ref)}@${short(trend.base.sha)} → ${plainText(trend.head.ref)}@${short(trend.head.sha)}, ${trend.commits} commit(s)`,
   ];
+  const creep = creepText(trend);
+  if (creep) lines.push(plainText(creep));
   trend.steps.forEach((s, i) => {
     lines.push(
       `step ${i + 1}: ${short(s.head)} vs ${short(s.base)} ${s.outcome} ${stepChange(s)}${s.note ? ` (${plainText(s.note)})` : ''}`,

@@ -143,6 +143,18 @@ describe('readInputs', () => {
     }
   });
 
+  it('reads creep-days in mode trend only, as whole days from 0 (off) to 3650', () => {
+    expect(read(runnerEnv({ mode: 'trend', 'creep-days': '0' })).creepDays).toBe(0);
+    expect(read(runnerEnv({ mode: 'trend', 'creep-days': '60' })).creepDays).toBe(60);
+    expect(read(runnerEnv({ mode: 'trend' })).creepDays).toBeUndefined();
+    for (const value of ['-1', '2.5', '30d', '4000']) {
+      expect(inputError(runnerEnv({ mode: 'trend', 'creep-days': value })).message).toContain(
+        'expected a whole number of days from 0 (off) to 3650',
+      );
+    }
+    expect(inputError(runnerEnv({ mode: 'compare', 'creep-days': '30' })).input).toBe('creep-days');
+  });
+
   it('rejects run ids that are not positive whole numbers', () => {
     for (const value of ['abc', '0', '-1', '1.5', '1e3']) {
       expect(inputError(runnerEnv({ mode: 'report', 'run-id': value })).message).toMatch(

@@ -46,4 +46,19 @@ describe('parseCommandLine', () => {
       '--history needs a value',
     );
   });
+
+  it('reads --creep-days as whole days from 0 (off) to 3650, for trend only', () => {
+    expect(parseCommandLine(['trend', '--creep-days', '0'], io)).toMatchObject({ 'creep-days': 0 });
+    expect(parseCommandLine(['trend', '--creep-days', '45'], io)).toMatchObject({
+      'creep-days': 45,
+    });
+    for (const bad of ['-1', '1.5', '30d', '3651', 'x']) {
+      expect(() => parseCommandLine(['trend', `--creep-days=${bad}`], io)).toThrow(
+        `--creep-days must be a whole number of days from 0 (off) to 3650, got "${bad}"`,
+      );
+    }
+    expect(() => parseCommandLine(['compare', '--creep-days', '30'], io)).toThrow(
+      '--creep-days has no meaning for compare; it applies to trend',
+    );
+  });
 });

@@ -1,7 +1,8 @@
 // `perfgate trend` in process over real git repositories with a real server in its own process:
 // one commit of eight after the previous nightly makes route /a 40% slower, and the trend
 // confirms it, bisects to that commit and exits 1; eight comment-only commits exit 0 with no
-// culprit and start a history file. 200 ms rounds and early stops keep a run near 25 s; the 45 s
+// culprit and start a history file; a slowdown of 20 days ago that no night showed is found by
+// the comparison with the commit of 30 days back and bisected over that range. 200 ms rounds and early stops keep a run near 25 s; the 45 s
 // budget is room for a loaded machine, where the bisect steps need more pairs.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,6 +72,19 @@ function history(slowAt: number | undefined): { base: string; commits: string[] 
   return { base, commits };
 }
 
+/** `make()` with git's author and committer dates set to `seconds` (Unix time). */
+function dated<T>(seconds: number, make: () => T): T {
+  const date = `@${seconds} +0000`;
+  process.env.GIT_AUTHOR_DATE = date;
+  process.env.GIT_COMMITTER_DATE = date;
+  try {
+    return make();
+  } finally {
+    delete process.env.GIT_AUTHOR_DATE;
+    delete process.env.GIT_COMMITTER_DATE;
+  }
+}
+
 async function cli(...argv: string[]) {
   let stdout = '';
   let stderr = '';
@@ -133,6 +147,53 @@ describe('perfgate trend', { timeout: 120_000 }, () => {
     expect(series.runs.map((r) => r.commit)).toEqual([commits[7]]);
     expect(Object.keys(series.runs[0]!.metrics)).toContain(result.comparisons[0]!.key);
     expect(result.trend?.history).toEqual({ path: file, runs: 1 });
+    // Every commit is from today: no commit of 30 days back to compare with, and it says so.
+    expect(result.trend?.creep).toBeUndefined();
+    expect(result.notes.join('\n')).toContain('30 days older than head: no creep comparison');
+  });
+
+  it('finds creep no single night shows: head against its commit of 30 days back, bisected over that range', async () => {
+    repo = createRepo('perfgate-creep-');
+    out = mkdtempSync(join(tmpdir(), 'perfgate-trend-out-'));
+    const now = Math.floor(Date.now() / 1000);
+    const at = (daysAgo: number, message: string, delay: number) =>
+      dated(now - daysAgo * 86_400, () =>
+        repo!.commit(message, {
+          'perfgate.yml': CONFIG,
+          'server.mjs': service({ a: delay }, message),
+        }),
+      );
+    at(40, 'older', 5);
+    // The newest commit at least 30 days older than head: the creep comparison's base.
+    const monthAgo = at(35, 'a month ago', 5);
+    at(28, 'comment only (28)', 5);
+    const slow = at(20, 'slow /a down', 7);
+    at(10, 'comment only (10)', 7);
+    const nightly = at(1, 'previous nightly', 7);
+    const head = at(0, 'tonight', 7);
+    const json = join(out!, 'trend.json');
+    const run = await cli('trend', '--base', nightly, '--json', json);
+    expect(run.code, run.stderr).toBe(1);
+    const result = read(json);
+    const trend = result.trend!;
+    // The night itself (one comment-only commit) shows nothing.
+    expect(result.comparisons.some((c) => c.status === 'regressed')).toBe(false);
+    expect(trend.commits).toBe(1);
+    expect(trend.creep).toMatchObject({
+      base: { sha: monthAgo },
+      days: 30,
+      commits: 5,
+      verdict: 'fail',
+    });
+    expect(trend.creep!.regressed.map((c) => c.target)).toContain('GET /a');
+    expect(trend.head.sha).toBe(head);
+    expect(trend.culprit?.sha, JSON.stringify({ steps: trend.steps, notes: result.notes })).toBe(
+      slow,
+    );
+    for (const step of trend.steps) expect(step.base).toBe(monthAgo);
+    expect(result.verdict).toBe('fail');
+    expect(result.notes.join('\n')).toContain('creep over 5 commits');
+    expect(run.stdout).toContain(`Against ${monthAgo.slice(0, 7)} of 30 days back`);
   });
 
   it('refuses a malformed history file with exit 2, naming the file and the field, before measuring', async () => {

@@ -133,6 +133,31 @@ describe('the tracking issue', () => {
     expect(state.requests.some((r) => r.operationId === 'issues/create-label')).toBe(false);
   });
 
+  it('does not open a second issue for a regression whose issue was closed by hand', async () => {
+    const first = await updateTrackingIssue(octokit(), trendNight(trendResult(5, 0.2)), options);
+    expect(first).toMatchObject({ action: 'opened', number: 500 });
+    // A maintainer closes it by hand ("won't fix"); the creep comparison finds the same culprit
+    // again the next night.
+    await octokit().rest.issues.update({ ...repo, issue_number: 500, state: 'closed' });
+    const again = await updateTrackingIssue(octokit(), trendNight(trendResult(6, 0.2)), options);
+    expect(again).toMatchObject({ action: 'nothing' });
+    expect(again.action === 'nothing' && again.reason).toContain('#500');
+    let state = await mock.state();
+    expect(state.issues).toHaveLength(1);
+    expect(state.issues[0]).toMatchObject({ state: 'closed' });
+    const closedLists = state.requests.filter(
+      (r) => r.operationId === 'issues/list-for-repo' && r.query.state === 'closed',
+    );
+    expect(closedLists[0]!.query).toMatchObject({ sort: 'updated', direction: 'desc' });
+
+    // A different regression (another culprit) is new: it gets its own issue.
+    const other = trendResult(7, 0.3, { culprit: 'd'.repeat(40), subject: 'Cache nothing' });
+    const opened = await updateTrackingIssue(octokit(), trendNight(other), options);
+    expect(opened).toMatchObject({ action: 'opened', number: 501 });
+    state = await mock.state();
+    expect(state.issues.filter((i) => i.state === 'open')).toHaveLength(1);
+  });
+
   it('names the permission when GitHub refuses to open the issue', async () => {
     await mock.fault({ operationId: 'issues/create', kind: 'status', status: 403, times: 1 });
     const error = await updateTrackingIssue(
