@@ -31,7 +31,14 @@ export interface MdeInput {
   power?: number;
   /** The paired test the look uses (analyze.ts pairedTestFor); the signed-rank test unless given. */
   test?: 'signed-rank' | 't';
+  /** Pairs run in each order, for the t (student-t.ts crossoverTTest estimates the effect from
+   *  the two orders' means); half and half unless given. */
+  orders?: { ab: number; ba: number };
 }
+
+/** The fewest pairs at which the order-adjusted t can call anything: it pools the variance within
+ *  the two orders on n − 2 degrees of freedom (student-t.ts). */
+export const MIN_T_PAIRS = 3;
 
 /**
  * A change Δ in the worse direction is called a regression when the test rejects and the CI
@@ -49,8 +56,10 @@ export interface MdeInput {
  * Null when no change could be detected at this n and α: the exact rank tests cannot go below
  * p = 2/2ⁿ (paired) or 2/C(m+n, m) (unpaired), and an α of 0 rejects nothing.
  *
- * Where the look uses Student's t (few pairs), there is no floor: se = σ/√n (the mean's) and the
- * test's quantile is t_{1−α/2, n−1}, so a detectable change exists from 2 pairs on.
+ * Where the look uses the order-adjusted Student t (few pairs), there is no floor: with n_AB and
+ * n_BA pairs in each order, se = σ/2·√(1/n_AB + 1/n_BA) (σ/√n when balanced), the test's
+ * quantile is t_{1−α/2, n−2}, the crossover t's degrees of freedom, and the power term allows for
+ * the spread being estimated (below), so a detectable change exists from 3 pairs on. Null below 3 pairs or with every pair in one order: that t calls nothing then.
  */
 export function minimumDetectableChange(input: MdeInput): number | null {
   const { n, design, scale, better } = input;
@@ -71,18 +80,20 @@ export function minimumDetectableChange(input: MdeInput): number | null {
     );
   }
   const t = design === 'paired' && input.test === 't';
-  if (t && n < 2) return null;
+  const ab = input.orders?.ab ?? n / 2;
+  const ba = input.orders?.ba ?? n / 2;
+  if (t && (n < MIN_T_PAIRS || !(ab > 0) || !(ba > 0))) return null;
   // Calls need p < α (strict), so α at or below the smallest reachable p detects nothing.
   if (alpha <= 0 || (!t && alpha <= smallestExactP(design, n, nHead))) return null;
 
   const se = t
-    ? sd / Math.sqrt(n)
+    ? (sd / 2) * Math.sqrt(1 / ab + 1 / ba)
     : design === 'paired'
       ? sd * Math.sqrt(Math.PI / (3 * n))
       : sd * Math.sqrt(Math.PI / 3) * Math.sqrt(1 / n + 1 / nHead);
   const zPower = normalQuantile(power);
   const zTest =
-    t && alpha < 1 ? studentTCritical(alpha, n - 1) : normalQuantile(1 - Math.min(alpha, 1) / 2);
+    t && alpha < 1 ? studentTCritical(alpha, n - 2) : normalQuantile(1 - Math.min(alpha, 1) / 2);
   const zCi = normalQuantile(1 - expandedTail(level, Math.min(n, nHead)));
   const delta =
     scale === 'difference'
@@ -92,10 +103,33 @@ export function minimumDetectableChange(input: MdeInput): number | null {
         : threshold >= 1
           ? Number.POSITIVE_INFINITY
           : -Math.log1p(-threshold);
-  const worse = Math.max((zTest + zPower) * se, delta + (zCi + zPower) * se);
+  // With the t, the spread is estimated from few pairs, and a boundary at c estimated SDs is
+  // crossed with probability Φ((Δ/se − c)/√(1 + c²/(2ν))) (the normal approximation of the
+  // noncentral t, Guenther 1981; the interval's width varies with the sample's spread in the
+  // same way); without it, 6 pairs called the stated change in 72% of simulated runs, not 80%.
+  const spread = (c: number) => (t ? Math.sqrt(1 + (c * c) / (2 * (n - 2))) : 1);
+  const worse = Math.max(
+    (zTest + zPower * spread(zTest)) * se,
+    delta + (zCi + zPower * spread(zCi)) * se,
+  );
   if (!Number.isFinite(worse)) return null;
   if (scale === 'difference') return worse;
   return better === 'lower' ? changeFromLog(worse) : -changeFromLog(-worse);
+}
+
+/** The smallest two-sided p the signed-rank test can reach at n pairs, 2^(1−n) (every sign the
+ *  same); 0 past the exact range, where the normal approximation's floor is far below any α. */
+export function rankTestFloor(n: number): number {
+  return smallestExactP('paired', n, n);
+}
+
+/** The fewest pairs at which the signed-rank test can reach p < level (its floor below it);
+ *  Infinity for a level of 0 or less. */
+export function rankTestPairsFor(level: number): number {
+  if (!(level > 0)) return Number.POSITIVE_INFINITY;
+  let n = 1;
+  while (rankTestFloor(n) >= level) n++;
+  return n;
 }
 
 /** The smallest two-sided p the exact tests can reach; 0 where the normal approximation is

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { minimumDetectableChange } from '../../src/stats/mde.js';
+import type { Order } from '../../src/model.js';
+import { minimumDetectableChange, rankTestFloor, rankTestPairsFor } from '../../src/stats/mde.js';
 import { bootstrapHodgesLehmannCI } from '../../src/stats/paired.js';
 import { createRng } from '../../src/stats/random.js';
+import { crossoverTTest } from '../../src/stats/student-t.js';
 import { wilcoxonSignedRank } from '../../src/stats/wilcoxon.js';
 import { withinBinomial } from './helpers.js';
 
@@ -77,5 +79,71 @@ describe('minimumDetectableChange', () => {
         better: 'lower',
       }),
     ).toThrow(/n must be a positive integer/);
+  });
+});
+
+describe('minimumDetectableChange with the order-adjusted t', () => {
+  const input = {
+    design: 'paired',
+    sd: 0.05,
+    alpha: 0.01,
+    threshold: 0.02,
+    scale: 'ratio',
+    better: 'lower',
+    test: 't',
+  } as const;
+
+  it('is called about 80% of the time at its size: crossover t and the expanded HL interval, 6 pairs', () => {
+    const n = 6;
+    const mde = minimumDetectableChange({ ...input, n, orders: { ab: 3, ba: 3 } })!;
+    expect(mde).toBeGreaterThan(0.1);
+    const shift = Math.log1p(mde);
+    const order: Order[] = ['AB', 'BA', 'AB', 'BA', 'AB', 'BA'];
+    const rng = createRng(606);
+    const trials = 400;
+    let called = 0;
+    for (let t = 0; t < trials; t++) {
+      const d = Array.from({ length: n }, () => shift + input.sd * rng.normal());
+      const [low] = bootstrapHodgesLehmannCI(d, { rng, resamples: 400 });
+      if (crossoverTTest(d, order).pValue < input.alpha && Math.expm1(low) > input.threshold) {
+        called++;
+      }
+    }
+    expect(withinBinomial(called, trials, 0.8, 4), `${called} of ${trials}`).toBe(true);
+  });
+
+  it('needs 3 pairs and both orders, and grows when the orders are unbalanced', () => {
+    expect(minimumDetectableChange({ ...input, n: 1 })).toBeNull();
+    expect(minimumDetectableChange({ ...input, n: 2 })).toBeNull();
+    expect(minimumDetectableChange({ ...input, n: 3 })).not.toBeNull();
+    expect(minimumDetectableChange({ ...input, n: 5, orders: { ab: 5, ba: 0 } })).toBeNull();
+    const balanced = minimumDetectableChange({ ...input, n: 8, orders: { ab: 4, ba: 4 } })!;
+    const lopsided = minimumDetectableChange({ ...input, n: 8, orders: { ab: 7, ba: 1 } })!;
+    expect(minimumDetectableChange({ ...input, n: 8 })).toBeCloseTo(balanced, 12);
+    expect(lopsided).toBeGreaterThan(balanced);
+    // The rank test at the same n and level detects nothing: 2^(1−8) = 0.0078 is not below 0.005.
+    expect(
+      minimumDetectableChange({ ...input, n: 8, alpha: 0.005, test: 'signed-rank' }),
+    ).toBeNull();
+    expect(minimumDetectableChange({ ...input, n: 8, alpha: 0.005 })).not.toBeNull();
+  });
+});
+
+describe('the signed-rank floor', () => {
+  it('is 2^(1−n) in the exact range and 0 past it', () => {
+    expect(rankTestFloor(4)).toBe(0.125);
+    expect(rankTestFloor(10)).toBeCloseTo(2 / 1024, 15);
+    expect(rankTestFloor(80)).toBe(0);
+  });
+
+  it('names the fewest pairs whose floor is below a level', () => {
+    for (const level of [0.5, 0.05, 0.0014, 1e-4, 3.2e-7]) {
+      const n = rankTestPairsFor(level);
+      expect(rankTestFloor(n)).toBeLessThan(level);
+      expect(rankTestFloor(n - 1)).toBeGreaterThanOrEqual(level);
+    }
+    // 2^(1−n) < 0.0014 from n = 11 (2^−10 = 0.00098; 2^−9 = 0.00195).
+    expect(rankTestPairsFor(0.0014)).toBe(11);
+    expect(rankTestPairsFor(0)).toBe(Number.POSITIVE_INFINITY);
   });
 });
