@@ -172,7 +172,8 @@ describe('perfgate trend', { timeout: 120_000 }, () => {
     const nightly = at(1, 'previous nightly', 7);
     const head = at(0, 'tonight', 7);
     const json = join(out!, 'trend.json');
-    const run = await cli('trend', '--base', nightly, '--json', json);
+    // Three shares (the night, the creep comparison, the bisect) of 60 s.
+    const run = await cli('trend', '--base', nightly, '--json', json, '--budget', '60s');
     expect(run.code, run.stderr).toBe(1);
     const result = read(json);
     const trend = result.trend!;
