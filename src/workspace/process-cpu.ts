@@ -78,14 +78,24 @@ function statFields(text: string): string[] {
   return text.slice(text.lastIndexOf(')') + 2).split(' ');
 }
 
-/** `root` and its live descendants, root first. Throws ProcessCpuError when root is gone. */
+/** `root` and its live descendants, root first. Throws ProcessCpuError when root is gone or
+ *  /proc cannot be read; every error of this module about the system is one. */
 export function processTree(root: number): number[] {
   if (!Number.isInteger(root) || root <= 0) {
     throw new RangeError(`root pid must be a positive integer, got ${String(root)}`);
   }
   const children = new Map<number, number[]>();
   let rootSeen = false;
-  for (const entry of readdirSync('/proc')) {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch (err) {
+    throw new ProcessCpuError(
+      `cannot list the processes under /proc (${(err as Error).message}) to find process ${root}'s tree`,
+      root,
+    );
+  }
+  for (const entry of entries) {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
     let text: string;
