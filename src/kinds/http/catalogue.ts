@@ -39,6 +39,16 @@ export const HTTP_METRICS = [
     scale: 'ratio',
     budget: { key: 'mean', ...latency },
   },
+  // CPU time of the server's process tree in a round over the requests it completed: the work a
+  // request costs, which queueing does not inflate (probe.ts; Linux only, left out elsewhere).
+  {
+    metric: 'cpu',
+    label: 'server CPU time per request',
+    unit: 'ms',
+    better: 'lower',
+    scale: 'ratio',
+    budget: { key: 'cpu', ...latency },
+  },
   {
     metric: 'throughput',
     label: 'throughput',

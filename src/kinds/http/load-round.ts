@@ -13,6 +13,12 @@ export interface MeasureRouteOptions {
   /** Per-request timeout; a timed-out request counts as an error. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * Starts counting the server's CPU time (process-cpu.ts startTreeCpu) and returns what reads
+   * the ns spent since. Called synchronously as the window opens and as it closes, so the time
+   * matches the window whose requests it is divided by.
+   */
+  serverCpu?: () => () => number;
 }
 
 export type HttpRouteFailure = 'cannot-connect' | 'no-response' | 'invalid-request';
@@ -78,7 +84,10 @@ export function routeUrl(base: string, path: string): string {
  * Loads one route for `durationMs` with `connections` keep-alive connections and summarises the
  * responses that completed inside that window. Requests still in flight when the window closes
  * are dropped. autocannon is stopped and its sockets destroyed before this settles, also when
- * it rejects (abort, unreachable server).
+ * it rejects (abort, unreachable server). With `serverCpu`, the server's CPU time over the same
+ * window is in the sample too: it also holds the connections' setup and the work of the (at most
+ * `connections`) requests in flight at the close, which the window's responses carry between
+ * them; a round of hundreds of requests makes that small, and base and head pay it alike.
  *
  * Throws HttpRouteError `cannot-connect` as soon as a connection is refused (nothing listens
  * there), and `no-response` when the window holds no response at all (every request timed out
@@ -116,6 +125,14 @@ export async function measureRoute(
     let wallMs = 0;
     let timer: NodeJS.Timeout | undefined;
     let instance: autocannon.Instance | undefined;
+    let cpuSince: (() => number) | undefined;
+    let serverCpuNs: number | undefined;
+    try {
+      cpuSince = o.serverCpu?.();
+    } catch (err) {
+      reject(err);
+      return;
+    }
     const t0 = performance.now();
 
     const onAbort = () => close(o.signal?.reason);
@@ -126,6 +143,13 @@ export async function measureRoute(
       open = false;
       wallMs = performance.now() - t0;
       if (reason !== undefined) failure = reason;
+      else if (cpuSince !== undefined) {
+        try {
+          serverCpuNs = cpuSince();
+        } catch (err) {
+          failure = err;
+        }
+      }
       clearTimeout(timer);
       o.signal?.removeEventListener('abort', onAbort);
       instance?.stop();
@@ -163,6 +187,7 @@ export async function measureRoute(
             wallMs,
             statusCodes,
             failures,
+            ...(serverCpuNs !== undefined ? { serverCpuMs: serverCpuNs / 1e6 } : {}),
           }),
         );
       }

@@ -1,18 +1,25 @@
 // HTTP load per route: one short fixed-duration round per route per side (load-round.ts), its
 // metrics announced from the catalogue and reported from the round's summary (round-summary.ts).
+// The server's CPU time per request needs the server's pid and /proc (workspace/process-cpu.ts);
+// where either is missing the probe leaves the metric out, and says why, rather than report a
+// 0 that would read as "no work".
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpBenchmarkConfig, MetricSpec, Observation, Side } from '../../model.js';
+import { ProcessCpuError, startTreeCpu } from '../../workspace/process-cpu.js';
 import { catalogueSpec, disposalGuard, metricKey, type Probe, ProbeError } from '../types.js';
 import { HTTP_METRICS } from './catalogue.js';
 import { HttpRouteError, type HttpRouteFailure, measureRoute, routeUrl } from './load-round.js';
-import { type RouteSample, routeMetrics } from './round-summary.js';
+import { type OptionalHttpMetric, type RouteSample, routeMetrics } from './round-summary.js';
+
+/** `server-cpu`: the server's CPU time, readable when the probe started, no longer is. */
+export type HttpProbeFailure = HttpRouteFailure | 'server-exited' | 'server-cpu';
 
 export class HttpProbeError extends ProbeError {
   override name = 'HttpProbeError';
   readonly route: string;
   readonly url: string;
-  readonly reason: HttpRouteFailure | 'server-exited';
+  readonly reason: HttpProbeFailure;
   constructor(
     message: string,
     data: {
@@ -20,7 +27,7 @@ export class HttpProbeError extends ProbeError {
       side: Side;
       route: string;
       url: string;
-      reason: HttpRouteFailure | 'server-exited';
+      reason: HttpProbeFailure;
     },
     options?: { cause?: unknown },
   ) {
@@ -35,17 +42,51 @@ export interface HttpServerHandle {
   url: string;
   /** Throws when the server process has exited. */
   assertAlive(): void;
+  /** The root of the server's process tree, whose CPU time the `cpu` metric reads; without
+   *  it the metric is left out. */
+  pid?: number;
 }
 
 export interface HttpProbeOptions {
   signal?: AbortSignal;
   /** How long a failed round waits for the server's exit to be noticed (ms); default 500. */
   exitGraceMs?: number;
+  /** Measure the servers' CPU time per request (`cpu`) where it can be read; default true. */
+  serverCpu?: boolean;
+  /** Told why a metric is left out. */
+  log?: (line: string) => void;
 }
 
-/** The metrics createHttpProbe reports for one route, in the catalogue's order. */
-export function routeSpecs(benchmark: string, route: string): MetricSpec[] {
-  return HTTP_METRICS.map((m) => catalogueSpec(m, benchmark, route));
+/** The metrics createHttpProbe reports for one route, in the catalogue's order; `without`
+ *  leaves out metrics the probe cannot read. */
+export function routeSpecs(
+  benchmark: string,
+  route: string,
+  without: readonly OptionalHttpMetric[] = [],
+): MetricSpec[] {
+  return measuredMetrics(without).map((m) => catalogueSpec(m, benchmark, route));
+}
+
+function measuredMetrics(without: readonly OptionalHttpMetric[]) {
+  return HTTP_METRICS.filter((m) => !(without as readonly string[]).includes(m.metric));
+}
+
+/**
+ * Why the servers' CPU time cannot be read, or undefined when it can: each must have a pid
+ * whose tree /proc shows (Linux). Read once here, so a round never finds out halfway.
+ */
+export function serverCpuUnavailable(servers: Record<Side, HttpServerHandle>): string | undefined {
+  for (const side of ['base', 'head'] as const) {
+    const { pid } = servers[side];
+    if (pid === undefined) return `the ${side} server's process id is not known`;
+    try {
+      startTreeCpu(pid);
+    } catch (err) {
+      if (err instanceof ProcessCpuError) return err.message;
+      throw err;
+    }
+  }
+  return undefined;
 }
 
 export function createHttpProbe(
@@ -62,7 +103,19 @@ export function createHttpProbe(
     }
     names.add(r.name);
   }
-  const specs = bench.requests.flatMap((r) => routeSpecs(bench.name, r.name));
+  let without: OptionalHttpMetric[] = [];
+  if (o.serverCpu === false) without = ['cpu'];
+  else {
+    const why = serverCpuUnavailable(servers);
+    if (why !== undefined) {
+      without = ['cpu'];
+      o.log?.(
+        `benchmark "${bench.name}": server CPU time per request (cpu) is not measured: ${why}`,
+      );
+    }
+  }
+  const metrics = measuredMetrics(without);
+  const specs = bench.requests.flatMap((r) => routeSpecs(bench.name, r.name, without));
   const guard = disposalGuard(bench.name, o.signal);
   const { signal } = guard;
   const exitGraceMs = o.exitGraceMs ?? 500;
@@ -100,6 +153,7 @@ export function createHttpProbe(
           durationMs: bench.roundMs,
           timeoutMs: bench.timeoutMs,
           signal,
+          ...(without.includes('cpu') ? {} : { serverCpu: () => startTreeCpu(server.pid!) }),
         });
       } catch (err) {
         if (signal.aborted) throw err;
@@ -118,6 +172,13 @@ export function createHttpProbe(
             { cause: err },
           );
         }
+        if (err instanceof ProcessCpuError) {
+          throw new HttpProbeError(
+            `${where}: cannot read the server's CPU time: ${errorText(err)}`,
+            { ...data, reason: 'server-cpu' },
+            { cause: err },
+          );
+        }
         throw err;
       }
       const exited = await exitedCause(server, false);
@@ -129,8 +190,12 @@ export function createHttpProbe(
         );
       }
       const values = routeMetrics(sample);
-      for (const m of HTTP_METRICS)
-        obs[metricKey(bench.name, route.name, m.metric)] = values[m.metric];
+      for (const m of metrics) {
+        const value = values[m.metric];
+        // measureRoute reads the CPU time whenever asked, or throws: never a gap.
+        if (value === undefined) throw new Error(`${where}: the round has no ${m.metric}`);
+        obs[metricKey(bench.name, route.name, m.metric)] = value;
+      }
     }
     return obs;
   }

@@ -3,6 +3,10 @@
 import type { HTTP_METRICS } from './catalogue.js';
 
 export type HttpMetric = (typeof HTTP_METRICS)[number]['metric'];
+/** Metrics a round has only where the probe can read them: the server's CPU time needs /proc. */
+export type OptionalHttpMetric = 'cpu';
+export type HttpMetricValues = Record<Exclude<HttpMetric, OptionalHttpMetric>, number> &
+  Partial<Record<OptionalHttpMetric, number>>;
 
 /** What a round counted besides the latencies. */
 export interface RoundCounts {
@@ -15,6 +19,8 @@ export interface RoundCounts {
   statusCodes: Record<string, number>;
   /** Failures without a response, by error code or message (`ECONNRESET`, `timeout`). */
   failures: Record<string, number>;
+  /** CPU time of the server's process tree in the window, in ms; absent when not read. */
+  serverCpuMs?: number;
 }
 
 export interface RouteSample extends RoundCounts {
@@ -34,6 +40,9 @@ export interface RouteSample extends RoundCounts {
   /** Requests that finished in the window: responses plus failures. */
   requests: number;
   responses: number;
+  /** serverCpuMs / requests: the server's CPU time per request, in ms, when it was read. Failed
+   *  requests count, as in errorRate: a timed-out request may have cost the server work too. */
+  cpu?: number;
 }
 
 /**
@@ -72,12 +81,13 @@ export function summariseRound(latencies: Float64Array, counts: RoundCounts): Ro
     requests: responses + failed,
     responses,
     ...counts,
+    ...(counts.serverCpuMs !== undefined ? { cpu: counts.serverCpuMs / (responses + failed) } : {}),
   };
 }
 
 /** The catalogue's metrics of a sample: a metric added to HTTP_METRICS fails to compile here
- *  until the round computes it. */
-export function routeMetrics(s: RouteSample): Record<HttpMetric, number> {
+ *  until the round computes it (or it is declared optional). */
+export function routeMetrics(s: RouteSample): HttpMetricValues {
   return {
     p50: s.p50,
     p95: s.p95,
@@ -85,5 +95,6 @@ export function routeMetrics(s: RouteSample): Record<HttpMetric, number> {
     mean: s.mean,
     throughput: s.throughput,
     'error-rate': s.errorRate,
+    ...(s.cpu !== undefined ? { cpu: s.cpu } : {}),
   };
 }

@@ -152,7 +152,7 @@ export const httpSchema = fields(
     ),
     budgets: documented(
       routeBudgets(BUDGETED).optional(),
-      'Absolute budgets, each checked on head\'s median over the rounds: p50, p95, p99, mean (durations), error-rate (a percentage), throughput (a floor, req/s) for every route, or one route\'s as "<route name>/<key>", e.g. "GET /orders/p95": 150ms. Exceeding one fails the gate.',
+      'Absolute budgets, each checked on head\'s median over the rounds: p50, p95, p99, mean, cpu (the server\'s CPU time per request; durations), error-rate (a percentage), throughput (a floor, req/s) for every route, or one route\'s as "<route name>/<key>", e.g. "GET /orders/p95": 150ms. Exceeding one fails the gate.',
     ),
   },
   'an http benchmark (a mapping)',

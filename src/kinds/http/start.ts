@@ -23,6 +23,7 @@ export async function startHttp(bench: HttpBenchmarkConfig, run: KindRun): Promi
   }
   const probe = createHttpProbe(bench, servers as Record<Side, RunningServer>, {
     signal: run.signal,
+    log: run.log,
   });
   return { probe };
 }

@@ -1,11 +1,14 @@
-// Starts test/fixtures/probes/server.mjs in its own process group and plays the part of the
-// workspace's server handle (url + assertAlive) for the probe tests.
+// Starts test/fixtures/probes/server.mjs (or another script that prints `PORT <n>`, such as
+// cpu-server.mjs) in its own process group and plays the part of the workspace's server handle
+// (url, pid, assertAlive) for the probe tests.
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const SCRIPT = fileURLToPath(new URL('../../fixtures/probes/server.mjs', import.meta.url));
+/** Routes of known CPU cost: /hash?units=N, /json?times=N, /status. */
+export const CPU_SERVER = fileURLToPath(new URL('./cpu-server.mjs', import.meta.url));
 
 export class FixtureServerExited extends Error {
   override name = 'FixtureServerExited';
@@ -20,13 +23,18 @@ export class FixtureServerExited extends Error {
 export interface FixtureServer {
   url: string;
   child: ChildProcess;
+  /** The server's own pid: the root of its process tree. */
+  pid: number;
   assertAlive(): void;
   /** Kills the whole process group and waits for the exit. */
   kill(): Promise<void>;
 }
 
-export async function startFixtureServer(env: Record<string, string> = {}): Promise<FixtureServer> {
-  const child = spawn(process.execPath, [SCRIPT], {
+export async function startFixtureServer(
+  env: Record<string, string> = {},
+  script = SCRIPT,
+): Promise<FixtureServer> {
+  const child = spawn(process.execPath, [script], {
     detached: true,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
@@ -60,6 +68,7 @@ export async function startFixtureServer(env: Record<string, string> = {}): Prom
   return {
     url: `http://127.0.0.1:${port}`,
     child,
+    pid: child.pid!,
     assertAlive() {
       if (exit) throw exit;
     },

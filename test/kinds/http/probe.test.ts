@@ -81,6 +81,24 @@ describe('summariseRound', () => {
     expect(s.requests).toBe(104);
     expect(s.errorRate).toBeCloseTo(6 / 104, 12);
     expect(s.responses).toBe(100);
+    // No server CPU time was read: no cpu, rather than a 0 that would read as "no work".
+    expect(s.cpu).toBeUndefined();
+    expect('cpu' in routeMetrics(s)).toBe(false);
+  });
+
+  it('divides the server CPU time by every request that finished, failed ones too', () => {
+    const s = summariseRound(Float64Array.from([1, 2, 3]), {
+      badStatus: 1,
+      timeouts: 1,
+      socketErrors: 0,
+      wallMs: 1000,
+      statusCodes: { '200': 2, '500': 1 },
+      failures: { timeout: 1 },
+      serverCpuMs: 10,
+    });
+    expect(s.requests).toBe(4);
+    expect(s.cpu).toBe(2.5);
+    expect(routeMetrics(s).cpu).toBe(2.5);
   });
 
   it('feeds every catalogue metric, p95 among them and p90 not', () => {
@@ -91,12 +109,14 @@ describe('summariseRound', () => {
       wallMs: 1000,
       statusCodes: { '200': 4 },
       failures: {},
+      serverCpuMs: 2,
     });
     const values = routeMetrics(s);
-    expect(Object.keys(values)).toEqual(HTTP_METRICS.map((m) => m.metric));
+    expect(Object.keys(values).sort()).toEqual(HTTP_METRICS.map((m) => m.metric).sort());
     expect(values.p95).toBeCloseTo(3.85, 12);
     expect('p90' in values).toBe(false);
     expect(values['error-rate']).toBe(0);
+    expect(values.cpu).toBe(0.5);
   });
 });
 
@@ -320,14 +340,14 @@ describe('createHttpProbe', () => {
     await Promise.all([base?.kill(), head?.kill()]);
   });
 
-  it('announces six metrics per route', () => {
+  it('announces seven metrics per route', () => {
     const probe = createHttpProbe(bench([get('/delay?ms=5'), get('/status?code=500')]), {
       base,
       head,
     });
     expect(probe.benchmark).toBe('api');
-    expect(probe.specs).toHaveLength(12);
-    expect(probe.specs.slice(0, 6)).toEqual([
+    expect(probe.specs).toHaveLength(14);
+    expect(probe.specs.slice(0, 7)).toEqual([
       {
         key: 'api/GET /delay?ms=5/p50',
         benchmark: 'api',
@@ -340,6 +360,13 @@ describe('createHttpProbe', () => {
       expect.objectContaining({ metric: 'p95', unit: 'ms', better: 'lower', scale: 'ratio' }),
       expect.objectContaining({ metric: 'p99', unit: 'ms', better: 'lower', scale: 'ratio' }),
       expect.objectContaining({ metric: 'mean', unit: 'ms', better: 'lower', scale: 'ratio' }),
+      expect.objectContaining({
+        key: 'api/GET /delay?ms=5/cpu',
+        metric: 'cpu',
+        unit: 'ms',
+        better: 'lower',
+        scale: 'ratio',
+      }),
       expect.objectContaining({
         metric: 'throughput',
         unit: 'req/s',
@@ -386,6 +413,9 @@ describe('createHttpProbe', () => {
     expect(h[p50]).toBeGreaterThanOrEqual(19);
     expect(b['api/GET /status?code=500/error-rate']).toBe(1);
     expect(h['api/GET /delay?ms=5/error-rate']).toBe(0);
+    // Each server spent some CPU time on each request, read from its own process tree.
+    expect(b['api/GET /delay?ms=5/cpu']).toBeGreaterThan(0);
+    expect(h['api/GET /status?code=500/cpu']).toBeGreaterThan(0);
     // What advice/ reads is the metrics: the probe keeps no evidence beside them.
     expect(probe.evidence).toBeUndefined();
     await probe.dispose!();
