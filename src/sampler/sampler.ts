@@ -1,6 +1,7 @@
 // The schedule: warm-up, randomized AB/BA blocks, sequential looks, the time budget, retries.
 // No I/O of its own: probes measure, the clock is injected, stats/ and verdict/ decide.
 import { getErrorMessage } from '../errors.js';
+import { metricEntry } from '../kinds/registry.js';
 import type {
   GateConfig,
   MetricAnalysis,
@@ -12,16 +13,24 @@ import type {
   Status,
 } from '../model.js';
 import type { Comparison, Result } from '../result.js';
-import { analyzeMetrics, pairedTestFor } from '../stats/analyze.js';
+import { analyzeMetrics } from '../stats/analyze.js';
 import { FUTILITY_POWER, predictivePower } from '../stats/futility.js';
+import { rankTestFloor, rankTestPairsFor } from '../stats/mde.js';
 import { pairedValues } from '../stats/paired.js';
 import { createRng, deriveSeed, type Rng } from '../stats/random.js';
 import { AlphaSpending } from '../stats/sequential.js';
-import { summarize } from '../stats/summary.js';
+import { mad, summarize } from '../stats/summary.js';
 import { thresholdFor } from '../verdict/gate.js';
 import { isResolved, metricStatus } from '../verdict/status.js';
 import { SampleError, SamplerInputError } from './errors.js';
-import { planNote, plannedLooks } from './look-plan.js';
+import {
+  detectableNote,
+  type PlannedMetric,
+  planNote,
+  plannedLooks,
+  type SpendingState,
+  smallRunTest,
+} from './look-plan.js';
 
 export interface SamplerProbe {
   /** Announced before sampling; every observation holds a value for each key. */
@@ -94,6 +103,8 @@ export interface SamplerOutcome {
   sampling: Result['sampling'];
 }
 
+export { smallRunTest } from './look-plan.js';
+
 interface Tracked {
   spec: MetricSpec;
   probe: number;
@@ -122,19 +133,11 @@ interface Tracked {
  *   block only, and exact metrics never hold up early stopping.
  * - A failed measurement (the probe throws or reports a missing, non-finite or, on the ratio
  *   scale, non-positive value) is retried once, then fails the run with a SampleError.
+ * - Notes: after the first block, the pair duration and the looks it allows; at the first look
+ *   with 3 pairs or more (or the final look), what the planned pairs can call on the headline
+ *   metrics at the noise measured, and the budget that would bring it to 1.5 × δ; at the end,
+ *   why a tested metric has no detectable change, where it has none.
  */
-/**
- * Which paired test a run may use. Student's t below the signed-rank test's floor is for runs
- * whose budget allows too few pairs for the rank test ever to reach the level (slow probes): a
- * run that will reach enough pairs uses the rank test at every look, so its early looks cannot
- * call on nearly equal differences of one sign, the discrete noise (a pause paid or not) that
- * the t over-calls at 4–6 pairs (src/stats/README.md). Decided from pair counts and the level
- * only, never from the values, so the error-rate argument holds.
- */
-export function smallRunTest(plannedPairs: number, level: number): 'auto' | 'signed-rank' {
-  return pairedTestFor(plannedPairs, level) === 'signed-rank' ? 'signed-rank' : 'auto';
-}
-
 export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
   const now = o.now ?? (() => performance.now());
   const started = now();
@@ -172,12 +175,14 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
     }
   }
 
+  const setupMs = now() - started;
   const durations: number[] = [];
   const looks: LookRecord[] = [];
   let pairs = 0;
   let stoppedBy: StoppedBy | undefined;
   let analyses: MetricAnalysis[] = [];
   let statuses: Status[] = [];
+  let detectableSaid = false;
 
   // The last look's analysis time, to keep the final analysis inside the budget.
   let analysis = { pairs: 0, ms: 0 };
@@ -194,6 +199,10 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
         bootstrapResamples: o.bootstrapResamples,
         pairedTest: smallRunTest(plannedPairs, gate.alpha / Math.max(testedCount, 1)),
       },
+    ).map((a, i) =>
+      // The order-adjusted t calls nothing when every block ran in one order (student-t.ts), so
+      // nothing was detectable whatever mde.ts says without the orders.
+      a.test === 't' && oneOrder(tracked[i]!.samples.order) ? { ...a, mde: null } : a,
     );
     statuses = analyses.map((analysis, i) =>
       metricStatus({
@@ -270,6 +279,15 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
     const budgetEnds = nextBlock > left;
 
     let progressLook: LookProgress | undefined;
+    // The spending before this block's look, for the plan of a run that ends at it.
+    const before: SpendingState = {
+      alpha: gate.alpha,
+      tested: testedCount,
+      looks: [...lookAt],
+      pairs: looks.at(-1)?.pairs ?? 0,
+      spent: spending.spent,
+    };
+    let plannedNow = pairs;
     if (!tested) {
       progressLook = look(0, true, pairs);
       stoppedBy = 'exact';
@@ -278,6 +296,7 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
       stoppedBy = pairs >= maxPairs ? 'max-pairs' : 'budget';
     } else if (lookAt.has(pairs)) {
       const planned = Math.min(maxPairs, pairs + Math.floor(left / Math.max(nextBlock, 1e-9)));
+      plannedNow = planned;
       progressLook = look(spending.look(pairs, planned), false, planned);
       if (statuses.every(isResolved)) stoppedBy = 'resolved';
       else if (gate.earlyStop !== 'resolved' && statuses.includes('regressed')) {
@@ -285,6 +304,23 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
       } else if (gate.futility !== false && futile(tracked, statuses, thresholds, planned)) {
         stoppedBy = 'futility';
       }
+    }
+    // What the plan can detect, once there are pairs enough to estimate the noise.
+    if (progressLook && tested && !detectableSaid && pairs >= MIN_NOISE_PAIRS) {
+      detectableSaid = true;
+      const final = progressLook.final;
+      notes.push(
+        detectableNote({
+          pairs,
+          plannedPairs: final ? pairs : plannedNow,
+          maxPairs,
+          final,
+          pairMs: nextBlock,
+          setupMs,
+          state: final ? before : { ...before, pairs, spent: spending.spent },
+          metrics: headlineMetrics(tracked, thresholds),
+        }),
+      );
     }
     if (pairs === 1 && timePlanned && tested) {
       const pairMs = now() - blockStart;
@@ -307,6 +343,7 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
         `(${firstLook}); too few to call a regression.`,
     );
   }
+  notes.push(...undetectable(tracked, analyses, looks.at(-1), testedCount));
   notes.push(...exactVariation(tracked));
   const elapsedMs = now() - started;
   const comparisons = tracked.map((t, i) =>
@@ -333,6 +370,100 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
       elapsedMs,
     },
   };
+}
+
+/** The noise of a pair is estimated (MAD) from 3 pairs on: 1 has no spread and 2 leave it to a
+ *  single difference. */
+const MIN_NOISE_PAIRS = 3;
+
+function oneOrder(order: readonly Order[]): boolean {
+  return order.every((o) => o === order[0]);
+}
+
+/** The headline metric of each benchmark kind (catalogue `headline`) among the tested ones, with
+ *  the noise of its pairs so far; each probe's first tested metric where none is marked (a probe
+ *  outside the catalogues). */
+function headlineMetrics(
+  tracked: readonly Tracked[],
+  thresholds: readonly number[],
+): PlannedMetric[] {
+  const tested = tracked.flatMap((t, i) => (t.spec.scale === 'exact' ? [] : [{ t, i }]));
+  const marked = tested.filter(({ t }) => metricEntry(t.spec.metric)?.headline);
+  const chosen =
+    marked.length > 0
+      ? marked
+      : tested.filter(({ t }, k) => tested.findIndex((u) => u.t.probe === t.probe) === k);
+  return chosen.map(({ t, i }) => {
+    const scale = t.spec.scale as PlannedMetric['scale'];
+    return {
+      key: t.spec.key,
+      scale,
+      better: t.spec.better,
+      unit: t.spec.unit,
+      threshold: thresholds[i]!,
+      sd: mad(pairedValues(t.spec.key, scale, t.samples.base, t.samples.head)),
+      orders: {
+        pairs: t.samples.order.length,
+        ab: t.samples.order.filter((o) => o === 'AB').length,
+        ba: t.samples.order.filter((o) => o === 'BA').length,
+      },
+    };
+  });
+}
+
+/**
+ * Why tested metrics have no detectable change at the last look, where they have none: the
+ * report has only the pairs and gate.alpha, so the level of that look and the test it used are
+ * said here.
+ */
+function undetectable(
+  tracked: readonly Tracked[],
+  analyses: readonly MetricAnalysis[],
+  last: LookRecord | undefined,
+  testedCount: number,
+): string[] {
+  if (!last) return [];
+  const n = last.pairs;
+  const level = last.alpha / Math.max(testedCount, 1);
+  const reason = (t: Tracked, a: MetricAnalysis): string => {
+    if (n < 3) return 'no test can call a change from fewer than 3 pairs';
+    if (!(level > 0)) {
+      return 'the look had no level left to test at (earlier looks had spent what the plan allowed by then)';
+    }
+    if (a.test === 't' && oneOrder(t.samples.order)) {
+      return (
+        `every pair ran in the same order (${t.samples.order[0]}), so the order-adjusted t used ` +
+        'at few pairs could not tell a change from an order effect'
+      );
+    }
+    if (a.test !== 't' && rankTestFloor(n) >= level) {
+      return (
+        `the signed-rank test's smallest p-value at ${n} pairs, ${formatP(rankTestFloor(n))}, is ` +
+        `not below the level of that look, ${formatP(level)} (its α over ${testedCount} tested ` +
+        `metric${testedCount === 1 ? '' : 's'}); it gets below it from ${rankTestPairsFor(level)} pairs`
+      );
+    }
+    return `a regression beyond its threshold cannot be measured on its scale`;
+  };
+  const byReason = new Map<string, string[]>();
+  tracked.forEach((t, i) => {
+    const a = analyses[i];
+    if (t.spec.scale === 'exact' || !a || a.mde !== null) return;
+    const why = reason(t, a);
+    byReason.set(why, [...(byReason.get(why) ?? []), t.spec.key]);
+  });
+  const at = `at the ${last.final ? 'final' : 'last'} look (${n} pair${n === 1 ? '' : 's'})`;
+  return [...byReason].map(([why, keys]) => {
+    const which =
+      keys.length === testedCount
+        ? 'any tested metric'
+        : keys.slice(0, 3).join(', ') + (keys.length > 3 ? ` and ${keys.length - 3} more` : '');
+    return `No change was detectable ${at} for ${which}: ${why}.`;
+  });
+}
+
+function formatP(p: number): string {
+  return p >= 0.001 ? String(Number(p.toPrecision(2))) : p.toExponential(1);
 }
 
 function drawOrder(rng: Rng): Order {
