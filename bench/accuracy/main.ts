@@ -1,50 +1,72 @@
-// npm run bench:accuracy -- [sim|real|all] [options]
+// npm run bench:accuracy -- [sim|real|all|real-report] [options]
 //
-//   sim   synthetic rounds with the noise figures of the last real run (results/noise-figures.json,
-//         else built-in defaults), a fake clock, thousands of seeded trials; every peer rule at
-//         its documented default and across its knob, for the comparison at equal false-alarm rate.
-//   real  the service in its own processes, the real HTTP probe and sampler, conditions
-//         interleaved; saves the trials (results/real-trials.jsonl) and the noise figures.
-//   all   real, then sim with the figures just measured.
+//   real  the services (services.mjs) as a user runs them: the minimal user config (start, ready,
+//         the two routes, a time budget) resolved by perfgate's parser, so every other setting is
+//         the product's default; perfgate's http kind starts the servers and probes them, the
+//         real sampler decides. Service × condition × shift interleaved in a seeded order; the
+//         `noisy` condition runs neighbour.mjs beside each trial. Saves the trials
+//         (results/real-trials.jsonl), the tables (results/real.txt) and, per service ×
+//         condition, the noise figures (results/noise-figures-<service>-<condition>.json).
+//   sim   synthetic rounds with a cell's fitted figures, a fake clock, thousands of seeded trials
+//         at the same default gate; every peer rule at its documented default and across its knob.
+//   all   real, then sim with the figures just fitted.
 //   real-report  the tables and noise figures again from results/real-trials.jsonl.
 //
-// Options: --aa-trials N --trials N (per shift) --budget 120s --aa-budget 30s --threshold 1%
-//          --shifts 0,2,3,5,10,20 (percent) --seed N --work-ms 1 --connections 1 --round-ms 200
-//          sim only: --resamples N (perfgate's bootstrap) --noise-scale X (noise × X)
-//          --noise-p50 4% (noise scaled so that p50's paired SD is 4%) --label NAME
-//          --futility off (perfgate without its futility stop, to measure what the stop costs)
+// Options: --service json,io,tail (also loop) --condition idle,noisy --aa-trials N --trials N
+//          (per shift) --budget 2m --shifts 0,5,10,20 (percent) --seed N --label NAME
+//          real only: --work-ms X (CPU ms per request of every service chosen; else each
+//          service's default, work.ts) --threshold X% (δ, to compare with a non-default gate)
+//          sim only: --figures FILE (one set of figures instead of each cell's) --resamples N
+//          --noise-scale X --noise-p50 4% --futility off --threshold X%
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CALIBRATED_RULES, PEER_RULES } from './catalog.js';
-import { DEFAULT_FIGURES, MODEL_METRICS, type NoiseFigures, scaleFigures } from './noise-model.js';
+import { modeledMetrics, type NoiseFigures, scaleFigures } from './noise-model.js';
 import {
+  CONDITIONS,
+  type Condition,
+  callsOf,
+  cellName,
+  cellOf,
   figuresFromTrials,
+  type RealOptions,
   type RealResult,
   type RealTrial,
+  routeAndMetric,
   runReal,
+  slowRouteOf,
   tallyTrials,
 } from './real.js';
 import {
+  type CellOverview,
   calibratedTable,
+  conditionTable,
   figuresTable,
+  metricCallsTable,
+  overviewTable,
   pct,
   powerCurve,
   type RowSource,
+  realizedTable,
   ruleTable,
+  type TrialView,
   timingTable,
 } from './report.js';
+import { jsonBytes } from './service-work.mjs';
 import { PERFGATE, simulate } from './simulate.js';
 import { minimumDetectableShift, type Tally } from './tally.js';
+import { userGate } from './user-config.js';
+import { DEFAULT_WORK_MS, SERVICES, type ServiceName } from './work.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const RESULTS = join(HERE, 'results');
-const FIGURES_FILE = join(RESULTS, 'noise-figures.json');
 
-const SIM_SHIFTS = [0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2];
-const REAL_SHIFTS = [0, 0.02, 0.03, 0.05, 0.1, 0.2];
+const SIM_SHIFTS = [0, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3];
+const REAL_SHIFTS = [0, 0.05, 0.1, 0.2];
+const DEFAULT_BUDGET = '2m';
 
 class UsageError extends Error {
   override name = 'UsageError';
@@ -79,12 +101,36 @@ function shiftList(text: string): number[] {
   return [...new Set(shifts)].sort((a, b) => a - b);
 }
 
-function perfgateRow(): RowSource {
-  return {
-    id: PERFGATE,
-    label: '**perfgate** (δ 1%, α 1%, Holm, α-spending looks, fail-fast)',
-    knob: 'default',
-  };
+function list<T extends string>(field: string, text: string, allowed: readonly T[]): T[] {
+  const items = text.split(',').map((x) => x.trim());
+  for (const x of items) {
+    if (!(allowed as readonly string[]).includes(x)) {
+      throw new UsageError(`--${field} takes ${allowed.join(', ')} (comma-separated), got "${x}"`);
+    }
+  }
+  return [...new Set(items)] as T[];
+}
+
+function services(values: Values): ServiceName[] {
+  return list('service', values.service ?? 'json,io,tail', SERVICES);
+}
+
+function conditions(values: Values): Condition[] {
+  return list('condition', values.condition ?? 'idle,noisy', CONDITIONS);
+}
+
+type Values = Record<string, string | undefined>;
+
+function gateLabel(threshold: number | undefined, futility: boolean): string {
+  const gate = userGate({ timeBudgetMs: 120_000, seed: 1, threshold, futility });
+  return (
+    `**perfgate** at the user's gate (δ ${pct(gate.threshold, 0)}, α ${gate.alpha}, ${gate.correction}, ` +
+    `${gate.lookPlan}-planned looks${gate.futility ? ', futility stop' : ''})`
+  );
+}
+
+function perfgateRow(threshold: number | undefined, futility = true): RowSource {
+  return { id: PERFGATE, label: gateLabel(threshold, futility), knob: 'default' };
 }
 
 function peerRows(): RowSource[] {
@@ -96,27 +142,68 @@ function machineLine(): string {
   return `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, load average ${l1!.toFixed(1)} / ${l5!.toFixed(1)} / ${l15!.toFixed(1)} (1/5/15 min)`;
 }
 
-function readFigures(): NoiseFigures {
-  if (!existsSync(FIGURES_FILE)) return DEFAULT_FIGURES;
-  const figures = JSON.parse(readFileSync(FIGURES_FILE, 'utf8')) as NoiseFigures;
+function labelOf(values: Values): string {
+  const label = values.label ?? '';
+  if (label !== '' && !/^[a-z0-9.-]+$/i.test(label)) {
+    throw new UsageError(`--label must be letters, digits, dots or dashes, got "${label}"`);
+  }
+  return label;
+}
+
+const figuresFile = (cell: string, label: string) =>
+  join(RESULTS, `noise-figures-${cell}${label ? `-${label}` : ''}.json`);
+
+function readFigures(file: string): NoiseFigures {
+  if (!existsSync(file)) {
+    throw new UsageError(
+      `no noise figures at ${file}: run the real mode for that service and condition first, or give --figures FILE`,
+    );
+  }
+  const figures = JSON.parse(readFileSync(file, 'utf8')) as NoiseFigures & {
+    metrics: Record<string, NoiseFigures['metrics']['p50']>;
+  };
   // Figures saved before p95 replaced p90 (issue #11) hold p90, the nearest percentile measured:
-  // used for p95 and said so, until `real` measures p95 itself.
-  const old = figures.metrics as Partial<Record<string, NoiseFigures['metrics']['p50']>>;
-  if (figures.metrics.p95 === undefined && old.p90 !== undefined) {
-    const { p90, ...rest } = old;
-    figures.metrics = Object.fromEntries(
-      MODEL_METRICS.map((m) => [m, m === 'p95' ? p90 : rest[m]]),
-    ) as NoiseFigures['metrics'];
+  // used for p95 and said so.
+  if (figures.metrics.p95 === undefined && figures.metrics.p90 !== undefined) {
+    const { p90, ...rest } = figures.metrics;
+    figures.metrics = { ...rest, p95: p90 } as NoiseFigures['metrics'];
     figures.source += '; p95 taken from its p90 (saved before p95 replaced p90)';
   }
   return figures;
 }
 
-async function simMode(
-  values: Record<string, string | undefined>,
+/** The sims to run: one --figures file, or each chosen service × condition's fitted figures. */
+function simCells(values: Values): Array<{ label: string; figures: NoiseFigures }> {
+  const label = labelOf(values);
+  if (values.figures !== undefined) {
+    const name = basename(values.figures)
+      .replace(/^noise-figures-?/, '')
+      .replace(/\.json$/, '');
+    return [{ label: label || name || 'figures', figures: readFigures(values.figures) }];
+  }
+  return services(values).flatMap((service) =>
+    conditions(values).map((condition) => {
+      const cell = cellName({ service, condition });
+      return {
+        label: label ? `${cell}-${label}` : cell,
+        figures: readFigures(figuresFile(cell, label)),
+      };
+    }),
+  );
+}
+
+async function simMode(values: Values, command: string): Promise<string> {
+  const texts: string[] = [];
+  for (const cell of simCells(values)) texts.push(await simCell(values, command, cell));
+  return texts.join('\n\n');
+}
+
+async function simCell(
+  values: Values,
   command: string,
+  cell: { label: string; figures: NoiseFigures },
 ): Promise<string> {
-  const measured = readFigures();
+  const measured = cell.figures;
   // --noise-p50 5% scales every spread so that p50's paired SD is 5% (a quieter machine).
   const scale = values['noise-p50']
     ? percent('noise-p50', values['noise-p50']) / measured.metrics.p50.sdPair
@@ -124,20 +211,13 @@ async function simMode(
   if (!(scale > 0))
     throw new UsageError(`--noise-scale must be a number > 0, got "${values['noise-scale']}"`);
   const figures = scaleFigures(measured, +scale.toPrecision(3));
-  const label =
-    values.label ??
-    (values['noise-p50']
-      ? `p50-sd-${values['noise-p50'].replace('%', 'pct')}`
-      : scale === 1
-        ? 'measured'
-        : `noise-x${scale}`);
-  if (!/^[a-z0-9.-]+$/i.test(label))
-    throw new UsageError(`--label must be letters, digits, dots or dashes, got "${label}"`);
+  const label = scale === 1 ? cell.label : `${cell.label}-noise-x${+scale.toPrecision(3)}`;
   const shifts = values.shifts ? shiftList(values.shifts) : SIM_SHIFTS;
-  const aaTrials = count('aa-trials', values['aa-trials'] ?? '4000');
-  const trials = count('trials', values.trials ?? '400');
-  const timeBudgetMs = duration('budget', values.budget ?? '120s');
-  const threshold = percent('threshold', values.threshold ?? '1%');
+  const aaTrials = count('aa-trials', values['aa-trials'] ?? '1000');
+  const trials = count('trials', values.trials ?? '200');
+  const timeBudgetMs = duration('budget', values.budget ?? DEFAULT_BUDGET);
+  const threshold = values.threshold ? percent('threshold', values.threshold) : undefined;
+  const futility = values.futility !== 'off';
   const seed = count('seed', values.seed ?? '1');
   const bootstrapResamples = count('resamples', values.resamples ?? '2000');
   const total = aaTrials + trials * (shifts.length - 1);
@@ -148,16 +228,16 @@ async function simMode(
     aaTrials,
     trials,
     timeBudgetMs,
-    threshold,
+    ...(threshold !== undefined ? { threshold } : {}),
     seed,
     bootstrapResamples,
-    futility: values.futility !== 'off',
+    futility,
     knobs: true,
     onTrial: (done) => {
       const now = Date.now();
       if (now - lastPrint > 5000 || done === total) {
         lastPrint = now;
-        process.stderr.write(`  simulation: ${done}/${total} trials\n`);
+        process.stderr.write(`  simulation ${label}: ${done}/${total} trials\n`);
       }
     },
   });
@@ -171,22 +251,23 @@ async function simMode(
     shifts,
     perfgateMds,
   );
+  const modelled = modeledMetrics(figures).join(', ');
   const text = [
-    `### Simulation, ${label} noise (${new Date().toISOString().slice(0, 10)})`,
+    `### Simulation, ${label} (${new Date().toISOString().slice(0, 10)})`,
     '',
     `\`${command}\` — ${aaTrials} A/A trials and ${trials} per shift, seed ${seed}, ${bootstrapResamples} bootstrap resamples; ` +
-      `time budget ${timeBudgetMs / 1000} s = ${result.maxPairs} pairs at ${figures.pairMs.toFixed(0)} ms per pair; ` +
-      `ran in ${(result.elapsedMs / 1000).toFixed(0)} s on ${machineLine()}.`,
+      `the user's gate (${gateLabel(threshold, futility).replace('**perfgate** at ', '')}); time budget ${timeBudgetMs / 1000} s = ${result.maxPairs} pairs at ${figures.pairMs.toFixed(0)} ms per pair; ` +
+      `metrics modelled: ${modelled}; ran in ${(result.elapsedMs / 1000).toFixed(0)} s on ${machineLine()}.`,
     '',
     'Noise of the synthetic rounds:',
     '',
     figuresTable(figures),
     '',
-    'Rule × shift: the A/A column is the family-wise false-alarm rate over all 12 metrics (2 routes × ' +
-      'p50, p95, p99, mean, throughput, error rate) [95% Wilson interval] of N trials; the other columns ' +
-      'are the power (any metric of the slowed route called regressed) · median rounds per side used.',
+    'Rule × shift: the A/A column is the family-wise false-alarm rate over every metric of both routes ' +
+      '[95% Wilson interval] of N trials; the other columns are the power (any metric of the slowed ' +
+      'route called regressed) · median rounds per side used.',
     '',
-    ruleTable(tally, [perfgateRow(), ...peerRows()], shifts),
+    ruleTable(tally, [perfgateRow(threshold, futility), ...peerRows()], shifts),
     '',
     'At equal false-alarm rate (each peer’s knob set to its most lenient value whose A/A rate is at most ' +
       `perfgate’s, or 1%):`,
@@ -200,7 +281,7 @@ async function simMode(
   writeFileSync(join(RESULTS, `simulation-${label}.txt`), `${text}\n`);
   writeFileSync(
     join(RESULTS, `simulation-${label}.json`),
-    `${JSON.stringify(summaryJson(tally, shifts, { aaTrials, trials, timeBudgetMs, threshold, seed, figures }), null, 2)}\n`,
+    `${JSON.stringify(summaryJson(tally, shifts, { aaTrials, trials, timeBudgetMs, threshold, futility, seed, figures }), null, 2)}\n`,
   );
   return text;
 }
@@ -215,109 +296,159 @@ function summaryJson(tally: Tally, shifts: number[], settings: object) {
       medianSamples: cell.samples.length
         ? [...cell.samples].sort((a, b) => a - b)[Math.floor(cell.samples.length / 2)]
         : null,
+      medianTimeMs: cell.timesMs.length
+        ? [...cell.timesMs].sort((a, b) => a - b)[Math.floor(cell.timesMs.length / 2)]
+        : null,
     };
   }
   return { date: new Date().toISOString(), shifts, settings, cells: rows };
 }
 
-function realOptions(values: Record<string, string | undefined>) {
+function realOptions(values: Values): RealOptions {
+  const chosen = services(values);
+  const workMs = values['work-ms'] === undefined ? undefined : Number(values['work-ms']);
+  if (workMs !== undefined && !(workMs > 0)) {
+    throw new UsageError(
+      `--work-ms must be a number of milliseconds > 0, got "${values['work-ms']}"`,
+    );
+  }
+  const label = labelOf(values);
   return {
+    services: chosen,
+    conditions: conditions(values),
     shifts: values.shifts ? shiftList(values.shifts) : REAL_SHIFTS,
-    aaTrials: count('aa-trials', values['aa-trials'] ?? '50'),
-    trials: count('trials', values.trials ?? '3'),
-    timeBudgetMs: duration('budget', values.budget ?? '120s'),
-    aaBudgetMs: duration('aa-budget', values['aa-budget'] ?? '30s'),
-    threshold: percent('threshold', values.threshold ?? '1%'),
-    workMs: Number(values['work-ms'] ?? '1'),
-    connections: count('connections', values.connections ?? '1'),
-    roundMs: count('round-ms', values['round-ms'] ?? '200'),
+    aaTrials: count('aa-trials', values['aa-trials'] ?? '30'),
+    trials: count('trials', values.trials ?? '10'),
+    timeBudgetMs: duration('budget', values.budget ?? DEFAULT_BUDGET),
+    ...(workMs !== undefined ? { workMs: Object.fromEntries(chosen.map((s) => [s, workMs])) } : {}),
+    ...(values.threshold ? { threshold: percent('threshold', values.threshold) } : {}),
     seed: count('seed', values.seed ?? '1'),
-    logFile: join(RESULTS, `real-trials${suffix(values)}.jsonl`),
+    logFile: join(RESULTS, `real-trials${label ? `-${label}` : ''}.jsonl`),
     onLine: (line: string) => process.stderr.write(`  ${line}\n`),
   };
 }
 
-async function realMode(
-  values: Record<string, string | undefined>,
-  command: string,
-): Promise<string> {
+async function realMode(values: Values, command: string): Promise<string> {
   const o = realOptions(values);
-  writeFileSync(o.logFile, '');
+  writeFileSync(o.logFile!, '');
   const machineBefore = machineLine();
   const result: RealResult = await runReal(o);
+  const units = Object.entries(result.units)
+    .map(
+      ([s, n]) =>
+        `${s} ${n} ${s === 'loop' ? 'iterations' : `records (${(jsonBytes(n!) / 1000).toFixed(0)} kB of JSON)`} ≈ ` +
+        `${o.workMs?.[s as ServiceName] ?? DEFAULT_WORK_MS[s as ServiceName]} ms`,
+    )
+    .join('; ');
   return realReport(result.trials, {
     command,
-    suffix: suffix(values),
+    label: labelOf(values),
+    threshold: o.threshold,
     header:
-      `${o.workMs} ms of CPU work per request (${result.workIters} iterations), ${o.connections} ` +
-      `connection${o.connections === 1 ? '' : 's'}, ${o.roundMs} ms per route per side per round. ` +
+      `Work per request, calibrated once and given to both sides: ${units}. ` +
       `Took ${(result.elapsedMs / 60_000).toFixed(1)} min. Machine at start: ${machineBefore}.`,
   });
 }
 
-/** `--label NAME` keeps a real run's files apart (real-trials-NAME.jsonl, real-NAME.txt) and
- *  leaves the noise figures to the unlabelled run. */
-function suffix(values: Record<string, string | undefined>): string {
-  const label = values.label;
-  if (label === undefined) return '';
-  if (!/^[a-z0-9.-]+$/i.test(label)) {
-    throw new UsageError(`--label must be letters, digits, dots or dashes, got "${label}"`);
-  }
-  return `-${label}`;
+function toView(t: RealTrial): TrialView {
+  const { detected, unchangedCalled } = callsOf(t);
+  const slow = slowRouteOf(t);
+  return {
+    shift: t.shift,
+    ...(t.verdict !== undefined ? { verdict: t.verdict } : {}),
+    stoppedBy: t.stoppedBy,
+    pairs: t.pairs,
+    elapsedMs: t.elapsedMs,
+    regressed: t.regressed,
+    ...(t.realized !== undefined ? { realized: t.realized } : {}),
+    ...(t.cpuShift !== undefined ? { cpuShift: t.cpuShift } : {}),
+    ...(t.cpuShiftSteady !== undefined ? { cpuShiftSteady: t.cpuShiftSteady } : {}),
+    detected,
+    unchangedCalled,
+    calls: t.regressed.flatMap((key) => {
+      const s = t.samples.find((x) => x.key === key);
+      if (!s) return [];
+      const { route, metric } = routeAndMetric(s);
+      return [{ slowed: route === slow, metric }];
+    }),
+  };
+}
+
+/** The metrics the trials recorded, in the probe's order. */
+function metricsOf(trials: readonly RealTrial[]): string[] {
+  return [...new Set(trials.flatMap((t) => t.samples.map((s) => routeAndMetric(s).metric)))];
 }
 
 /** The report of recorded trials: also `real-report`, which re-reads results/real-trials.jsonl. */
 function realReport(
   trials: RealTrial[],
-  o: { command: string; header: string; suffix: string },
+  o: { command: string; header: string; label: string; threshold?: number | undefined },
 ): string {
-  const shifts = [...new Set(trials.map((t) => t.shift))].sort((a, b) => a - b);
-  const tally = tallyTrials(trials);
-  const figures = figuresFromTrials(trials);
-  if (o.suffix === '') writeFileSync(FIGURES_FILE, `${JSON.stringify(figures, null, 2)}\n`);
-  const realized = shifts
-    .filter((s) => s > 0)
-    .map((s) => {
-      const r = trials.filter((t) => t.shift === s).map((t) => t.realizedShift);
-      r.sort((a, b) => a - b);
-      return `${pct(s, 0)} → ${pct(r[Math.floor(r.length / 2)] ?? Number.NaN, 1)}`;
-    })
-    .join(', ');
+  const cells = new Map<string, RealTrial[]>();
+  for (const t of trials) {
+    const name = cellName(cellOf(t));
+    cells.set(name, [...(cells.get(name) ?? []), t]);
+  }
   const loads = trials.map((t) => t.loadBefore).sort((a, b) => a - b);
-  const budgets = (shift0: boolean) =>
-    [
-      ...new Set(trials.filter((t) => (t.shift === 0) === shift0).map((t) => t.budgetMs / 1000)),
-    ].join(', ');
-  const aa = trials.filter((t) => t.shift === 0).length;
+  const metrics = metricsOf(trials);
+  const ratioMetrics = metrics.filter((m) => m !== 'error-rate');
+  const budgets = [...new Set(trials.map((t) => t.budgetMs / 1000))].join(', ');
+  const overview: CellOverview[] = [];
+  const sections: string[] = [];
+  for (const [name, cellTrials] of cells) {
+    const figures = figuresFromTrials(cellTrials, name);
+    writeFileSync(figuresFile(name, o.label), `${JSON.stringify(figures, null, 2)}\n`);
+    const views = cellTrials.map(toView);
+    overview.push({ name, figures, trials: views });
+    const shifts = [...new Set(cellTrials.map((t) => t.shift))].sort((a, b) => a - b);
+    sections.push(
+      [
+        `#### ${name}`,
+        '',
+        conditionTable(views),
+        '',
+        'Realized change of the slowed route (median over trials of the median paired change), and of its work’s CPU time per request as the servers counted it:',
+        '',
+        realizedTable(views, ratioMetrics),
+        '',
+        'Trials that called each metric regressed, slowed route · unchanged route:',
+        '',
+        metricCallsTable(views, metrics),
+        '',
+        'The peers on the rounds perfgate collected (a rule that needs more rounds than a trial has is left out of that trial):',
+        '',
+        ruleTable(tallyTrials(cellTrials), [perfgateRow(o.threshold), ...peerRows()], shifts),
+        '',
+        `Noise of the A/A trials (saved to bench/accuracy/results/${basename(figuresFile(name, o.label))} for the simulation):`,
+        '',
+        figuresTable(figures),
+      ].join('\n'),
+    );
+  }
+  const noiseMetrics = ['p50', 'mean', 'cpu'].filter((m) => metrics.includes(m));
   const text = [
-    `### Real runs (${new Date().toISOString().slice(0, 10)})`,
+    `### Real runs at the user's defaults (${new Date().toISOString().slice(0, 10)})`,
     '',
-    `\`${o.command}\` — ${aa} A/A trials (budget ${budgets(true)} s) and ${trials.length - aa} shifted ` +
-      `trials (budget ${budgets(false)} s), conditions interleaved in a seeded random order, fresh server ` +
-      `processes per trial; ${o.header} 1-minute load average during the trials: median ` +
-      `${loads[Math.floor(loads.length / 2)]?.toFixed(1)}, min ${loads[0]?.toFixed(1)}, max ${loads[loads.length - 1]?.toFixed(1)} (2 cores).`,
+    `\`${o.command}\` — ${trials.length} trials, service × condition × shift interleaved in a seeded ` +
+      `random order, fresh server processes per trial, time budget ${budgets} s; ` +
+      `${gateLabel(o.threshold, true).replace('**perfgate** at ', '')}. ${o.header} ` +
+      `1-minute load average before the trials: median ${loads[Math.floor(loads.length / 2)]?.toFixed(1)}, ` +
+      `min ${loads[0]?.toFixed(1)}, max ${loads[loads.length - 1]?.toFixed(1)} (${cpus().length} cores).`,
     '',
-    `Realized shift of the slowed route's p50 (median over trials of the median paired change): ${realized}.`,
+    'Per service × condition: noise per pair (robust SD of the paired log-ratio, A/A trials), the ' +
+      'family-wise A/A false-alarm rate, the power (the slowed route called regressed) and the A/A time ' +
+      'to a verdict:',
     '',
-    ruleTable(tally, [perfgateRow(), ...peerRows()], shifts),
+    overviewTable(overview, noiseMetrics),
     '',
-    'Peers are judged on the rounds perfgate collected; a rule that needs more rounds than a trial has ' +
-      '(tachometer’s 50, benchstat’s 20) is left out of that trial, so its cells may count fewer trials.',
-    '',
-    'perfgate’s time to a verdict (wall clock):',
-    '',
-    timingTable(tally, PERFGATE, shifts),
-    '',
-    `Noise figures of the A/A trials${o.suffix === '' ? ' (saved to bench/accuracy/results/noise-figures.json for the simulation)' : ''}:`,
-    '',
-    figuresTable(figures),
+    ...sections.flatMap((s) => [s, '']),
   ].join('\n');
-  writeFileSync(join(RESULTS, `real${o.suffix}.txt`), `${text}\n`);
+  writeFileSync(join(RESULTS, `real${o.label ? `-${o.label}` : ''}.txt`), `${text}\n`);
   return text;
 }
 
-function readTrials(suffix: string): RealTrial[] {
-  const file = join(RESULTS, `real-trials${suffix}.jsonl`);
+function readTrials(label: string): RealTrial[] {
+  const file = join(RESULTS, `real-trials${label ? `-${label}` : ''}.jsonl`);
   if (!existsSync(file))
     throw new UsageError(`no recorded trials at ${file}: run the real mode first`);
   return readFileSync(file, 'utf8')
@@ -330,19 +461,19 @@ async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
+      service: { type: 'string' },
+      condition: { type: 'string' },
       'aa-trials': { type: 'string' },
       trials: { type: 'string' },
       budget: { type: 'string' },
-      'aa-budget': { type: 'string' },
       threshold: { type: 'string' },
       shifts: { type: 'string' },
       seed: { type: 'string' },
       'work-ms': { type: 'string' },
-      connections: { type: 'string' },
-      'round-ms': { type: 'string' },
       resamples: { type: 'string' },
       'noise-scale': { type: 'string' },
       'noise-p50': { type: 'string' },
+      figures: { type: 'string' },
       label: { type: 'string' },
       futility: { type: 'string' },
     },
@@ -351,16 +482,21 @@ async function main(): Promise<void> {
   if (!['sim', 'real', 'real-report', 'all'].includes(mode)) {
     throw new UsageError(`mode must be sim, real, real-report or all, got "${mode}"`);
   }
+  if (values.futility !== undefined && values.futility !== 'off') {
+    throw new UsageError(`--futility takes only "off", got "${values.futility}"`);
+  }
   mkdirSync(RESULTS, { recursive: true });
   const command = `npm run bench:accuracy -- ${process.argv.slice(2).join(' ')}`.trim();
   if (mode === 'real' || mode === 'all') console.log(`${await realMode(values, command)}\n`);
   if (mode === 'real-report') {
+    const label = labelOf(values);
     const o = realOptions(values);
     console.log(
-      realReport(readTrials(suffix(values)), {
+      realReport(readTrials(label), {
         command,
-        suffix: suffix(values),
-        header: `${o.workMs} ms of CPU work per request, ${o.connections} connection(s), ${o.roundMs} ms per route per side per round (as given to this command; regenerated from results/real-trials.jsonl).`,
+        label,
+        threshold: o.threshold,
+        header: 'Regenerated from the recorded trials.',
       }),
     );
   }

@@ -10,7 +10,9 @@
 //   e     per-metric noise; c and e are Student t with ν = 4 (heavy tails), scaled so that their
 //         robust SD (MAD × 1.4826) is 1;
 //   o     an occasional outlier: with probability q, |N(0,1)|·outlierScale (always slower);
-//   shift log(1 + shift) on the head side of the slowed routes;
+//   shift log(1 + shift)·κₘ on the head side of the slowed routes, κₘ the metric's sensitivity
+//         (realized change over nominal, fitted from shifted real trials: an I/O-bound route's
+//         latency moves by a fraction of its CPU work's change; 1 when not measured);
 //   plus, per trial, a persistent offset of each side's process, N(0, processSd²/2) (so that the
 //   two processes differ by processSd), on every metric of every route.
 // sₘ = sdPairₘ/√2 so that the paired log-ratio of metric m has robust SD ≈ sdPairₘ. Throughput
@@ -20,8 +22,13 @@ import { createRng, type Rng } from '../../src/stats/random.js';
 import { mad, median } from '../../src/stats/summary.js';
 
 export const LATENCY_METRICS = ['p50', 'p95', 'p99', 'mean'] as const;
-export const MODEL_METRICS = [...LATENCY_METRICS, 'throughput'] as const;
+/** cpu (server CPU time per request) is modelled when the figures have it: from real runs of a
+ *  probe that reports it. */
+export const MODEL_METRICS = [...LATENCY_METRICS, 'throughput', 'cpu'] as const;
 export type ModelMetric = (typeof MODEL_METRICS)[number];
+
+/** Metrics whose value falls when the service slows (the log scale's sign flips). */
+const HIGHER_IS_BETTER: ReadonlySet<ModelMetric> = new Set(['throughput']);
 
 export interface MetricNoise {
   /** Typical value (median over rounds), in the metric's unit. */
@@ -37,7 +44,11 @@ export interface NoiseFigures {
   source: string;
   /** Wall-clock time of one pair (both sides, every route), ms: the simulation's clock step. */
   pairMs: number;
-  metrics: Record<ModelMetric, MetricNoise>;
+  /** p50 always; the others as measured (cpu only from a probe that reports it). */
+  metrics: { p50: MetricNoise } & Partial<Record<ModelMetric, MetricNoise>>;
+  /** Per metric, the slowed route's realized change over the nominal shift, both as log-ratios
+   *  (the worse direction positive): 1 when absent. */
+  sensitivity?: Partial<Record<ModelMetric, number>>;
   /** Lag-1 autocorrelation of one side's log p50 over consecutive rounds. */
   lag1: number;
   /** Fraction of paired p50 log-ratios beyond 5 robust SDs of their median. */
@@ -64,7 +75,8 @@ export interface NoiseFigures {
  *  under other engineers' load (replaced by results/noise-figures.json when present). */
 export const DEFAULT_FIGURES: NoiseFigures = {
   source: 'default',
-  pairMs: 1000,
+  // Two routes × two sides × the default 1 s round, plus the gaps between rounds.
+  pairMs: 4400,
   metrics: {
     p50: { level: 4, sdPair: 0.05, sdSide: 0.08 },
     p95: { level: 5.5, sdPair: 0.1, sdSide: 0.13 },
@@ -87,13 +99,10 @@ export function scaleFigures(f: NoiseFigures, factor: number): NoiseFigures {
     throw new RangeError(`noise scale must be a positive number, got ${factor}`);
   }
   if (factor === 1) return f;
-  const metrics = {} as Record<ModelMetric, MetricNoise>;
-  for (const m of MODEL_METRICS) {
-    metrics[m] = {
-      ...f.metrics[m],
-      sdPair: f.metrics[m].sdPair * factor,
-      sdSide: f.metrics[m].sdSide * factor,
-    };
+  const metrics = { ...f.metrics };
+  for (const m of modeledMetrics(f)) {
+    const v = f.metrics[m]!;
+    metrics[m] = { ...v, sdPair: v.sdPair * factor, sdSide: v.sdSide * factor };
   }
   return {
     ...f,
@@ -103,6 +112,11 @@ export function scaleFigures(f: NoiseFigures, factor: number): NoiseFigures {
     processSd: (f.processSd ?? 0) * factor,
     source: `${f.source}, noise × ${factor}`,
   };
+}
+
+/** The metrics the figures describe, in MODEL_METRICS order. */
+export function modeledMetrics(f: Pick<NoiseFigures, 'metrics'>): ModelMetric[] {
+  return MODEL_METRICS.filter((m) => f.metrics[m] !== undefined);
 }
 
 /** Robust SD (MAD × 1.4826) of Student t with ν = 4: its MAD is 0.7407. */
@@ -127,11 +141,14 @@ export interface TrialSpec {
   seed: number;
 }
 
-/** One route's metrics for one side of one round, before the order effect. */
-export type RouteValues = Record<ModelMetric, number>;
+/** One route's metrics for one side of one round, before the order effect (the figures'
+ *  metrics only). */
+export type RouteValues = Partial<Record<ModelMetric, number>>;
 
 export interface SyntheticTrial {
   routes: string[];
+  /** The metrics the rounds hold (the figures'). */
+  metrics: ModelMetric[];
   /** values[round][side][route] */
   values: Array<Record<'base' | 'head', Record<string, RouteValues>>>;
   orderEffect: number;
@@ -155,6 +172,7 @@ export function generateTrial(spec: TrialSpec): SyntheticTrial {
   const { sigmaD, phi, rho } = modelParameters(f);
   const slow = new Set(spec.slowRoutes);
   const logShift = Math.log1p(spec.shift);
+  const metrics = modeledMetrics(f);
   const values: SyntheticTrial['values'] = [];
   const processOffset = {
     base: ((f.processSd ?? 0) / Math.SQRT2) * rng.normal(),
@@ -170,28 +188,29 @@ export function generateTrial(spec: TrialSpec): SyntheticTrial {
         const c = studentT4(rng);
         const o = rng.next() < f.outlierRate ? Math.abs(rng.normal()) * f.outlierScale : 0;
         const shifted = side === 'head' && slow.has(route) ? logShift : 0;
-        const v = {} as RouteValues;
-        for (const m of MODEL_METRICS) {
-          const sm = f.metrics[m].sdPair / Math.SQRT2;
+        const v: RouteValues = {};
+        for (const m of metrics) {
+          const noiseOf = f.metrics[m]!;
+          const sm = noiseOf.sdPair / Math.SQRT2;
           const noise = Math.sqrt(rho) * sm * c + Math.sqrt(1 - rho) * sm * studentT4(rng);
-          const sign = m === 'throughput' ? -1 : 1;
-          v[m] =
-            f.metrics[m].level * Math.exp(sign * (d + noise + o + shifted + processOffset[side]));
+          const sign = HIGHER_IS_BETTER.has(m) ? -1 : 1;
+          const moved = shifted * (f.sensitivity?.[m] ?? 1);
+          v[m] = noiseOf.level * Math.exp(sign * (d + noise + o + moved + processOffset[side]));
         }
         round[side][route] = v;
       }
     }
     values.push(round);
   }
-  return { routes, values, orderEffect: f.orderEffect };
+  return { routes, metrics, values, orderEffect: f.orderEffect };
 }
 
 /** A route's values as observed, with the order effect applied to the side measured second. */
 export function observed(v: RouteValues, second: boolean, orderEffect: number): RouteValues {
   if (!second || orderEffect === 0) return v;
-  const out = {} as RouteValues;
-  for (const m of MODEL_METRICS) {
-    out[m] = m === 'throughput' ? v[m] * Math.exp(-orderEffect) : v[m] * Math.exp(orderEffect);
+  const out: RouteValues = {};
+  for (const [m, x] of Object.entries(v) as Array<[ModelMetric, number]>) {
+    out[m] = x * Math.exp(HIGHER_IS_BETTER.has(m) ? -orderEffect : orderEffect);
   }
   return out;
 }
@@ -278,7 +297,12 @@ function pooledMedian(values: number[]): number {
  */
 export function measureFigures(
   runs: Array<Record<string, Partial<Record<ModelMetric | 'error-rate', PairedSeries>>>>,
-  extra: { pairMs: number; loadAverage?: number; source: string },
+  extra: {
+    pairMs: number;
+    loadAverage?: number;
+    source: string;
+    sensitivity?: Partial<Record<ModelMetric, number>>;
+  },
 ): NoiseFigures {
   const per = (m: ModelMetric, f: (s: PairedSeries) => number): number =>
     pooledMedian(
@@ -289,8 +313,13 @@ export function measureFigures(
         }),
       ),
     );
-  const metrics = {} as Record<ModelMetric, MetricNoise>;
+  const metrics = {} as NoiseFigures['metrics'];
   for (const m of MODEL_METRICS) {
+    const measured = runs.some((run) =>
+      Object.values(run).some((route) => (route[m]?.base.length ?? 0) >= 5),
+    );
+    // p50 is always there (the model's spreads are built on it); the others when measured.
+    if (!measured && m !== 'p50') continue;
     metrics[m] = {
       level: per(m, (s) => median(s.base)),
       sdPair: per(m, (s) => robustSd(logRatios(s))),
@@ -354,5 +383,8 @@ export function measureFigures(
     pairs: p50Series.reduce((a, s) => a + s.base.length, 0),
   };
   if (extra.loadAverage !== undefined) figures.loadAverage = extra.loadAverage;
+  if (extra.sensitivity !== undefined && Object.keys(extra.sensitivity).length > 0) {
+    figures.sensitivity = extra.sensitivity;
+  }
   return figures;
 }

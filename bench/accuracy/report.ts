@@ -163,11 +163,15 @@ export function timingTable(tally: Tally, id: string, shifts: number[]): string 
 
 export function figuresTable(f: NoiseFigures): string {
   const lines = [
-    '| metric | typical value | robust SD of paired log-ratio | robust SD of one side (log) |',
-    '| --- | ---: | ---: | ---: |',
+    '| metric | typical value | robust SD of paired log-ratio | robust SD of one side (log) | sensitivity to the shift |',
+    '| --- | ---: | ---: | ---: | ---: |',
   ];
   for (const [m, v] of Object.entries(f.metrics)) {
-    lines.push(`| ${m} | ${v.level.toPrecision(4)} | ${pct(v.sdPair, 2)} | ${pct(v.sdSide, 2)} |`);
+    if (!v) continue;
+    const k = f.sensitivity?.[m as keyof typeof f.metrics];
+    lines.push(
+      `| ${m} | ${v.level.toPrecision(4)} | ${pct(v.sdPair, 2)} | ${pct(v.sdSide, 2)} | ${k === undefined ? '—' : k.toFixed(2)} |`,
+    );
   }
   lines.push(
     '',
@@ -181,5 +185,179 @@ export function figuresTable(f: NoiseFigures): string {
         : '') +
       ` · source: ${f.source}`,
   );
+  return lines.join('\n');
+}
+
+/** What the per-condition tables need of a recorded real trial (real.ts's RealTrial). */
+export interface TrialView {
+  shift: number;
+  verdict?: string;
+  stoppedBy: string;
+  pairs: number;
+  elapsedMs: number;
+  regressed: string[];
+  realized?: Record<string, number>;
+  cpuShift?: number;
+  cpuShiftSteady?: number;
+  /** The trial's calls: the slowed route's, and any of the unchanged route. */
+  detected: boolean;
+  unchangedCalled: boolean;
+  /** Per regressed key, its route and metric. */
+  calls: Array<{ slowed: boolean; metric: string }>;
+}
+
+const shiftsOf = (trials: readonly TrialView[]) =>
+  [...new Set(trials.map((t) => t.shift))].sort((a, b) => a - b);
+
+const share = (k: number, n: number) => (n === 0 ? '—' : `${k}/${n}`);
+
+function rate(k: number, n: number): string {
+  if (n === 0) return '—';
+  const [lo, hi] = wilson(k, n);
+  return `${pct(k / n, 1)} [${pct(lo, 1)}, ${pct(hi, 1)}] (${k}/${n})`;
+}
+
+function quantileOf(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+}
+
+/**
+ * One condition's outcome per shift: the gate's failures (A/A: the family-wise false-alarm rate
+ * with its 95% Wilson interval), the power (the slowed route called regressed), the time to a
+ * verdict, how the runs ended, and whether the unchanged route was called regressed.
+ */
+export function conditionTable(trials: readonly TrialView[]): string {
+  const lines = [
+    '| shift | gate failed [95% CI] | slowed route called [95% CI] | median time to verdict | 90th pct | pass · inconclusive · fail | futility stops | median pairs | unchanged route called |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const s of shiftsOf(trials)) {
+    const c = trials.filter((t) => t.shift === s);
+    const n = c.length;
+    const count = (f: (t: TrialView) => boolean) => c.filter(f).length;
+    lines.push(
+      `| ${shiftLabel(s)} | ${rate(
+        count((t) => t.regressed.length > 0),
+        n,
+      )} | ${
+        s === 0
+          ? '—'
+          : rate(
+              count((t) => t.detected),
+              n,
+            )
+      } | ${seconds(medianOf(c.map((t) => t.elapsedMs)))} | ${seconds(
+        quantileOf(
+          c.map((t) => t.elapsedMs),
+          0.9,
+        ),
+      )} | ${count((t) => t.verdict === 'pass')} · ${count((t) => t.verdict === 'inconclusive')} · ${count(
+        (t) => t.verdict === 'fail',
+      )} | ${share(
+        count((t) => t.stoppedBy === 'futility'),
+        n,
+      )} | ${Math.round(medianOf(c.map((t) => t.pairs)))} | ${share(
+        count((t) => t.unchangedCalled),
+        n,
+      )} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Per metric and shift, the trials that called it regressed, on the slowed route and on the
+ *  unchanged one: which metrics carry the calls. */
+export function metricCallsTable(trials: readonly TrialView[], metrics: readonly string[]): string {
+  const shifts = shiftsOf(trials);
+  const lines = [
+    `| metric | ${shifts.map(shiftLabel).join(' | ')} |`,
+    `| --- | ${shifts.map(() => '---:').join(' | ')} |`,
+  ];
+  for (const m of metrics) {
+    const cells = shifts.map((s) => {
+      const c = trials.filter((t) => t.shift === s);
+      const slowed = c.filter((t) => t.calls.some((x) => x.slowed && x.metric === m)).length;
+      const steady = c.filter((t) => t.calls.some((x) => !x.slowed && x.metric === m)).length;
+      return `${slowed} · ${steady} of ${c.length}`;
+    });
+    lines.push(`| ${m} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Per shift, the median realized change of the slowed route's metrics and of its work's CPU
+ *  time (the servers' own count), beside the nominal shift; the unchanged route's work CPU as a
+ *  control. */
+export function realizedTable(trials: readonly TrialView[], metrics: readonly string[]): string {
+  const lines = [
+    `| shift | ${metrics.map((m) => `${m} change`).join(' | ')} | work CPU per request (servers' count) | unchanged route's work CPU |`,
+    `| --- | ${metrics.map(() => '---:').join(' | ')} | ---: | ---: |`,
+  ];
+  for (const s of shiftsOf(trials)) {
+    const c = trials.filter((t) => t.shift === s);
+    const med = (f: (t: TrialView) => number | undefined) =>
+      pct(medianOf(c.map(f).filter((x): x is number => x !== undefined && Number.isFinite(x))), 1);
+    lines.push(
+      `| ${shiftLabel(s)} | ${metrics.map((m) => med((t) => t.realized?.[m])).join(' | ')} | ${med(
+        (t) => t.cpuShift,
+      )} | ${med((t) => t.cpuShiftSteady)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export interface CellOverview {
+  name: string;
+  figures: NoiseFigures;
+  trials: readonly TrialView[];
+}
+
+/** One row per service × condition: the noise per pair, the A/A rate, the power at each shift
+ *  and the A/A time to a verdict, the figures the issue's targets are about. */
+export function overviewTable(
+  cells: readonly CellOverview[],
+  noiseMetrics: readonly string[],
+): string {
+  const shifts = [...new Set(cells.flatMap((c) => shiftsOf(c.trials)))]
+    .filter((s) => s > 0)
+    .sort((a, b) => a - b);
+  const header = [
+    'service · condition',
+    ...noiseMetrics.map((m) => `${m} noise/pair`),
+    'A/A gate failed [95% CI]',
+    ...shifts.map((s) => `power ${shiftLabel(s)}`),
+    'A/A median time',
+    'A/A pass',
+  ];
+  const lines = [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+  ];
+  for (const cell of cells) {
+    const aa = cell.trials.filter((t) => t.shift === 0);
+    const noise = noiseMetrics.map((m) => {
+      const v = (cell.figures.metrics as Record<string, { sdPair: number } | undefined>)[m];
+      // No A/A trial had the 5 pairs a spread needs: no figure, rather than a 0.
+      return v && (cell.figures.pairs ?? 0) > 0 ? pct(v.sdPair, 1) : '—';
+    });
+    const power = shifts.map((s) => {
+      const c = cell.trials.filter((t) => t.shift === s);
+      return c.length
+        ? `${pct(c.filter((t) => t.detected).length / c.length, 0)} of ${c.length}`
+        : '—';
+    });
+    lines.push(
+      `| ${[
+        cell.name,
+        ...noise,
+        rate(aa.filter((t) => t.regressed.length > 0).length, aa.length),
+        ...power,
+        seconds(medianOf(aa.map((t) => t.elapsedMs))),
+        share(aa.filter((t) => t.verdict === 'pass').length, aa.length),
+      ].join(' | ')} |`,
+    );
+  }
   return lines.join('\n');
 }

@@ -4,13 +4,16 @@
 import { routeSpecs } from '../../src/kinds/http/probe.js';
 import { metricKey } from '../../src/kinds/types.js';
 import type { MetricSamples, MetricSpec } from '../../src/model.js';
-import { MODEL_METRICS, type ModelMetric, observed, type SyntheticTrial } from './noise-model.js';
+import { type ModelMetric, observed, type SyntheticTrial } from './noise-model.js';
 import type { MetricSeries } from './rules.js';
+import { BENCHMARK, ROUTE_PATHS } from './user-config.js';
 
-export const BENCHMARK = 'service';
-/** The routes of service.mjs: `slow` is the one the head version slows down. */
-export const ROUTES = ['slow', 'steady'];
-export const SLOW_ROUTES = ['slow'];
+export { BENCHMARK };
+
+/** The routes as perfgate names them from the user config's plain paths (`GET /slow`):
+ *  `GET /slow` is the one the head version slows down. */
+export const ROUTES = ROUTE_PATHS.map((path) => `GET ${path}`);
+export const SLOW_ROUTES = [ROUTES[0]!];
 /** The metric whose detection the power targets are about. */
 export const TARGET_METRIC = 'p50';
 
@@ -28,33 +31,28 @@ export function routeOf(key: string): string | undefined {
   return ROUTES.find((r) => key.startsWith(`${BENCHMARK}/${r}/`));
 }
 
-function isModelMetric(m: string): m is ModelMetric {
-  return (MODEL_METRICS as readonly string[]).includes(m);
-}
-
 /**
  * A synthetic trial as the peers measure it: every round runs base then head (tachometer's loop
  * runs the specs in a fixed order; the others do not randomize either), so the order effect
- * always lands on head. Error rate is 0 on both sides.
+ * always lands on head. Error rate is 0 on both sides; metrics the figures lack are left out.
  */
 export function peerSeries(trial: SyntheticTrial, rounds: number): MetricSeries[] {
   const n = Math.min(rounds, trial.values.length);
-  return serviceSpecs(trial.routes).map((spec) => {
-    const route = spec.target!;
-    const base: number[] = [];
-    const head: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const row = trial.values[i]!;
-      if (isModelMetric(spec.metric)) {
-        base.push(observed(row.base[route]!, false, trial.orderEffect)[spec.metric]);
-        head.push(observed(row.head[route]!, true, trial.orderEffect)[spec.metric]);
-      } else {
-        base.push(0);
-        head.push(0);
+  const modelled = new Set<string>(trial.metrics);
+  return serviceSpecs(trial.routes)
+    .filter((spec) => modelled.has(spec.metric) || spec.scale === 'difference')
+    .map((spec) => {
+      const route = spec.target!;
+      const metric = spec.metric as ModelMetric;
+      const base: number[] = [];
+      const head: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const row = trial.values[i]!;
+        base.push(observed(row.base[route]!, false, trial.orderEffect)[metric] ?? 0);
+        head.push(observed(row.head[route]!, true, trial.orderEffect)[metric] ?? 0);
       }
-    }
-    return { key: spec.key, better: spec.better, base, head };
-  });
+      return { key: spec.key, better: spec.better, base, head };
+    });
 }
 
 /** Recorded samples (from a real run) as series for the peers. */

@@ -18,8 +18,9 @@ export interface SimulationOptions {
   aaTrials: number;
   trials: number;
   timeBudgetMs: number;
-  threshold: number;
-  /** perfgate's family-wise α; 1% unless given. */
+  /** δ; the user's default gate's unless given. */
+  threshold?: number;
+  /** perfgate's family-wise α; the user's default gate's unless given. */
   alpha?: number;
   seed: number;
   rules?: PeerRule[];
@@ -65,9 +66,9 @@ export async function simulateTrial(
     benchGate({
       timeBudgetMs: o.timeBudgetMs,
       seed,
-      threshold: o.threshold,
-      alpha: o.alpha,
-      futility: o.futility,
+      ...(o.threshold !== undefined ? { threshold: o.threshold } : {}),
+      ...(o.alpha !== undefined ? { alpha: o.alpha } : {}),
+      ...(o.futility !== undefined ? { futility: o.futility } : {}),
     }),
     { now: () => clock.now, bootstrapResamples: o.bootstrapResamples },
   );

@@ -6,10 +6,14 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_FIGURES,
   generateTrial,
+  type ModelMetric,
   type NoiseFigures,
 } from '../../bench/accuracy/noise-model.js';
+import { benchGate, syntheticProbe } from '../../bench/accuracy/perfgate.js';
 import { ROUTES, SLOW_ROUTES } from '../../bench/accuracy/series.js';
 import { PERFGATE, simulate } from '../../bench/accuracy/simulate.js';
+import { GATE_DEFAULTS } from '../../src/config/gate.js';
+import { parseConfig, parsePercent } from '../../src/config/index.js';
 import { median } from '../../src/stats/summary.js';
 
 /** Noisier than the defaults in every way the model has: drift, heavy tails, outliers, an
@@ -37,22 +41,89 @@ function binomialUpper(n: number, p: number): number {
   return n;
 }
 
+const [SLOW, STEADY] = ROUTES as [string, string];
+
 describe('synthetic rounds', () => {
+  const logRatios = (
+    figures: NoiseFigures,
+    shift: number,
+    route: string,
+    metric: ModelMetric = 'p50',
+  ) => {
+    const t = generateTrial({
+      figures,
+      routes: ROUTES,
+      slowRoutes: SLOW_ROUTES,
+      shift,
+      rounds: 2000,
+      seed: 11,
+    });
+    return t.values.map((r) => Math.log(r.head[route]![metric]! / r.base[route]![metric]!));
+  };
+
   it('are A/A at shift 0 and shift only the slowed route by log(1 + shift) otherwise', () => {
-    const logRatios = (shift: number, route: string) => {
-      const t = generateTrial({
-        figures: ROUGH,
-        routes: ROUTES,
-        slowRoutes: SLOW_ROUTES,
-        shift,
-        rounds: 2000,
-        seed: 11,
-      });
-      return t.values.map((r) => Math.log(r.head[route]!.p50 / r.base[route]!.p50));
+    expect(SLOW_ROUTES).toEqual([SLOW]);
+    expect(Math.abs(median(logRatios(ROUGH, 0, SLOW)))).toBeLessThan(0.01);
+    expect(median(logRatios(ROUGH, 0.2, SLOW))).toBeCloseTo(Math.log(1.2), 1);
+    expect(Math.abs(median(logRatios(ROUGH, 0.2, STEADY)))).toBeLessThan(0.01);
+  });
+
+  it('move each metric by its fitted sensitivity, and hold cpu only when the figures have it', () => {
+    // An I/O-bound route: latency moves by a fifth of the work's change, CPU time by all of it.
+    const io: NoiseFigures = {
+      ...ROUGH,
+      metrics: { ...ROUGH.metrics, cpu: { level: 0.4, sdPair: 0.03, sdSide: 0.04 } },
+      sensitivity: { p50: 0.2, cpu: 1 },
     };
-    expect(Math.abs(median(logRatios(0, 'slow')))).toBeLessThan(0.01);
-    expect(median(logRatios(0.2, 'slow'))).toBeCloseTo(Math.log(1.2), 1);
-    expect(Math.abs(median(logRatios(0.2, 'steady')))).toBeLessThan(0.01);
+    expect(median(logRatios(io, 0.2, SLOW, 'p50'))).toBeCloseTo(0.2 * Math.log(1.2), 2);
+    expect(median(logRatios(io, 0.2, SLOW, 'cpu'))).toBeCloseTo(Math.log(1.2), 1);
+    // Throughput has no sensitivity given: it falls by the whole shift.
+    expect(median(logRatios(io, 0.2, SLOW, 'throughput'))).toBeCloseTo(-Math.log(1.2), 1);
+    const without = generateTrial({
+      figures: ROUGH,
+      routes: ROUTES,
+      slowRoutes: SLOW_ROUTES,
+      shift: 0,
+      rounds: 3,
+      seed: 1,
+    });
+    expect(without.metrics).not.toContain('cpu');
+    expect(without.values[0]!.base[SLOW]!.cpu).toBeUndefined();
+  });
+});
+
+describe("the bench's gate", () => {
+  it('is the gate of the minimal user config: the product defaults, with only the budget and seed set', () => {
+    const parsed = parseConfig(
+      JSON.stringify({
+        benchmarks: [{ name: 'x', type: 'http', start: 'node x.mjs', requests: ['/a'] }],
+      }),
+    );
+    expect(benchGate({ timeBudgetMs: 120_000, seed: 9 })).toEqual({
+      ...parsed.gate,
+      timeBudgetMs: 120_000,
+      seed: 9,
+    });
+    // The defaults as a user gets them, not the tuned δ 1% the bench used to hard-code.
+    expect(benchGate({ timeBudgetMs: 60_000, seed: 1 }).threshold).toBe(
+      parsePercent(GATE_DEFAULTS.threshold),
+    );
+  });
+
+  it('leaves out of the synthetic probe a metric the figures do not model, and keeps the error rate', () => {
+    const trial = generateTrial({
+      figures: ROUGH,
+      routes: ROUTES,
+      slowRoutes: SLOW_ROUTES,
+      shift: 0,
+      rounds: 4,
+      seed: 3,
+    });
+    const specs = syntheticProbe(trial, { now: 0 }, 1000).specs;
+    const modelled = new Set<string>([...trial.metrics, 'error-rate']);
+    expect(specs.length).toBeGreaterThan(0);
+    expect(specs.every((s) => modelled.has(s.metric))).toBe(true);
+    expect(specs.some((s) => s.metric === 'error-rate')).toBe(true);
   });
 });
 
