@@ -82,6 +82,57 @@ describe('analyzeMetrics', () => {
     });
   });
 
+  it('adjusts jointly under westfall-young: correlated metrics pay less than under Holm', () => {
+    // p50, mean and p95 of one route: one block factor and a shared +4%, little noise apart.
+    const rng = createRng(11);
+    const n = 30;
+    const order: Order[] = Array.from({ length: n }, () => (rng.next() < 0.5 ? 'AB' : 'BA'));
+    const shared = Array.from({ length: n }, () => 0.04 + 0.05 * rng.normal());
+    const route = ['p50', 'mean', 'p95'].map((metric) => {
+      const base = shared.map(() => 20 * Math.exp(0.2 * rng.normal()));
+      const head = base.map((b, i) => b * Math.exp(shared[i]! + 0.005 * rng.normal()));
+      return { spec: spec(metric), base, head, order };
+    });
+    const errors = {
+      spec: spec('error-rate', { scale: 'difference', unit: 'fraction' }),
+      base: new Array<number>(n).fill(0),
+      head: new Array<number>(n).fill(0),
+      order,
+    };
+    const bytes = {
+      spec: spec('gzip', { scale: 'exact', unit: 'B' }),
+      base: [1000],
+      head: [1000],
+      order: ['AB'] as Order[],
+    };
+    const other = paired(spec('p99'), n, 1.0, 12);
+    const samples = [...route, errors, bytes, other];
+    const run = (correction: 'holm' | 'westfall-young') =>
+      analyzeMetrics(samples, {
+        ...options,
+        correction,
+        thresholds: [0.02, 0.02, 0.02, 0.01, 0.05, 0.02],
+        unpaired: [false, false, false, false, false, true],
+      });
+    const joint = run('westfall-young');
+    const holmed = run('holm');
+    expect(run('westfall-young')).toEqual(joint);
+    expect(joint[4]!.adjustedPValue).toBeNull();
+    expect(joint[3]!.adjustedPValue).toBe(1);
+    joint.forEach((a, i) => {
+      if (a.pValue === null) return;
+      expect(a.pValue).toBe(holmed[i]!.pValue);
+      expect(a.adjustedPValue!).toBeGreaterThanOrEqual(a.pValue);
+    });
+    // The unpaired p99 is a group of its own, one of five tested: Bonferroni.
+    expect(joint[5]!.adjustedPValue).toBeCloseTo(Math.min(1, 5 * joint[5]!.pValue!), 12);
+    // The three route metrics move as one: the step-down charges them about once, Holm five or
+    // four times (0.8 = 4/5, the route's weight against the unpaired group, is the only charge).
+    for (let i = 0; i < 3; i++) {
+      expect(joint[i]!.adjustedPValue!).toBeLessThan(holmed[i]!.adjustedPValue! / 2);
+    }
+  });
+
   it('gives each metric the same interval whatever the other metrics are', () => {
     const p50 = paired(spec('p50'), 25, 1.05, 1);
     const p90 = paired(spec('p90'), 25, 1.0, 2);
