@@ -31,8 +31,10 @@ export interface GateConfig {
   thresholds: Record<string, number>;
   /** Family-wise false-alarm rate over all metrics and all sequential looks. */
   alpha: number;
-  /** Multiple-comparison control across metrics: Holm (FWER, blocking gate) or BH (FDR). */
-  correction: 'holm' | 'bh';
+  /** Multiple-comparison control across metrics: Westfall–Young step-down max-T over the pairs
+   *  resampled jointly (FWER, using the correlation between metrics; stats/westfall-young.ts),
+   *  Holm (FWER under any dependence) or BH (FDR). */
+  correction: 'westfall-young' | 'holm' | 'bh';
   /** Wall-clock budget for sampling, in milliseconds. */
   timeBudgetMs: number;
   /** Number of pairs at which the sampler looks at the data; ascending. */

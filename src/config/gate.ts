@@ -21,7 +21,7 @@ import { describeValue, parseDuration, parsePercent, parseSize } from './values.
 export const GATE_DEFAULTS = {
   threshold: '5%',
   alpha: 0.01,
-  correction: 'holm',
+  correction: 'westfall-young',
   timeBudget: '5m',
   looks: [10, 20, 30, 40, 60, 80, 120, 160, 240, 320],
   warmup: 1,
@@ -213,8 +213,8 @@ export const gate = fields(
       `False-alarm rate over all metrics and looks, 0 < alpha < 0.5 (default ${DEFAULTS.alpha}).`,
     ),
     correction: documented(
-      choice(['holm', 'bh']).prefault(DEFAULTS.correction),
-      `Multiple-comparison control: holm (family-wise, a blocking gate) or bh (false discovery rate) (default ${DEFAULTS.correction}).`,
+      choice(['westfall-young', 'holm', 'bh']).prefault(DEFAULTS.correction),
+      `Multiple-comparison control: westfall-young (family-wise, resampling the metrics of each pair together so that metrics that move together, such as FCP, LCP and Speed Index, are not charged as independent tests), holm (family-wise under any dependence) or bh (false discovery rate) (default ${DEFAULTS.correction}).`,
     ),
     'time-budget': documented(
       duration(RANGES.timeBudget).prefault(DEFAULTS.timeBudget),
