@@ -33,6 +33,10 @@ describe('multiple-comparison adjustments', () => {
     expectClose(adjustPValues(q, 'holm'), [0.003, 0.2, 0.06]);
   });
 
+  it('treats westfall-young from p-values alone as Holm (the joint version needs the pairs)', () => {
+    expect(adjustPValues(BH_PAPER, 'westfall-young')).toEqual(holm(BH_PAPER));
+  });
+
   it('caps at 1 and handles empty and single families', () => {
     expect(holm([0.6, 0.7])).toEqual([1, 1]);
     expect(benjaminiHochberg([])).toEqual([]);
