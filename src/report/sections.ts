@@ -3,6 +3,7 @@
 // for a layout (`renderWith`), one with counts only (`renderMinimal`). Every name and text is
 // escaped here, at the point it enters Markdown.
 import type { Comparison, Result } from '../result.js';
+import { MIN_T_PAIRS, rankTestFloor, rankTestPairsFor } from '../stats/mde.js';
 import { budgetLegend } from './budget-legend.js';
 import { oneSidedFiles, oneSidedMetrics, signedSize } from './bundle-files.js';
 import { renderSampleChart } from './chart.js';
@@ -194,13 +195,81 @@ function details(summary: string, blocks: string[]): string {
   ].join('\n');
 }
 
+/** A p-value or level in a sentence: two significant figures, an exponent below 0.001. */
+function formatLevel(p: number): string {
+  return p >= 0.001 ? String(Number(p.toPrecision(2))) : p.toExponential(1);
+}
+
+/**
+ * Why a tested metric has no detectable change (its `mde` is null), from what the result holds:
+ * its pairs and orders, gate.alpha and the number of tested metrics. The level of the last look
+ * is not in the result, but it is at most α over the tested metrics, so the pairs the rank test
+ * needs are stated as a least number (the sampler's note gives the exact level). `short` is the
+ * table cell's form.
+ */
+export function noDetectableReason(c: Comparison, result: Result, short = false): string {
+  const n = Math.min(c.base.n, c.head.n);
+  const none = `none at ${pluralize(n, 'pair')}`;
+  if (short) return none;
+  if (c.scale === 'ratio' && c.better === 'higher' && c.threshold >= 1) {
+    return `none: a fall of ${formatMagnitude(c.threshold, 'ratio', '').slice(1)} or more cannot be measured as a ratio`;
+  }
+  if (n < MIN_T_PAIRS)
+    return `${none}: no test can call a change from fewer than ${MIN_T_PAIRS} pairs`;
+  const tested = Math.max(1, result.comparisons.filter((x) => x.scale !== 'exact').length);
+  const bound = result.gate.alpha / tested;
+  const order = c.samples.order;
+  const oneOrder = order.length === n && order.every((o) => o === order[0]);
+  const parts: string[] = [];
+  if (rankTestFloor(n) >= bound) {
+    parts.push(
+      `the rank test needs at least ${pluralize(rankTestPairsFor(bound), 'pair')} to reach p < ${formatLevel(bound)} ` +
+        `(α over ${pluralize(tested, 'tested metric')})`,
+    );
+  }
+  if (oneOrder) {
+    parts.push(
+      `every pair ran in the same order (${order[0]}), so the t used at few pairs cannot tell a change from an order effect`,
+    );
+  }
+  if (parts.length === 0) {
+    parts.push(
+      `the level left for the last look was below the rank test's smallest p-value at ${pluralize(n, 'pair')} (${formatLevel(rankTestFloor(n))})`,
+    );
+  }
+  return `${none}: ${parts.join('; ')}`;
+}
+
+/**
+ * The headline's figure: the median over the ratio metrics where there is one; otherwise why
+ * there is none, or the figure of a tested difference metric where only those are tested.
+ */
+export function detectableSummary(result: Result): string {
+  if (result.minimumDetectableChange !== null) {
+    return `${formatMagnitude(result.minimumDetectableChange, 'ratio', '')} (median over the metrics)`;
+  }
+  const tested = result.comparisons.filter((c) => c.scale !== 'exact');
+  if (tested.length === 0) return 'not available (no statistically tested ratio metrics)';
+  const ratio = tested.filter((c) => c.scale === 'ratio');
+  const withMde = tested.filter((c) => c.mde !== null);
+  if (ratio.length === 0 && withMde.length > 0) {
+    const c = withMde[0]!;
+    return `${formatMagnitude(c.mde!, c.scale, c.unit)} (${c.metric}; no ratio metric was tested)`;
+  }
+  const c = (ratio.length > 0 ? ratio : tested)[0]!;
+  const reason = noDetectableReason(c, result);
+  const early =
+    result.sampling.stoppedBy === 'futility' || result.sampling.stoppedBy === 'resolved';
+  return early
+    ? `${reason} — sampling ${STOPPED_BY[result.sampling.stoppedBy]} (the notes say what the budget could call)`
+    : reason;
+}
+
 function mdeSection(ctx: Context, layout: Layout): string[] {
   const { result } = ctx;
-  const overall =
-    result.minimumDetectableChange === null
-      ? 'not available (no statistically tested ratio metrics)'
-      : `${formatMagnitude(result.minimumDetectableChange, 'ratio', '')} (median over the metrics)`;
-  const out = [`Smallest change this run could have detected: ${escapeMarkdown(overall)}`];
+  const out = [
+    `Smallest change this run could have detected: ${escapeMarkdown(detectableSummary(result))}`,
+  ];
   if (layout.mdeDetails && sortedComparisons(ctx).length > 0) {
     const { shown, hidden } = limited(sortedComparisons(ctx), layout.rowLimit);
     const mdeRow = (c: Comparison) => [
@@ -211,7 +280,7 @@ function mdeSection(ctx: Context, layout: Layout): string[] {
         c.mde === null
           ? c.scale === 'exact'
             ? 'exact'
-            : NOT_AVAILABLE
+            : noDetectableReason(c, result, true)
           : formatMagnitude(c.mde, c.scale, c.unit),
       ),
       escapeTableCell(formatMagnitude(c.threshold, c.scale, c.unit)),
@@ -374,10 +443,7 @@ export function renderWith(ctx: Context, layout: Layout): string {
 /** Counts only: what is left when nothing else fits. Bounded by construction. */
 export function renderMinimal(ctx: Context): string {
   const { result } = ctx;
-  const mde =
-    result.minimumDetectableChange === null
-      ? 'not available'
-      : `${formatMagnitude(result.minimumDetectableChange, 'ratio', '')} (median over the metrics)`;
+  const mde = detectableSummary(result);
   return `${[
     titleLine(ctx, 40),
     ...(ctx.caveat ? [ctx.caveat] : []),

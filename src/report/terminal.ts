@@ -16,13 +16,13 @@ import {
   formatDuration,
   formatExactChange,
   formatInterval,
-  formatMagnitude,
   formatPValueCell,
   formatValue,
   NOT_AVAILABLE,
   pluralize,
   STOPPED_BY,
 } from './format.js';
+import { detectableSummary } from './sections.js';
 import { describeCounts, sortBudgets, sortComparisons } from './statuses.js';
 import { trendLines } from './trend.js';
 
@@ -330,11 +330,14 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
   }
 
   out.push('');
-  const mde =
-    result.minimumDetectableChange === null
-      ? 'not available (no statistically tested ratio metrics)'
-      : `${formatMagnitude(result.minimumDetectableChange, 'ratio', '')} (median over the metrics)`;
-  out.push(...wrap(`Smallest change this run could have detected: ${mde}`, width, '', '  '));
+  out.push(
+    ...wrap(
+      `Smallest change this run could have detected: ${plainText(detectableSummary(result))}`,
+      width,
+      '',
+      '  ',
+    ),
+  );
   const verdictPaint =
     result.verdict === 'fail' ? c.red : result.verdict === 'pass' ? c.green : c.yellow;
   out.push(
