@@ -164,7 +164,7 @@ export const resultSchema = z.strictObject({
   gate: z.strictObject({
     threshold: finite,
     alpha: finite,
-    correction: z.enum(['holm', 'bh']),
+    correction: z.enum(['westfall-young', 'holm', 'bh']),
     timeBudgetMs: z.number().nonnegative(),
     seed: z.number().int(),
   }),

@@ -24,7 +24,7 @@ const DEFAULT_GATE: Config['gate'] = {
   threshold: 0.05,
   thresholds: {},
   alpha: 0.01,
-  correction: 'holm',
+  correction: 'westfall-young',
   timeBudgetMs: 300_000,
   looks: [10, 20, 30, 40, 60, 80, 120, 160, 240, 320],
   warmup: 1,
@@ -334,7 +334,7 @@ describe('parseConfig: errors name the line, the field, the value and what was e
 
   it('suggests the enum value for a near miss and accepts only exact casing', () => {
     expect(problems(`${http()}gate:\n  correction: Holm\n`)).toStrictEqual([
-      'perfgate.yml:7: gate.correction: expected one of holm, bh, got "Holm"; did you mean `holm`?',
+      'perfgate.yml:7: gate.correction: expected one of westfall-young, holm, bh, got "Holm"; did you mean `holm`?',
     ]);
     expect(
       problems(http().replace('requests: [/a]', 'requests: [{ path: /a, method: post }]')),
