@@ -40,6 +40,11 @@ export const EVIDENCE_AUDITS = [
 
 export type EvidenceAudit = (typeof EVIDENCE_AUDITS)[number];
 
+/** The audit listing every request of a run: the resources loaded and the favicon's bytes. */
+export const NETWORK_AUDIT = 'network-requests';
+/** The audit naming the LCP element and its phases. */
+export const LCP_ELEMENT_AUDIT = 'largest-contentful-paint-element';
+
 /** One offending resource (or element, or work category) of an audit, as Lighthouse lists it. */
 export interface AuditItem {
   /** The resource's path when it is on the measured site's origin, else its full URL. */
@@ -152,7 +157,7 @@ export function snapshotAudit(audit: LighthouseAuditResult, origin: string): Aud
 
 /** The URLs a page loaded, from the `network-requests` audit, relative to `origin` where on it. */
 export function resourcesOf(lhr: LighthouseResult, origin: string): string[] {
-  const items = lhr.audits['network-requests']?.details?.items ?? [];
+  const items = lhr.audits[NETWORK_AUDIT]?.details?.items ?? [];
   const urls = new Set<string>();
   for (const item of items) if (typeof item.url === 'string') urls.add(siteUrl(item.url, origin));
   return [...urls];
@@ -211,7 +216,7 @@ export function metricsOf(lhr: LighthouseResult): Record<LighthouseMetric, numbe
  * loads is fetched on every run and stays counted.)
  */
 function flakyFaviconBytes(lhr: LighthouseResult): number {
-  const items = lhr.audits['network-requests']?.details?.items ?? [];
+  const items = lhr.audits[NETWORK_AUDIT]?.details?.items ?? [];
   let bytes = 0;
   for (const item of items) {
     const status = finiteOrUndefined(item.statusCode) ?? 0;

@@ -14,6 +14,7 @@ import {
 } from './evidence.js';
 import {
   EVIDENCE_AUDITS,
+  LCP_ELEMENT_AUDIT,
   type LighthouseMetric,
   lcpElementOf,
   metricsOf,
@@ -22,6 +23,7 @@ import {
 } from './extract.js';
 import type { LighthouseModule, LighthouseResult } from './loader.js';
 import { type PageServer, startPageServer } from './page-server.js';
+import { runConfig } from './run-config.js';
 
 /** Lighthouse settings every run uses, besides the preset. */
 export const LIGHTHOUSE_FLAGS = {
@@ -120,10 +122,7 @@ export function createLighthouseProbe(
   let lighthouseVersion: string | undefined;
   let disposed = false;
   let running: Promise<unknown> = Promise.resolve();
-  const config =
-    bench.preset === 'desktop'
-      ? options.lighthouse.desktopConfig
-      : options.lighthouse.defaultConfig;
+  const config = runConfig(options.lighthouse, bench.preset);
 
   async function runPage(side: Side, round: number, server: PageServer, page: string) {
     const url = pageUrl(server.origin, page);
@@ -205,7 +204,7 @@ export function createLighthouseProbe(
       warnings: [...(lhr.runWarnings ?? [])],
       durationMs: performance.now() - started,
     };
-    const lcpElement = lcpElementOf(lhr.audits['largest-contentful-paint-element']);
+    const lcpElement = lcpElementOf(lhr.audits[LCP_ELEMENT_AUDIT]);
     if (lcpElement !== undefined) run.lcpElement = lcpElement;
     return run;
   }
