@@ -17,12 +17,14 @@
 //          real only: --work-ms X (CPU ms per request of every service chosen; else each
 //          service's default, work.ts) --threshold X% (δ, to compare with a non-default gate)
 //          sim only: --figures FILE (one set of figures instead of each cell's) --resamples N
-//          --noise-scale X --noise-p50 4% --futility off --threshold X%
+//          --noise-scale X --noise-p50 4% --futility off --threshold X% --peers off (perfgate
+//          only: the peers' knob sweep is most of a sim's time at the defaults' few pairs)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { GateConfig } from '../../src/model.js';
 import { CALIBRATED_RULES, PEER_RULES } from './catalog.js';
 import { modeledMetrics, type NoiseFigures, scaleFigures } from './noise-model.js';
 import {
@@ -121,16 +123,24 @@ function conditions(values: Values): Condition[] {
 
 type Values = Record<string, string | undefined>;
 
-function gateLabel(threshold: number | undefined, futility: boolean): string {
-  const gate = userGate({ timeBudgetMs: 120_000, seed: 1, threshold, futility });
+function gateLabel(
+  threshold: number | undefined,
+  futility: boolean,
+  recorded?: Omit<GateConfig, 'seed'>,
+): string {
+  const gate = recorded ?? userGate({ timeBudgetMs: 120_000, seed: 1, threshold, futility });
   return (
     `**perfgate** at the user's gate (δ ${pct(gate.threshold, 0)}, α ${gate.alpha}, ${gate.correction}, ` +
     `${gate.lookPlan}-planned looks${gate.futility ? ', futility stop' : ''})`
   );
 }
 
-function perfgateRow(threshold: number | undefined, futility = true): RowSource {
-  return { id: PERFGATE, label: gateLabel(threshold, futility), knob: 'default' };
+function perfgateRow(
+  threshold: number | undefined,
+  futility = true,
+  recorded?: Omit<GateConfig, 'seed'>,
+): RowSource {
+  return { id: PERFGATE, label: gateLabel(threshold, futility, recorded), knob: 'default' };
 }
 
 function peerRows(): RowSource[] {
@@ -218,6 +228,7 @@ async function simCell(
   const timeBudgetMs = duration('budget', values.budget ?? DEFAULT_BUDGET);
   const threshold = values.threshold ? percent('threshold', values.threshold) : undefined;
   const futility = values.futility !== 'off';
+  const peers = values.peers !== 'off';
   const seed = count('seed', values.seed ?? '1');
   const bootstrapResamples = count('resamples', values.resamples ?? '2000');
   const total = aaTrials + trials * (shifts.length - 1);
@@ -232,7 +243,7 @@ async function simCell(
     seed,
     bootstrapResamples,
     futility,
-    knobs: true,
+    ...(peers ? { knobs: true } : { rules: [] }),
     onTrial: (done) => {
       const now = Date.now();
       if (now - lastPrint > 5000 || done === total) {
@@ -256,7 +267,7 @@ async function simCell(
     `### Simulation, ${label} (${new Date().toISOString().slice(0, 10)})`,
     '',
     `\`${command}\` — ${aaTrials} A/A trials and ${trials} per shift, seed ${seed}, ${bootstrapResamples} bootstrap resamples; ` +
-      `the user's gate (${gateLabel(threshold, futility).replace('**perfgate** at ', '')}); time budget ${timeBudgetMs / 1000} s = ${result.maxPairs} pairs at ${figures.pairMs.toFixed(0)} ms per pair; ` +
+      `${gateLabel(threshold, futility).replace('**perfgate** at ', '')}; time budget ${timeBudgetMs / 1000} s = ${result.maxPairs} pairs at ${figures.pairMs.toFixed(0)} ms per pair; ` +
       `metrics modelled: ${modelled}; ran in ${(result.elapsedMs / 1000).toFixed(0)} s on ${machineLine()}.`,
     '',
     'Noise of the synthetic rounds:',
@@ -267,13 +278,17 @@ async function simCell(
       '[95% Wilson interval] of N trials; the other columns are the power (any metric of the slowed ' +
       'route called regressed) · median rounds per side used.',
     '',
-    ruleTable(tally, [perfgateRow(threshold, futility), ...peerRows()], shifts),
+    ruleTable(tally, [perfgateRow(threshold, futility), ...(peers ? peerRows() : [])], shifts),
     '',
-    'At equal false-alarm rate (each peer’s knob set to its most lenient value whose A/A rate is at most ' +
-      `perfgate’s, or 1%):`,
-    '',
-    cal.table,
-    '',
+    ...(peers
+      ? [
+          'At equal false-alarm rate (each peer’s knob set to its most lenient value whose A/A rate is at most ' +
+            `perfgate’s, or 1%):`,
+          '',
+          cal.table,
+          '',
+        ]
+      : []),
     'perfgate’s time to a verdict (fake clock: pairs × measured pair duration):',
     '',
     timingTable(tally, PERFGATE, shifts),
@@ -393,6 +408,10 @@ function realReport(
   const metrics = metricsOf(trials);
   const ratioMetrics = metrics.filter((m) => m !== 'error-rate');
   const budgets = [...new Set(trials.map((t) => t.budgetMs / 1000))].join(', ');
+  // The settings the trials ran with, as recorded (the product's defaults may have changed since).
+  const settings = trials.find((t) => t.settings)?.settings;
+  const mixed = new Set(trials.map((t) => JSON.stringify(t.settings ?? null))).size > 1;
+  const gateText = gateLabel(o.threshold, true, settings?.gate).replace('**perfgate** at ', '');
   const overview: CellOverview[] = [];
   const sections: string[] = [];
   for (const [name, cellTrials] of cells) {
@@ -417,7 +436,11 @@ function realReport(
         '',
         'The peers on the rounds perfgate collected (a rule that needs more rounds than a trial has is left out of that trial):',
         '',
-        ruleTable(tallyTrials(cellTrials), [perfgateRow(o.threshold), ...peerRows()], shifts),
+        ruleTable(
+          tallyTrials(cellTrials),
+          [perfgateRow(o.threshold, true, settings?.gate), ...peerRows()],
+          shifts,
+        ),
         '',
         `Noise of the A/A trials (saved to bench/accuracy/results/${basename(figuresFile(name, o.label))} for the simulation):`,
         '',
@@ -431,7 +454,8 @@ function realReport(
     '',
     `\`${o.command}\` — ${trials.length} trials, service × condition × shift interleaved in a seeded ` +
       `random order, fresh server processes per trial, time budget ${budgets} s; ` +
-      `${gateLabel(o.threshold, true).replace('**perfgate** at ', '')}. ${o.header} ` +
+      `${gateText}${settings ? `, ${settings.connections} connections, ${settings.roundMs} ms rounds` : ''}` +
+      `${mixed ? ' (as recorded by the first trial; the trials ran with differing settings)' : ''}. ${o.header} ` +
       `1-minute load average before the trials: median ${loads[Math.floor(loads.length / 2)]?.toFixed(1)}, ` +
       `min ${loads[0]?.toFixed(1)}, max ${loads[loads.length - 1]?.toFixed(1)} (${cpus().length} cores).`,
     '',
@@ -476,14 +500,17 @@ async function main(): Promise<void> {
       figures: { type: 'string' },
       label: { type: 'string' },
       futility: { type: 'string' },
+      peers: { type: 'string' },
     },
   });
   const mode = positionals[0] ?? 'sim';
   if (!['sim', 'real', 'real-report', 'all'].includes(mode)) {
     throw new UsageError(`mode must be sim, real, real-report or all, got "${mode}"`);
   }
-  if (values.futility !== undefined && values.futility !== 'off') {
-    throw new UsageError(`--futility takes only "off", got "${values.futility}"`);
+  for (const flag of ['futility', 'peers'] as const) {
+    if (values[flag] !== undefined && values[flag] !== 'off') {
+      throw new UsageError(`--${flag} takes only "off", got "${values[flag]}"`);
+    }
   }
   mkdirSync(RESULTS, { recursive: true });
   const command = `npm run bench:accuracy -- ${process.argv.slice(2).join(' ')}`.trim();

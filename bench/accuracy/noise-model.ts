@@ -290,10 +290,18 @@ function pooledMedian(values: number[]): number {
   return values.length === 0 ? 0 : median(values);
 }
 
+/** Shortest A/A run whose pairs count: a futility stop can end an A/A run at 4 pairs. */
+const MIN_PAIRS = 3;
+
 /**
- * The figures of A/A runs: every run is a map route → metric → paired series. Robust SDs are
- * pooled as medians over runs (each run has its own level); the correlation, lag-1 and order
- * effect likewise.
+ * The figures of A/A runs: every run is a map route → metric → paired series. The paired spread
+ * is the robust SD of every run's log-ratios pooled: in an A/A run they are centred on 0 (the
+ * same code, a random order), so pooling needs no per-run centring and uses the short runs a
+ * futility stop leaves (a per-run SD needs more pairs than those have). It includes whatever
+ * differs between two fresh processes. One side's spread is pooled from the deviations of each
+ * run's log values from that run's mean (each run has its own level), corrected for the mean's
+ * degree of freedom. The correlation between metrics and the outliers are taken on the pooled
+ * log-ratios too; lag-1 and the between-process SD need longer runs and are 0 without them.
  */
 export function measureFigures(
   runs: Array<Record<string, Partial<Record<ModelMetric | 'error-rate', PairedSeries>>>>,
@@ -304,46 +312,45 @@ export function measureFigures(
     sensitivity?: Partial<Record<ModelMetric, number>>;
   },
 ): NoiseFigures {
-  const per = (m: ModelMetric, f: (s: PairedSeries) => number): number =>
-    pooledMedian(
-      runs.flatMap((run) =>
-        Object.values(run).flatMap((route) => {
-          const s = route[m];
-          return s && s.base.length >= 5 ? [f(s)] : [];
-        }),
-      ),
+  const seriesOf = (m: ModelMetric) =>
+    runs.flatMap((run) =>
+      Object.values(run).flatMap((route) => {
+        const s = route[m];
+        return s && s.base.length >= MIN_PAIRS ? [s] : [];
+      }),
     );
   const metrics = {} as NoiseFigures['metrics'];
   for (const m of MODEL_METRICS) {
-    const measured = runs.some((run) =>
-      Object.values(run).some((route) => (route[m]?.base.length ?? 0) >= 5),
-    );
+    const series = seriesOf(m);
     // p50 is always there (the model's spreads are built on it); the others when measured.
-    if (!measured && m !== 'p50') continue;
+    if (series.length === 0 && m !== 'p50') continue;
+    const deviations = series.flatMap((s) => {
+      const logs = s.base.map(Math.log);
+      const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
+      const k = Math.sqrt(logs.length / (logs.length - 1));
+      return logs.map((x) => (x - mean) * k);
+    });
     metrics[m] = {
-      level: per(m, (s) => median(s.base)),
-      sdPair: per(m, (s) => robustSd(logRatios(s))),
-      sdSide: per(m, (s) => robustSd(s.base.map(Math.log))),
+      level: pooledMedian(series.flatMap((s) => s.base)),
+      sdPair: robustSd(series.flatMap(logRatios)),
+      sdSide: robustSd(deviations),
     };
   }
-  const p50Series = runs.flatMap((run) =>
-    Object.values(run).flatMap((route) =>
-      route.p50 && route.p50.base.length >= 5 ? [route.p50] : [],
-    ),
-  );
+  const p50Series = seriesOf('p50');
   let outliers = 0;
   let total = 0;
   const excess: number[] = [];
   const order: number[] = [];
+  const pooled = p50Series.flatMap(logRatios);
+  const centre = pooledMedian(pooled);
+  const spread = robustSd(pooled);
   for (const s of p50Series) {
     const r = logRatios(s);
-    const m = median(r);
-    const sd = robustSd(r);
     for (const x of r) {
       total++;
-      if (sd > 0 && Math.abs(x - m) > 5 * sd) {
+      if (spread > 0 && Math.abs(x - centre) > 5 * spread) {
         outliers++;
-        excess.push(Math.abs(x - m));
+        excess.push(Math.abs(x - centre));
       }
     }
     s.firstSide.forEach((first, i) => {
@@ -352,15 +359,19 @@ export function measureFigures(
       order.push(first === 'base' ? x : -x);
     });
   }
+  // Pooled per route over the runs (their log-ratios are all centred on 0), then averaged.
   const correlations: number[] = [];
-  for (const run of runs) {
-    for (const route of Object.values(run)) {
-      const lr = LATENCY_METRICS.flatMap((m) => {
-        const s = route[m];
-        return s && s.base.length >= 5 ? [logRatios(s)] : [];
-      });
-      for (let a = 0; a < lr.length; a++) {
-        for (let b = a + 1; b < lr.length; b++) correlations.push(correlation(lr[a]!, lr[b]!));
+  const routes = [...new Set(runs.flatMap((run) => Object.keys(run)))];
+  for (const route of routes) {
+    const lr = LATENCY_METRICS.map((m) =>
+      runs.flatMap((run) => {
+        const s = run[route]?.[m];
+        return s && s.base.length >= MIN_PAIRS && run[route]?.p50 ? logRatios(s) : [];
+      }),
+    ).filter((x) => x.length >= 5);
+    for (let a = 0; a < lr.length; a++) {
+      for (let b = a + 1; b < lr.length; b++) {
+        if (lr[a]!.length === lr[b]!.length) correlations.push(correlation(lr[a]!, lr[b]!));
       }
     }
   }
@@ -371,7 +382,9 @@ export function measureFigures(
     source: extra.source,
     pairMs: extra.pairMs,
     metrics,
-    lag1: pooledMedian(p50Series.map((s) => lag1(s.base.map(Math.log)))),
+    lag1: pooledMedian(
+      p50Series.filter((s) => s.base.length >= 5).map((s) => lag1(s.base.map(Math.log))),
+    ),
     outlierRate: total > 0 ? outliers / total : 0,
     outlierScale: excess.length > 0 ? median(excess) : 0,
     metricCorrelation: pooledMedian(correlations),

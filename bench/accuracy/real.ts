@@ -22,7 +22,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startKind } from '../../src/kinds/registry.js';
 import type { KindRun } from '../../src/kinds/types.js';
-import type { Better, MetricSamples, Scale, Side, Tree, Verdict } from '../../src/model.js';
+import type {
+  Better,
+  GateConfig,
+  MetricSamples,
+  Scale,
+  Side,
+  Tree,
+  Verdict,
+} from '../../src/model.js';
 import { createRng, deriveSeed } from '../../src/stats/random.js';
 import { decideVerdict } from '../../src/verdict/gate.js';
 import { PEER_RULES } from './catalog.js';
@@ -95,6 +103,12 @@ export interface RealTrial {
   /** The route the head version slowed (perfgate's name); `slow` before issue #12. */
   slowRoute?: string;
   units?: number;
+  /** What the user's config resolved to when the trial ran (the defaults change over time). */
+  settings?: {
+    gate: Omit<GateConfig, 'seed'>;
+    connections: number;
+    roundMs: number;
+  };
   regressed: string[];
   statuses: Record<string, string>;
   verdict?: Verdict;
@@ -245,6 +259,11 @@ export async function runRealTrial(
       budgetMs: o.timeBudgetMs,
       slowRoute,
       units,
+      settings: {
+        gate: (({ seed: _, ...rest }) => rest)(config.gate),
+        connections: bench.connections,
+        roundMs: bench.roundMs,
+      },
       regressed,
       statuses: Object.fromEntries(outcome.statuses),
       verdict: decideVerdict([...outcome.statuses.values()], [], outcome.stoppedBy),

@@ -49,13 +49,16 @@ export async function simulateTrial(
   maxPairs: number,
 ): Promise<void> {
   const seed = deriveSeed(o.seed, 'trial', shift, index);
+  const rules = o.rules ?? PEER_RULES;
+  // Enough rounds for perfgate (which may overshoot the budget by a block; the warm-up takes one
+  // more) and for the peer that reads the most (tachometer's 50 at the defaults' few pairs).
+  const rounds = Math.max(maxPairs, ...rules.map((r) => r.rounds(maxPairs))) + 20;
   const trial = generateTrial({
     figures: o.figures,
     routes: ROUTES,
     slowRoutes: SLOW_ROUTES,
     shift,
-    // The sampler may overshoot the budget by a block; the warm-up takes one more.
-    rounds: maxPairs + 20,
+    rounds,
     seed,
   });
   const pairMs = o.figures.pairMs;
@@ -80,8 +83,8 @@ export async function simulateTrial(
     timeMs: run.elapsedMs,
   });
 
-  const series = peerSeries(trial, maxPairs + 20);
-  for (const rule of o.rules ?? PEER_RULES) {
+  const series = peerSeries(trial, rounds);
+  for (const rule of rules) {
     const knobs = o.knobs ? rule.knobs : [rule.defaultKnob];
     const run = rule.prepare
       ? rule.prepare(series, maxPairs)

@@ -135,6 +135,25 @@ describe('noise figures fitted from recorded trials', () => {
     expect(fitted.sensitivity?.throughput).toBeGreaterThan(0.1);
     expect(fitted.pairMs).toBeCloseTo((40 * 4000) / 41, 0);
   });
+
+  it('use the short A/A runs a futility stop leaves: 4 pairs each give the paired spread too', () => {
+    const truth: NoiseFigures = {
+      source: 'test',
+      pairMs: 4000,
+      metrics: { p50: { level: 5, sdPair: 0.1, sdSide: 0.1 } },
+      lag1: 0,
+      outlierRate: 0,
+      outlierScale: 0,
+      metricCorrelation: 0,
+      orderEffect: 0,
+      errorRate: 0,
+    };
+    const trials = Array.from({ length: 40 }, (_, i) => recorded(truth, 0, 300 + i, 4));
+    const fitted = figuresFromTrials(trials);
+    expect(fitted.pairs).toBe(40 * 4 * ROUTES.length);
+    expect(fitted.metrics.p50.sdPair).toBeGreaterThan(0.08);
+    expect(fitted.metrics.p50.sdPair).toBeLessThan(0.12);
+  });
 });
 
 describe('calls of a recorded trial', () => {
