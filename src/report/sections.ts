@@ -391,10 +391,16 @@ function chartSection(ctx: Context, layout: Layout): string[] {
   return out;
 }
 
+const CORRECTION_NAMES: Record<Result['gate']['correction'], string> = {
+  'westfall-young': 'Westfall–Young',
+  holm: 'Holm',
+  bh: 'Benjamini–Hochberg',
+};
+
 function footer(ctx: Context): string {
   const { result } = ctx;
   const gate = result.gate;
-  const correction = gate.correction === 'holm' ? 'Holm' : 'Benjamini–Hochberg';
+  const correction = CORRECTION_NAMES[gate.correction];
   const parts = [
     `perfgate ${escapeInlineMarkdown(truncate(result.tool.version, 50))}`,
     'base and head are medians over the pairs',

@@ -169,6 +169,10 @@ export function analyzeMetrics(
         sd: mad(d),
         alpha: alpha / tested,
         test,
+        orders: {
+          ab: s.order.filter((o) => o === 'AB').length,
+          ba: s.order.filter((o) => o === 'BA').length,
+        },
         threshold,
         scale,
         better: spec.better,
