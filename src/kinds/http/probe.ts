@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpBenchmarkConfig, MetricSpec, Observation, Side } from '../../model.js';
-import { ProcessCpuError, startTreeCpu } from '../../workspace/process-cpu.js';
+import { cpuSource, ProcessCpuError, startTreeCpu } from '../../workspace/process-cpu.js';
 import { catalogueSpec, disposalGuard, metricKey, type Probe, ProbeError } from '../types.js';
 import { HTTP_METRICS } from './catalogue.js';
 import { HttpRouteError, type HttpRouteFailure, measureRoute, routeUrl } from './load-round.js';
@@ -187,6 +187,16 @@ export function createHttpProbe(
           `${where}: the server exited during the round: ${errorText(exited)}`,
           { ...data, reason: 'server-exited' },
           { cause: exited },
+        );
+      }
+      // A ratio metric cannot take 0 (its log-ratio is infinite). With schedstat's ns a server
+      // that answered ran for some; with stat's 10 ms ticks a light round may show none.
+      if (sample.serverCpuMs === 0) {
+        throw new HttpProbeError(
+          `${where}: the server's CPU time in the round was 0 at the resolution of /proc ` +
+            `(${cpuSource() === 'stat' ? '10 ms ticks from /proc/<pid>/stat' : 'schedstat'}) ` +
+            `over ${sample.requests} requests; lengthen round-duration (${bench.roundMs} ms)`,
+          { ...data, reason: 'server-cpu' },
         );
       }
       const values = routeMetrics(sample);

@@ -176,4 +176,22 @@ describe('server CPU time per request', () => {
       `benchmark "api", base side, GET /status (${server.url}/status): cannot read the server's CPU time: process ${brief.pid} is not running`,
     );
   });
+
+  it('fails the round as server-cpu rather than report a CPU time of 0', async () => {
+    // A sleeping process stands for a server whose work /proc cannot resolve (stat's ticks on a
+    // light round): 0 would make the log-ratio infinite.
+    const idle = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const quiet = { url: server.url, assertAlive() {}, pid: idle.pid! };
+      const probe = createHttpProbe(bench([get('/status')]), { base: quiet, head: server });
+      const err = await probe.measure('base', 0).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HttpProbeError);
+      expect(err).toMatchObject({ side: 'base', route: 'GET /status', reason: 'server-cpu' });
+      expect((err as Error).message).toMatch(
+        /the server's CPU time in the round was 0 at the resolution of \/proc \(schedstat\) over \d+ requests; lengthen round-duration \(400 ms\)/,
+      );
+    } finally {
+      idle.kill('SIGKILL');
+    }
+  });
 });
