@@ -58,7 +58,8 @@ export function predictivePower(input: FutilityInput): number {
   const total = Math.max(N, n);
   const se = sigma / Math.sqrt(total);
   const test = total >= 2 && level < 1 ? studentTCritical(level, total - 1) : 0;
-  const ci = normalQuantile(1 - expandedTail(input.coverage ?? 0.95, total));
+  // The upper quantile as −Φ⁻¹(tail): at 2 pairs the tail is ~1e-57, and 1 − tail rounds to 1.
+  const ci = -normalQuantile(expandedTail(input.coverage ?? 0.95, total));
   const boundary = Math.max(test * se, delta + ci * se);
   if (total <= n || sigma === 0) return theta >= boundary ? 1 : 0;
   return normalCdf(((theta - boundary) * Math.sqrt((n * total) / (total - n))) / sigma);

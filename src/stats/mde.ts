@@ -94,7 +94,8 @@ export function minimumDetectableChange(input: MdeInput): number | null {
   const zPower = normalQuantile(power);
   const zTest =
     t && alpha < 1 ? studentTCritical(alpha, n - 2) : normalQuantile(1 - Math.min(alpha, 1) / 2);
-  const zCi = normalQuantile(1 - expandedTail(level, Math.min(n, nHead)));
+  // −Φ⁻¹(tail), not Φ⁻¹(1 − tail): at 2 pairs the tail is ~1e-57, and 1 − tail rounds to 1.
+  const zCi = -normalQuantile(expandedTail(level, Math.min(n, nHead)));
   const delta =
     scale === 'difference'
       ? threshold

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Order } from '../../src/model.js';
+import { predictivePower } from '../../src/stats/futility.js';
 import { minimumDetectableChange, rankTestFloor, rankTestPairsFor } from '../../src/stats/mde.js';
 import { bootstrapHodgesLehmannCI } from '../../src/stats/paired.js';
 import { createRng } from '../../src/stats/random.js';
@@ -145,5 +146,31 @@ describe('the signed-rank floor', () => {
     // 2^(1−n) < 0.0014 from n = 11 (2^−10 = 0.00098; 2^−9 = 0.00195).
     expect(rankTestPairsFor(0.0014)).toBe(11);
     expect(rankTestPairsFor(0)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('at two pairs, where the interval’s tail is ~1e-57', () => {
+  // 1 − tail rounds to 1 there, which Φ⁻¹ refuses: a one-pair Lighthouse run ended with exit 3
+  // ("p must be strictly between 0 and 1, got 1") before the quantile was taken from the tail.
+  it('gives a finite detectable change and a predictive power instead of throwing', () => {
+    const mde = minimumDetectableChange({
+      n: 2,
+      design: 'paired',
+      sd: 0.05,
+      alpha: 0.01,
+      threshold: 0.05,
+      scale: 'ratio',
+      better: 'lower',
+    });
+    expect(mde === null || Number.isFinite(mde)).toBe(true);
+    const power = predictivePower({
+      d: [0.1, 0.12],
+      worse: 1,
+      delta: Math.log1p(0.05),
+      plannedPairs: 2,
+      level: 0.005,
+    });
+    expect(power).toBeGreaterThanOrEqual(0);
+    expect(power).toBeLessThanOrEqual(1);
   });
 });
