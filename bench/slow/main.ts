@@ -163,13 +163,16 @@ function durationList(text: string): number[] {
 }
 
 /** The command's noise at `seconds` per run: the relative spread (sdPair, order effect) of the
- *  measured duration nearest on a log scale; the tails (outliers) of the longest series, since
+ *  measured series nearest on a log scale; the tails (outliers) of the longest series, since
  *  a few pairs cannot measure a rate of a few percent. */
 export function commandNoise(m: CommandMeasurement, seconds: number): SlowNoise & { from: string } {
+  // By the nominal duration of the label (the work, 1 s or 5 s calibrated), not the measured
+  // wall time, which load stretched.
+  const nominal = (label: string) => Number.parseFloat(label);
   const near = [...m.commands].sort(
     (a, b) =>
-      Math.abs(Math.log(a.figures.level / 1000 / seconds)) -
-      Math.abs(Math.log(b.figures.level / 1000 / seconds)),
+      Math.abs(Math.log(nominal(a.label) / seconds)) -
+      Math.abs(Math.log(nominal(b.label) / seconds)),
   )[0]!;
   const longest = [...m.commands].sort((a, b) => b.pairs.length - a.pairs.length)[0]!;
   const tails = metricNoise('wall', 'ratio', longest.figures, longest.pairs, { slows: true });
@@ -292,7 +295,12 @@ if (mode === 'sim' || mode === 'all') {
         );
   const kinds: Array<[Kind, number, SlowNoise]> = [
     ...durations.map(
-      (s) => ['command', s * 1000, commandNoise(commands, s)] as [Kind, number, SlowNoise],
+      (s) =>
+        ['command', s * 1000, scaled(commandNoise(commands, s), noiseScale)] as [
+          Kind,
+          number,
+          SlowNoise,
+        ],
     ),
     ['lighthouse', lighthouseRunMs, lighthouse],
   ];
