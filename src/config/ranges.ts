@@ -75,7 +75,7 @@ export const RANGES = {
     unit: 'duration',
     min: 0,
     max: 10 * MINUTE,
-    fields: 'latency budgets of an `http` benchmark (p50, p95, p99, mean)',
+    fields: 'latency and server CPU budgets of an `http` benchmark (p50, p95, p99, mean, cpu)',
   },
   errorRateBudget: {
     unit: 'percent',

@@ -78,8 +78,8 @@ describe('http budgets', () => {
       ),
     ).toEqual([
       'benchmarks[0].budgets["GET /order/p95"]: unknown route "GET /order"; the routes are GET /orders, new user; did you mean `GET /orders`?',
-      'benchmarks[0].budgets["GET /orders/p90"]: unknown budget key "p90"; expected one of p50, p95, p99, mean, throughput, error-rate, or "<route>/<key>" for one route; did you mean `p50`?',
-      'benchmarks[0].budgets.p90: unknown budget key "p90"; expected one of p50, p95, p99, mean, throughput, error-rate, or "<route>/<key>" for one route; did you mean `p50`?',
+      'benchmarks[0].budgets["GET /orders/p90"]: unknown budget key "p90"; expected one of p50, p95, p99, mean, cpu, throughput, error-rate, or "<route>/<key>" for one route; did you mean `p50`?',
+      'benchmarks[0].budgets.p90: unknown budget key "p90"; expected one of p50, p95, p99, mean, cpu, throughput, error-rate, or "<route>/<key>" for one route; did you mean `p50`?',
       'benchmarks[0].budgets["GET /orders/p95"]: expected a duration such as 500ms, 30s, 2m or 1h, got 150; a unit is needed: write "150s" or "150ms"',
       'benchmarks[0].budgets["new user/error-rate"]: "200%" is above the maximum of 100% (the range is from 0% to 100%)',
     ]);

@@ -3,9 +3,9 @@
 // reads and nothing else, the same weighted metrics in the performance score. Resolution only:
 // no Chromium, no page.
 import { describe, expect, it } from 'vitest';
-import { type LighthouseModule, loadLighthouse } from '../../src/kinds/lighthouse/loader.js';
-import { LIGHTHOUSE_FLAGS } from '../../src/kinds/lighthouse/probe.js';
-import { READ_AUDITS, runConfig } from '../../src/kinds/lighthouse/run-config.js';
+import { type LighthouseModule, loadLighthouse } from '../../../src/kinds/lighthouse/loader.js';
+import { LIGHTHOUSE_FLAGS } from '../../../src/kinds/lighthouse/probe.js';
+import { READ_AUDITS, runConfig } from '../../../src/kinds/lighthouse/run-config.js';
 
 interface Resolved {
   settings: Record<string, unknown>;
