@@ -2,7 +2,7 @@
 // which makes a route 40% slower, at the defaults a user gets (the config names only the server,
 // its ready path and the routes; every gate setting is the default, the time budget included).
 //
-//   npx tsx bench/bisect/run.ts [--commits 8,32] [--repeats 2] [--json FILE]
+//   npx tsx bench/bisect/run.ts [--commits 8,32] [--repeats 2] [--json FILE] [--keep DIR]
 //
 // For each N: a real git repository in a temp dir (the nightly, then N commits; the slow one at
 // a seeded position), `perfgate trend --base <nightly>` in process through the CLI entry, and
@@ -26,6 +26,8 @@ const { values: args } = parseArgs({
     repeats: { type: 'string', default: '2' },
     seed: { type: 'string', default: '1' },
     json: { type: 'string' },
+    /** A directory to keep each run's result JSON in (the steps, their changes and notes). */
+    keep: { type: 'string' },
   },
 });
 const counts = args.commits.split(',').map((s) => Number(s.trim()));
@@ -135,6 +137,9 @@ async function once(n: number, slowAt: number): Promise<Row> {
     });
     const wallS = (performance.now() - started) / 1000;
     const result: Result = resultSchema.parse(JSON.parse(readFileSync(json, 'utf8')));
+    if (args.keep) {
+      writeFileSync(join(args.keep, `trend-${n}-at-${slowAt}.json`), readFileSync(json));
+    }
     const steps = result.trend?.steps ?? [];
     const retries = steps.reduce((sum, s) => sum + s.attempts - 1, 0);
     return {

@@ -135,10 +135,11 @@ export async function trend(request: TrendRequest, deps: RunDeps): Promise<RunOu
 
   // The range to bisect: the night's when it regressed, else the creep's.
   const nightly = worstFirst(main.comparisons)[0];
+  const chased = nightly ?? creepRegressed[0];
   const range = nightly
-    ? { base: baseSha, commits, metric: nightly.key }
-    : creep && creepRegressed[0]
-      ? { base: creep.sha, commits: creep.commits, metric: creepRegressed[0].key }
+    ? { base: baseSha, commits }
+    : creep && chased
+      ? { base: creep.sha, commits: creep.commits }
       : undefined;
   const rangeCount = range?.commits?.length ?? 0;
   if (range?.commits && rangeCount === 1) {
@@ -150,13 +151,14 @@ export async function trend(request: TrendRequest, deps: RunDeps): Promise<RunOu
     const depth = Math.ceil(Math.log2(rangeCount));
     const stepBudget = Math.max(total - spent, share) / depth;
     deps.log(
-      `bisect: ${range.metric} regressed over ${rangeCount} commits; up to ${depth} steps of ${Math.round(stepBudget / 1000)} s of sampling each`,
+      `bisect: ${chased!.key} regressed over ${rangeCount} commits; up to ${depth} steps of ${Math.round(stepBudget / 1000)} s of sampling each`,
     );
     let stepIndex = 0;
     const found = await bisect({
       base: range.base,
       commits: range.commits,
-      metric: range.metric,
+      metric: chased!.key,
+      confirmed: { change: chased!.change, better: chased!.better },
       compare: (head, attempt) =>
         measure(
           range.base,

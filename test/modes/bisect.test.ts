@@ -56,6 +56,47 @@ describe('bisect', () => {
     ]);
   });
 
+  it('holds an inconclusive step against half the confirmed change', async () => {
+    // A +40% regression confirmed; noisy steps that cannot show "unchanged within ±δ" still
+    // tell 0 from +40%: an interval wholly below +20% is good, wholly above it is bad.
+    const line = commits(8);
+    const inconclusive = (low: number, high: number): Result =>
+      ({
+        comparisons: [
+          { key: KEY, status: 'inconclusive', change: (low + high) / 2, ci: [low, high] },
+        ],
+      }) as unknown as Result;
+    const found = await bisect({
+      base: BASE,
+      commits: line,
+      metric: KEY,
+      confirmed: { change: 0.4, better: 'lower' },
+      compare: async (head) =>
+        line.indexOf(head) >= 5 ? inconclusive(0.25, 0.6) : inconclusive(-0.1, 0.15),
+    });
+    expect(found.firstBad).toBe(line[5]);
+    expect(found.steps.every((s) => s.attempts === 1)).toBe(true);
+    // Higher-is-better (throughput −30%): the same rule on the other side.
+    const throughput = await bisect({
+      base: BASE,
+      commits: line,
+      metric: KEY,
+      confirmed: { change: -0.3, better: 'higher' },
+      compare: async (head) =>
+        line.indexOf(head) >= 2 ? inconclusive(-0.4, -0.2) : inconclusive(-0.1, 0.05),
+    });
+    expect(throughput.firstBad).toBe(line[2]);
+    // An interval across half the change stays inconclusive: retried, then skipped.
+    const across = await bisect({
+      base: BASE,
+      commits: commits(2),
+      metric: KEY,
+      confirmed: { change: 0.4, better: 'lower' },
+      compare: async () => inconclusive(0.1, 0.3),
+    });
+    expect(across.steps[0]).toMatchObject({ outcome: 'skipped', attempts: 2 });
+  });
+
   it('retries an inconclusive step once, then skips it and bisects around it', async () => {
     const line = commits(8);
     const asked: Array<[number, number]> = [];
