@@ -209,11 +209,14 @@ export async function trend(request: TrendRequest, deps: RunDeps): Promise<RunOu
 /** The creep comparison's seed offset: apart from the night's (0) and the bisect steps' (1…). */
 const CREEP_SEED = 1_000_003;
 
-/** The regressed comparisons, the largest change first (the one a bisect follows). */
+/** The regressed comparisons, the clearest first (the one a bisect follows): the change over
+ *  its interval's width, so the bisect chases the metric its steps can tell apart soonest,
+ *  not the largest change of a noisy tail metric. */
 function worstFirst(comparisons: readonly Comparison[]): Comparison[] {
+  const clarity = (c: Comparison) => Math.abs(c.change) / Math.max(c.ci[1] - c.ci[0], 1e-12);
   return comparisons
     .filter((c) => c.status === 'regressed')
-    .sort((a, b) => Math.abs(b.change) - Math.abs(a.change));
+    .sort((a, b) => clarity(b) - clarity(a));
 }
 
 /**
