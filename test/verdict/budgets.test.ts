@@ -164,7 +164,7 @@ describe('checkTimedBudgets', () => {
       ],
       [
         () => checkTimedBudgets([http({ 'GET /nope/p95': 1 })], medians),
-        'benchmarks.api.budgets.GET /nope/p95: not an http budget; expected one of p50, p95, p99, mean, throughput, error-rate, or "<route>/<key>" for a route of requests',
+        'benchmarks.api.budgets.GET /nope/p95: not an http budget; expected one of p50, p95, p99, mean, cpu, throughput, error-rate, or "<route>/<key>" for a route of requests',
       ],
       [
         () => checkTimedBudgets([command({ wall: Number.NaN })], medians),
