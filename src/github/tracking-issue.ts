@@ -40,32 +40,13 @@ export interface FoundIssue {
 }
 
 /** The open issue with the label whose body starts with `marker`, looking at every page. */
-export async function findTrackingIssue(
+export function findTrackingIssue(
   octokit: GitHubClient,
   repo: RepoRef,
   marker: string,
   label = TRACKING_LABEL,
 ): Promise<FoundIssue | undefined> {
-  const call: ApiCall = {
-    operation: `listing the open issues labelled "${label}"`,
-    request: 'GET /repos/{owner}/{repo}/issues',
-    permission: PERMISSION,
-  };
-  const found = await findOnPages(
-    call,
-    (page) =>
-      octokit.rest.issues.listForRepo({
-        ...repo,
-        state: 'open',
-        labels: label,
-        per_page: 100,
-        page,
-      }),
-    issueShape,
-    (issue) => issue.pull_request === undefined && isMarked(issue, marker),
-    MAX_PAGES,
-  );
-  return found && { number: found.number, url: found.html_url, body: found.body ?? '' };
+  return findLabelled(octokit, repo, label, 'open', MAX_PAGES, (issue) => isMarked(issue, marker));
 }
 
 /** Closed issues looked at for one that already tracked tonight's regression: the newest
@@ -77,15 +58,37 @@ const MAX_CLOSED_PAGES = 3;
  * tracks the regression `id`: a maintainer closed it by hand (or perfgate did on a recovery that
  * did not last), and a second issue for the same regression would be the spam teams hate.
  */
-export async function findClosedTrackingIssue(
+export function findClosedTrackingIssue(
   octokit: GitHubClient,
   repo: RepoRef,
   marker: string,
   id: string,
   label = TRACKING_LABEL,
 ): Promise<FoundIssue | undefined> {
+  return findLabelled(
+    octokit,
+    repo,
+    label,
+    'closed',
+    MAX_CLOSED_PAGES,
+    (issue) =>
+      isMarked(issue, marker) &&
+      readTrackingState(issue.body)?.regressions.some((r) => r.id === id) === true,
+  );
+}
+
+/** The first issue (not a pull request) with the label, open or closed (newest first), that
+ *  `matches`, over at most `pages` pages. */
+async function findLabelled(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  label: string,
+  state: 'open' | 'closed',
+  pages: number,
+  matches: (issue: z.infer<typeof issueShape>) => boolean,
+): Promise<FoundIssue | undefined> {
   const call: ApiCall = {
-    operation: `listing the closed issues labelled "${label}"`,
+    operation: `listing the ${state} issues labelled "${label}"`,
     request: 'GET /repos/{owner}/{repo}/issues',
     permission: PERMISSION,
   };
@@ -94,19 +97,15 @@ export async function findClosedTrackingIssue(
     (page) =>
       octokit.rest.issues.listForRepo({
         ...repo,
-        state: 'closed',
+        state,
         labels: label,
-        sort: 'updated',
-        direction: 'desc',
+        ...(state === 'closed' ? { sort: 'updated' as const, direction: 'desc' as const } : {}),
         per_page: 100,
         page,
       }),
     issueShape,
-    (issue) =>
-      issue.pull_request === undefined &&
-      isMarked(issue, marker) &&
-      readTrackingState(issue.body)?.regressions.some((r) => r.id === id) === true,
-    MAX_CLOSED_PAGES,
+    (issue) => issue.pull_request === undefined && matches(issue),
+    pages,
   );
   return found && { number: found.number, url: found.html_url, body: found.body ?? '' };
 }
