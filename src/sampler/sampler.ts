@@ -1,7 +1,6 @@
 // The schedule: warm-up, randomized AB/BA blocks, sequential looks, the time budget, retries.
 // No I/O of its own: probes measure, the clock is injected, stats/ and verdict/ decide.
 import { getErrorMessage } from '../errors.js';
-import { metricEntry } from '../kinds/registry.js';
 import type {
   GateConfig,
   MetricAnalysis,
@@ -15,22 +14,29 @@ import type {
 import type { Comparison, Result } from '../result.js';
 import { analyzeMetrics } from '../stats/analyze.js';
 import { FUTILITY_POWER, predictivePower } from '../stats/futility.js';
-import { rankTestFloor, rankTestPairsFor } from '../stats/mde.js';
 import { pairedValues } from '../stats/paired.js';
 import { createRng, deriveSeed, type Rng } from '../stats/random.js';
 import { AlphaSpending } from '../stats/sequential.js';
-import { mad, summarize } from '../stats/summary.js';
+import { summarize } from '../stats/summary.js';
 import { thresholdFor } from '../verdict/gate.js';
 import { isResolved, metricStatus } from '../verdict/status.js';
+import { checkObservation, checkOptions, probeName } from './checks.js';
 import { SampleError, SamplerInputError } from './errors.js';
 import {
   detectableNote,
-  type PlannedMetric,
   planNote,
   plannedLooks,
   type SpendingState,
   smallRunTest,
 } from './look-plan.js';
+import {
+  exactVariation,
+  headlineMetrics,
+  MIN_NOISE_PAIRS,
+  oneOrder,
+  type Tracked,
+  undetectable,
+} from './run-notes.js';
 
 export interface SamplerProbe {
   /** Announced before sampling; every observation holds a value for each key. */
@@ -104,12 +110,6 @@ export interface SamplerOutcome {
 }
 
 export { smallRunTest } from './look-plan.js';
-
-interface Tracked {
-  spec: MetricSpec;
-  probe: number;
-  samples: MetricSamples;
-}
 
 /**
  * Runs blocks until every metric is resolved, the time budget would be exceeded by the next
@@ -372,100 +372,6 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
   };
 }
 
-/** The noise of a pair is estimated (MAD) from 3 pairs on: 1 has no spread and 2 leave it to a
- *  single difference. */
-const MIN_NOISE_PAIRS = 3;
-
-function oneOrder(order: readonly Order[]): boolean {
-  return order.every((o) => o === order[0]);
-}
-
-/** The headline metric of each benchmark kind (catalogue `headline`) among the tested ones, with
- *  the noise of its pairs so far; each probe's first tested metric where none is marked (a probe
- *  outside the catalogues). */
-function headlineMetrics(
-  tracked: readonly Tracked[],
-  thresholds: readonly number[],
-): PlannedMetric[] {
-  const tested = tracked.flatMap((t, i) => (t.spec.scale === 'exact' ? [] : [{ t, i }]));
-  const marked = tested.filter(({ t }) => metricEntry(t.spec.metric)?.headline);
-  const chosen =
-    marked.length > 0
-      ? marked
-      : tested.filter(({ t }, k) => tested.findIndex((u) => u.t.probe === t.probe) === k);
-  return chosen.map(({ t, i }) => {
-    const scale = t.spec.scale as PlannedMetric['scale'];
-    return {
-      key: t.spec.key,
-      scale,
-      better: t.spec.better,
-      unit: t.spec.unit,
-      threshold: thresholds[i]!,
-      sd: mad(pairedValues(t.spec.key, scale, t.samples.base, t.samples.head)),
-      orders: {
-        pairs: t.samples.order.length,
-        ab: t.samples.order.filter((o) => o === 'AB').length,
-        ba: t.samples.order.filter((o) => o === 'BA').length,
-      },
-    };
-  });
-}
-
-/**
- * Why tested metrics have no detectable change at the last look, where they have none: the
- * report has only the pairs and gate.alpha, so the level of that look and the test it used are
- * said here.
- */
-function undetectable(
-  tracked: readonly Tracked[],
-  analyses: readonly MetricAnalysis[],
-  last: LookRecord | undefined,
-  testedCount: number,
-): string[] {
-  if (!last) return [];
-  const n = last.pairs;
-  const level = last.alpha / Math.max(testedCount, 1);
-  const reason = (t: Tracked, a: MetricAnalysis): string => {
-    if (n < 3) return 'no test can call a change from fewer than 3 pairs';
-    if (!(level > 0)) {
-      return 'the look had no level left to test at (earlier looks had spent what the plan allowed by then)';
-    }
-    if (a.test === 't' && oneOrder(t.samples.order)) {
-      return (
-        `every pair ran in the same order (${t.samples.order[0]}), so the order-adjusted t used ` +
-        'at few pairs could not tell a change from an order effect'
-      );
-    }
-    if (a.test !== 't' && rankTestFloor(n) >= level) {
-      return (
-        `the signed-rank test's smallest p-value at ${n} pairs, ${formatP(rankTestFloor(n))}, is ` +
-        `not below the level of that look, ${formatP(level)} (its α over ${testedCount} tested ` +
-        `metric${testedCount === 1 ? '' : 's'}); it gets below it from ${rankTestPairsFor(level)} pairs`
-      );
-    }
-    return `a regression beyond its threshold cannot be measured on its scale`;
-  };
-  const byReason = new Map<string, string[]>();
-  tracked.forEach((t, i) => {
-    const a = analyses[i];
-    if (t.spec.scale === 'exact' || !a || a.mde !== null) return;
-    const why = reason(t, a);
-    byReason.set(why, [...(byReason.get(why) ?? []), t.spec.key]);
-  });
-  const at = `at the ${last.final ? 'final' : 'last'} look (${n} pair${n === 1 ? '' : 's'})`;
-  return [...byReason].map(([why, keys]) => {
-    const which =
-      keys.length === testedCount
-        ? 'any tested metric'
-        : keys.slice(0, 3).join(', ') + (keys.length > 3 ? ` and ${keys.length - 3} more` : '');
-    return `No change was detectable ${at} for ${which}: ${why}.`;
-  });
-}
-
-function formatP(p: number): string {
-  return p >= 0.001 ? String(Number(p.toPrecision(2))) : p.toExponential(1);
-}
-
 function drawOrder(rng: Rng): Order {
   return rng.next() < 0.5 ? 'AB' : 'BA';
 }
@@ -488,10 +394,6 @@ function estimateBlockMs(durations: readonly number[]): number {
 function estimateAnalysisMs(last: { pairs: number; ms: number }, pairs: number): number {
   if (last.pairs === 0) return 0;
   return last.ms * Math.max(1, (pairs / last.pairs) ** 2);
-}
-
-function probeName(probe: SamplerProbe): string {
-  return probe.benchmark ?? probe.specs[0]?.benchmark ?? 'probe';
 }
 
 /** measure(p, side, round) with validation and one retry; retries are noted. */
@@ -522,78 +424,6 @@ function measurer(o: SamplerOptions, notes: string[]) {
       }
     }
   };
-}
-
-function checkObservation(probe: SamplerProbe, observation: Observation): Observation {
-  if (observation === null || typeof observation !== 'object') {
-    throw new Error(`the probe returned ${String(observation)} instead of an observation`);
-  }
-  for (const spec of probe.specs) {
-    const value = observation[spec.key];
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new Error(`${spec.key}: expected a finite number, got ${String(value)}`);
-    }
-    if (spec.scale === 'ratio' && value <= 0) {
-      throw new Error(`${spec.key}: expected a positive number on the ratio scale, got ${value}`);
-    }
-  }
-  return observation;
-}
-
-function checkOptions(o: SamplerOptions): number {
-  const { gate } = o;
-  const fail = (field: string, value: unknown, expected: string): never => {
-    throw new SamplerInputError(
-      `${field} must be ${expected}, got ${JSON.stringify(value)}`,
-      field,
-      value,
-    );
-  };
-  if (!(gate.alpha > 0 && gate.alpha < 1))
-    fail('gate.alpha', gate.alpha, 'strictly between 0 and 1');
-  if (!(gate.timeBudgetMs >= 0) || !Number.isFinite(gate.timeBudgetMs)) {
-    fail('gate.timeBudgetMs', gate.timeBudgetMs, 'a finite number of ms ≥ 0');
-  }
-  if (!Number.isInteger(gate.warmup) || gate.warmup < 0)
-    fail('gate.warmup', gate.warmup, 'a whole number ≥ 0');
-  if (!Number.isFinite(gate.seed)) fail('gate.seed', gate.seed, 'a finite number');
-  const ascending = gate.looks.every(
-    (n, i) => Number.isInteger(n) && n > 0 && (i === 0 || n > gate.looks[i - 1]!),
-  );
-  if (gate.looks.length === 0 || !ascending) {
-    fail('gate.looks', gate.looks, 'ascending whole numbers of pairs ≥ 1, at least one');
-  }
-  if (o.maxPairs !== undefined && !(Number.isInteger(o.maxPairs) && o.maxPairs >= 1)) {
-    fail('maxPairs', o.maxPairs, 'a whole number ≥ 1');
-  }
-  if (o.probes.length === 0) fail('probes', [], 'at least one probe');
-  const keys = new Set<string>();
-  for (const probe of o.probes) {
-    if (probe.specs.length === 0)
-      fail(`probes (${probeName(probe)}).specs`, [], 'at least one metric');
-    for (const spec of probe.specs) {
-      if (keys.has(spec.key)) fail('metric key', spec.key, 'unique within a run');
-      keys.add(spec.key);
-    }
-  }
-  return Math.min(o.maxPairs ?? Number.POSITIVE_INFINITY, gate.looks[gate.looks.length - 1]!);
-}
-
-/** Exact metrics should repeat their value every round; say so when they do not. */
-function exactVariation(tracked: readonly Tracked[]): string[] {
-  return tracked.flatMap(({ spec, samples }) => {
-    if (spec.scale !== 'exact') return [];
-    return (['base', 'head'] as const).flatMap((side) => {
-      const values = samples[side];
-      const min = Math.min(...values);
-      const max = Math.max(...values);
-      return min === max
-        ? []
-        : [
-            `${spec.key} varied on ${side} (${min} to ${max} ${spec.unit}) although it is compared exactly; its median was used.`,
-          ];
-    });
-  });
 }
 
 function comparison(
