@@ -113,7 +113,7 @@ export async function trend(request: TrendRequest, deps: RunDeps): Promise<RunOu
     deps.log(`creep: ${headRef} against ${creep.sha.slice(0, 12)} (${label})`);
     const far = await measure(creep.sha, label, headRef, share, CREEP_SEED);
     spent += far.sampling.elapsedMs;
-    creepRegressed = worstFirst(far.comparisons);
+    creepRegressed = clearestFirst(far.comparisons);
     trendSection.creep = {
       base: { ref: label, sha: creep.sha },
       days: creepDays,
@@ -125,7 +125,7 @@ export async function trend(request: TrendRequest, deps: RunDeps): Promise<RunOu
     if (creepRegressed.length > 0) {
       // A confirmed regression either way fails the night (as `fail-on` says).
       verdict = applyFailOn('fail', config.gate.failOn).verdict;
-      if (!worstFirst(main.comparisons)[0]) {
+      if (!clearestFirst(main.comparisons)[0]) {
         notes.push(
           `No night-to-night regression, but head is slower than ${creep.sha.slice(0, 12)} of ${creepDays} days back: creep over ${creep.commits.length} commits.`,
         );
@@ -134,7 +134,7 @@ export async function trend(request: TrendRequest, deps: RunDeps): Promise<RunOu
   }
 
   // The range to bisect: the night's when it regressed, else the creep's.
-  const nightly = worstFirst(main.comparisons)[0];
+  const nightly = clearestFirst(main.comparisons)[0];
   const chased = nightly ?? creepRegressed[0];
   const range = nightly
     ? { base: baseSha, commits }
@@ -212,7 +212,7 @@ const CREEP_SEED = 1_000_003;
 /** The regressed comparisons, the clearest first (the one a bisect follows): the change over
  *  its interval's width, so the bisect chases the metric its steps can tell apart soonest,
  *  not the largest change of a noisy tail metric. */
-function worstFirst(comparisons: readonly Comparison[]): Comparison[] {
+function clearestFirst(comparisons: readonly Comparison[]): Comparison[] {
   const clarity = (c: Comparison) => Math.abs(c.change) / Math.max(c.ci[1] - c.ci[0], 1e-12);
   return comparisons
     .filter((c) => c.status === 'regressed')
