@@ -148,6 +148,40 @@ export const trendSchema = z.strictObject({
   changePoints: z.array(trendChangePointSchema).max(1000),
 });
 
+/** A regressed metric as it stood when a maintainer accepted it. */
+export const acceptedMetricSchema = z.strictObject({
+  key: shortText,
+  benchmark: shortText,
+  target: shortText.optional(),
+  metric: shortText,
+  unit: z.string().max(32),
+  better: z.enum(['lower', 'higher']),
+  scale: z.enum(['ratio', 'difference', 'exact']),
+  change: finite,
+  ci: z.tuple([finite, finite]),
+});
+
+/** A maintainer's acceptance of an intended regression (label or `/perfgate accept`). */
+export const acceptanceSchema = z.strictObject({
+  /** `accepted`: it holds for this result and the gate passes; `exceeded`: a change is worse
+   *  than accepted or a new one regressed, so the gate fails again. */
+  status: z.enum(['accepted', 'exceeded']),
+  /** The login of who accepted, checked to have write access. */
+  by: z.string().max(100),
+  /** Their permission as the API gave it (`admin`, `write`). */
+  permission: z.string().max(32),
+  at: z.iso.datetime(),
+  via: z.enum(['label', 'comment']),
+  reason: z.string().max(1000),
+  /** The commit the acceptance was given on. */
+  sha,
+  metrics: z.array(acceptedMetricSchema).max(1000),
+  /** When `exceeded`: what is worse than accepted, in plain text. */
+  problems: z.array(z.string().max(2000)).max(100),
+  /** The gate's verdict before the acceptance was applied. */
+  verdict: z.enum(['pass', 'fail', 'inconclusive']),
+});
+
 export const resultSchema = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
   tool: z.strictObject({ name: z.literal('perfgate'), version: z.string().max(50) }),
@@ -186,12 +220,17 @@ export const resultSchema = z.strictObject({
   minimumDetectableChange: finite.nullable(),
   /** Mode `trend` only. Optional and additive, as `presence` was: schemaVersion stays 1. */
   trend: trendSchema.optional(),
+  /** A maintainer's acceptance of a regression (PR comment or label). Optional and additive:
+   *  schemaVersion stays 1. */
+  acceptance: acceptanceSchema.optional(),
 });
 
 export type Comparison = z.infer<typeof comparisonSchema>;
 export type Advice = z.infer<typeof adviceSchema>;
 export type Result = z.infer<typeof resultSchema>;
 export type Trend = z.infer<typeof trendSchema>;
+export type Acceptance = z.infer<typeof acceptanceSchema>;
+export type AcceptedMetric = z.infer<typeof acceptedMetricSchema>;
 export type TrendStep = z.infer<typeof trendStepSchema>;
 export type TrendCreep = z.infer<typeof trendCreepSchema>;
 export type Culprit = z.infer<typeof culpritSchema>;
