@@ -188,13 +188,15 @@ async function measure(options: PipelineOptions, run: Run): Promise<Result> {
         timeBudgetMs: config.gate.timeBudgetMs,
         seed: config.gate.seed,
       },
-      sampling: sampled?.sampling ?? {
-        pairs: 1,
-        warmup: 0,
-        looks: [],
-        stoppedBy: 'exact',
-        elapsedMs: 0,
-      },
+      sampling: sampled
+        ? { ...sampled.sampling, ...finalLevel(sampled.looks) }
+        : {
+            pairs: 1,
+            warmup: 0,
+            looks: [],
+            stoppedBy: 'exact',
+            elapsedMs: 0,
+          },
       comparisons: sortComparisons(comparisons),
       budgets,
       advice,
@@ -276,6 +278,12 @@ function minimumDetectable(comparisons: readonly Comparison[]): number | null {
     .filter((c) => c.scale === 'ratio' && c.mde !== null)
     .map((c) => c.mde as number);
   return mdes.length > 0 ? median(mdes) : null;
+}
+
+/** The level the statuses were decided at: the final look's (none when no look was taken). */
+function finalLevel(looks: ReadonlyArray<{ alpha: number }>): { level?: number } {
+  const last = looks.at(-1);
+  return last === undefined ? {} : { level: last.alpha };
 }
 
 /** Why a run with unresolved metrics passed (verdict/gate.ts decideVerdict). */

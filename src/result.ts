@@ -182,6 +182,18 @@ export const acceptanceSchema = z.strictObject({
   verdict: z.enum(['pass', 'fail', 'inconclusive']),
 });
 
+/** One part of a CI matrix's split of the benchmarks (config/shard.ts). */
+export const shardSchema = z
+  .strictObject({
+    index: z.number().int().positive(),
+    count: z.number().int().positive().max(256),
+    /** Benchmark names, or `benchmark/route` where an http benchmark's routes were split. */
+    targets: z.array(shortText).max(10_000),
+    /** SHA-256 of the resolved config before the split: every shard of one run has the same. */
+    config: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hexadecimal'),
+  })
+  .refine((s) => s.index <= s.count, { message: 'index must be at most count', path: ['index'] });
+
 export const resultSchema = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
   tool: z.strictObject({ name: z.literal('perfgate'), version: z.string().max(50) }),
@@ -208,6 +220,9 @@ export const resultSchema = z.strictObject({
     looks: z.array(z.number().int().nonnegative()).max(100),
     stoppedBy: z.enum(['resolved', 'regression', 'futility', 'budget', 'max-pairs', 'exact']),
     elapsedMs: z.number().nonnegative(),
+    /** The two-sided level of the final look, before the correction across metrics (what its
+     *  statuses were decided at; ≤ gate.alpha). `merge` redoes the correction at it. */
+    level: finite.optional(),
   }),
   comparisons: z.array(comparisonSchema).max(10_000),
   budgets: z.array(budgetCheckSchema).max(10_000),
@@ -223,6 +238,8 @@ export const resultSchema = z.strictObject({
   /** A maintainer's acceptance of a regression (PR comment or label). Optional and additive:
    *  schemaVersion stays 1. */
   acceptance: acceptanceSchema.optional(),
+  /** A shard's result (`--shard i/n`): which part it measured; `merge` joins the parts. */
+  shard: shardSchema.optional(),
 });
 
 export type Comparison = z.infer<typeof comparisonSchema>;
@@ -230,6 +247,7 @@ export type Advice = z.infer<typeof adviceSchema>;
 export type Result = z.infer<typeof resultSchema>;
 export type Trend = z.infer<typeof trendSchema>;
 export type Acceptance = z.infer<typeof acceptanceSchema>;
+export type Shard = z.infer<typeof shardSchema>;
 export type AcceptedMetric = z.infer<typeof acceptedMetricSchema>;
 export type TrendStep = z.infer<typeof trendStepSchema>;
 export type TrendCreep = z.infer<typeof trendCreepSchema>;
