@@ -9,13 +9,17 @@
 //         route's window), so the metrics of one route are correlated (ρ);
 //   e     per-metric noise; c and e are Student t with ν = 4 (heavy tails), scaled so that their
 //         robust SD (MAD × 1.4826) is 1;
-//   o     an occasional outlier: with probability q, |N(0,1)|·outlierScale (always slower);
+//   o     an occasional outlier, as the fit counts them: in a fraction q of the pairs of a route,
+//         one side (either, at random) slower by at least 5 paired SDs of p50, the excess drawn
+//         so that the outliers' median distance is outlierScale; shared by the route's metrics;
 //   shift log(1 + shift)·κₘ on the head side of the slowed routes, κₘ the metric's sensitivity
 //         (realized change over nominal, fitted from shifted real trials: an I/O-bound route's
 //         latency moves by a fraction of its CPU work's change; 1 when not measured);
 //   plus, per trial, a persistent offset of each side's process, N(0, processSd²/2) (so that the
 //   two processes differ by processSd), on every metric of every route.
-// sₘ = sdPairₘ/√2 so that the paired log-ratio of metric m has robust SD ≈ sdPairₘ. Throughput
+// sₘ = kₘ·sdPairₘ/√2, kₘ calibrated (coreScale) so that the paired log-ratio of metric m, outliers
+// included, has robust SD sdPairₘ as fitted: the real runs' robust SD includes their outliers,
+// so a core of the whole sdPairₘ plus outliers on top would be noisier than what was measured. Throughput
 // takes the same factors with the opposite sign (a slower round serves fewer requests). The side
 // measured second in a pair gets the order effect added (measured: cache, scheduler warmth).
 import { createRng, type Rng } from '../../src/stats/random.js';
@@ -166,6 +170,58 @@ export function modelParameters(f: NoiseFigures) {
   return { sigmaD, phi, rho };
 }
 
+/** MAD of the standard normal: |N(0,1)| / NORMAL_MAD has median 1. */
+const NORMAL_MAD = 0.6745;
+
+/** The outliers' size beyond the core: at least 5 paired SDs of p50 (the fit's cut), with the
+ *  fitted median distance. */
+function outlierSize(f: NoiseFigures, rng: Rng): number {
+  const cut = 5 * f.metrics.p50.sdPair;
+  const typical = Math.max(f.outlierScale, cut);
+  return cut + ((typical - cut) * Math.abs(rng.normal())) / NORMAL_MAD;
+}
+
+/** One pair's outlier on the log scale, head minus base (0 in most pairs). */
+function pairOutlier(f: NoiseFigures, rng: Rng): { base: number; head: number } {
+  if (!(rng.next() < f.outlierRate)) return { base: 0, head: 0 };
+  const size = outlierSize(f, rng);
+  return rng.next() < 0.5 ? { base: size, head: 0 } : { base: 0, head: size };
+}
+
+const coreScales = new WeakMap<NoiseFigures, Partial<Record<ModelMetric, number>>>();
+
+/**
+ * kₘ of the header: the factor on metric m's core spread that makes its paired log-ratio, the
+ * outliers included, have robust SD sdPairₘ. Found by bisection on a fixed seeded sample (so
+ * the same figures always give the same k). Also without outliers: two heavy-tailed sides do not
+ * add in quadrature on the robust scale.
+ */
+export function coreScale(f: NoiseFigures, m: ModelMetric): number {
+  const cached = coreScales.get(f)?.[m];
+  if (cached !== undefined) return cached;
+  const target = f.metrics[m]!.sdPair;
+  const rho = modelParameters(f).rho;
+  let k = 1;
+  if (target > 0) {
+    const rng = createRng(0x5eed);
+    const draws = Array.from({ length: 20_000 }, () => {
+      const side = () => Math.sqrt(rho) * studentT4(rng) + Math.sqrt(1 - rho) * studentT4(rng);
+      const o = pairOutlier(f, rng);
+      return { core: ((side() - side()) * target) / Math.SQRT2, outlier: o.head - o.base };
+    });
+    const robustSdAt = (scale: number) => mad(draws.map((d) => scale * d.core + d.outlier));
+    let low = 0.05;
+    let high = 1;
+    for (let i = 0; i < 30; i++) {
+      k = (low + high) / 2;
+      if (robustSdAt(k) > target) high = k;
+      else low = k;
+    }
+  }
+  coreScales.set(f, { ...coreScales.get(f), [m]: k });
+  return k;
+}
+
 export function generateTrial(spec: TrialSpec): SyntheticTrial {
   const { figures: f, routes } = spec;
   const rng = createRng(spec.seed);
@@ -183,15 +239,16 @@ export function generateTrial(spec: TrialSpec): SyntheticTrial {
   for (let i = 0; i < spec.rounds; i++) {
     d = phi * d + innovation * rng.normal();
     const round = { base: {}, head: {} } as SyntheticTrial['values'][number];
+    const outliers = Object.fromEntries(routes.map((r) => [r, pairOutlier(f, rng)]));
     for (const side of ['base', 'head'] as const) {
       for (const route of routes) {
         const c = studentT4(rng);
-        const o = rng.next() < f.outlierRate ? Math.abs(rng.normal()) * f.outlierScale : 0;
+        const o = outliers[route]![side];
         const shifted = side === 'head' && slow.has(route) ? logShift : 0;
         const v: RouteValues = {};
         for (const m of metrics) {
           const noiseOf = f.metrics[m]!;
-          const sm = noiseOf.sdPair / Math.SQRT2;
+          const sm = (coreScale(f, m) * noiseOf.sdPair) / Math.SQRT2;
           const noise = Math.sqrt(rho) * sm * c + Math.sqrt(1 - rho) * sm * studentT4(rng);
           const sign = HIGHER_IS_BETTER.has(m) ? -1 : 1;
           const moved = shifted * (f.sensitivity?.[m] ?? 1);

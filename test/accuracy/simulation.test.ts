@@ -14,7 +14,7 @@ import { ROUTES, SLOW_ROUTES } from '../../bench/accuracy/series.js';
 import { PERFGATE, simulate } from '../../bench/accuracy/simulate.js';
 import { GATE_DEFAULTS } from '../../src/config/gate.js';
 import { parseConfig, parsePercent } from '../../src/config/index.js';
-import { median } from '../../src/stats/summary.js';
+import { mad, median } from '../../src/stats/summary.js';
 
 /** Noisier than the defaults in every way the model has: drift, heavy tails, outliers, an
  *  order effect, so the property is checked where it is hardest to keep. */
@@ -66,6 +66,29 @@ describe('synthetic rounds', () => {
     expect(Math.abs(median(logRatios(ROUGH, 0, SLOW)))).toBeLessThan(0.01);
     expect(median(logRatios(ROUGH, 0.2, SLOW))).toBeCloseTo(Math.log(1.2), 1);
     expect(Math.abs(median(logRatios(ROUGH, 0.2, STEADY)))).toBeLessThan(0.01);
+  });
+
+  it("reproduce the figures they are made from: each metric's robust paired SD, outliers included, and the outlier rate", () => {
+    // Noisy figures of the shape the real noisy-neighbour runs gave: many pairs far out.
+    const noisy: NoiseFigures = {
+      ...ROUGH,
+      metrics: { ...ROUGH.metrics, cpu: { level: 0.5, sdPair: 0.04, sdSide: 0.07 } },
+      outlierRate: 0.15,
+      outlierScale: 0.44,
+    };
+    for (const figures of [ROUGH, noisy, { ...ROUGH, outlierRate: 0 }]) {
+      for (const m of ['p50', 'p99', 'cpu'] as const) {
+        if (!figures.metrics[m]) continue;
+        const lr = logRatios(figures, 0, SLOW, m);
+        expect(mad(lr) / figures.metrics[m]!.sdPair).toBeGreaterThan(0.9);
+        expect(mad(lr) / figures.metrics[m]!.sdPair).toBeLessThan(1.1);
+      }
+      const p50 = logRatios(figures, 0, SLOW);
+      const far = p50.filter((x) => Math.abs(x) > 5 * figures.metrics.p50.sdPair).length;
+      // 2,000 pairs: the fitted rate within a few points (the heavy-tailed core adds a little).
+      expect(far / p50.length).toBeGreaterThan(figures.outlierRate * 0.7);
+      expect(far / p50.length).toBeLessThan(figures.outlierRate + 0.02);
+    }
   });
 
   it('move each metric by its fitted sensitivity, and hold cpu only when the figures have it', () => {
