@@ -52,6 +52,66 @@ export interface CommandProbeOptions {
   signal?: AbortSignal;
 }
 
+/** One run of a benchmark's command in one tree, as the command and suite probes make it. */
+export interface CheckedRun {
+  benchmark: string;
+  side: Side;
+  command: string;
+  cwd: string;
+  env: Record<string, string>;
+  timeoutMs: number;
+  signal: AbortSignal;
+  onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
+}
+
+/**
+ * Runs the command and returns its result when it exited with 0; a command that could not
+ * start, exited otherwise, was killed or timed out is a CommandProbeError with its last output.
+ */
+export async function runChecked(run: CheckedRun): Promise<CommandResult> {
+  const { benchmark, side, command, cwd, timeoutMs, signal } = run;
+  const base = { benchmark, side, command, cwd, timeoutMs };
+  const where = `benchmark "${benchmark}", ${side} side: \`${command}\``;
+  let result: CommandResult;
+  try {
+    result = await runCommand(command, {
+      cwd,
+      env: run.env,
+      timeoutMs,
+      signal,
+      ...(run.onOutput ? { onOutput: run.onOutput } : {}),
+    });
+  } catch (err) {
+    if (signal.aborted) throw err;
+    if (err instanceof SpawnError) {
+      throw new CommandProbeError(
+        `${where} could not start in ${cwd}: ${err.message}`,
+        { ...base, reason: 'spawn' },
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+  if (!result.timedOut && result.exitCode === 0) return result;
+  const [reason, how]: [CommandFailure, string] = result.timedOut
+    ? ['timeout', `did not finish within ${timeoutMs} ms and was stopped`]
+    : result.exitCode !== null
+      ? ['exit', `exited with code ${result.exitCode}`]
+      : ['signal', `was killed by ${result.signal}`];
+  const shown = result.output.split('\n').slice(-MESSAGE_LINES).join('\n');
+  throw new CommandProbeError(
+    `${where} ${how} in ${cwd}.` +
+      (shown.trim() === '' ? ' It printed nothing.' : `\nLast output:\n${shown}`),
+    {
+      ...base,
+      reason,
+      exitCode: result.exitCode,
+      signal: result.signal,
+      output: result.output,
+    },
+  );
+}
+
 export function createCommandProbe(
   bench: CommandBenchmarkConfig,
   trees: Record<Side, Tree>,
@@ -62,52 +122,16 @@ export function createCommandProbe(
   const { signal } = guard;
 
   async function measure(side: Side): Promise<Observation> {
-    const cwd = path.resolve(trees[side].dir, bench.cwd);
-    const base = {
+    const result = await runChecked({
       benchmark: bench.name,
       side,
       command: bench.run,
-      cwd,
+      cwd: path.resolve(trees[side].dir, bench.cwd),
+      env: bench.env,
       timeoutMs: bench.timeoutMs,
-    };
-    const where = `benchmark "${bench.name}", ${side} side: \`${bench.run}\``;
-    let result: CommandResult;
-    try {
-      result = await runCommand(bench.run, {
-        cwd,
-        env: bench.env,
-        timeoutMs: bench.timeoutMs,
-        signal,
-      });
-    } catch (err) {
-      if (signal.aborted) throw err;
-      if (err instanceof SpawnError) {
-        throw new CommandProbeError(
-          `${where} could not start in ${cwd}: ${err.message}`,
-          { ...base, reason: 'spawn' },
-          { cause: err },
-        );
-      }
-      throw err;
-    }
-    if (!result.timedOut && result.exitCode === 0) return { [spec.key]: result.wallMs };
-    const [reason, how]: [CommandFailure, string] = result.timedOut
-      ? ['timeout', `did not finish within ${bench.timeoutMs} ms and was stopped`]
-      : result.exitCode !== null
-        ? ['exit', `exited with code ${result.exitCode}`]
-        : ['signal', `was killed by ${result.signal}`];
-    const shown = result.output.split('\n').slice(-MESSAGE_LINES).join('\n');
-    throw new CommandProbeError(
-      `${where} ${how} in ${cwd}.` +
-        (shown.trim() === '' ? ' It printed nothing.' : `\nLast output:\n${shown}`),
-      {
-        ...base,
-        reason,
-        exitCode: result.exitCode,
-        signal: result.signal,
-        output: result.output,
-      },
-    );
+      signal,
+    });
+    return { [spec.key]: result.wallMs };
   }
 
   return {
