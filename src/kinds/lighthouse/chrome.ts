@@ -1,10 +1,11 @@
 // Finding and launching the one headless Chromium a run reuses for every Lighthouse run.
 // Lighthouse connects to it through its DevTools port; each run opens and closes its own tab.
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BadInputError } from '../../errors.js';
 import { childEnvironment } from '../../workspace/child-environment.js';
 import { registerCleanup } from '../../workspace/cleanup.js';
 import { terminateProcessGroup } from '../../workspace/process-group.js';
@@ -22,20 +23,93 @@ export const CHROME_CANDIDATES: readonly string[] = [
   '/Applications/Chromium.app/Contents/MacOS/Chromium',
 ];
 
-const INSTALL_HINT =
-  'install Chromium (Debian/Ubuntu: `apt-get install -y chromium`) or set CHROME_PATH to a Chrome or Chromium executable';
+/** Names Chrome goes by on PATH, looked for after CHROME_PATH and before CHROME_CANDIDATES. */
+export const CHROME_COMMANDS: readonly string[] = [
+  'chromium',
+  'chromium-browser',
+  'google-chrome',
+  'google-chrome-stable',
+];
 
-/** No usable Chrome: says where it looked and how to fix it. Never a reason to skip. */
-export class ChromeNotFoundError extends Error {
+/** What the install command depends on: the distribution (/etc/os-release) and being root. */
+export interface SystemFacts {
+  /** The text of /etc/os-release; absent where there is none. */
+  osRelease?: string;
+  root: boolean;
+}
+
+export function readSystemFacts(): SystemFacts {
+  let osRelease: string | undefined;
+  try {
+    osRelease = readFileSync('/etc/os-release', 'utf8');
+  } catch {
+    osRelease = undefined;
+  }
+  return { ...(osRelease !== undefined ? { osRelease } : {}), root: process.getuid?.() === 0 };
+}
+
+/** `ID` and `ID_LIKE` of an os-release text, lower case: ['ubuntu', 'debian'] on Ubuntu. */
+function distributionIds(osRelease: string | undefined): string[] {
+  const ids: string[] = [];
+  for (const line of (osRelease ?? '').split('\n')) {
+    const match = /^(ID|ID_LIKE)=(.*)$/.exec(line.trim());
+    if (match) ids.push(...match[2]!.replace(/["']/g, '').toLowerCase().split(/\s+/));
+  }
+  return ids.filter((id) => id !== '');
+}
+
+/** One command line that installs Debian packages: apt's lists refreshed first (a fresh image
+ *  has none), through sudo unless root. */
+export function aptInstallCommand(packages: readonly string[], root: boolean): string {
+  const sudo = root ? '' : 'sudo ';
+  return `${sudo}apt-get update && ${sudo}apt-get install -y ${packages.join(' ')}`;
+}
+
+export interface ChromiumPackage {
+  /** The distribution's package of Chromium. */
+  name: string;
+  /** What may still stand in the way. */
+  caveat?: string;
+}
+
+/** Chromium from the distribution's packages, on Debian and Ubuntu (and their derivatives). */
+export function chromiumPackage(system: SystemFacts): ChromiumPackage | undefined {
+  const ids = distributionIds(system.osRelease);
+  if (ids.includes('ubuntu')) {
+    return {
+      name: 'chromium-browser',
+      caveat:
+        "on Ubuntu this package installs the Chromium snap, which needs snapd (most containers have none); there, install Google Chrome's .deb and set CHROME_PATH",
+    };
+  }
+  if (ids.includes('debian')) return { name: 'chromium' };
+  return undefined;
+}
+
+/** How to get a Chrome on this machine: the exact command where the distribution has one. */
+export function chromeInstallHint(system: SystemFacts = readSystemFacts()): string {
+  const found = chromiumPackage(system);
+  const command = found
+    ? `install Chromium with \`${aptInstallCommand([found.name], system.root)}\`${found.caveat ? ` (${found.caveat})` : ''}`
+    : 'install Chrome or Chromium (Debian/Ubuntu: `apt-get install -y chromium`)';
+  return `${command}, or set CHROME_PATH to a Chrome or Chromium executable`;
+}
+
+/** No usable Chrome: says where it looked and how to fix it. Never a reason to skip. A usage
+ *  error (exit 2): the machine lacks a tool the config asks for, and nothing was measured. */
+export class ChromeNotFoundError extends BadInputError {
   override name = 'ChromeNotFoundError';
   constructor(
     readonly tried: string[],
     readonly chromePathEnv?: string,
+    hint: string = chromeInstallHint(),
+    /** Where it looked, in short; `tried` in full by default. */
+    looked: string = tried.join(', '),
   ) {
     super(
       chromePathEnv !== undefined
-        ? `CHROME_PATH is ${JSON.stringify(chromePathEnv)}, which is not an executable file; expected the path of a Chrome or Chromium executable (${INSTALL_HINT})`
-        : `Chrome was not found (looked at CHROME_PATH, unset, and ${tried.join(', ')}); ${INSTALL_HINT}`,
+        ? `CHROME_PATH is ${JSON.stringify(chromePathEnv)}, which is not an executable file; expected the path of a Chrome or Chromium executable (${hint})`
+        : `Chrome was not found (looked at CHROME_PATH, unset, and ${looked}); ${hint}`,
     );
   }
 }
@@ -64,20 +138,31 @@ function isExecutableFile(path: string): boolean {
 
 /**
  * The Chrome to use: CHROME_PATH when set (and then it must be valid: a typo is an error, not a
- * silent fallback), else the first executable of `candidates`.
+ * silent fallback), else the first of CHROME_COMMANDS on PATH, else the first executable of
+ * `candidates`.
  */
 export function findChrome(
-  options: { env?: NodeJS.ProcessEnv; candidates?: readonly string[] } = {},
+  options: { env?: NodeJS.ProcessEnv; candidates?: readonly string[]; system?: SystemFacts } = {},
 ): string {
   const env = options.env ?? process.env;
   const candidates = options.candidates ?? CHROME_CANDIDATES;
+  const hint = () => chromeInstallHint(options.system);
   const fromEnv = env.CHROME_PATH;
   if (fromEnv !== undefined && fromEnv !== '') {
     if (isExecutableFile(fromEnv)) return fromEnv;
-    throw new ChromeNotFoundError([fromEnv], fromEnv);
+    throw new ChromeNotFoundError([fromEnv], fromEnv, hint());
   }
-  for (const path of candidates) if (isExecutableFile(path)) return path;
-  throw new ChromeNotFoundError([...candidates]);
+  const onPath = (env.PATH ?? '')
+    .split(delimiter)
+    .filter((dir) => dir !== '')
+    .flatMap((dir) => CHROME_COMMANDS.map((name) => join(dir, name)));
+  const tried = [...onPath, ...candidates];
+  for (const path of tried) if (isExecutableFile(path)) return path;
+  const looked = [
+    ...(onPath.length > 0 ? [`${CHROME_COMMANDS.join(', ')} on PATH`] : []),
+    ...candidates,
+  ].join(', ');
+  throw new ChromeNotFoundError(tried, undefined, hint(), looked);
 }
 
 /**
