@@ -143,8 +143,8 @@ export function calibratedTable(
 /** perfgate's time to a verdict per shift, and how often it was within the targets' budgets. */
 export function timingTable(tally: Tally, id: string, shifts: number[]): string {
   const lines = [
-    '| shift | median time to verdict | 90th pct | verdict within 30 s | within 2 min | median pairs |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    '| shift | median time to verdict | 90th pct | verdict within 30 s | within 2 min | median pairs | unchanged route called regressed |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const s of shifts) {
     const c = tally.get(id, 'default', s);
@@ -155,7 +155,7 @@ export function timingTable(tally: Tally, id: string, shifts: number[]): string 
     const within = (ms: number) =>
       s === 0 ? '—' : pct(c.detectedTimesMs.filter((t) => t <= ms).length / c.trials, 0);
     lines.push(
-      `| ${shiftLabel(s)} | ${seconds(medianOf(c.timesMs))} | ${seconds(p90)} | ${within(30_000)} | ${within(120_000)} | ${Math.round(medianOf(c.samples))} |`,
+      `| ${shiftLabel(s)} | ${seconds(medianOf(c.timesMs))} | ${seconds(p90)} | ${within(30_000)} | ${within(120_000)} | ${Math.round(medianOf(c.samples))} | ${c.wrongRoute} of ${c.trials} |`,
     );
   }
   return lines.join('\n');

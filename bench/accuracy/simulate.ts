@@ -79,6 +79,7 @@ export async function simulateTrial(
   tally.add(PERFGATE, 'default', shift, {
     failed: regressed.length > 0,
     detected: regressed.some(onSlowedRoute),
+    wrongRoute: regressed.some((k) => !onSlowedRoute(k)),
     samples: run.pairs,
     timeMs: run.elapsedMs,
   });

@@ -6,6 +6,9 @@ export interface Cell {
   failed: number;
   /** Runs where the slowed route's p50 was called regressed. */
   detected: number;
+  /** Runs where a metric of a route the trial did not slow was called regressed (in A/A runs,
+   *  the same as failed). */
+  wrongRoute: number;
   samples: number[];
   timesMs: number[];
   /** Time to verdict of the runs that detected the shift. */
@@ -13,7 +16,15 @@ export interface Cell {
 }
 
 export function emptyCell(): Cell {
-  return { trials: 0, failed: 0, detected: 0, samples: [], timesMs: [], detectedTimesMs: [] };
+  return {
+    trials: 0,
+    failed: 0,
+    detected: 0,
+    wrongRoute: 0,
+    samples: [],
+    timesMs: [],
+    detectedTimesMs: [],
+  };
 }
 
 export class Tally {
@@ -27,7 +38,13 @@ export class Tally {
     rule: string,
     knob: number | string,
     shift: number,
-    o: { failed: boolean; detected: boolean; samples: number; timeMs: number },
+    o: {
+      failed: boolean;
+      detected: boolean;
+      wrongRoute?: boolean;
+      samples: number;
+      timeMs: number;
+    },
   ): void {
     const key = Tally.key(rule, knob, shift);
     let cell = this.cells.get(key);
@@ -37,6 +54,7 @@ export class Tally {
     }
     cell.trials++;
     if (o.failed) cell.failed++;
+    if (o.wrongRoute) cell.wrongRoute++;
     if (o.detected) {
       cell.detected++;
       cell.detectedTimesMs.push(o.timeMs);
