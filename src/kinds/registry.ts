@@ -17,6 +17,7 @@ import { HTTP_METRICS } from './http/catalogue.js';
 import { httpSchema } from './http/schema.js';
 import { startHttp } from './http/start.js';
 import { PAGE_METRICS } from './lighthouse/catalogue.js';
+import { findChrome } from './lighthouse/chrome.js';
 import { lighthouseSchema } from './lighthouse/schema.js';
 import { startLighthouse } from './lighthouse/start.js';
 import { files, pages, routes, self } from './targets.js';
@@ -34,6 +35,9 @@ export interface KindDefinition<K extends string = string> {
   /** What a benchmark measures each metric of: routes, pages, or the benchmark itself
    *  (undefined); budgets without a target apply to each. */
   targets: (bench: never) => Array<string | undefined>;
+  /** What the kind needs of the machine, checked when the config is read, before anything is
+   *  built; throws a usage error that says how to get it. */
+  preflight?: () => void;
 }
 
 /** In the order the JSON Schema and the config's errors list the kinds. */
@@ -44,6 +48,7 @@ export const KINDS = {
     schema: lighthouseSchema,
     start: startLighthouse,
     targets: pages,
+    preflight: () => void findChrome(),
   },
   bundle: { catalogue: BUNDLE_METRICS, schema: bundleSchema, start: startBundle, targets: files },
   command: {
@@ -76,6 +81,16 @@ export function startKind<B extends { type: string }>(
   const kind = Object.hasOwn(kinds, bench.type) ? kinds[bench.type] : undefined;
   if (!kind) throw new Error(`no benchmark kind "${bench.type}"`);
   return (kind.start as StartKind<B>)(bench, run);
+}
+
+/** Each kind's preflight, once per kind the benchmarks use (kinds/lighthouse: Chrome). */
+export function preflightKinds(benchmarks: readonly { type: string }[]): void {
+  for (const type of new Set(benchmarks.map((b) => b.type))) {
+    const kind: KindDefinition | undefined = Object.hasOwn(KINDS, type)
+      ? KINDS[type as Kind]
+      : undefined;
+    kind?.preflight?.();
+  }
 }
 
 export const CATALOGUES: Readonly<Record<Kind, Catalogue>> = Object.fromEntries(

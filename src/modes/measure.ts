@@ -12,6 +12,7 @@ import {
 } from '../config/resolve.js';
 import { UsageError } from '../errors.js';
 import { BaselineFileNotFoundError, readStoredBase } from '../history/bundle-baseline.js';
+import { preflightKinds } from '../kinds/registry.js';
 import type { Config } from '../model.js';
 import type { PipelineOptions } from '../pipeline.js';
 import type { StoredBaseLookUp } from '../plan.js';
@@ -97,6 +98,8 @@ export async function settle(
     request.overrides ?? {},
     request.overrideNames,
   );
+  // What the benchmarks need of the machine (Chrome), before a check run or a build.
+  preflightKinds(settings.config.benchmarks);
   await deps.settled?.(settings);
   return settings;
 }
