@@ -135,7 +135,7 @@ async function readResult(
  * `fail-on: regression`: the report workflow's own `fail-on` decides what fails, not the one the
  * pull request's workflow measured with.
  */
-function recheckedResult(result: Result, artifactName: string, runId: number): Result {
+export function recheckedResult(result: Result, source: string): Result {
   const { verdict, disagreement: d } = recheckResult({
     verdict: result.verdict,
     alpha: result.gate.alpha,
@@ -149,7 +149,7 @@ function recheckedResult(result: Result, artifactName: string, runId: number): R
         ? ''
         : ` (${[d.benchmark, d.target, d.metric].filter(Boolean).join(' · ')})`;
     throw new InconsistentResultError(
-      `artifact ${artifactName} of workflow run ${runId} contradicts its own numbers at ${d.field}${row}: it says ${d.claimed}, recomputed ${d.recomputed}${d.reason ? ` (${d.reason})` : ''}; nothing was published`,
+      `${source} contradicts its own numbers at ${d.field}${row}: it says ${d.claimed}, recomputed ${d.recomputed}${d.reason ? ` (${d.reason})` : ''}; nothing was published`,
       d.field,
     );
   }
@@ -192,7 +192,7 @@ async function acceptedResult(
       'reportId',
     );
   }
-  return recheckedResult(read, artifactName, run.id);
+  return recheckedResult(read, `artifact ${artifactName} of workflow run ${run.id}`);
 }
 
 export async function runReport(
