@@ -7,7 +7,8 @@
 //
 // Files are read once, into SharedArrayBuffers, so a worker compresses the very bytes the main
 // thread keeps for source-map attribution: no copy, no second read. Identical contents (unchanged
-// files, the same chunk on both sides) are compressed once per sizer, keyed by SHA-256.
+// files, the same chunk on both sides) are compressed once per sizer, keyed by SHA-256, and a size
+// kept by an earlier run (history/size-cache.ts) is not computed again.
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -189,51 +190,108 @@ function heapPop(heap: Task[]): Task | undefined {
 }
 
 /**
- * Compressed sizes with a content-addressed cache in front of a pool. One sizer serves both sides
- * of a run, so a file unchanged between base and head is compressed once.
+ * Sizes kept between runs (history/size-cache.ts): `hash` is the content's SHA-256 in hex, and an
+ * answer must be the size this file's settings give (GZIP_LEVEL, BROTLI_QUALITY) with this
+ * process's compressor.
+ */
+export interface SizeStore {
+  get(compression: Compression, hash: string): number | undefined;
+  set(compression: Compression, hash: string, size: number): void;
+}
+
+const COMPRESSIONS: readonly Compression[] = ['brotli', 'gzip'];
+
+/**
+ * Compressed sizes with a content-addressed cache in front of a pool: one size per (content,
+ * compression), from this sizer's memory, else the `store` of earlier runs, else compressed. One
+ * sizer serves both sides of a run, so a file unchanged between base and head is compressed once.
  */
 export class BundleSizer {
   readonly pool: CompressionPool;
-  private readonly cache = new Map<string, Promise<CompressedSizes>>();
-  /** Contents compressed, and look-ups answered from the cache. */
+  private readonly store: SizeStore | undefined;
+  /** `<compression>:<sha256>` → its size. */
+  private readonly memo = new Map<string, Promise<number>>();
+  /** `<compressions sorted>:<sha256>` of every request, for `saved()`. */
+  private readonly requested = new Map<string, { hash: string; kinds: Compression[] }>();
+  /** Contents compressed (at least one of their sizes), and contents whose sizes were all known. */
   readonly stats = { compressed: 0, reused: 0 };
 
   /**
    * `known`: sizes saved from an earlier run (`saved()`), e.g. with a baseline, so contents seen
    * then are not compressed again. Keys are content hashes, so stale entries are harmless.
+   * `store`: the size cache of earlier runs, read for every content and given every new size.
    */
-  constructor(options: { threads?: number; known?: Iterable<[string, CompressedSizes]> } = {}) {
+  constructor(
+    options: {
+      threads?: number;
+      known?: Iterable<[string, CompressedSizes]>;
+      store?: SizeStore;
+    } = {},
+  ) {
     this.pool = new CompressionPool(options);
-    for (const [key, sizes] of options.known ?? [])
-      this.cache.set(key, Promise.resolve({ ...sizes }));
+    this.store = options.store;
+    for (const [key, sizes] of options.known ?? []) {
+      const hash = key.slice(key.indexOf(':') + 1);
+      for (const c of COMPRESSIONS) {
+        const size = sizes[c];
+        if (size !== undefined) this.memo.set(`${c}:${hash}`, Promise.resolve(size));
+      }
+    }
   }
 
-  /** The sizes computed so far, keyed by `<compressions>:<sha256>`, for a later run's `known`. */
+  /** The sizes asked for so far, keyed by `<compressions>:<sha256>`, for a later run's `known`. */
   async saved(): Promise<Array<[string, CompressedSizes]>> {
     const entries = await Promise.all(
-      [...this.cache].map(
-        async ([key, sizes]) => [key, await sizes.catch(() => undefined)] as const,
-      ),
+      [...this.requested].map(async ([key, { hash, kinds }]) => {
+        const sizes: CompressedSizes = {};
+        for (const c of kinds) {
+          const size = await this.memo.get(`${c}:${hash}`)?.catch(() => undefined);
+          if (size === undefined) return undefined;
+          sizes[c] = size;
+        }
+        return [key, sizes] as [string, CompressedSizes];
+      }),
     );
-    return entries.filter((e): e is [string, CompressedSizes] => e[1] !== undefined);
+    return entries.filter((e): e is [string, CompressedSizes] => e !== undefined);
   }
 
-  /** The sizes of `data`, and whether they came from the cache (an identical content seen). */
+  /** The sizes of `data`, and whether they all came from a cache (an identical content seen). */
   sizes(
     data: Uint8Array,
     kinds: readonly Compression[],
   ): { sizes: Promise<CompressedSizes>; reused: boolean } {
-    const key = `${[...kinds].sort().join('+')}:${createHash('sha256').update(data).digest('hex')}`;
-    const hit = this.cache.get(key);
-    if (hit) {
-      this.stats.reused++;
-      return { sizes: hit, reused: true };
+    const hash = createHash('sha256').update(data).digest('hex');
+    const wanted = COMPRESSIONS.filter((c) => kinds.includes(c));
+    this.requested.set(`${wanted.join('+')}:${hash}`, { hash, kinds: wanted });
+    const missing: Compression[] = [];
+    for (const c of wanted) {
+      if (this.memo.has(`${c}:${hash}`)) continue;
+      const stored = this.store?.get(c, hash);
+      if (stored !== undefined) this.memo.set(`${c}:${hash}`, Promise.resolve(stored));
+      else missing.push(c);
     }
-    this.stats.compressed++;
-    const sizes = this.pool.sizes(data, kinds);
-    this.cache.set(key, sizes);
-    sizes.catch(() => this.cache.delete(key));
-    return { sizes, reused: false };
+    if (missing.length > 0) {
+      this.stats.compressed++;
+      const computed = this.pool.sizes(data, missing);
+      for (const c of missing) {
+        const key = `${c}:${hash}`;
+        const size = computed.then((s) => s[c]!);
+        this.memo.set(key, size);
+        size.then(
+          (n) => this.store?.set(c, hash, n),
+          () => this.memo.delete(key),
+        );
+      }
+    } else this.stats.reused++;
+    const sizes = Promise.all(wanted.map((c) => this.memo.get(`${c}:${hash}`)!)).then((values) => {
+      const out: CompressedSizes = {};
+      wanted.forEach((c, i) => {
+        out[c] = values[i]!;
+      });
+      return out;
+    });
+    sizes.catch(() => undefined); // a caller that drops it (a closed pool) is no unhandled rejection
+    return { sizes, reused: missing.length === 0 };
   }
 
   close(): Promise<void> {

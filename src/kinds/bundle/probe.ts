@@ -5,7 +5,7 @@
 // verdict/budgets.ts checks the budgets.
 import type { BundleBenchmarkConfig, Tree } from '../../model.js';
 import { type BundleComparison, compareBundles } from './compare.js';
-import { BundleSizer, type CompressedSizes } from './compress.js';
+import { BundleSizer, type CompressedSizes, type SizeStore } from './compress.js';
 import { type BundleSnapshot, measureBundle } from './measure.js';
 import { omittedFilesNote, packagesNote } from './rows.js';
 
@@ -20,6 +20,8 @@ export interface BundleOutcome {
 interface SizerOptions {
   threads?: number;
   known?: Iterable<[string, CompressedSizes]>;
+  /** Sizes kept between runs (history/size-cache.ts), read and added to. */
+  store?: SizeStore;
 }
 
 /** Both sides measured with one sizer (contents the sides share are compressed once) and
