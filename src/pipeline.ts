@@ -1,5 +1,6 @@
 import { adviseAll } from './advice/index.js';
 import type { StoredBase } from './history/bundle-baseline.js';
+import type { SizeCache } from './history/size-cache.js';
 import type { BundleComparison } from './kinds/bundle/compare.js';
 import type { BundleOutcome } from './kinds/bundle/probe.js';
 import { bundleNotes } from './kinds/bundle/rows.js';
@@ -59,6 +60,9 @@ export interface PipelineOptions {
   storedBase?: StoredBase | StoredBaseLookUp;
   /** Each bundle benchmark's outcome, as measured (record keeps the head snapshots). */
   onBundle?: (bench: BundleBenchmarkConfig, outcome: BundleOutcome) => void;
+  /** Compressed sizes kept between runs (history/size-cache.ts): read by bundle benchmarks, and
+   *  written back once they are measured. */
+  sizeCache?: SizeCache;
 }
 
 /** Everything a run started, stopped in reverse order whatever happens. */
@@ -139,7 +143,10 @@ async function measure(options: PipelineOptions, run: Run): Promise<Result> {
       storedBase: stored,
     });
     for (const bundle of measured.bundles) for (const note of bundleNotes(bundle)) say(note);
+    await options.sizeCache?.flush();
+    for (const note of options.sizeCache?.takeNotes() ?? []) say(note);
     for (const note of measured.budgetNotes) say(note);
+    for (const note of measured.notes) say(note);
 
     const sampled =
       measured.probes.length > 0
@@ -219,6 +226,8 @@ interface Measured {
   /** Budgets with nothing left to check (a file gone on head). */
   budgetNotes: string[];
   bundles: BundleComparison[];
+  /** What the kinds said while starting (KindRun.note). */
+  notes: string[];
 }
 
 async function startProbes(
@@ -228,7 +237,14 @@ async function startProbes(
   options: Omit<PipelineOptions, 'storedBase'> & { storedBase?: StoredBase },
 ): Promise<Measured> {
   const log = options.log ?? (() => {});
-  const measured: Measured = { probes: [], exact: [], budgets: [], budgetNotes: [], bundles: [] };
+  const measured: Measured = {
+    probes: [],
+    exact: [],
+    budgets: [],
+    budgetNotes: [],
+    bundles: [],
+    notes: [],
+  };
   // A probe is stopped with the run's other resources from the moment it exists, so a later
   // benchmark that fails to start cannot leave it running.
   const addProbe = (probe: Probe) => {
@@ -240,7 +256,9 @@ async function startProbes(
     signal: options.signal,
     log,
     onDispose: (stop) => resources.add(stop),
+    note: (line) => measured.notes.push(line),
     ...(options.storedBase ? { storedBase: options.storedBase } : {}),
+    ...(options.sizeCache ? { sizeCache: options.sizeCache } : {}),
   };
   for (const bench of config.benchmarks) {
     const started = await startKind(bench, run);

@@ -1,6 +1,7 @@
 // The probe contract the sampler drives: one probe per benchmark, one observation per side
 // per round, every metric announced up front as a MetricSpec.
 import type { StoredBase } from '../history/bundle-baseline.js';
+import type { SizeCache } from '../history/size-cache.js';
 import type { BundleBenchmarkConfig, MetricSpec, Observation, Side, Tree } from '../model.js';
 import type { BundleOutcome } from './bundle/probe.js';
 import type { MetricEntry } from './catalogue.js';
@@ -107,6 +108,10 @@ export interface KindRun {
   onDispose(stop: () => Promise<unknown>): void;
   /** The merge-base's bundle snapshots, when plan.ts judged a stored baseline usable. */
   storedBase?: StoredBase;
+  /** Said in the result's notes (e.g. a suite's benchmarks on one side only); `log` if absent. */
+  note?: (line: string) => void;
+  /** Compressed sizes kept between runs; the pipeline flushes it. */
+  sizeCache?: SizeCache;
 }
 
 /** A started kind: a probe the sampler drives in rounds, or sizes measured once, exactly. */
