@@ -95,6 +95,8 @@ export interface HttpBenchmarkConfig extends ServerConfig {
   /** Absolute budgets in the metric's unit (ms, req/s, a fraction), keyed by the catalogue's
    *  budget key (`p95`: every route) or `<route>/<key>` (one route); absent when none is set. */
   budgets?: Record<string, number>;
+  /** When its servers are CPU-profiled after the decision (profile/); absent: on-regression. */
+  profile?: 'always' | 'on-regression' | 'never';
 }
 
 export interface LighthouseBenchmarkConfig {
@@ -132,6 +134,8 @@ export interface CommandBenchmarkConfig {
   timeoutMs: number;
   /** Absolute budgets in ms keyed `wall`; absent when none is set. */
   budgets?: Record<string, number>;
+  /** When its runs are CPU-profiled after the decision (profile/); absent: on-regression. */
+  profile?: 'always' | 'on-regression' | 'never';
 }
 
 /** A benchmark of any kind: the union of what the kinds' schemas produce (kinds/registry.ts),

@@ -12,6 +12,7 @@ import {
 } from '../../config/leaves.js';
 import { RANGES, rangeText } from '../../config/ranges.js';
 import type { CommandBenchmarkConfig } from '../../model.js';
+import { PROFILE_FIELD } from '../../profile/policy.js';
 import { COMMAND_METRICS } from './catalogue.js';
 
 export const COMMAND_DEFAULTS = { cwd: '.', commandTimeout: '2m' } as const;
@@ -33,6 +34,7 @@ export const commandSchema = fields(
       duration(RANGES.commandTimeout).prefault(COMMAND_DEFAULTS.commandTimeout),
       `Longest one run may take; a run past it fails the measurement (default ${COMMAND_DEFAULTS.commandTimeout}; ${rangeText(RANGES.commandTimeout)}).`,
     ),
+    profile: PROFILE_FIELD,
     budgets: documented(
       targetBudgets({ catalogue: COMMAND_METRICS, scope: 'of the command' }).optional(),
       "Absolute budgets, checked on head's median over the rounds: wall (a duration), e.g. wall: 30s. Exceeding one fails the gate.",
@@ -52,5 +54,6 @@ export const commandSchema = fields(
     Object.entries(b.budgets ?? {}).filter(([, value]) => value !== undefined),
   ) as Record<string, number>;
   if (Object.keys(budgets).length > 0) out.budgets = budgets;
+  if (b.profile !== undefined) out.profile = b.profile;
   return out;
 });

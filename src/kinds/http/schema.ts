@@ -17,6 +17,7 @@ import {
 import { RANGES, rangeText } from '../../config/ranges.js';
 import { SERVER_DEFAULTS, SERVER_FIELDS } from '../../config/server.js';
 import type { HttpBenchmarkConfig, HttpRequestConfig } from '../../model.js';
+import { PROFILE_FIELD } from '../../profile/policy.js';
 import { HTTP_METRICS } from './catalogue.js';
 
 export const HTTP_DEFAULTS = {
@@ -150,6 +151,7 @@ export const httpSchema = fields(
       requests,
       'The routes to load: paths, or mappings with path, method, headers, body.',
     ),
+    profile: PROFILE_FIELD,
     budgets: documented(
       routeBudgets(BUDGETED).optional(),
       'Absolute budgets, each checked on head\'s median over the rounds: p50, p95, p99, mean, cpu (the server\'s CPU time per request; durations), error-rate (a percentage), throughput (a floor, req/s) for every route, or one route\'s as "<route name>/<key>", e.g. "GET /orders/p95": 150ms. Exceeding one fails the gate.',
@@ -170,6 +172,7 @@ export const httpSchema = fields(
     requests: b.requests,
   };
   if (b.ready !== undefined) out.ready = b.ready;
+  if (b.profile !== undefined) out.profile = b.profile;
   if (b.budgets !== undefined) {
     const routes = b.requests.map((r) => r.name);
     const budgets = resolveRouteBudgets(BUDGETED, b.budgets, routes, ctx);
