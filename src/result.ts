@@ -2,6 +2,7 @@
 // One zod schema is the source of the TypeScript type, the validation of artifacts
 // read back (report mode, history) and the published JSON Schema.
 import { z } from 'zod';
+import { profileEvidenceSchema } from './profile/schema.js';
 import { REPORT_ID } from './report/comment-marker.js';
 
 export const SCHEMA_VERSION = 1;
@@ -235,6 +236,9 @@ export const resultSchema = z.strictObject({
   minimumDetectableChange: finite.nullable(),
   /** Mode `trend` only. Optional and additive, as `presence` was: schemaVersion stays 1. */
   trend: trendSchema.optional(),
+  /** What was measured beside the samples: `profile`, the CPU profiles' per-function diff of
+   *  the targets profiled after the decision (profile/). Optional and additive. */
+  evidence: z.strictObject({ profile: profileEvidenceSchema.optional() }).optional(),
   /** A maintainer's acceptance of a regression (PR comment or label). Optional and additive:
    *  schemaVersion stays 1. */
   acceptance: acceptanceSchema.optional(),
