@@ -7,6 +7,7 @@ import type { Config } from '../model.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { GATE_DEFAULTS, overridable } from './gate.js';
 import { loadConfig } from './load.js';
+import { parseShard, type ShardInfo, shardConfig } from './shard.js';
 import { describeValue } from './values.js';
 
 /** Settings given on the command line or as action inputs, as their raw text. An absent or
@@ -17,6 +18,8 @@ export interface ConfigOverrides {
   seed?: string;
   /** `regression` or `never`; either way round, whatever the file says. */
   failOn?: string;
+  /** `i/n`: measure only this part of the benchmarks (config/shard.ts). */
+  shard?: string;
 }
 
 /** How messages name each override: the CLI's flags by default. */
@@ -25,6 +28,7 @@ export const OVERRIDE_FLAGS: Record<keyof ConfigOverrides, string> = {
   timeBudget: '--budget',
   seed: '--seed',
   failOn: '--fail-on',
+  shard: '--shard',
 };
 
 export type OverrideNames = Partial<Record<keyof ConfigOverrides | 'baseline', string>>;
@@ -39,8 +43,11 @@ export type BaselineSource =
   | { from: 'file'; path: string };
 
 export interface ResolvedSettings {
+  /** The shard's part of the config when a shard is asked for. */
   config: Config;
   baseline: BaselineSource;
+  /** Which part of the config's benchmarks this run measures (`--shard i/n`). */
+  shard?: ShardInfo;
 }
 
 /**
@@ -53,7 +60,12 @@ export async function resolveConfig(
   names: OverrideNames = {},
 ): Promise<ResolvedSettings> {
   const config = applyOverrides(await loadConfig(file), overrides, names);
-  return { config, baseline: baselineSource(overrides, names.baseline ?? '--baseline') };
+  const baseline = baselineSource(overrides, names.baseline ?? '--baseline');
+  const raw = overrides.shard?.trim();
+  if (raw === undefined || raw === '') return { config, baseline };
+  const field = names.shard ?? OVERRIDE_FLAGS.shard;
+  const part = shardConfig(config, parseShard(raw, field), field);
+  return { config: part.config, baseline, shard: part.info };
 }
 
 function baselineSource(

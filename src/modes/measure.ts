@@ -71,6 +71,10 @@ export async function measureRun(
   const settings = await settle(request, deps);
   const { config } = settings;
   const storedBase = storedBaseLookUp(settings, request, deps);
+  if (settings.shard) {
+    const { index, count, targets } = settings.shard;
+    deps.log(`Shard ${index}/${count}: ${targets.join(', ')}`);
+  }
   const measured = await deps.measure({
     cwd: request.cwd,
     config,
@@ -84,7 +88,9 @@ export async function measureRun(
     ...(deps.signal ? { signal: deps.signal } : {}),
     log: deps.log,
   });
-  return finishRun({ ...measured, ...request.about }, config, request, deps);
+  // A shard's result says which part it is, for `merge` to join the parts.
+  const shard = settings.shard ? { shard: settings.shard } : {};
+  return finishRun({ ...measured, ...request.about, ...shard }, config, request, deps);
 }
 
 /** The start of every measuring mode: the request's config resolved once, and said to
