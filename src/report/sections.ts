@@ -4,11 +4,13 @@
 // escaped here, at the point it enters Markdown.
 import type { Comparison, Result } from '../result.js';
 import { MIN_T_PAIRS, rankTestFloor, rankTestPairsFor } from '../stats/mde.js';
+import { isAccepted } from './acceptance.js';
 import { budgetLegend } from './budget-legend.js';
 import { oneSidedFiles, oneSidedMetrics, signedSize } from './bundle-files.js';
 import { renderSampleChart } from './chart.js';
 import { type Context, type Layout, remember, sortedComparisons } from './context.js';
 import { escapeInlineMarkdown, escapeMarkdown, escapeTableCell, truncate } from './escape.js';
+import { budgetText, chartedComparisons } from './findings.js';
 import {
   BYTES_BASE_NOTE,
   formatBudgetMargin,
@@ -29,6 +31,7 @@ import {
   unitKind,
   VERDICT_ICON,
 } from './format.js';
+import { acceptanceBlock, acceptanceLeadOnly, findingsBlock, hiddenState } from './lead.js';
 import { describeCounts, sortBudgets } from './statuses.js';
 import { trendMarkdown } from './trend.js';
 
@@ -43,7 +46,8 @@ function refText(ref: string, limit: number): string {
 function titleLine(ctx: Context, limit: number): string {
   const { result } = ctx;
   const name = ctx.reportId ? ` · ${escapeMarkdown(truncate(ctx.reportId, limit))}` : '';
-  return `## ${VERDICT_ICON[result.verdict]} perfgate${name}: ${result.verdict} — ${describeCounts(result)}`;
+  const verdict = isAccepted(result) ? 'accepted' : result.verdict;
+  return `## ${VERDICT_ICON[result.verdict]} perfgate${name}: ${verdict} — ${describeCounts(result)}`;
 }
 
 function comparedLine(ctx: Context, limit: number): string {
@@ -115,11 +119,8 @@ function metricsSection(ctx: Context, layout: Layout): string[] {
   const sorted = sortedComparisons(ctx);
   const changed = sorted.filter((c) => c.status !== 'unchanged');
   const unchanged = sorted.filter((c) => c.status === 'unchanged');
-  const out: string[] = ['### Metrics'];
-  if (ctx.result.comparisons.length === 0) {
-    out.push('No metrics were compared.');
-    return out;
-  }
+  const out: string[] = [];
+  if (ctx.result.comparisons.length === 0) return ['No metrics were compared.'];
   if (changed.length === 0) {
     out.push('Every metric stayed within its threshold.');
   } else {
@@ -153,7 +154,7 @@ function metricsSection(ctx: Context, layout: Layout): string[] {
       );
     }
   }
-  return out;
+  return [details(`Every metric (${formatFixed(sorted.length, 0)})`, out)];
 }
 
 const PRESENCE_CELL = { added: '➕ added', removed: '➖ removed' } as const;
@@ -270,7 +271,8 @@ function mdeSection(ctx: Context, layout: Layout): string[] {
   const out = [
     `Smallest change this run could have detected: ${escapeMarkdown(detectableSummary(result))}`,
   ];
-  if (layout.mdeDetails && sortedComparisons(ctx).length > 0) {
+  if (!layout.mdeDetails || sortedComparisons(ctx).length === 0) return out;
+  {
     const { shown, hidden } = limited(sortedComparisons(ctx), layout.rowLimit);
     const mdeRow = (c: Comparison) => [
       // The same three name cells as the metric table's row.
@@ -284,26 +286,34 @@ function mdeSection(ctx: Context, layout: Layout): string[] {
           : formatMagnitude(c.mde, c.scale, c.unit),
       ),
       escapeTableCell(formatMagnitude(c.threshold, c.scale, c.unit)),
+      escapeTableCell(budgetText(c, result) ?? NOT_AVAILABLE),
     ];
     const rows = shown.map((c) => remember(ctx.memo.mde, c, () => mdeRow(c)));
     const inner = [
       table(
-        ['Benchmark', 'Target', 'Metric', 'Pairs', 'Smallest detectable change', 'Threshold δ'],
-        ['l', 'l', 'l', 'r', 'r', 'r'],
+        [
+          'Benchmark',
+          'Target',
+          'Metric',
+          'Pairs',
+          'Smallest detectable change',
+          'Threshold δ',
+          'Time budget to reach 1.5 × δ',
+        ],
+        ['l', 'l', 'l', 'r', 'r', 'r', 'r'],
         rows,
       ),
     ];
     if (hidden > 0) inner.push(moreLine(hidden, 'metrics', ctx));
-    out.push(details('Smallest detectable change per metric', inner));
+    return [details('Smallest detectable change and time budget per metric', [...out, ...inner])];
   }
-  return out;
 }
 
 function budgetSection(ctx: Context, layout: Layout): string[] {
   const budgets = sortBudgets(ctx.result.budgets);
   if (budgets.length === 0) return [];
   const { shown, hidden } = limited(budgets, layout.rowLimit);
-  const out = ['### Budgets'];
+  const out: string[] = [];
   if (shown.length > 0) {
     const budgetRow = (b: Result['budgets'][number]) => [
       cell(b.benchmark, layout.nameLimit),
@@ -325,7 +335,13 @@ function budgetSection(ctx: Context, layout: Layout): string[] {
   }
   if (hidden > 0) out.push(moreLine(hidden, 'budgets', ctx));
   out.push(`<sub>${escapeMarkdown(budgetLegend(budgets))}</sub>`);
-  return out;
+  const exceeded = budgets.filter((b) => b.exceeded).length;
+  return [
+    details(
+      `Budgets (${formatFixed(exceeded, 0)} of ${formatFixed(budgets.length, 0)} exceeded)`,
+      out,
+    ),
+  ];
 }
 
 function text(value: string, layout: Layout): string {
@@ -374,18 +390,17 @@ function notesSection(ctx: Context, layout: Layout): string[] {
 
 function chartSection(ctx: Context, layout: Layout): string[] {
   if (layout.charts <= 0) return [];
-  const regressed = ctx.result.comparisons.filter(
-    (c) => c.status === 'regressed' && c.scale !== 'exact',
-  );
+  // One chart per regressed target: its headline metric, or the metric that regressed.
+  const regressed = chartedComparisons(ctx.result);
   const charts = regressed
     .slice(0, layout.charts)
     .map((c) => renderSampleChart(c, layout.chartPoints, layout.nameLimit))
     .filter((chart) => chart !== '');
   if (charts.length === 0) return [];
-  const out = ['### Samples of regressed metrics', ...charts];
+  const out = ['### Samples of regressed targets', ...charts];
   if (regressed.length > layout.charts) {
     out.push(
-      `Charts for ${formatFixed(layout.charts, 0)} of ${formatFixed(regressed.length, 0)} regressed metrics — all of them in ${ctx.elsewhere}.`,
+      `Charts for ${formatFixed(layout.charts, 0)} of ${formatFixed(regressed.length, 0)} regressed targets — all of them in ${ctx.elsewhere}.`,
     );
   }
   return out;
@@ -429,6 +444,8 @@ export function renderWith(ctx: Context, layout: Layout): string {
   const blocks: string[] = [
     titleLine(ctx, layout.nameLimit),
     ...(ctx.caveat ? [ctx.caveat] : []),
+    ...findingsBlock(ctx, layout),
+    ...acceptanceBlock(ctx, layout),
     comparedLine(ctx, layout.nameLimit),
     ...trendMarkdown(ctx.result.trend, layout.nameLimit),
     ...metricsSection(ctx, layout),
@@ -442,7 +459,7 @@ export function renderWith(ctx: Context, layout: Layout): string {
   if (layout.shortened) blocks.push(`_${layout.shortened}_`);
   const links = linksLine(ctx);
   if (links) blocks.push(links);
-  blocks.push(footer(ctx));
+  blocks.push(footer(ctx), ...hiddenState(ctx));
   return `${blocks.join('\n\n')}\n`;
 }
 
@@ -453,11 +470,14 @@ export function renderMinimal(ctx: Context): string {
   return `${[
     titleLine(ctx, 40),
     ...(ctx.caveat ? [ctx.caveat] : []),
+    ...acceptanceLeadOnly(ctx),
     comparedLine(ctx, 40),
     // The commits compared and the culprit, each bounded by the 40-character names.
     ...trendMarkdown(ctx.result.trend, 40).slice(0, 2),
     `The full report is too large for this comment: it is in ${ctx.elsewhere}.`,
     `Smallest change this run could have detected: ${escapeMarkdown(mde)}`,
     footer(ctx),
+    // The state a later run reads, when it is small enough to leave room for the rest.
+    ...hiddenState(ctx).filter((state) => state.length <= 900),
   ].join('\n\n')}\n`;
 }
