@@ -1,8 +1,51 @@
-// The whole test suite, as the README and .ci/run call it (`npm test`):
-// static checks (lint, types, generated files fresh), then every vitest file.
-// Prints the closing line "N passed, N failed" that CI reads.
+// The whole test suite, as the README and .ci/run call it (`npm ci && npm test`): what the
+// machine lacks provisioned first (scripts/provision.ts: Chromium and git, from the
+// distribution's packages when this user may install them, else a stop before any test with the
+// one command that would), then static checks (lint, types, generated files fresh), then every
+// vitest file. Prints the closing line "N passed, N failed" that CI reads.
+//
+// Flags: --no-install (never install; say the command), --provision-only (stop once the machine
+// is ready), --chrome-candidates=PATHS (where Chrome is looked for besides CHROME_PATH and PATH,
+// colon-separated, empty for nowhere; the provisioning test's seam).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tsImport } from 'tsx/esm/api';
+
+const flags = process.argv.slice(2);
+const candidatesFlag = flags.find((f) => f.startsWith('--chrome-candidates='));
+const unknown = flags.filter(
+  (f) => f !== '--no-install' && f !== '--provision-only' && f !== candidatesFlag,
+);
+if (unknown.length > 0) {
+  console.error(
+    `Unknown flag ${unknown[0]}; expected --no-install, --provision-only or --chrome-candidates=PATHS`,
+  );
+  process.exit(2);
+}
+const { provision } = await tsImport('./provision.ts', import.meta.url);
+const provisioned = provision({
+  env: process.env,
+  install: !flags.includes('--no-install'),
+  log: (line) => console.log(line),
+  ...(candidatesFlag !== undefined
+    ? {
+        chromeCandidates: candidatesFlag
+          .slice('--chrome-candidates='.length)
+          .split(':')
+          .filter(Boolean),
+      }
+    : {}),
+});
+if (!provisioned.ready) {
+  console.error(provisioned.message);
+  process.exit(1);
+}
+// The tests launch the Chrome that was found (or installed), whatever their own defaults.
+Object.assign(process.env, provisioned.env);
+console.log(
+  `Machine ready: Chrome at ${provisioned.env.CHROME_PATH}${provisioned.installed.length ? ` (installed ${provisioned.installed.join(', ')})` : ''}`,
+);
+if (flags.includes('--provision-only')) process.exit(0);
 
 const node = process.execPath;
 const bin = (name) => `node_modules/.bin/${name}`;
