@@ -20,6 +20,9 @@ import { PAGE_METRICS } from './lighthouse/catalogue.js';
 import { findChrome } from './lighthouse/chrome.js';
 import { lighthouseSchema } from './lighthouse/schema.js';
 import { startLighthouse } from './lighthouse/start.js';
+import { SUITE_METRICS } from './suite/catalogue.js';
+import { suiteSchema } from './suite/schema.js';
+import { startSuite } from './suite/start.js';
 import { files, pages, routes, self } from './targets.js';
 import type { KindRun, Started } from './types.js';
 
@@ -57,6 +60,7 @@ export const KINDS = {
     start: startCommand,
     targets: self,
   },
+  suite: { catalogue: SUITE_METRICS, schema: suiteSchema, start: startSuite, targets: () => [] },
 } as const satisfies Record<string, KindDefinition>;
 
 export type Kind = keyof typeof KINDS;
