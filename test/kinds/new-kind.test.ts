@@ -94,7 +94,7 @@ describe('a kind added as one folder plus one registry line', () => {
   it("is named among the expected types, and its fields' errors are its own", () => {
     const wrongType = benchmarks.safeParse([{ name: 'x', type: 'ecko' }]);
     expect(wrongType.error?.issues[0]?.message).toBe(
-      'expected one of http, lighthouse, bundle, command, echo, got "ecko"; did you mean `echo`?',
+      'expected one of http, lighthouse, bundle, command, suite, echo, got "ecko"; did you mean `echo`?',
     );
     const wrongValue = benchmarks.safeParse([{ name: 'x', type: 'echo', value: 0 }]);
     expect(wrongValue.error?.issues[0]?.path).toEqual([0, 'value']);
@@ -122,7 +122,7 @@ describe('a kind added as one folder plus one registry line', () => {
 
 describe('the registry', () => {
   it('lists the kinds in the order the config names them, each with its starter', () => {
-    expect(Object.keys(KINDS)).toEqual(['http', 'lighthouse', 'bundle', 'command']);
+    expect(Object.keys(KINDS)).toEqual(['http', 'lighthouse', 'bundle', 'command', 'suite']);
     for (const kind of Object.values(KINDS)) expect(typeof kind.start).toBe('function');
   });
 
