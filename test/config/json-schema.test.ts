@@ -162,8 +162,8 @@ describe('schema/perfgate.schema.json', () => {
     delete mistaken.benchmarks[0].start;
     mistaken.benchmarks.push({ name: 'x', type: 'htp' });
     expect(validate(schema, mistaken)).toStrictEqual([
-      '$.benchmarks[0]: matches 0 of 4 branches',
-      '$.benchmarks[1]: matches 0 of 4 branches',
+      '$.benchmarks[0]: matches 0 of 5 branches',
+      '$.benchmarks[1]: matches 0 of 5 branches',
       '$.gate.threshold: 5 !~ ^\\d+(\\.\\d+)?%$',
       '$.gate.time-budget: expected string, got integer',
     ]);

@@ -326,8 +326,8 @@ describe('parseConfig: errors name the line, the field, the value and what was e
     expect(
       problems('benchmarks:\n  - name: a\n    type: htp\n  - name: b\n  - api\n'),
     ).toStrictEqual([
-      'perfgate.yml:3: benchmarks[0].type: expected one of http, lighthouse, bundle, command, got "htp"; did you mean `http`?',
-      'perfgate.yml:4: benchmarks[1].type: required field is missing; expected one of http, lighthouse, bundle, command',
+      'perfgate.yml:3: benchmarks[0].type: expected one of http, lighthouse, bundle, command, suite, got "htp"; did you mean `http`?',
+      'perfgate.yml:4: benchmarks[1].type: required field is missing; expected one of http, lighthouse, bundle, command, suite',
       'perfgate.yml:5: benchmarks[2]: expected a benchmark: a mapping with name, type and its fields, got "api"',
     ]);
   });
