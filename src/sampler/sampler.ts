@@ -53,12 +53,31 @@ export interface LookProgress {
   alpha: number;
   final: boolean;
   statuses: Array<{ key: string; status: Status }>;
+  /** Each metric's estimate at this look, in the order of the probes' specs. */
+  estimates: LookEstimate[];
+  /** Looks still planned within the budget after this one (0 at the final look). */
+  looksLeft: number;
+}
+
+/** One metric at a look: what a progress display shows of it. */
+export interface LookEstimate {
+  spec: MetricSpec;
+  /** As MetricAnalysis's: relative for ratio and exact metrics, absolute for difference. */
+  change: number;
+  ci: [number, number];
+  status: Status;
+  /** δ of the metric, on the same scale. */
+  threshold: number;
 }
 
 export interface SamplerProgress {
   pairs: number;
   elapsedMs: number;
   budgetMs: number;
+  /** The pairs the budget is expected to allow, at the pace so far. */
+  plannedPairs: number;
+  /** The pair count of the next look; absent once sampling has stopped. */
+  nextLook?: number;
   /** Present after a block that ended with a look. */
   look?: LookProgress;
 }
@@ -71,6 +90,8 @@ export interface SamplerOptions {
   /** Clock seam, in ms; performance.now by default. */
   now?: () => number;
   onProgress?: (e: SamplerProgress) => void;
+  /** Told as the warm-up and then the paired blocks begin. */
+  onPhase?: (phase: 'warm-up' | 'sampling') => void;
   signal?: AbortSignal;
   /** At most this many pairs (the last of gate.looks caps it too). */
   maxPairs?: number;
@@ -167,6 +188,7 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
   const lookAt = new Set(timePlanned ? plannedLooks(maxPairs) : gate.looks);
   const measure = measurer(o, notes);
 
+  if (gate.warmup > 0 && tested) o.onPhase?.('warm-up');
   for (let w = 0; w < gate.warmup; w++) {
     const round = w - gate.warmup;
     for (let p = 0; p < o.probes.length; p++) {
@@ -175,6 +197,7 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
     }
   }
 
+  o.onPhase?.('sampling');
   const setupMs = now() - started;
   const durations: number[] = [];
   const looks: LookRecord[] = [];
@@ -220,11 +243,20 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
       elapsedMs: now() - started,
       resolved: statuses.filter(isResolved).length,
     });
+    const ahead = [...lookAt].filter((at) => at > pairs && at < plannedPairs).length;
     return {
       pairs,
       alpha,
       final,
       statuses: statuses.map((status, i) => ({ key: tracked[i]!.spec.key, status })),
+      estimates: analyses.map((a, i) => ({
+        spec: tracked[i]!.spec,
+        change: a.change,
+        ci: a.ci,
+        status: statuses[i]!,
+        threshold: thresholds[i]!,
+      })),
+      looksLeft: final ? 0 : ahead + (plannedPairs > pairs ? 1 : 0),
     };
   };
 
@@ -328,10 +360,17 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
       notes.push(planNote({ pairMs, pairs: fit, budgetMs: gate.timeBudgetMs, looks: [...lookAt] }));
     }
     durations.push(now() - blockStart);
+    const fits = Math.min(
+      maxPairs,
+      pairs + Math.floor(Math.max(0, left) / Math.max(nextBlock, 1e-9)),
+    );
+    const nextLook = Math.min(fits, ...[...lookAt].filter((at) => at > pairs));
     o.onProgress?.({
       pairs,
       elapsedMs: now() - started,
       budgetMs: gate.timeBudgetMs,
+      plannedPairs: stoppedBy === undefined ? fits : pairs,
+      ...(stoppedBy === undefined && nextLook > pairs ? { nextLook } : {}),
       ...(progressLook ? { look: progressLook } : {}),
     });
   }
