@@ -7,7 +7,11 @@
 //  - base + head: what a pull-request gate does, here a head where 2% of the files changed,
 //    0.5% were added and 0.5% removed. size-limit runs once per tree (as size-limit-action does);
 //    perfgate measures both with one sizer, so contents the trees share are compressed once;
-//  - base + head again, perfgate given the base sizes a baseline run saved (BundleSizer known).
+//  - base + head again, perfgate given the base sizes a baseline run saved (BundleSizer known);
+//  - base + head where 3% of the files changed, perfgate's size cache (history/size-cache.ts)
+//    warmed by an earlier run on another commit (the base with another 3% of its files changed):
+//    each timed run starts from a copy of that cache, and its time includes reading and writing
+//    it. Its sizes are checked against the same trees sized without a cache, run by run.
 // perfgate runs in this process (a fresh worker pool each run, start-up included); size-limit runs
 // as its CLI (`size-limit --json` with a .size-limit.json), as users run it; its start-up time is
 // printed so it can be subtracted by eye. Besides wall time, each tool's CPU time over all its
@@ -15,12 +19,13 @@
 // other processes on the machine do not inflate the way they inflate wall time. Runs alternate AB, BA, AB… after one untimed warm-up of
 // each, so background load and cache state hit both tools alike. Sizes must agree exactly.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
+import { SizeCache } from '../../src/history/size-cache.js';
 import { BundleSizer, type CompressedSizes } from '../../src/kinds/bundle/compress.js';
 import { measureBundle } from '../../src/kinds/bundle/measure.js';
 import type { BundleBenchmarkConfig, Tree } from '../../src/model.js';
@@ -123,16 +128,30 @@ function tree(side: 'base' | 'head', dir: string): Tree {
   return { side, ref: side, sha: side === 'base' ? '0000000' : '1111111', dir };
 }
 
+/** Contents the last perfgate call compressed, and contents it sized. */
+const work = { compressed: 0, sized: 0 };
+
 async function perfgate(
   dirs: string[],
   known?: Array<[string, CompressedSizes]>,
+  cacheRoot?: string,
 ): Promise<Totals[]> {
   const before = process.cpuUsage(); // this process only runs perfgate: all of it is perfgate's
-  const sizer = new BundleSizer({ threads, known });
+  // As the pipeline does: the cache read before measuring and written back after.
+  const cache = cacheRoot === undefined ? undefined : new SizeCache(cacheRoot);
+  await cache?.load();
+  const sizer = new BundleSizer({ threads, known, ...(cache ? { store: cache } : {}) });
   try {
     const snaps = await Promise.all(
       dirs.map((d, i) => measureBundle(bench, tree(i === 0 ? 'base' : 'head', d), { sizer })),
     );
+    await cache?.flush();
+    const notes = cache?.takeNotes() ?? [];
+    if (notes.length > 0) throw new Error(`size cache: ${notes.join(' ')}`);
+    Object.assign(work, {
+      compressed: sizer.stats.compressed,
+      sized: sizer.stats.compressed + sizer.stats.reused,
+    });
     return snaps.map((s) => ({
       gzip: s.files.reduce((a, f) => a + f.gzip!, 0),
       brotli: s.files.reduce((a, f) => a + f.brotli!, 0),
@@ -156,6 +175,10 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
+function sameAll(a: Totals[], b: Totals[], what: string): void {
+  a.forEach((x, i) => same(x, b[i]!, `${what} ${i === 0 ? 'base' : 'head'}`));
+}
+
 function same(a: Totals, b: Totals, what: string): void {
   if (a.gzip !== b.gzip || a.brotli !== b.brotli) {
     throw new Error(
@@ -173,9 +196,18 @@ try {
   const head = headFiles(baseFiles, seed + 1);
   const baseDir = join(root, 'base');
   const headDir = join(root, 'head');
+  // The cache case: a head with 3% of the files changed, and an earlier commit, the base with
+  // another 3% of its files changed, whose run warmed the cache.
+  const threePercent = { changed: 0.03, added: 0, removed: 0 };
+  const head3 = headFiles(baseFiles, seed + 3, threePercent);
+  const earlier = headFiles(baseFiles, seed + 2, threePercent);
+  const head3Dir = join(root, 'head-3pct');
+  const earlierDir = join(root, 'earlier');
   const [baseBytes, headBytes] = await Promise.all([
     prepare(baseDir, baseFiles),
     prepare(headDir, head),
+    prepare(head3Dir, head3),
+    prepare(earlierDir, earlier),
   ]);
   const startup = await time(() => run(process.execPath, [SIZE_LIMIT_BIN, '--version'], baseDir));
 
@@ -183,6 +215,19 @@ try {
   const [warmBase, warmHead] = await perfgate([baseDir, headDir]);
   same(warmBase!, await sizeLimit(baseDir), 'base');
   same(warmHead!, await sizeLimit(headDir), 'head');
+
+  // The cache case's sizes, without a cache and by size-limit; then the earlier commit's run,
+  // which leaves the warm cache every timed run starts from (a copy of it).
+  const uncached3 = await perfgate([baseDir, head3Dir]);
+  same(uncached3[1]!, await sizeLimit(head3Dir), 'head (3% changed)');
+  const warmCache = join(root, 'cache-warm');
+  await perfgate([earlierDir], undefined, warmCache);
+  const runCache = join(root, 'cache-run');
+  const freshCache = async () => {
+    await rm(runCache, { recursive: true, force: true });
+    await cp(warmCache, runCache, { recursive: true });
+  };
+  const cacheWork = { compressed: 0, sized: 0 };
 
   // What a baseline run on the default branch would have saved: the base tree's sizes.
   const baselineSizer = new BundleSizer({ threads });
@@ -196,6 +241,8 @@ try {
 
   const scenarios: Array<{
     name: string;
+    /** Untimed, before each perfgate run. */
+    setup?: () => Promise<void>;
     perfgate: () => Promise<unknown>;
     sizeLimit: () => Promise<unknown>;
   }> = [
@@ -213,6 +260,17 @@ try {
       name: 'base + head, base sizes saved by a baseline run',
       perfgate: () => perfgate([baseDir, headDir], baseline),
       sizeLimit: async () => [await sizeLimit(baseDir), await sizeLimit(headDir)],
+    },
+    {
+      name: `base + head, 3% of files changed (${baseFiles.length} + ${head3.length} files), cache warmed by an earlier run of another commit`,
+      setup: freshCache,
+      perfgate: async () => {
+        const totals = await perfgate([baseDir, head3Dir], undefined, runCache);
+        sameAll(totals, uncached3, 'with the size cache');
+        Object.assign(cacheWork, work);
+        return totals;
+      },
+      sizeLimit: async () => [await sizeLimit(baseDir), await sizeLimit(head3Dir)],
     },
   ];
   // The floor: brotli at quality 11 alone, one shot per file on this thread, every base file once.
@@ -242,6 +300,7 @@ try {
       const order =
         r % 2 === 0 ? (['perfgate', 'sizeLimit'] as const) : (['sizeLimit', 'perfgate'] as const);
       for (const tool of order) {
+        if (tool === 'perfgate') await s.setup?.();
         cpu[tool] = 0;
         const t = await time(s[tool]);
         times[tool].push(t.ms);
@@ -291,6 +350,10 @@ try {
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const row of rows) console.log(row);
+  console.log('');
+  console.log(
+    `cache case: perfgate compressed ${cacheWork.compressed} contents for the ${cacheWork.sized} files of base and head (every other size read from the cache or shared by the two trees); its sizes equal those measured without a cache and size-limit's`,
+  );
   console.log('');
   console.log(
     `brotli quality 11 alone (one thread, one shot per file, the base tree once): ${brotliFloor.toFixed(1)} CPU s, ` +
