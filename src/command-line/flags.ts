@@ -13,6 +13,8 @@ Usage:
   perfgate trend   [options]   the nightly: HEAD against the previous nightly's commit; a
                                confirmed regression is bisected to the commit that caused it
   perfgate demo    [options]   run the embedded example service through the whole pipeline
+  perfgate merge FILE...       join the result JSONs of shards (--shard i/n) into one result,
+                               the correction across metrics redone over all of them
 
 Options:
   -c, --config FILE       the config file (default: perfgate.yml)
@@ -34,6 +36,8 @@ Options:
       --threshold PERCENT smallest change that matters, e.g. 5% (overrides gate.threshold)
       --seed N            seed of every random source (overrides gate.seed)
       --fail-on WHEN      regression, or never to report only (overrides gate.fail-on)
+      --shard I/N         compare, collect: measure only part I of N of the benchmarks (of
+                          an http benchmark's routes when there are fewer benchmarks than N)
       --no-color          plain output
   -h, --help              this text
   -v, --version           the version
@@ -41,7 +45,7 @@ Options:
 Exit codes: 0 pass or inconclusive, 1 regression or budget exceeded,
             2 bad usage or config, 3 the measurement itself failed.`;
 
-export const MODES = ['compare', 'collect', 'record', 'demo', 'trend'] as const;
+export const MODES = ['compare', 'collect', 'record', 'demo', 'trend', 'merge'] as const;
 type CliMode = (typeof MODES)[number];
 
 export interface CliArgs {
@@ -58,6 +62,9 @@ export interface CliArgs {
   baseline?: string;
   history?: string;
   'creep-days'?: number;
+  shard?: string;
+  /** merge: the shards' result files. */
+  files?: string[];
   color: boolean;
 }
 
@@ -82,6 +89,7 @@ export function parseCommandLine(
   if (!(MODES as readonly string[]).includes(mode)) {
     throw new UsageError(`unknown mode "${mode}"`, `Expected one of: ${MODES.join(', ')}.`);
   }
+  if (mode === 'merge') return mergeArgs(values, rest, io);
   if (rest.length > 0) {
     throw new UsageError(`unexpected argument "${rest[0]}"`, 'Options start with --; see --help.');
   }
@@ -93,6 +101,9 @@ export function parseCommandLine(
   }
   if (mode !== 'trend' && values['creep-days'] !== undefined) {
     throw new UsageError(`--creep-days has no meaning for ${mode}; it applies to trend`);
+  }
+  if (mode !== 'compare' && mode !== 'collect' && values.shard !== undefined) {
+    throw new UsageError(`--shard has no meaning for ${mode}; it applies to compare and collect`);
   }
   if (mode === 'record' && values.base !== undefined) {
     throw new UsageError('--base has no meaning for record, which measures one commit');
@@ -113,6 +124,7 @@ export function parseCommandLine(
     'fail-on',
     'baseline',
     'history',
+    'shard',
   ] as const) {
     const value = values[key];
     if (value !== undefined) {
@@ -124,6 +136,50 @@ export function parseCommandLine(
   if (creep !== undefined) args['creep-days'] = creepDays(creep);
   return args;
 }
+
+/** merge: the files, and only the flags that mean something without measuring. */
+function mergeArgs(
+  values: ReturnType<typeof parse>['values'],
+  files: string[],
+  io: Pick<CliIo, 'isTty' | 'env'>,
+): CliArgs {
+  if (files.length === 0) {
+    throw new UsageError(
+      'merge needs the result files of the shards',
+      'perfgate merge a.json b.json',
+    );
+  }
+  for (const flag of MERGE_MEANINGLESS) {
+    if (values[flag] !== undefined) {
+      throw new UsageError(`--${flag} has no meaning for merge, which measures nothing`);
+    }
+  }
+  const args: CliArgs = {
+    mode: 'merge',
+    config: 'perfgate.yml',
+    files,
+    color: io.isTty && !values['no-color'] && !io.env.NO_COLOR,
+  };
+  for (const key of ['json', 'markdown', 'fail-on'] as const) {
+    const value = values[key];
+    if (value === '') throw new UsageError(`--${key} needs a value`);
+    if (value !== undefined) args[key] = value;
+  }
+  return args;
+}
+
+const MERGE_MEANINGLESS = [
+  'config',
+  'base',
+  'head',
+  'budget',
+  'threshold',
+  'seed',
+  'baseline',
+  'history',
+  'creep-days',
+  'shard',
+] as const;
 
 /** Whole days, 0 (off) to ten years. */
 function creepDays(text: string): number {
@@ -154,6 +210,7 @@ function parse(argv: string[]) {
       baseline: { type: 'string' },
       history: { type: 'string' },
       'creep-days': { type: 'string' },
+      shard: { type: 'string' },
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },

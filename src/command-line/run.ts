@@ -5,7 +5,8 @@ import { EXIT } from '../errors.js';
 import { collect } from '../modes/collect.js';
 import { compare } from '../modes/compare.js';
 import { demo } from '../modes/demo.js';
-import type { RunDeps, RunOutcome, RunRequest } from '../modes/measure.js';
+import type { RunDeps, RunRequest } from '../modes/measure.js';
+import { type MergeOutcome, merge } from '../modes/merge.js';
 import { outcomeExitCode } from '../modes/outcome.js';
 import { record } from '../modes/record.js';
 import { trend } from '../modes/trend.js';
@@ -47,7 +48,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-function runMode(args: CliArgs, request: RunRequest, deps: RunDeps): Promise<RunOutcome> {
+function runMode(args: CliArgs, request: RunRequest, deps: RunDeps): Promise<MergeOutcome> {
   switch (args.mode) {
     case 'compare':
       return compare(request, deps);
@@ -66,6 +67,16 @@ function runMode(args: CliArgs, request: RunRequest, deps: RunDeps): Promise<Run
       );
     case 'demo':
       return demo(request, deps);
+    case 'merge':
+      return merge(
+        {
+          files: args.files ?? [],
+          cwd: request.cwd,
+          ...(args['fail-on'] !== undefined ? { failOn: args['fail-on'] } : {}),
+          ...(request.resultPath !== undefined ? { resultPath: request.resultPath } : {}),
+        },
+        deps,
+      );
   }
 }
 
@@ -79,6 +90,7 @@ function cliRequest(args: CliArgs, io: CliIo): RunRequest {
       threshold: args.threshold,
       seed: args.seed,
       failOn: args['fail-on'],
+      shard: args.shard,
       ...(args.baseline !== undefined ? { baseline: args.baseline, baselineIsPath: true } : {}),
     },
     ...(args.base !== undefined ? { base: args.base } : {}),
