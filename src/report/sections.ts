@@ -32,6 +32,7 @@ import {
   VERDICT_ICON,
 } from './format.js';
 import { acceptanceBlock, acceptanceLeadOnly, findingsBlock, hiddenState } from './lead.js';
+import { profileEvidenceSection } from './profile-evidence.js';
 import { describeCounts, sortBudgets } from './statuses.js';
 import { trendMarkdown } from './trend.js';
 
@@ -452,6 +453,7 @@ export function renderWith(ctx: Context, layout: Layout): string {
     ...oneSidedSection(ctx, layout),
     ...mdeSection(ctx, layout),
     ...budgetSection(ctx, layout),
+    ...profileEvidenceSection(ctx, layout),
     ...adviceSection(ctx, layout),
     ...notesSection(ctx, layout),
     ...chartSection(ctx, layout),
