@@ -118,6 +118,34 @@ export async function findRunArtifact(
   runId: number,
   name: string,
 ): Promise<ArtifactRecord | undefined> {
+  for await (const artifacts of runArtifactPages(octokit, repo, runId, name)) {
+    const found = artifacts.find((a) => a.name === name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Every artifact of one workflow run whose name starts with `prefix` (every page looked at). */
+export async function listRunArtifacts(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  runId: number,
+  prefix: string,
+): Promise<ArtifactRecord[]> {
+  const found: ArtifactRecord[] = [];
+  for await (const artifacts of runArtifactPages(octokit, repo, runId)) {
+    found.push(...artifacts.filter((a) => a.name.startsWith(prefix)));
+  }
+  return found;
+}
+
+/** A run's artifacts page by page (only those named `name` when given). */
+async function* runArtifactPages(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  runId: number,
+  name?: string,
+): AsyncGenerator<ArtifactRecord[]> {
   const call: ApiCall = {
     operation: `listing the artifacts of workflow run ${runId}`,
     request: 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts',
@@ -131,17 +159,15 @@ export async function findRunArtifact(
       octokit.rest.actions.listWorkflowRunArtifacts({
         ...repo,
         run_id: runId,
-        name,
+        ...(name === undefined ? {} : { name }),
         per_page: 100,
         page,
       }),
     );
     const { artifacts } = answerShape(call, artifactList, response.data);
-    const found = artifacts.find((a) => a.name === name);
-    if (found) return toRecord(found);
+    yield artifacts.map(toRecord);
     if (artifacts.length < 100 || !/rel="next"/.test(response.headers.link ?? '')) break;
   }
-  return undefined;
 }
 
 /** The newest artifact named `name` anywhere in the repository, or undefined. */
