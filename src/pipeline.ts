@@ -16,6 +16,7 @@ import type {
   Tree,
 } from './model.js';
 import { planRun, type StoredBaseLookUp } from './plan.js';
+import { type ProfileKeep, profileAfterDecision } from './profile/collect.js';
 import { sortComparisons } from './report/statuses.js';
 import { type Comparison, type Result, SCHEMA_VERSION } from './result.js';
 import { describeProgress, runSampler } from './sampler/index.js';
@@ -63,6 +64,8 @@ export interface PipelineOptions {
   /** Compressed sizes kept between runs (history/size-cache.ts): read by bundle benchmarks, and
    *  written back once they are measured. */
   sizeCache?: SizeCache;
+  /** Where the CPU profiles of a regressed target are kept (beside the result JSON). */
+  profileKeep?: ProfileKeep;
 }
 
 /** Everything a run started, stopped in reverse order whatever happens. */
@@ -159,6 +162,20 @@ async function measure(options: PipelineOptions, run: Run): Promise<Result> {
           })
         : undefined;
     for (const note of sampled?.notes ?? []) say(note);
+    // After the sampler's last look: the statuses are decided and its samples final.
+    const profile = await profileAfterDecision({
+      benchmarks: config.benchmarks,
+      sides,
+      comparisons: sampled?.comparisons ?? [],
+      cwd,
+      mergeBase: refs.mergeBase,
+      head: refs.head.sha,
+      mode: options.mode,
+      log,
+      keep: options.profileKeep,
+      signal: options.signal,
+    });
+    for (const note of profile?.notes ?? []) say(note);
     const evidence: unknown[] = [];
     for (const probe of measured.probes) {
       if (probe.evidence) evidence.push(await probe.evidence());
@@ -170,7 +187,13 @@ async function measure(options: PipelineOptions, run: Run): Promise<Result> {
       ...measured.budgets,
       ...checkTimedBudgets(config.benchmarks, headMedians(comparisons)),
     ];
-    const advice = adviseAll({ comparisons, evidence, bundles: measured.bundles, budgets });
+    const advice = adviseAll({
+      comparisons,
+      evidence,
+      bundles: measured.bundles,
+      budgets,
+      profile,
+    });
     const statuses = comparisons.map((c) => c.status);
     const unresolved = statuses.filter((s) => s === 'inconclusive').length;
     if (sampled?.stoppedBy === 'futility' && unresolved > 0) say(futilityPassNote(unresolved));
@@ -209,6 +232,7 @@ async function measure(options: PipelineOptions, run: Run): Promise<Result> {
       advice,
       notes,
       minimumDetectableChange: minimumDetectable(comparisons),
+      ...(profile ? { evidence: { profile } } : {}),
     };
   } finally {
     unregister();

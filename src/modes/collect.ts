@@ -7,6 +7,7 @@ import type { Inputs } from '../action/inputs.js';
 import type { ActionDeps } from '../action/io.js';
 import { resultArtifactName } from '../constants.js';
 import type { ActionContext } from '../github/context.js';
+import { profileFiles } from '../profile/artifact.js';
 import { actionRequest, actionRunDeps } from './action-run.js';
 import { measureRun, type RunDeps, type RunOutcome, type RunRequest } from './measure.js';
 import type { ModeOutcome } from './outcome.js';
@@ -30,7 +31,7 @@ export async function runCollect(
   const { result, resultPath, failure } = await collect(request, actionRunDeps(deps));
   // The artifact is the whole point of collect: failing to upload it fails the step.
   const artifactName = resultArtifactName(inputs.reportId);
-  const artifact = await deps.upload(artifactName, resultPath!);
+  const artifact = await deps.upload(artifactName, resultPath!, profileFiles(result, resultPath!));
   io.info(
     `Result artifact ${artifactName} uploaded (id ${artifact.id}); mode \`report\` publishes it.`,
   );

@@ -10,6 +10,7 @@ import { getErrorMessage } from '../errors.js';
 import { failedCheckReport, finishCheckRun } from '../github/check-run.js';
 import type { ActionContext } from '../github/context.js';
 import { artifactBaseline } from '../history/baseline-artifact.js';
+import { profileFiles } from '../profile/artifact.js';
 import { actionRequest, actionRunDeps, runUrl } from './action-run.js';
 import { measureRun, type RunDeps, type RunOutcome, type RunRequest } from './measure.js';
 import type { ModeOutcome } from './outcome.js';
@@ -75,7 +76,8 @@ export async function runCompare(
   let note: string;
   let artifactId: number | undefined;
   try {
-    artifactId = (await deps.upload(artifactName, resultPath)).id;
+    const profiles = profileFiles(result, resultPath);
+    artifactId = (await deps.upload(artifactName, resultPath, profiles)).id;
     note = `Result artifact: \`${artifactName}\` (id ${artifactId}).`;
   } catch (error) {
     // The comment and summary still carry the report; say that the JSON stayed on the runner.

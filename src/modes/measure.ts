@@ -3,7 +3,7 @@
 // baseline may come from, the pipeline, the result JSON on disk and what the gate says of it.
 // The entries only say what to run and what to do with the outcome.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import {
   type ConfigOverrides,
   type OverrideNames,
@@ -87,6 +87,8 @@ export async function measureRun(
     ...(deps.progress ? { onProgress: deps.progress } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
     log: deps.log,
+    // A profiled target's .cpuprofile files go beside the result JSON, into its artifact.
+    ...(request.resultPath !== undefined ? { profileKeep: profileKeep(request.resultPath) } : {}),
   });
   // A shard's result says which part it is, for `merge` to join the parts.
   const shard = settings.shard ? { shard: settings.shard } : {};
@@ -128,6 +130,10 @@ export async function finishRun(
     ...(request.resultPath !== undefined ? { resultPath: request.resultPath } : {}),
     failure: gateFailure(result, config.gate.failOn),
   };
+}
+
+function profileKeep(resultPath: string) {
+  return { dir: dirname(resultPath), prefix: `${basename(resultPath, '.json')}.` };
 }
 
 export async function writeResult(path: string, result: Result): Promise<void> {

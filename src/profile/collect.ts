@@ -41,6 +41,16 @@ export const PROFILED_ROUNDS = 3;
 export const NOT_NODE_NOTE =
   'CPU profiles are for Node.js servers and commands (V8 profiles through a preload in NODE_OPTIONS)';
 
+/** The modes whose report has a reader for the evidence: a nightly's bisect steps are not. */
+export const PROFILED_MODES: readonly string[] = ['compare', 'collect', 'demo'];
+
+/** Where the representative .cpuprofile of each side is copied (beside the result JSON), and the
+ *  prefix of their names. */
+export interface ProfileKeep {
+  dir: string;
+  prefix: string;
+}
+
 export interface ProfileRequest {
   benchmarks: readonly BenchmarkConfig[];
   sides: Record<Side, Tree>;
@@ -50,11 +60,12 @@ export interface ProfileRequest {
   cwd: string;
   mergeBase: string;
   head: string;
+  /** The run's mode: only PROFILED_MODES profile. */
+  mode?: string;
   rounds?: number;
-  /** Where the representative .cpuprofile of each side is copied (beside the result JSON), and
-   *  the prefix of their names; nowhere when absent. */
-  keep?: { dir: string; prefix: string };
-  signal?: AbortSignal;
+  /** Nowhere when absent: the diff is still in the result. */
+  keep?: ProfileKeep | undefined;
+  signal?: AbortSignal | undefined;
   log?: (line: string) => void;
 }
 
@@ -241,6 +252,7 @@ async function keepFiles(
   keep: ProfileRequest['keep'],
 ): Promise<TargetProfile['files']> {
   if (!keep) return undefined;
+  await mkdir(keep.dir, { recursive: true });
   const files = { base: '', head: '' };
   for (const side of ['base', 'head'] as const) {
     const source = representative(sides[side]);
@@ -259,6 +271,7 @@ function label(target: Target): string {
 export async function profileAfterDecision(
   request: ProfileRequest,
 ): Promise<ProfileEvidence | undefined> {
+  if (request.mode !== undefined && !PROFILED_MODES.includes(request.mode)) return undefined;
   const targets = profileTargets(request.benchmarks, request.comparisons);
   if (targets.length === 0) return undefined;
   const started = Date.now();
