@@ -16,6 +16,7 @@ export const INPUT = {
   workingDirectory: 'working-directory',
   baseline: 'baseline',
   creepDays: 'creep-days',
+  sizeCache: 'size-cache',
 } as const;
 
 export type InputName = (typeof INPUT)[keyof typeof INPUT];

@@ -45,6 +45,8 @@ export interface Inputs {
   baseline: BaselinePolicy;
   /** trend: days back of the creep comparison's commit (0: off); undefined means the default. */
   creepDays?: number;
+  /** Bundle sizes kept between runs in the actions cache (history/size-cache-action.ts). */
+  sizeCache: boolean;
 }
 
 /** A bad action input: names the input, the value received (unless it is unknown, when the
@@ -86,6 +88,7 @@ export function readInputs(
   const comment = oneOf(INPUT.comment, get(INPUT.comment) || 'always', COMMENT_POLICIES);
   const checkRun = boolean(INPUT.checkRun, get(INPUT.checkRun) || 'true');
   const baseline = oneOf(INPUT.baseline, get(INPUT.baseline) || 'auto', BASELINE_POLICIES);
+  const sizeCache = boolean(INPUT.sizeCache, get(INPUT.sizeCache) || 'true');
   const failOnText = optional(INPUT.failOn);
   const failOn = failOnText === undefined ? undefined : oneOf(INPUT.failOn, failOnText, FAIL_ON);
 
@@ -159,6 +162,15 @@ export function readInputs(
       `\`${INPUT.baseline}\` applies only to mode \`compare\``,
     );
   }
+  // Likewise `size-cache`: true by default everywhere; report measures nothing.
+  if (!sizeCache && mode === 'report') {
+    throw new InputError(
+      INPUT.sizeCache,
+      'false',
+      'no value in mode `report`',
+      `\`${INPUT.sizeCache}\` applies only to the modes that measure`,
+    );
+  }
   const posts =
     (mode === 'compare' && (comment !== 'never' || checkRun)) ||
     mode === 'report' ||
@@ -187,6 +199,7 @@ export function readInputs(
     runId,
     workingDirectory,
     baseline,
+    sizeCache,
     ...(creepDays !== undefined ? { creepDays } : {}),
   };
 }

@@ -7,6 +7,7 @@ import * as core from '@actions/core';
 import type { OutputName } from '../constants.js';
 import { type UploadedArtifact, uploadFilesArtifact } from '../github/artifacts.js';
 import { createOctokit, type GitHubClient } from '../github/octokit.js';
+import { type ActionsCacheStore, actionsCacheStore } from '../history/size-cache-action.js';
 import { type PipelineOptions, runPipeline } from '../pipeline.js';
 import type { Result } from '../result.js';
 
@@ -29,6 +30,8 @@ export interface ActionDeps {
   /** The deadline of an artifact's download (github/artifacts.ts DOWNLOAD_TIMEOUT_MS when
    *  absent); tests shorten it. */
   downloadTimeoutMs?: number;
+  /** Where the bundle size cache is kept between runs (input `size-cache`); none: no cache. */
+  actionsCache?: ActionsCacheStore;
 }
 
 export const coreIo: ActionIo = {
@@ -52,5 +55,6 @@ export function defaultDeps(apiUrl: string): ActionDeps {
     github: (token) => createOctokit({ token, baseUrl: apiUrl, warn: (m) => core.warning(m) }),
     measure: runPipeline,
     upload: (name, file, more = []) => uploadFilesArtifact(name, [file, ...more], dirname(file)),
+    actionsCache: actionsCacheStore,
   };
 }

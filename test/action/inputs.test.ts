@@ -62,7 +62,20 @@ describe('readInputs', () => {
       runId: undefined,
       workingDirectory: '.',
       baseline: 'auto',
+      sizeCache: true,
     });
+  });
+
+  it('size-cache: `true` or `false`, and `false` nowhere it means nothing (report)', () => {
+    expect(read(runnerEnv({ 'size-cache': 'false' })).sizeCache).toBe(false);
+    expect(read(runnerEnv({ 'size-cache': 'false', mode: 'trend' })).sizeCache).toBe(false);
+    expect(() => read(runnerEnv({ 'size-cache': 'yes' }))).toThrow(
+      'input `size-cache` is "yes"; expected `true` or `false`',
+    );
+    expect(() => read(runnerEnv({ 'size-cache': 'false', mode: 'report' }))).toThrow(
+      'input `size-cache` is "false"; expected no value in mode `report`; `size-cache` applies only to the modes that measure',
+    );
+    expect(read(runnerEnv({ mode: 'report' })).sizeCache).toBe(true);
   });
 
   it('baseline: `auto` or `never`, and `never` only where it means something (compare)', () => {

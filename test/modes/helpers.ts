@@ -41,6 +41,7 @@ export function inputs(fields: Partial<Inputs> = {}): Inputs {
     reportId: 'default',
     workingDirectory: '.',
     baseline: 'auto',
+    sizeCache: true,
     ...fields,
   };
 }
