@@ -19,7 +19,7 @@ import { planRun, type StoredBaseLookUp } from './plan.js';
 import { type ProfileKeep, profileAfterDecision } from './profile/collect.js';
 import { sortComparisons } from './report/statuses.js';
 import { type Comparison, type Result, SCHEMA_VERSION } from './result.js';
-import { describeProgress, runSampler } from './sampler/index.js';
+import { type RunProgress, runSampler } from './sampler/index.js';
 import { FUTILITY_POWER } from './stats/futility.js';
 import { median } from './stats/summary.js';
 import {
@@ -31,6 +31,7 @@ import {
   thresholdFor,
 } from './verdict/index.js';
 import { VERSION } from './version.js';
+import type { OutputGroup } from './workspace/build.js';
 import { buildTrees, createWorktrees, registerCleanup, runBuild } from './workspace/index.js';
 import { withRunCookie } from './workspace/run-cookie.js';
 import { type Run, startRun } from './workspace/run-record.js';
@@ -47,8 +48,10 @@ export interface PipelineOptions {
   head?: string;
   /** How reports name the base when `base` is a commit id (the pull request's base branch). */
   baseLabel?: string;
-  /** Live progress lines for a terminal or a log. */
-  onProgress?: (line: string) => void;
+  /** Progress as it goes: each phase, and the sampler's pairs and looks (sampler/progress.ts). */
+  onProgress?: (event: RunProgress) => void;
+  /** Where a build's output is shown (a folded group of a CI log); nowhere when absent. */
+  outputGroup?: (title: string) => OutputGroup;
   /** Messages worth saying as they happen (building, starting servers, notes). */
   log?: (line: string) => void;
   signal?: AbortSignal;
@@ -132,7 +135,16 @@ async function measure(options: PipelineOptions, run: Run): Promise<Result> {
   const unregister = registerCleanup(() => resources.dispose());
   try {
     for (const note of trees.notes) say(note);
-    const buildOptions = { timeoutMs: config.buildTimeoutMs, signal: options.signal };
+    const buildOptions = {
+      timeoutMs: config.buildTimeoutMs,
+      signal: options.signal,
+      onBuild: (tree: Tree) => {
+        options.onProgress?.({ phase: `building ${tree.side}` });
+        return options.outputGroup?.(
+          `Build of ${tree.side} (${tree.sha.slice(0, 7)}): ${config.build}`,
+        );
+      },
+    };
     if (config.build && stored) {
       log(`Building head only (the base's sizes are stored): ${config.build}`);
       await runBuild(trees.head, config.build, buildOptions);
@@ -141,6 +153,7 @@ async function measure(options: PipelineOptions, run: Run): Promise<Result> {
       await buildTrees({ base: trees.base, head: trees.head }, config.build, buildOptions);
     }
     const sides: Record<Side, Tree> = { base: trees.base, head: trees.head };
+    options.onProgress?.({ phase: 'starting benchmarks' });
     const measured = await startProbes(config, sides, resources, {
       ...options,
       storedBase: stored,
@@ -158,7 +171,8 @@ async function measure(options: PipelineOptions, run: Run): Promise<Result> {
             probes: measured.probes,
             now: options.now,
             signal: options.signal,
-            onProgress: (e) => options.onProgress?.(describeProgress(e)),
+            onProgress: (sampled) => options.onProgress?.({ sampled }),
+            onPhase: (phase) => options.onProgress?.({ phase }),
           })
         : undefined;
     for (const note of sampled?.notes ?? []) say(note);

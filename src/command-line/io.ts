@@ -5,14 +5,10 @@ export interface CliIo {
   stdout: (text: string) => void;
   /** Progress, notes and errors. */
   stderr: (text: string) => void;
-  /** Colour and live (overwritten) progress lines. */
+  /** Colour and live (redrawn) progress. */
   isTty: boolean;
+  /** The terminal's width, for the live progress block. */
+  columns?: number;
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
-}
-
-export function progressWriter(io: CliIo): (line: string) => void {
-  if (!io.isTty) return (line) => io.stderr(`${line}\n`);
-  // One live line, overwritten in place; the final report starts on a clean line.
-  return (line) => io.stderr(`\r\x1b[2K${line}`);
 }

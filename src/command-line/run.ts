@@ -15,7 +15,8 @@ import { renderTerminal } from '../report/terminal.js';
 import { VERSION } from '../version.js';
 import { fail } from './failure.js';
 import { type CliArgs, parseCommandLine, USAGE } from './flags.js';
-import { type CliIo, progressWriter } from './io.js';
+import type { CliIo } from './io.js';
+import { type ProgressDisplay, progressDisplay } from './progress-display.js';
 import { writeMarkdownReport } from './report-files.js';
 
 export type { CliIo } from './io.js';
@@ -37,9 +38,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return EXIT.pass;
   }
 
+  const display = progressDisplay(io, { columns: io.columns });
   try {
-    const outcome = await runMode(args, cliRequest(args, io), cliDeps(io));
-    if (io.isTty) io.stderr('\r\x1b[2K');
+    const outcome = await runMode(args, cliRequest(args, io), cliDeps(io, display)).finally(() =>
+      display.close(),
+    );
     await writeMarkdownReport(outcome.result, args, io);
     io.stdout(renderTerminal(outcome.result, { color: args.color }));
     return outcomeExitCode(outcome);
@@ -99,12 +102,12 @@ function cliRequest(args: CliArgs, io: CliIo): RunRequest {
   };
 }
 
-function cliDeps(io: CliIo): RunDeps {
+function cliDeps(io: CliIo, display: ProgressDisplay): RunDeps {
   return {
     measure: runPipeline,
-    progress: progressWriter(io),
-    // A message starts on a clean line, over a live progress line on a terminal.
-    log: (line) => io.stderr(`${io.isTty ? '\r\x1b[2K' : ''}${line}\n`),
+    progress: display.progress,
+    log: display.log,
+    ...(display.outputGroup ? { outputGroup: display.outputGroup } : {}),
     ...(io.signal ? { signal: io.signal } : {}),
   };
 }

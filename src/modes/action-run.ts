@@ -5,6 +5,8 @@ import { InputError, type Inputs } from '../action/inputs.js';
 import type { ActionDeps } from '../action/io.js';
 import { DEFAULT_REPORT_ID, INPUT, RESULT_FILE_NAME } from '../constants.js';
 import type { ActionContext } from '../github/context.js';
+import { logProgress } from '../sampler/progress.js';
+import { actionsLogGroup } from '../workspace/build.js';
 import type { MeasuringMode, RunDeps, RunRequest } from './measure.js';
 
 /** The run's page, where the job summary with the full report is. */
@@ -95,7 +97,9 @@ export function actionRunDeps(
   return {
     measure: deps.measure,
     log: (line) => deps.io.info(line),
-    progress: (line) => deps.io.info(line),
+    // One line per look, not per pair, and each build's output folded: a CI log stays short.
+    progress: logProgress((line) => deps.io.info(line)),
+    outputGroup: actionsLogGroup((line) => deps.io.info(line)),
     ...extra,
   };
 }

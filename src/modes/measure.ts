@@ -16,6 +16,8 @@ import { preflightKinds } from '../kinds/registry.js';
 import type { Config } from '../model.js';
 import type { PipelineOptions } from '../pipeline.js';
 import type { StoredBaseLookUp } from '../plan.js';
+import type { RunProgress } from '../sampler/progress.js';
+import type { OutputGroup } from '../workspace/build.js';
 import { serializeResult } from '../report/json.js';
 import type { Result } from '../result.js';
 import { gateFailure, type ModeOutcome } from './outcome.js';
@@ -47,7 +49,10 @@ export interface RunDeps {
   /** The pipeline (runPipeline); tests pass a stand-in. */
   measure(options: PipelineOptions): Promise<Result>;
   log(line: string): void;
-  progress?(line: string): void;
+  /** The run's progress: its phases, pairs and looks (sampler/progress.ts). */
+  progress?(event: RunProgress): void;
+  /** Where a build's output is shown: a folded group of a CI log. */
+  outputGroup?(title: string): OutputGroup;
   signal?: AbortSignal;
   /** Called once the settings are resolved and before anything is built, so that a bad config
    *  fails before the action starts a check run. */
@@ -85,6 +90,7 @@ export async function measureRun(
     ...(storedBase ? { storedBase } : {}),
     ...(extra.onBundle ? { onBundle: extra.onBundle } : {}),
     ...(deps.progress ? { onProgress: deps.progress } : {}),
+    ...(deps.outputGroup ? { outputGroup: deps.outputGroup } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
     log: deps.log,
     // A profiled target's .cpuprofile files go beside the result JSON, into its artifact.

@@ -91,6 +91,7 @@ export async function trend(request: TrendRequest, deps: RunDeps): Promise<RunOu
       head,
       baseLabel,
       ...(deps.progress ? { onProgress: deps.progress } : {}),
+      ...(deps.outputGroup ? { outputGroup: deps.outputGroup } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
       log: deps.log,
     });

@@ -1,5 +1,5 @@
 export { SampleError, SamplerInputError } from './errors.js';
-export { describeProgress } from './progress.js';
+export { describeProgress, logProgress, type Phase, type RunProgress } from './progress.js';
 export {
   type LookProgress,
   type LookRecord,

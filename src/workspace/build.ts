@@ -1,5 +1,6 @@
 // Running shell commands in a tree: the build before measuring, and the timed runs of the
 // command probe. Each command leads its own process group so a timeout ends all it started.
+import { randomUUID } from 'node:crypto';
 import type { Side, Tree } from '../model.js';
 import { spawnShell } from './process-group.js';
 
@@ -136,6 +137,42 @@ export interface BuildOptions {
   signal?: AbortSignal;
   onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
   env?: Record<string, string>;
+  /** Told as a tree's build starts; the group it returns is shown the build's output. */
+  onBuild?: (tree: Tree) => OutputGroup | undefined;
+}
+
+/** Where a command's output is shown while it runs, ended when it ends. */
+export interface OutputGroup {
+  write(text: string): void;
+  end(): void;
+}
+
+/**
+ * Output in a folded group of a GitHub Actions log (`::group::`…`::endgroup::`), one line at a
+ * time through `writeLine`. The output is PR code's: workflow commands are stopped inside the
+ * group (`::stop-commands::` with a token no one can guess), so a line of it cannot end the
+ * group, mask text or raise an annotation.
+ */
+export function actionsLogGroup(writeLine: (line: string) => void) {
+  return (title: string): OutputGroup => {
+    const token = randomUUID();
+    let partial = '';
+    writeLine(`::group::${title.replace(/[\r\n]+/g, ' ')}`);
+    writeLine(`::stop-commands::${token}`);
+    return {
+      write(text) {
+        const lines = (partial + text).split(/\r?\n/);
+        partial = lines.pop() ?? '';
+        for (const line of lines) writeLine(line);
+      },
+      end() {
+        if (partial !== '') writeLine(partial);
+        partial = '';
+        writeLine(`::${token}::`);
+        writeLine('::endgroup::');
+      },
+    };
+  };
 }
 
 export interface BuildOutcome {
@@ -151,7 +188,20 @@ export async function runBuild(
   command: string,
   options: BuildOptions,
 ): Promise<BuildOutcome> {
-  const result = await runCommand(command, { cwd: tree.dir, ...options });
+  const group = options.onBuild?.(tree);
+  let result: CommandResult;
+  try {
+    result = await runCommand(command, {
+      cwd: tree.dir,
+      ...options,
+      onOutput: (text, stream) => {
+        options.onOutput?.(text, stream);
+        group?.write(text);
+      },
+    });
+  } finally {
+    group?.end();
+  }
   if (result.timedOut || result.exitCode !== 0) {
     throw new BuildError(tree, result, options.timeoutMs);
   }
