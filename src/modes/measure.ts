@@ -16,10 +16,10 @@ import { preflightKinds } from '../kinds/registry.js';
 import type { Config } from '../model.js';
 import type { PipelineOptions } from '../pipeline.js';
 import type { StoredBaseLookUp } from '../plan.js';
-import type { RunProgress } from '../sampler/progress.js';
-import type { OutputGroup } from '../workspace/build.js';
 import { serializeResult } from '../report/json.js';
 import type { Result } from '../result.js';
+import type { RunProgress } from '../sampler/progress.js';
+import type { OutputGroup } from '../workspace/build.js';
 import { gateFailure, type ModeOutcome } from './outcome.js';
 
 export type MeasuringMode = PipelineOptions['mode'];
