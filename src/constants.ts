@@ -16,6 +16,7 @@ export const INPUT = {
   workingDirectory: 'working-directory',
   baseline: 'baseline',
   creepDays: 'creep-days',
+  acceptLabel: 'accept-label',
   sizeCache: 'size-cache',
 } as const;
 
@@ -48,6 +49,9 @@ export const BASELINE_POLICIES = ['auto', 'never'] as const;
 export type BaselinePolicy = (typeof BASELINE_POLICIES)[number];
 
 export const DEFAULT_REPORT_ID = 'default';
+
+/** The label a maintainer adds to a pull request to accept its regressions (input `accept-label`). */
+export const DEFAULT_ACCEPT_LABEL = 'perfgate: accept';
 
 /** The result JSON inside every artifact perfgate uploads. */
 export const RESULT_FILE_NAME = 'perfgate-result.json';

@@ -165,8 +165,9 @@ export const acceptedMetricSchema = z.strictObject({
 /** A maintainer's acceptance of an intended regression (label or `/perfgate accept`). */
 export const acceptanceSchema = z.strictObject({
   /** `accepted`: it holds for this result and the gate passes; `exceeded`: a change is worse
-   *  than accepted or a new one regressed, so the gate fails again. */
-  status: z.enum(['accepted', 'exceeded']),
+   *  than accepted or a new one regressed, so the gate fails again; `refused`: the asker lacks
+   *  write access, nothing is accepted. */
+  status: z.enum(['accepted', 'exceeded', 'refused']),
   /** The login of who accepted, checked to have write access. */
   by: z.string().max(100),
   /** Their permission as the API gave it (`admin`, `write`). */

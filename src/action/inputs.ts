@@ -45,6 +45,8 @@ export interface Inputs {
   baseline: BaselinePolicy;
   /** trend: days back of the creep comparison's commit (0: off); undefined means the default. */
   creepDays?: number;
+  /** compare: the label that accepts a pull request's regressions; undefined means the default. */
+  acceptLabel?: string;
   /** Bundle sizes kept between runs in the actions cache (history/size-cache-action.ts). */
   sizeCache: boolean;
 }
@@ -100,6 +102,12 @@ export function readInputs(
       REPORT_ID_RULE,
       'it names artifacts and the hidden comment marker',
     );
+  }
+
+  const acceptLabel = optional(INPUT.acceptLabel);
+  // GitHub's own limit on a label's name.
+  if (acceptLabel !== undefined && (acceptLabel.length > 50 || /[\r\n]/.test(acceptLabel))) {
+    throw new InputError(INPUT.acceptLabel, acceptLabel, 'a label name of at most 50 characters');
   }
 
   const timeBudget = optional(INPUT.timeBudget);
@@ -201,6 +209,7 @@ export function readInputs(
     baseline,
     sizeCache,
     ...(creepDays !== undefined ? { creepDays } : {}),
+    ...(acceptLabel !== undefined ? { acceptLabel } : {}),
   };
 }
 

@@ -46,6 +46,21 @@ export interface ActionContext {
   runnerTemp: string;
   pullRequest?: PullRequestContext;
   workflowRun?: WorkflowRunContext;
+  /** What acceptance reads of a `pull_request` or `issue_comment` event. */
+  acceptEvent?: AcceptEventContext;
+}
+
+export interface AcceptEventContext {
+  /** The webhook's `action` (`labeled`, `created`…). */
+  action?: string;
+  /** `labeled`: the label added. */
+  label?: string;
+  /** The pull request's labels as the event saw them. */
+  labels: string[];
+  /** `issue_comment`: the issue (a pull request when `onPullRequest`) and the comment. */
+  issueNumber?: number;
+  onPullRequest?: boolean;
+  comment?: { body: string; login: string; createdAt: string };
 }
 
 /** The runner's environment is not what a GitHub-hosted or self-hosted runner provides. */
@@ -81,8 +96,24 @@ const workflowRunPayload = z.object({
   pull_requests: z.array(z.object({ number: z.number().int().positive() })),
 });
 const payloadSchema = z.object({
+  action: z.string().optional(),
   pull_request: z.unknown().optional(),
   workflow_run: z.unknown().optional(),
+  label: z.unknown().optional(),
+  issue: z.unknown().optional(),
+  comment: z.unknown().optional(),
+});
+const labelsPayload = z.object({ labels: z.array(z.object({ name: z.string() })).optional() });
+const labelPayload = z.object({ name: z.string() });
+const issuePayload = z.object({
+  number: z.number().int().positive(),
+  pull_request: z.unknown().optional(),
+  labels: z.array(z.object({ name: z.string() })).optional(),
+});
+const commentPayload = z.object({
+  body: z.string().nullable(),
+  user: z.object({ login: z.string() }),
+  created_at: z.string(),
 });
 
 export function readActionContext(env: NodeJS.ProcessEnv = process.env): ActionContext {
@@ -130,11 +161,38 @@ export function readActionContext(env: NodeJS.ProcessEnv = process.env): ActionC
       fork: pr.head.repo?.full_name !== pr.base.repo.full_name,
     };
   }
+  context.acceptEvent = acceptEventContext(payload);
   if (payload.workflow_run !== undefined) {
     const run = parseField('workflow_run', payload.workflow_run, workflowRunPayload);
     context.workflowRun = workflowRunContext(run);
   }
   return context;
+}
+
+function acceptEventContext(payload: z.infer<typeof payloadSchema>): AcceptEventContext {
+  const event: AcceptEventContext = { labels: [] };
+  if (payload.action !== undefined) event.action = payload.action;
+  if (payload.pull_request !== undefined) {
+    const pr = parseField('pull_request', payload.pull_request, labelsPayload);
+    event.labels = (pr.labels ?? []).map((l) => l.name);
+  }
+  if (payload.label !== undefined)
+    event.label = parseField('label', payload.label, labelPayload).name;
+  if (payload.issue !== undefined) {
+    const issue = parseField('issue', payload.issue, issuePayload);
+    event.issueNumber = issue.number;
+    event.onPullRequest = issue.pull_request !== undefined && issue.pull_request !== null;
+    if (payload.pull_request === undefined) event.labels = (issue.labels ?? []).map((l) => l.name);
+  }
+  if (payload.comment !== undefined) {
+    const comment = parseField('comment', payload.comment, commentPayload);
+    event.comment = {
+      body: comment.body ?? '',
+      login: comment.user.login,
+      createdAt: comment.created_at,
+    };
+  }
+  return event;
 }
 
 /** A workflow run as GitHub describes it (the event's payload, or the REST API's answer that

@@ -5,14 +5,21 @@
 
 import type { Inputs } from '../action/inputs.js';
 import type { ActionDeps } from '../action/io.js';
-import { resultArtifactName } from '../constants.js';
+import { DEFAULT_ACCEPT_LABEL, resultArtifactName } from '../constants.js';
 import { getErrorMessage } from '../errors.js';
+import { acceptedResult } from '../github/acceptance.js';
 import { failedCheckReport, finishCheckRun } from '../github/check-run.js';
 import type { ActionContext } from '../github/context.js';
 import { artifactBaseline } from '../history/baseline-artifact.js';
 import { profileFiles } from '../profile/artifact.js';
 import { actionRequest, actionRunDeps, runUrl } from './action-run.js';
-import { measureRun, type RunDeps, type RunOutcome, type RunRequest } from './measure.js';
+import {
+  measureRun,
+  type RunDeps,
+  type RunOutcome,
+  type RunRequest,
+  writeResult,
+} from './measure.js';
 import type { ModeOutcome } from './outcome.js';
 import { checkTarget, publishStep, startCheck } from './publish.js';
 
@@ -69,8 +76,24 @@ export async function runCompare(
     }
     throw error;
   }
-  const { result, config } = measured;
+  const { config } = measured;
   const resultPath = measured.resultPath!;
+  // A maintainer's acceptance (label or `/perfgate accept`), kept in the result JSON too.
+  const result = pr
+    ? await acceptedResult(
+        octokit,
+        measured.result,
+        {
+          repo: context.repo,
+          pullRequest: pr.number,
+          reportId: inputs.reportId,
+          label: inputs.acceptLabel ?? DEFAULT_ACCEPT_LABEL,
+          event: context.acceptEvent,
+        },
+        (m) => io.warning(m),
+      )
+    : measured.result;
+  if (result !== measured.result) await writeResult(resultPath, result);
 
   const artifactName = resultArtifactName(inputs.reportId);
   let note: string;

@@ -23,6 +23,7 @@ import {
 import { type CommentOutcome, upsertComment } from '../github/comment.js';
 import type { RepoRef } from '../github/context.js';
 import type { GitHubClient } from '../github/octokit.js';
+import { isAccepted } from '../report/acceptance.js';
 import { commentRoom, reportMarker } from '../report/comment-marker.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -154,6 +155,7 @@ export async function publishToPullRequest(
     outcome.notes.push('Check run: none (`check-run: false`).');
   } else {
     const report: CheckRunReport = checkRunReport(result, { failOn: plan.failOn, markdown });
+    if (isAccepted(result)) report.title = `accepted by @${result.acceptance!.by}: ${report.title}`;
     try {
       const check = await finishCheckRun(
         octokit,

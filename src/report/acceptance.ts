@@ -38,7 +38,7 @@ export function isAccepted(result: Result): boolean {
   return result.acceptance?.status === 'accepted' && result.acceptance.verdict === 'fail';
 }
 
-/** Plain text: the headline sentence, then one line per accepted metric, then any problems. */
+/** Plain text: the headline sentence, then one line per accepted target, then any problems. */
 export function acceptanceText(acceptance: Acceptance): {
   lead: string;
   metrics: string[];
@@ -47,14 +47,19 @@ export function acceptanceText(acceptance: Acceptance): {
   const how = acceptance.via === 'label' ? 'by label' : 'by comment';
   const when = formatTimestamp(acceptance.at);
   const reason = acceptance.reason.trim() ? `: “${acceptance.reason.trim()}”` : '';
-  const lead =
-    acceptance.status === 'accepted'
-      ? `Accepted by @${acceptance.by} (${acceptance.permission}) ${how} on ${when}${reason}`
-      : `No longer accepted: @${acceptance.by} accepted ${how} on ${when}${reason}, but this push is worse`;
-  const metrics = acceptance.metrics.map((m) => {
-    const name = [m.target ?? m.benchmark, m.metric].join(' ');
+  const lead = {
+    accepted: `Accepted by @${acceptance.by} (${acceptance.permission}) ${how} on ${when}${reason}`,
+    exceeded: `No longer accepted: @${acceptance.by} accepted ${how} on ${when}${reason}, but this push is worse`,
+    refused: `Not accepted: @${acceptance.by} asked ${how} on ${when} without write access`,
+  }[acceptance.status];
+  // One entry per accepted target: its metrics with the change and CI they were accepted at.
+  const targets = new Map<string, string[]>();
+  for (const m of acceptance.metrics) {
+    const name = m.target ?? m.benchmark;
     const ci = m.scale === 'exact' ? 'exact' : formatInterval(m.ci, m.scale, m.unit);
-    return `${name} ${formatChange(m.change, m.scale, m.unit)} ${ci}`;
-  });
+    const figures = `${m.metric} ${formatChange(m.change, m.scale, m.unit)} ${ci}`;
+    targets.set(name, [...(targets.get(name) ?? []), figures]);
+  }
+  const metrics = [...targets].map(([name, figures]) => `${name}: ${figures.join(', ')}`);
   return { lead, metrics, problems: acceptance.problems };
 }

@@ -37,9 +37,13 @@ export function acceptanceBlock(ctx: Context, layout: Layout): string[] {
   const text = acceptanceText(acceptance);
   const icon = acceptance.status === 'accepted' ? '✅' : '❌';
   const lines = [`> ${icon} **${line(text.lead, layout.textLimit)}**`];
-  if (text.metrics.length > 0) {
-    lines.push('>', `> Accepted: ${text.metrics.map((m) => line(m, layout.nameLimit)).join('; ')}`);
-  }
+  const { shown, hidden } = {
+    shown: text.metrics.slice(0, layout.rowLimit),
+    hidden: Math.max(0, text.metrics.length - layout.rowLimit),
+  };
+  if (shown.length > 0) lines.push('>', '> Accepted:');
+  for (const m of shown) lines.push(`> - ${line(m, layout.textLimit)}`);
+  if (hidden > 0) lines.push(`> - …and ${hidden} more targets`);
   for (const p of text.problems) lines.push('>', `> ${line(p, layout.textLimit)}`);
   return [lines.join('\n')];
 }

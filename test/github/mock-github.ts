@@ -31,6 +31,7 @@ import {
   type WorkflowRunSpec,
   workflowRunObject,
 } from './fixtures.js';
+import { AccessStore, type SeedCollaborator, type SeedIssueEvent } from './mock-access.js';
 import {
   IssueStore,
   type SeedCommitPull,
@@ -106,6 +107,9 @@ export interface Seed {
   issues?: SeedIssue[];
   labels?: string[];
   commitPulls?: SeedCommitPull[];
+  /** Collaborators' permissions and issue events (mock-access.ts). */
+  collaborators?: SeedCollaborator[];
+  issueEvents?: SeedIssueEvent[];
 }
 
 export interface StoredComment {
@@ -182,6 +186,7 @@ class MockGitHub {
   runs = new Map<number, SeedRun>();
   artifacts = new Map<number, StoredArtifact>();
   issueStore = new IssueStore();
+  access = new AccessStore();
   /** Uploads in flight, by `<run backend id>/<name>`: staged blocks and the committed bytes. */
   blobs = new Map<
     string,
@@ -202,11 +207,13 @@ class MockGitHub {
     this.artifacts.clear();
     this.blobs.clear();
     this.issueStore.reset();
+    this.access.reset();
   }
 
   seed(seed: Seed): Record<string, number[]> {
     const ids: Record<string, number[]> = { comments: [], artifacts: [] };
     ids.issues = this.issueStore.seed(seed);
+    this.access.seed(seed);
     for (const pull of seed.pulls ?? []) this.pulls.set(pull.number, pull);
     for (const run of seed.runs ?? []) this.runs.set(run.id, run);
     for (const comment of seed.comments ?? []) {
@@ -365,6 +372,13 @@ class MockGitHub {
     );
     if (issueReply) return issueReply;
     const isIssue = (n: number) => this.pulls.has(n) || issues.has(n);
+    const accessReply = this.access.operate(
+      operationId,
+      params,
+      (all) => this.paged(url, all, page, perPage, (items) => items),
+      isIssue,
+    );
+    if (accessReply) return accessReply;
     switch (operationId) {
       case 'issues/list-comments': {
         const issue = Number(params.issue_number);
