@@ -7,7 +7,7 @@ import type { Inputs } from '../action/inputs.js';
 import type { ActionDeps } from '../action/io.js';
 import { DEFAULT_ACCEPT_LABEL, resultArtifactName } from '../constants.js';
 import { getErrorMessage } from '../errors.js';
-import { acceptedResult } from '../github/acceptance.js';
+import { acceptedResult, withCommentPullRequest } from '../github/acceptance.js';
 import { failedCheckReport, finishCheckRun } from '../github/check-run.js';
 import type { ActionContext } from '../github/context.js';
 import { artifactBaseline } from '../history/baseline-artifact.js';
@@ -30,10 +30,12 @@ export function compare(request: RunRequest, deps: RunDeps): Promise<RunOutcome>
 
 export async function runCompare(
   inputs: Inputs,
-  context: ActionContext,
+  eventContext: ActionContext,
   deps: ActionDeps,
 ): Promise<ModeOutcome> {
   const { io } = deps;
+  // `/perfgate accept` comes as an issue_comment: its pull request is read through the API.
+  const context = await withCommentPullRequest(deps.github(inputs.githubToken), eventContext);
   // The base is needed before anything else: without a pull request, the input must name it.
   const request = actionRequest('compare', inputs, context, deps);
   const pr = context.pullRequest;

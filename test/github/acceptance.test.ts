@@ -172,8 +172,18 @@ describe('accepting a regression', () => {
         createdAt: '2026-12-02T10:40:00Z',
       },
     };
-    const outcome = await runCompare(inputs(), prContext(event), deps(httpResult()));
+    // An issue_comment event carries no pull request: it is read through the API.
+    const commented = context({ runnerTemp: temp, eventName: 'issue_comment', acceptEvent: event });
+    const outcome = await runCompare(inputs(), commented, deps(httpResult()));
     expect(outcomeExitCode(outcome)).toBe(1);
+    const state = await mock.state();
+    expect(state.requests[0]).toMatchObject({
+      operationId: 'pulls/get',
+      path: expect.stringMatching(/\/pulls\/12$/),
+    });
+    expect(state.checkRuns).toEqual([
+      expect.objectContaining({ head_sha: HEAD, conclusion: 'failure' }),
+    ]);
     expect(renderedText((await mock.state()).comments[0]!.body)).toMatch(
       /@outsider asked to accept \(by comment\) but has none permission/,
     );
