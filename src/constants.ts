@@ -16,8 +16,9 @@ export const INPUT = {
   workingDirectory: 'working-directory',
   baseline: 'baseline',
   creepDays: 'creep-days',
-  acceptLabel: 'accept-label',
+  shard: 'shard',
   sizeCache: 'size-cache',
+  acceptLabel: 'accept-label',
 } as const;
 
 export type InputName = (typeof INPUT)[keyof typeof INPUT];
@@ -34,7 +35,7 @@ export const OUTPUT = {
 
 export type OutputName = (typeof OUTPUT)[keyof typeof OUTPUT];
 
-export const ACTION_MODES = ['compare', 'collect', 'report', 'record', 'trend'] as const;
+export const ACTION_MODES = ['compare', 'collect', 'report', 'record', 'trend', 'merge'] as const;
 export type ActionMode = (typeof ACTION_MODES)[number];
 
 export const COMMENT_POLICIES = ['always', 'on-change', 'never'] as const;

@@ -4,6 +4,7 @@
 // variable the action does not know (a typo, a renamed input) is an error, not a silent default.
 // Its value is never shown: a misspelt `token:` holds a secret the runner does not mask.
 import * as core from '@actions/core';
+import { parseShard, SHARD_RULE } from '../config/shard.js';
 import { closest } from '../config/suggest.js';
 import { describeValue, parseDuration, parsePercent, ValueError } from '../config/values.js';
 import {
@@ -45,10 +46,12 @@ export interface Inputs {
   baseline: BaselinePolicy;
   /** trend: days back of the creep comparison's commit (0: off); undefined means the default. */
   creepDays?: number;
-  /** compare: the label that accepts a pull request's regressions; undefined means the default. */
-  acceptLabel?: string;
+  /** collect: `i/n`, the part of the benchmarks this job of a matrix measures (checked). */
+  shard?: string;
   /** Bundle sizes kept between runs in the actions cache (history/size-cache-action.ts). */
   sizeCache: boolean;
+  /** compare: the label that accepts a pull request's regressions; undefined means the default. */
+  acceptLabel?: string;
 }
 
 /** A bad action input: names the input, the value received (unless it is unknown, when the
@@ -137,6 +140,15 @@ export function readInputs(
     }
   }
 
+  const shard = optional(INPUT.shard);
+  if (shard !== undefined) {
+    try {
+      parseShard(shard, INPUT.shard);
+    } catch {
+      throw new InputError(INPUT.shard, shard, SHARD_RULE);
+    }
+  }
+
   const base = optional(INPUT.base);
   const config = get(INPUT.config) || 'perfgate.yml';
   const workingDirectory = get(INPUT.workingDirectory) || '.';
@@ -147,6 +159,7 @@ export function readInputs(
   const meaningless: Array<[InputName, string | undefined, readonly ActionMode[]]> = [
     [INPUT.runId, runIdText, ['report']],
     [INPUT.creepDays, creepText, ['trend']],
+    [INPUT.shard, shard, ['collect']],
     [INPUT.base, base, ['compare', 'collect', 'trend']],
     [INPUT.timeBudget, timeBudget, ['compare', 'collect', 'record', 'trend']],
     [INPUT.threshold, threshold, ['compare', 'collect', 'record', 'trend']],
@@ -182,7 +195,8 @@ export function readInputs(
   const posts =
     (mode === 'compare' && (comment !== 'never' || checkRun)) ||
     mode === 'report' ||
-    mode === 'trend';
+    mode === 'trend' ||
+    mode === 'merge';
   if (posts && githubToken === '') {
     throw new InputError(
       INPUT.githubToken,
@@ -209,6 +223,7 @@ export function readInputs(
     baseline,
     sizeCache,
     ...(creepDays !== undefined ? { creepDays } : {}),
+    ...(shard !== undefined ? { shard } : {}),
     ...(acceptLabel !== undefined ? { acceptLabel } : {}),
   };
 }

@@ -69,6 +69,7 @@ export function actionRequest(
       threshold: inputs.threshold,
       timeBudget: inputs.timeBudget,
       failOn: inputs.failOn,
+      shard: inputs.shard,
       // The input defaults to `auto` in every mode, and means something only in compare.
       ...(mode === 'compare' ? { baseline: inputs.baseline } : {}),
     },
@@ -77,6 +78,7 @@ export function actionRequest(
       timeBudget: input(INPUT.timeBudget),
       failOn: input(INPUT.failOn),
       baseline: input(INPUT.baseline),
+      shard: input(INPUT.shard),
     },
     ...refs,
     about: {

@@ -5,6 +5,7 @@
 
 import type { Inputs } from '../action/inputs.js';
 import type { ActionDeps } from '../action/io.js';
+import { shardArtifactName } from '../config/shard.js';
 import { resultArtifactName } from '../constants.js';
 import type { ActionContext } from '../github/context.js';
 import { profileFiles } from '../profile/artifact.js';
@@ -30,10 +31,14 @@ export async function runCollect(
     );
   const { result, resultPath, failure } = await collect(request, actionRunDeps(deps));
   // The artifact is the whole point of collect: failing to upload it fails the step.
-  const artifactName = resultArtifactName(inputs.reportId);
+  // Each shard of a matrix uploads its own: names are unique within a run.
+  const artifactName = result.shard
+    ? shardArtifactName(inputs.reportId, result.shard)
+    : resultArtifactName(inputs.reportId);
   const artifact = await deps.upload(artifactName, resultPath!, profileFiles(result, resultPath!));
+  const publisher = result.shard ? 'merge' : 'report';
   io.info(
-    `Result artifact ${artifactName} uploaded (id ${artifact.id}); mode \`report\` publishes it.`,
+    `Result artifact ${artifactName} uploaded (id ${artifact.id}); mode \`${publisher}\` publishes it.`,
   );
   await writeStepReport(io, {
     result,
@@ -43,7 +48,9 @@ export async function runCollect(
     artifactName,
     notes: [
       `Result artifact: \`${artifactName}\` (id ${artifact.id}).`,
-      'PR comment and check run: posted by the workflow that runs perfgate in mode `report` when this run completes.',
+      result.shard
+        ? "PR comment and check run: posted by the matrix's merge job (mode `merge`), with every shard's result."
+        : 'PR comment and check run: posted by the workflow that runs perfgate in mode `report` when this run completes.',
     ],
   });
   return { failure };

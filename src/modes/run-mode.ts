@@ -8,6 +8,7 @@ import type { ActionContext } from '../github/context.js';
 import { actionSizeCache } from '../history/size-cache-action.js';
 import { runCollect } from './collect.js';
 import { runCompare } from './compare.js';
+import { runMerge } from './merge-action.js';
 import type { ModeOutcome } from './outcome.js';
 import { runRecord } from './record.js';
 import { runReport } from './report.js';
@@ -22,6 +23,7 @@ const RUNNERS: Record<
   report: runReport,
   record: runRecord,
   trend: runTrend,
+  merge: runMerge,
 };
 
 /** Runs the mode; one that measures keeps bundle sizes in the actions cache (input

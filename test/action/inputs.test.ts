@@ -122,7 +122,7 @@ describe('readInputs', () => {
     const mode = inputError(runnerEnv({ mode: 'Compare' }));
     expect(mode).toMatchObject({ input: 'mode', value: 'Compare' });
     expect(mode.message).toBe(
-      'input `mode` is "Compare"; expected one of `compare`, `collect`, `report`, `record`, `trend`; did you mean `compare`?',
+      'input `mode` is "Compare"; expected one of `compare`, `collect`, `report`, `record`, `trend`, `merge`; did you mean `compare`?',
     );
     expect(inputError(runnerEnv({ comment: 'onchange' })).message).toMatch(
       /did you mean `on-change`/,

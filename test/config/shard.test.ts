@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError, readInputs } from '../../src/action/inputs.js';
 import { ConfigError, parseConfig, resolveConfig } from '../../src/config/index.js';
 import { configHash, parseShard, shardArtifactName, shardConfig } from '../../src/config/shard.js';
 import { exitCodeFor } from '../../src/errors.js';
@@ -143,5 +144,33 @@ describe('resolveConfig with a shard', () => {
     await expect(resolveConfig(file, { shard: '1/8' })).rejects.toThrow(
       '--shard: 8 shards but only 7 targets',
     );
+  });
+});
+
+describe('the `shard` input', () => {
+  const read = (inputs: Record<string, string>) => () =>
+    readInputs(
+      Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+      () => {},
+    );
+
+  it('is read in mode collect, checked at once, and means nothing elsewhere', () => {
+    expect(read({ mode: 'collect', shard: '2/4' })().shard).toBe('2/4');
+    expect(read({ mode: 'collect' })().shard).toBeUndefined();
+    expect(read({ mode: 'collect', shard: '3/2' })).toThrow(
+      new InputError(
+        'shard',
+        '3/2',
+        "i/n, this job's part i of n parts (1 ≤ i ≤ n ≤ 256), e.g. 1/4",
+      ),
+    );
+    expect(read({ mode: 'compare', shard: '1/2', 'github-token': 't' })).toThrow(
+      'input `shard` is "1/2"; expected no value in mode `compare`; `shard` applies only to mode `collect`',
+    );
+  });
+
+  it('mode merge posts, so it needs a token', () => {
+    expect(read({ mode: 'merge' })).toThrow(/input `github-token` .* a token in mode `merge`/);
+    expect(read({ mode: 'merge', 'github-token': 't' })().mode).toBe('merge');
   });
 });
