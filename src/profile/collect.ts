@@ -26,6 +26,7 @@ import type { Comparison } from '../result.js';
 import {
   type CpuProfile,
   emptySummary,
+  type LineMap,
   type ProfileSummary,
   summariseProfile,
 } from './cpuprofile.js';
@@ -113,14 +114,25 @@ interface SideRounds {
   busiest: Array<{ file: string; perUnit: number }>;
 }
 
-async function summariseRound(files: string[], root: string, units: number, into: SideRounds) {
+/** Base's lines as they are on head (for base), so that a function matches across sides. */
+function lineMapOf(side: Side, source: SourceLookup | undefined): LineMap | undefined {
+  return side === 'base' && source ? (file, line) => source.headLine(file, line) : undefined;
+}
+
+async function summariseRound(
+  files: string[],
+  root: string,
+  units: number,
+  into: SideRounds,
+  mapLine: LineMap | undefined,
+) {
   const summary: ProfileSummary = emptySummary();
   let busiest = { file: '', busy: -1 };
   for (const file of files) {
     const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
     const own = summariseProfile(profile, root);
     if (own.totals.busyMs > busiest.busy) busiest = { file, busy: own.totals.busyMs };
-    summariseProfile(profile, root, summary);
+    summariseProfile(profile, root, summary, mapLine);
   }
   into.rounds.push({ summary, units });
   into.busiest.push({ file: busiest.file, perUnit: units > 0 ? summary.totals.busyMs / units : 0 });
@@ -152,10 +164,17 @@ const fresh = (): Sides => ({
   head: { rounds: [], busiest: [] },
 });
 
+/** A request with what the run prepared: the sources, the preload, a private directory. */
+interface ProfileRun extends ProfileRequest {
+  source: SourceLookup | undefined;
+  root: string;
+  preload: string;
+}
+
 async function profileRoute(
   target: Target & { bench: HttpBenchmarkConfig; route: HttpRequestConfig },
   servers: Record<Side, ProfiledServer>,
-  request: ProfileRequest,
+  request: ProfileRun,
   index: number,
 ): Promise<Sides | string> {
   const sides = fresh();
@@ -178,7 +197,9 @@ async function profileRoute(
       if (outcome.processes === 0 || outcome.files.length === 0) {
         return `the ${side} server runs no Node.js process that loaded the profiler`;
       }
-      await summariseRound(outcome.files, request.sides[side].dir, outcome.requests, sides[side]);
+      const map = lineMapOf(side, request.source);
+      const { dir } = request.sides[side];
+      await summariseRound(outcome.files, dir, outcome.requests, sides[side], map);
     }
   }
   return sides;
@@ -187,20 +208,18 @@ async function profileRoute(
 async function profileHttp(
   bench: HttpBenchmarkConfig,
   targets: Target[],
-  request: ProfileRequest,
-  root: string,
-  preload: string,
+  request: ProfileRun,
   first: number,
 ): Promise<Array<{ target: Target; sides: Sides | string }>> {
   const started: ProfiledServer[] = [];
   try {
     const servers = {} as Record<Side, ProfiledServer>;
     for (const side of ['base', 'head'] as const) {
-      const controlDir = path.join(root, `${first}-${side}`);
+      const controlDir = path.join(request.root, `${first}-${side}`);
       await mkdir(controlDir, { mode: 0o700 });
       request.log?.(`Profiling ${bench.name} (${side}): starting the server with the profiler`);
       servers[side] = await startProfiledServer(bench, request.sides[side], {
-        preload,
+        preload: request.preload,
         controlDir,
       });
       started.push(servers[side]);
@@ -223,24 +242,23 @@ async function profileHttp(
 
 async function profileCommand(
   bench: CommandBenchmarkConfig,
-  request: ProfileRequest,
-  root: string,
-  preload: string,
+  request: ProfileRun,
   index: number,
 ): Promise<Sides | string> {
   const sides = fresh();
   for (let round = 0; round < (request.rounds ?? PROFILED_ROUNDS); round++) {
     for (const side of orderOf(round)) {
-      const dir = path.join(root, `${index}-${side}-r${round}`);
+      const dir = path.join(request.root, `${index}-${side}-r${round}`);
       await mkdir(dir, { mode: 0o700 });
       const run = await profiledCommandRun(bench, request.sides[side], {
-        preload,
+        preload: request.preload,
         dir,
         signal: request.signal,
       });
       if (!run.ok) return `its profiled ${side} run ${run.why}`;
       if (run.files.length === 0) return `the ${side} run started no Node.js process`;
-      await summariseRound(run.files, request.sides[side].dir, 1, sides[side]);
+      const map = lineMapOf(side, request.source);
+      await summariseRound(run.files, request.sides[side].dir, 1, sides[side], map);
     }
   }
   return sides;
@@ -261,6 +279,27 @@ async function keepFiles(
     await copyFile(source, path.join(keep.dir, files[side]));
   }
   return files;
+}
+
+async function describeTarget(
+  target: Target,
+  sides: Sides,
+  source: SourceLookup | undefined,
+  keep: ProfileKeep | undefined,
+): Promise<TargetProfile> {
+  const diff = diffProfiles({
+    benchmark: target.bench.name,
+    ...(target.route ? { target: target.route.name } : {}),
+    per: target.route ? 'request' : 'run',
+    base: sides.base.rounds,
+    head: sides.head.rounds,
+    ...(target.measured ? { measured: target.measured } : {}),
+    ...(source ? { source } : {}),
+  });
+  // A file that cannot be kept loses its upload, not the diff.
+  const kept = await keepFiles(sides, slug(label(target)), keep).catch(() => undefined);
+  if (kept) diff.files = kept;
+  return diff;
 }
 
 function label(target: Target): string {
@@ -290,6 +329,7 @@ export async function profileAfterDecision(
     } catch (error) {
       notes.push(`The pull request's changed lines are unknown: ${getErrorMessage(error)}`);
     }
+    const run: ProfileRun = { ...request, source, root: files.root, preload: files.preload };
     const results: Array<{ target: Target; sides: Sides | string }> = [];
     for (const [i, target] of targets.entries()) {
       if (target.route !== undefined) continue;
@@ -298,15 +338,7 @@ export async function profileAfterDecision(
       );
       results.push({
         target,
-        sides: await attempt(() =>
-          profileCommand(
-            target.bench as CommandBenchmarkConfig,
-            request,
-            files.root,
-            files.preload,
-            i,
-          ),
-        ),
+        sides: await attempt(() => profileCommand(target.bench as CommandBenchmarkConfig, run, i)),
       });
     }
     const byServer = new Map<HttpBenchmarkConfig, Target[]>();
@@ -317,9 +349,7 @@ export async function profileAfterDecision(
     }
     let index = targets.length;
     for (const [bench, routes] of byServer) {
-      const outcome = await attempt(() =>
-        profileHttp(bench, routes, request, files.root, files.preload, index),
-      );
+      const outcome = await attempt(() => profileHttp(bench, routes, run, index));
       index += routes.length;
       if (typeof outcome === 'string') {
         for (const target of routes) results.push({ target, sides: outcome });
@@ -333,21 +363,10 @@ export async function profileAfterDecision(
         );
         continue;
       }
-      const diff = diffProfiles({
-        benchmark: target.bench.name,
-        ...(target.route ? { target: target.route.name } : {}),
-        per: target.route ? 'request' : 'run',
-        base: sides.base.rounds,
-        head: sides.head.rounds,
-        ...(target.measured ? { measured: target.measured } : {}),
-        ...(source ? { source } : {}),
-      });
-      const kept = await keepFiles(sides, slug(label(target)), request.keep).catch((error) => {
-        notes.push(`The ${label(target)} profiles were not kept: ${getErrorMessage(error)}`);
-        return undefined;
-      });
-      if (kept) diff.files = kept;
-      profiles.push(diff);
+      const made = await attempt(() => describeTarget(target, sides, source, request.keep));
+      if (typeof made === 'string')
+        notes.push(`${label(target)}: its profiles could not be read: ${made}.`);
+      else profiles.push(made);
     }
     return { profiles, notes, elapsedMs: Date.now() - started };
   } finally {

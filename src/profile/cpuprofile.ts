@@ -78,12 +78,19 @@ export interface ProfileSummary {
   functions: Map<string, FunctionTime>;
 }
 
-const SPECIAL: Record<string, FrameCategory> = {
-  '(root)': 'root',
-  '(program)': 'program',
-  '(idle)': 'idle',
-  '(garbage collector)': 'gc',
-};
+const SPECIAL = new Map<string, FrameCategory>([
+  ['(root)', 'root'],
+  ['(program)', 'program'],
+  ['(idle)', 'idle'],
+  ['(garbage collector)', 'gc'],
+]);
+
+/** The inspector's own message handling (the profiler's stop, while the round is recorded) is
+ *  not the program's time: a native `dispatch` counts as "(program)". */
+function categoryOf(frame: CallFrame): FrameCategory {
+  if (frame.functionName === 'dispatch' && frame.url === '') return 'program';
+  return SPECIAL.get(frame.functionName) ?? 'code';
+}
 
 export function emptySummary(): ProfileSummary {
   return {
@@ -98,8 +105,11 @@ export function packageOf(file: string): string | undefined {
   return match?.[1];
 }
 
+/** Base lines moved to where they are on head, so that a function matches across sides. */
+export type LineMap = (file: string, line: number) => number | undefined;
+
 /** Where a frame's code lives, relative to `root` when inside it. */
-export function frameId(frame: CallFrame, root: string): FunctionId {
+export function frameId(frame: CallFrame, root: string, mapLine?: LineMap): FunctionId {
   const name = frame.functionName === '' ? '(anonymous)' : frame.functionName;
   const line = frame.lineNumber >= 0 ? frame.lineNumber + 1 : 0;
   let file = frame.url;
@@ -119,7 +129,13 @@ export function frameId(frame: CallFrame, root: string): FunctionId {
     }
   }
   const pkg = packageOf(file);
-  const id: FunctionId = { name, file, line, own: inside && pkg === undefined };
+  const own = inside && pkg === undefined;
+  const id: FunctionId = {
+    name,
+    file,
+    line: own && mapLine && line > 0 ? (mapLine(file, line) ?? line) : line,
+    own,
+  };
   if (pkg !== undefined) id.package = pkg;
   return id;
 }
@@ -140,6 +156,9 @@ interface NodeInfo {
   stack: string[];
   /** The innermost own frame on the stack, this node included. */
   own: string | undefined;
+  /** Below that own frame, the first frame outside the project: what the project called
+   *  (`pbkdf2Sync`, not the native job it runs). */
+  entry: string | undefined;
 }
 
 /** Each sample's duration: the time to the next sample, the last one's to the profile's end. */
@@ -166,7 +185,7 @@ function sampleDurations(profile: CpuProfile): { ids: number[]; ms: number[] } {
   return { ids, ms };
 }
 
-function nodeInfos(profile: CpuProfile, root: string): Map<number, NodeInfo> {
+function nodeInfos(profile: CpuProfile, root: string, mapLine?: LineMap): Map<number, NodeInfo> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
@@ -177,13 +196,16 @@ function nodeInfos(profile: CpuProfile, root: string): Map<number, NodeInfo> {
     const node = byId.get(nodeId);
     if (!node) return undefined;
     const up = parent.has(nodeId) ? info(parent.get(nodeId)!) : undefined;
-    const category = SPECIAL[node.callFrame.functionName] ?? 'code';
-    const id = frameId(node.callFrame, root);
+    const category = categoryOf(node.callFrame);
+    const id = frameId(node.callFrame, root, mapLine);
     const key = functionKey(id);
-    const own = category === 'code' && id.own ? key : up?.own;
+    const isOwn = category === 'code' && id.own;
+    const own = isOwn ? key : up?.own;
+    const upIsOwn = up !== undefined && up.own === up.key;
+    const entry = isOwn || own === undefined ? undefined : upIsOwn ? key : (up?.entry ?? key);
     const stack = up ? [...up.stack] : [];
     if (category === 'code' && !stack.includes(key)) stack.push(key);
-    const made: NodeInfo = { category, key, id, stack, own };
+    const made: NodeInfo = { category, key, id, stack, own, entry };
     infos.set(nodeId, made);
     return made;
   };
@@ -221,8 +243,9 @@ export function summariseProfile(
   profile: CpuProfile,
   root: string,
   into: ProfileSummary = emptySummary(),
+  mapLine?: LineMap,
 ): ProfileSummary {
-  const infos = nodeInfos(profile, root);
+  const infos = nodeInfos(profile, root, mapLine);
   const idByKey = new Map<string, FunctionId>();
   for (const info of infos.values()) if (info.category === 'code') idByKey.set(info.key, info.id);
   const { ids, ms } = sampleDurations(profile);
@@ -250,7 +273,9 @@ export function summariseProfile(
     charged.attributedMs += d;
     if (node.own !== undefined && node.own !== node.key) {
       add(leaf.calledFrom, node.own, d);
-      add(charged.spentIn, node.key, d);
+      const entry = node.entry ?? node.key;
+      if (entry !== node.key) add(timeOf(into, entry, idByKey.get(entry)!).calledFrom, node.own, d);
+      add(charged.spentIn, entry, d);
     }
   });
   // Totals need each key's own identity, so they are added from the stacks per node.

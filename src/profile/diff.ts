@@ -14,6 +14,8 @@ export interface ProfiledRound {
 
 /** What the head tree's sources say, read by the caller. */
 export interface SourceLookup {
+  /** Where a base line of `file` is on head; undefined for a line the pull request changed. */
+  headLine(file: string, line: number): number | undefined;
   /** A function's lines, from its first line. */
   range(file: string, line: number): [number, number] | undefined;
   lineText(file: string, line: number): string | undefined;

@@ -7,27 +7,57 @@ import path from 'node:path';
 import { git } from '../workspace/git.js';
 import type { SourceLookup } from './diff.js';
 
-/** Head's changed lines per file (1-based, inclusive ranges), from `git diff -U0` output. A
- *  hunk that only deletes lines marks the line after which it deleted. */
-export function parseChangedLines(diff: string): Map<string, Array<[number, number]>> {
-  const changed = new Map<string, Array<[number, number]>>();
+export interface Hunk {
+  oldStart: number;
+  oldCount: number;
+  newStart: number;
+  newCount: number;
+}
+
+/** The hunks of `git diff -U0 --no-renames` output, by the file's path on head. */
+export function parseHunks(diff: string): Map<string, Hunk[]> {
+  const hunks = new Map<string, Hunk[]>();
   let file: string | undefined;
   for (const line of diff.split('\n')) {
     if (line.startsWith('+++ ')) {
       const name = line.slice(4);
       file = name === '/dev/null' ? undefined : name.replace(/^b\//, '');
-      if (file !== undefined && !changed.has(file)) changed.set(file, []);
+      if (file !== undefined && !hunks.has(file)) hunks.set(file, []);
       continue;
     }
-    const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
+    const hunk = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(line);
     if (hunk && file !== undefined) {
-      const start = Number(hunk[1]);
-      const count = hunk[2] === undefined ? 1 : Number(hunk[2]);
-      const from = count === 0 ? Math.max(start, 1) : start;
-      changed.get(file)!.push([from, from + Math.max(count, 1) - 1]);
+      hunks.get(file)!.push({
+        oldStart: Number(hunk[1]),
+        oldCount: hunk[2] === undefined ? 1 : Number(hunk[2]),
+        newStart: Number(hunk[3]),
+        newCount: hunk[4] === undefined ? 1 : Number(hunk[4]),
+      });
     }
   }
-  return changed;
+  return hunks;
+}
+
+/** Head's changed lines (1-based, inclusive): a hunk that only deletes marks the line after
+ *  which it deleted. */
+export function changedRanges(hunks: readonly Hunk[]): Array<[number, number]> {
+  return hunks.map((h) => {
+    const from = h.newCount === 0 ? Math.max(h.newStart, 1) : h.newStart;
+    return [from, from + Math.max(h.newCount, 1) - 1];
+  });
+}
+
+/** Where an unchanged line of base is on head; undefined for a line the diff changed. */
+export function headLine(hunks: readonly Hunk[], line: number): number | undefined {
+  let shift = 0;
+  for (const h of hunks) {
+    // A pure insertion (oldCount 0) goes after line oldStart.
+    const lastOld = h.oldCount === 0 ? h.oldStart : h.oldStart + h.oldCount - 1;
+    if (h.oldCount > 0 && line >= h.oldStart && line <= lastOld) return undefined;
+    if (line > lastOld) shift += h.newCount - h.oldCount;
+    else break;
+  }
+  return line + shift;
 }
 
 /**
@@ -92,9 +122,13 @@ function overlaps(ranges: Array<[number, number]>, from: number, to: number): bo
 /** A look-up over sources already read: `files` by their path relative to the tree. */
 export function sourceLookup(
   files: (file: string) => string | undefined,
-  changedLines: Map<string, Array<[number, number]>>,
+  hunks: Map<string, Hunk[]>,
 ): SourceLookup {
   return {
+    headLine(file, line) {
+      const fileHunks = hunks.get(file);
+      return fileHunks === undefined ? line : headLine(fileHunks, line);
+    },
     range(file, line) {
       const text = files(file);
       const end = text === undefined ? undefined : functionEnd(text, line);
@@ -104,7 +138,7 @@ export function sourceLookup(
       return files(file)?.split('\n')[line - 1];
     },
     changed(file, from, to) {
-      return overlaps(changedLines.get(file) ?? [], from, to);
+      return overlaps(changedRanges(hunks.get(file) ?? []), from, to);
     },
   };
 }
@@ -139,5 +173,5 @@ export async function readSources(
     }
     return cache.get(file);
   };
-  return sourceLookup(files, parseChangedLines(diff));
+  return sourceLookup(files, parseHunks(diff));
 }
