@@ -12,4 +12,27 @@ export const COMMAND_METRICS = [
     budget: { key: 'wall', writtenAs: 'duration', range: RANGES.wallBudget },
     headline: true,
   },
+  // From the command's resource usage (usage.ts; Linux only): CPU time is far less sensitive to
+  // a noisy neighbour than wall time.
+  {
+    metric: 'user',
+    label: 'user CPU time',
+    unit: 'ms',
+    better: 'lower',
+    scale: 'ratio',
+  },
+  {
+    metric: 'system',
+    label: 'system CPU time',
+    unit: 'ms',
+    better: 'lower',
+    scale: 'ratio',
+  },
+  {
+    metric: 'max-rss',
+    label: 'peak memory (max RSS)',
+    unit: 'bytes',
+    better: 'lower',
+    scale: 'ratio',
+  },
 ] as const satisfies Catalogue;

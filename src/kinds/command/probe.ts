@@ -1,11 +1,15 @@
-// The wall time of a shell command, run once per round in the side's tree. Spawning, the
-// process group, the timeout and the output tail are workspace/'s runCommand.
+// The wall time of a shell command, run once per round in the side's tree, and (Linux) its user
+// and system CPU time and peak memory (usage.ts). Spawning, the process group, the timeout and
+// the output tail are workspace/'s runCommand.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { CommandBenchmarkConfig, Observation, Side, Tree } from '../../model.js';
+import type { CommandBenchmarkConfig, MetricSpec, Observation, Side, Tree } from '../../model.js';
 import { type CommandResult, runCommand } from '../../workspace/build.js';
 import { SpawnError } from '../../workspace/process-group.js';
 import { catalogueSpec, disposalGuard, type Probe, ProbeError } from '../types.js';
 import { COMMAND_METRICS } from './catalogue.js';
+import { USAGE_SUPPORTED, watchUsage, withUsage } from './usage.js';
 
 export type CommandFailure = 'exit' | 'signal' | 'timeout' | 'spawn';
 
@@ -50,6 +54,8 @@ export class CommandProbeError extends ProbeError {
 
 export interface CommandProbeOptions {
   signal?: AbortSignal;
+  /** CPU time and peak memory besides wall time (default: where /proc has them, Linux). */
+  usage?: boolean;
 }
 
 /** One run of a benchmark's command in one tree, as the command and suite probes make it. */
@@ -62,6 +68,8 @@ export interface CheckedRun {
   timeoutMs: number;
   signal: AbortSignal;
   onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
+  /** What the shell runs instead of `command` (usage.ts's wrapper); errors name `command`. */
+  wrapped?: string;
 }
 
 /**
@@ -74,7 +82,7 @@ export async function runChecked(run: CheckedRun): Promise<CommandResult> {
   const where = `benchmark "${benchmark}", ${side} side: \`${command}\``;
   let result: CommandResult;
   try {
-    result = await runCommand(command, {
+    result = await runCommand(run.wrapped ?? command, {
       cwd,
       env: run.env,
       timeoutMs,
@@ -117,12 +125,15 @@ export function createCommandProbe(
   trees: Record<Side, Tree>,
   o: CommandProbeOptions = {},
 ): Probe {
-  const spec = catalogueSpec(COMMAND_METRICS[0], bench.name);
+  const usage = o.usage ?? USAGE_SUPPORTED;
+  const [wall, user, system, maxRss] = COMMAND_METRICS.map((entry) =>
+    catalogueSpec(entry, bench.name),
+  ) as [MetricSpec, MetricSpec, MetricSpec, MetricSpec];
   const guard = disposalGuard(bench.name, o.signal);
   const { signal } = guard;
 
   async function measure(side: Side): Promise<Observation> {
-    const result = await runChecked({
+    const run: CheckedRun = {
       benchmark: bench.name,
       side,
       command: bench.run,
@@ -130,13 +141,29 @@ export function createCommandProbe(
       env: bench.env,
       timeoutMs: bench.timeoutMs,
       signal,
-    });
-    return { [spec.key]: result.wallMs };
+    };
+    if (!usage) return { [wall.key]: (await runChecked(run)).wallMs };
+    const dir = await mkdtemp(path.join(tmpdir(), 'perfgate-usage-'));
+    const file = path.join(dir, 'usage');
+    const watch = watchUsage(file);
+    try {
+      const result = await runChecked({ ...run, wrapped: withUsage(bench.run, file) });
+      const used = await watch.stop();
+      return {
+        [wall.key]: result.wallMs,
+        [user.key]: used.userMs,
+        [system.key]: used.systemMs,
+        [maxRss.key]: used.maxRssBytes,
+      };
+    } finally {
+      watch.cancel();
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   return {
     benchmark: bench.name,
-    specs: [spec],
+    specs: usage ? [wall, user, system, maxRss] : [wall],
     measure: (side) => guard.round(() => measure(side)),
     dispose: guard.dispose,
   };
