@@ -1,6 +1,7 @@
 export { SampleError, SamplerInputError } from './errors.js';
 export { describeProgress, logProgress, type Phase, type RunProgress } from './progress.js';
 export {
+  type LookEstimate,
   type LookProgress,
   type LookRecord,
   runSampler,
