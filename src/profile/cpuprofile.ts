@@ -101,7 +101,9 @@ export function emptySummary(): ProfileSummary {
 
 /** The package a node_modules path belongs to: the last `node_modules/(@scope/)name`. */
 export function packageOf(file: string): string | undefined {
-  const match = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*\/node_modules\/)/.exec(file);
+  const at = file.lastIndexOf('node_modules/');
+  if (at < 0 || (at > 0 && file[at - 1] !== '/')) return undefined;
+  const match = /^((?:@[^/]+\/)?[^/]+)\//.exec(file.slice(at + 'node_modules/'.length));
   return match?.[1];
 }
 

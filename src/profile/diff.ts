@@ -184,6 +184,8 @@ export function diffProfiles(input: DiffInput): TargetProfile {
     const ranked = [...all].sort((a, b) => Math.abs(read(b)) - Math.abs(read(a)));
     for (const f of ranked.slice(0, Math.ceil(limit / 4))) kept.add(f);
   }
+  // The rest of the room goes to the attributed ranking.
+  for (const f of byAttributed) if (kept.size < limit) kept.add(f);
   const functions = byAttributed.filter((f) => kept.has(f)).slice(0, limit);
   const profile: TargetProfile = {
     benchmark: input.benchmark,
