@@ -15,7 +15,10 @@ interface Workflow {
   name?: string;
   on: Record<string, unknown>;
   permissions?: Record<string, string>;
-  jobs: Record<string, { permissions?: Record<string, string>; steps: Step[] }>;
+  jobs: Record<
+    string,
+    { permissions?: Record<string, string>; needs?: string | string[]; steps: Step[] }
+  >;
 }
 
 const root = new URL('../../', import.meta.url);
@@ -40,8 +43,9 @@ function stepEnv(step: Step): NodeJS.ProcessEnv {
   for (const [name, spec] of Object.entries(action.inputs))
     env[inputVariable(name)] = spec.default ?? '';
   env[inputVariable('github-token')] = 'ghs_token';
+  // A matrix value (`${{ matrix.shard }}/3`) as its first job would see it.
   for (const [name, value] of Object.entries(step.with ?? {}))
-    env[inputVariable(name)] = String(value);
+    env[inputVariable(name)] = String(value).replace(/\$\{\{\s*matrix\.\w+\s*\}\}/g, '1');
   return env;
 }
 
@@ -60,12 +64,13 @@ describe('workflows that use the action', () => {
         'examples/report.yml',
         'examples/record-on-push.yml',
         'examples/nightly.yml',
+        'examples/matrix.yml',
         '.github/workflows/ci.yml',
         '.github/workflows/check-dist.yml',
         '.github/workflows/self-test.yml',
       ]),
     );
-    expect(readmeWorkflows).toHaveLength(3);
+    expect(readmeWorkflows).toHaveLength(4);
   });
 
   const all = [
@@ -87,19 +92,33 @@ describe('workflows that use the action', () => {
       report: { actions: 'read', 'pull-requests': 'write', checks: 'write' },
       record: { contents: 'read' },
       trend: { contents: 'read', issues: 'write', actions: 'read' },
+      merge: { actions: 'read', 'pull-requests': 'write', checks: 'write' },
     };
+    const union = (modes: Iterable<string>) => {
+      const expected: Record<string, string> = {};
+      for (const mode of modes) {
+        for (const [scope, level] of Object.entries(needs[mode]!)) {
+          if (expected[scope] !== 'write') expected[scope] = level;
+        }
+      }
+      return expected;
+    };
+    // A workflow of jobs with permissions of their own (a matrix and its merge job) grants none
+    // itself, and each job only what its own modes need.
+    if (Object.values(workflow.jobs).every((job) => job.permissions)) {
+      expect(workflow.permissions).toEqual({});
+      for (const job of Object.values(workflow.jobs)) {
+        const jobModes = job.steps.filter(isAction).map((s) => readInputs(stepEnv(s)).mode);
+        expect(job.permissions).toEqual(union(jobModes));
+      }
+      return;
+    }
     const modes = new Set(actionSteps(workflow).map(({ step }) => readInputs(stepEnv(step)).mode));
     if (modes.size === 0) {
       expect(workflow.permissions).toEqual({ contents: 'read' });
       return;
     }
-    const expected: Record<string, string> = {};
-    for (const mode of modes) {
-      for (const [scope, level] of Object.entries(needs[mode]!)) {
-        if (expected[scope] !== 'write') expected[scope] = level;
-      }
-    }
-    expect(workflow.permissions).toEqual(expected);
+    expect(workflow.permissions).toEqual(union(modes));
   });
 
   it('report workflows run on the collect workflow, never check out or run code', () => {
@@ -121,12 +140,26 @@ describe('workflows that use the action', () => {
     }
   });
 
+  it('merge jobs run after the matrix they merge and never check out or run code', () => {
+    const merges = all.flatMap(([, w]) =>
+      Object.values(w.jobs).filter((job) =>
+        job.steps.some((s) => isAction(s) && readInputs(stepEnv(s)).mode === 'merge'),
+      ),
+    );
+    expect(merges.length).toBeGreaterThanOrEqual(1);
+    for (const job of merges) {
+      expect(job.needs).toBeTruthy();
+      expect(job.steps.filter((s) => s.uses?.startsWith('actions/checkout') || s.run)).toEqual([]);
+    }
+  });
+
   it('workflows that build and run the code under test keep the token out of .git/config', () => {
     // actions/checkout stores the token in .git/config by default, where a build can read it.
     let measuring = 0;
     for (const [name, workflow] of all) {
       for (const { step, steps } of actionSteps(workflow)) {
-        if (readInputs(stepEnv(step)).mode === 'report') continue;
+        // report and merge read artifacts as data and check nothing out.
+        if (['report', 'merge'].includes(readInputs(stepEnv(step)).mode)) continue;
         measuring += 1;
         const checkout = steps.find((s) => s.uses?.startsWith('actions/checkout'));
         expect(checkout?.with?.['persist-credentials'], name).toBe(false);
