@@ -10,36 +10,17 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/command-line/run.js';
 import type { Result } from '../../src/result.js';
+import {
+  BASE_PARSE,
+  SLOWER_PARSE,
+  suiteConfig,
+  vitestSuite,
+} from '../fixtures/suite/vitest-suite.js';
 import { createRepo, type TestRepo } from '../helpers/repo.js';
 
 const NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url));
 
-/** Three CPU-bound benchmarks of about 0.1–0.3 ms; `parse` does `PARSE` rounds of work. */
-const suite = (parse: number, extra = '') => `import { bench } from 'vitest';
-
-function spin(rounds) {
-  let x = 1;
-  for (let i = 0; i < rounds; i++) x = (x * 31 + i) % 1000003;
-  return x;
-}
-const options = { time: 150, warmupTime: 20 };
-
-bench('parse', () => { spin(${parse}); }, options);
-bench('render', () => { spin(200000); }, options);
-bench('encode', () => { spin(100000); }, options);
-${extra}`;
-const BASE_PARSE = 200_000;
-const HEAD_PARSE = 260_000; // 30% more work
-
-const CONFIG = `benchmarks:
-  - name: micro
-    type: suite
-    run: node node_modules/vitest/vitest.mjs bench --run --pool threads --outputJson bench-results.json
-    format: vitest
-    output: bench-results.json
-gate:
-  time-budget: 90s
-`;
+const CONFIG = suiteConfig('90s');
 /** The budget, the two first runs, the worktrees and room for a loaded machine. */
 const TIMEOUT_MS = 180_000;
 const KEY = (name: string) => `micro/math.bench.js > ${name}/time`;
@@ -54,11 +35,14 @@ beforeAll(() => {
   repo.commit('base: the suite', {
     'perfgate.yml': CONFIG,
     '.gitignore': 'bench-results.json\n',
-    'math.bench.js': suite(BASE_PARSE),
+    'math.bench.js': vitestSuite(BASE_PARSE),
   });
   repo.git('checkout', '-q', '-b', 'slower-parse');
   repo.commit('head: parse does 30% more work; a new benchmark', {
-    'math.bench.js': suite(HEAD_PARSE, "bench('validate', () => { spin(50000); }, options);\n"),
+    'math.bench.js': vitestSuite(
+      SLOWER_PARSE,
+      "bench('validate', () => { spin(50000); }, options);\n",
+    ),
   });
 });
 afterAll(() => {
