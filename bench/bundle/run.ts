@@ -1,6 +1,6 @@
 // Bundle sizing, perfgate vs size-limit, on a generated tree of build output.
 //
-//   npx tsx bench/bundle/run.ts [--files 5000] [--reps 5] [--seed 1] [--threads N]
+//   npx tsx bench/bundle/run.ts [--files 5000] [--reps 5] [--seed 1] [--threads N] [--only-cache]
 //
 // Three scenarios, all gzip (level 9) and brotli (quality 11) of every file:
 //  - one tree: what a single `size-limit` run does;
@@ -12,6 +12,8 @@
 //    warmed by an earlier run on another commit (the base with another 3% of its files changed):
 //    each timed run starts from a copy of that cache, and its time includes reading and writing
 //    it. Its sizes are checked against the same trees sized without a cache, run by run.
+//    `--only-cache` runs this case alone (with the warm-up and checks it needs), for a loaded
+//    machine where the whole bench takes too long.
 // perfgate runs in this process (a fresh worker pool each run, start-up included); size-limit runs
 // as its CLI (`size-limit --json` with a .size-limit.json), as users run it; its start-up time is
 // printed so it can be subtracted by eye. Besides wall time, each tool's CPU time over all its
@@ -42,12 +44,14 @@ const { values } = parseArgs({
     reps: { type: 'string', default: '5' },
     seed: { type: 'string', default: '1' },
     threads: { type: 'string' },
+    'only-cache': { type: 'boolean', default: false },
   },
 });
 const fileCount = Number(values.files);
 const reps = Number(values.reps);
 const seed = Number(values.seed);
 const threads = values.threads === undefined ? availableParallelism() : Number(values.threads);
+const onlyCache = values['only-cache'] === true;
 for (const [name, v] of Object.entries({ files: fileCount, reps, seed, threads })) {
   if (!Number.isInteger(v) || v < 1)
     throw new Error(`--${name}: expected a positive integer, got ${v}`);
@@ -205,21 +209,20 @@ try {
   const earlierDir = join(root, 'earlier');
   const [baseBytes, headBytes] = await Promise.all([
     prepare(baseDir, baseFiles),
-    prepare(headDir, head),
+    onlyCache ? 0 : prepare(headDir, head),
     prepare(head3Dir, head3),
     prepare(earlierDir, earlier),
   ]);
   const startup = await time(() => run(process.execPath, [SIZE_LIMIT_BIN, '--version'], baseDir));
 
-  // Warm-up (untimed): page cache, module loading, and the agreement check.
-  const [warmBase, warmHead] = await perfgate([baseDir, headDir]);
-  same(warmBase!, await sizeLimit(baseDir), 'base');
-  same(warmHead!, await sizeLimit(headDir), 'head');
-
-  // The cache case's sizes, without a cache and by size-limit; then the earlier commit's run,
-  // which leaves the warm cache every timed run starts from (a copy of it).
+  // Warm-up (untimed): page cache, module loading, and the agreement check. The cache case's
+  // sizes without a cache, and size-limit's; then the earlier commit's run, which leaves the warm
+  // cache every timed run of that case starts from (a copy of it).
   const uncached3 = await perfgate([baseDir, head3Dir]);
+  const warmBase = uncached3[0]!;
+  same(warmBase, await sizeLimit(baseDir), 'base');
   same(uncached3[1]!, await sizeLimit(head3Dir), 'head (3% changed)');
+  if (!onlyCache) same((await perfgate([baseDir, headDir]))[1]!, await sizeLimit(headDir), 'head');
   const warmCache = join(root, 'cache-warm');
   await perfgate([earlierDir], undefined, warmCache);
   const runCache = join(root, 'cache-run');
@@ -230,16 +233,18 @@ try {
   const cacheWork = { compressed: 0, sized: 0 };
 
   // What a baseline run on the default branch would have saved: the base tree's sizes.
-  const baselineSizer = new BundleSizer({ threads });
-  let baseline: Array<[string, CompressedSizes]>;
-  try {
-    await measureBundle(bench, tree('base', baseDir), { sizer: baselineSizer });
-    baseline = await baselineSizer.saved();
-  } finally {
-    await baselineSizer.close();
+  let baseline: Array<[string, CompressedSizes]> = [];
+  if (!onlyCache) {
+    const baselineSizer = new BundleSizer({ threads });
+    try {
+      await measureBundle(bench, tree('base', baseDir), { sizer: baselineSizer });
+      baseline = await baselineSizer.saved();
+    } finally {
+      await baselineSizer.close();
+    }
   }
 
-  const scenarios: Array<{
+  const allScenarios: Array<{
     name: string;
     /** Untimed, before each perfgate run. */
     setup?: () => Promise<void>;
@@ -273,10 +278,12 @@ try {
       sizeLimit: async () => [await sizeLimit(baseDir), await sizeLimit(head3Dir)],
     },
   ];
+  const scenarios = onlyCache ? allScenarios.slice(-1) : allScenarios;
   // The floor: brotli at quality 11 alone, one shot per file on this thread, every base file once.
   // Both tools must do at least this work to report the same bytes, so size-limit's CPU time over
   // it bounds the CPU speed-up any tool could reach on one cold tree.
   const brotliFloor = (() => {
+    if (onlyCache) return 0;
     const before = process.cpuUsage();
     let bytes = 0;
     for (const f of baseFiles) {
@@ -285,8 +292,8 @@ try {
       }).length;
     }
     const used = process.cpuUsage(before);
-    if (bytes !== warmBase!.brotli) {
-      throw new Error(`brotli floor: ${bytes} bytes, perfgate reported ${warmBase!.brotli}`);
+    if (bytes !== warmBase.brotli) {
+      throw new Error(`brotli floor: ${bytes} bytes, perfgate reported ${warmBase.brotli}`);
     }
     return (used.user + used.system) / 1e6;
   })();
@@ -330,13 +337,13 @@ try {
     `machine: ${cpuModel}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`,
   );
   console.log(
-    `tree: ${baseFiles.length} files, ${(baseBytes / 1e6).toFixed(1)} MB (head ${head.length} files, ${(headBytes / 1e6).toFixed(1)} MB), seed ${seed}; gzip ${(warmBase!.gzip / 1e6).toFixed(2)} MB, brotli ${(warmBase!.brotli / 1e6).toFixed(2)} MB`,
+    `tree: ${baseFiles.length} files, ${(baseBytes / 1e6).toFixed(1)} MB (head ${head.length} files, ${(headBytes / 1e6).toFixed(1)} MB${onlyCache ? ', not written' : ''}; the 3% head and the earlier commit ${head3.length} and ${earlier.length} files), seed ${seed}; gzip ${(warmBase.gzip / 1e6).toFixed(2)} MB, brotli ${(warmBase.brotli / 1e6).toFixed(2)} MB`,
   );
   console.log(
     `perfgate threads: ${threads}; size-limit CLI start-up alone: ${(startup.ms / 1000).toFixed(2)} s`,
   );
   console.log(
-    `command: npx tsx bench/bundle/run.ts --files ${fileCount} --reps ${reps} --seed ${seed}`,
+    `command: npx tsx bench/bundle/run.ts --files ${fileCount} --reps ${reps} --seed ${seed}${onlyCache ? ' --only-cache' : ''}`,
   );
   console.log('');
   console.log(
@@ -354,13 +361,15 @@ try {
   console.log(
     `cache case: perfgate compressed ${cacheWork.compressed} contents for the ${cacheWork.sized} files of base and head (every other size read from the cache or shared by the two trees); its sizes equal those measured without a cache and size-limit's`,
   );
-  console.log('');
-  console.log(
-    `brotli quality 11 alone (one thread, one shot per file, the base tree once): ${brotliFloor.toFixed(1)} CPU s, ` +
-      `${((100 * brotliFloor) / oneTreeCpu.perfgate).toFixed(0)}% of perfgate's one-tree CPU; ` +
-      `size-limit's one-tree CPU over it: ${(oneTreeCpu.sizeLimit / brotliFloor).toFixed(2)}×, the most a tool ` +
-      'reporting the same brotli bytes could gain on one cold tree',
-  );
+  if (!onlyCache) {
+    console.log('');
+    console.log(
+      `brotli quality 11 alone (one thread, one shot per file, the base tree once): ${brotliFloor.toFixed(1)} CPU s, ` +
+        `${((100 * brotliFloor) / oneTreeCpu.perfgate).toFixed(0)}% of perfgate's one-tree CPU; ` +
+        `size-limit's one-tree CPU over it: ${(oneTreeCpu.sizeLimit / brotliFloor).toFixed(2)}×, the most a tool ` +
+        'reporting the same brotli bytes could gain on one cold tree',
+    );
+  }
 } finally {
   await rm(root, { recursive: true, force: true });
 }
