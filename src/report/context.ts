@@ -6,6 +6,7 @@ import { isOneSided } from './bundle-files.js';
 import { checkReportId } from './comment-marker.js';
 import { ReportOptionError } from './errors.js';
 import { escapeMarkdown, truncate } from './escape.js';
+import type { FindingLines, TargetFinding } from './findings.js';
 import { sortComparisons } from './statuses.js';
 
 /** The smallest limit under which the minimal body is guaranteed to fit. */
@@ -56,6 +57,8 @@ export interface Context {
   /** Rendered table cells and the sorted lists, reused by every stage of one render. */
   memo: {
     sorted?: Comparison[];
+    findings?: FindingLines;
+    targets?: TargetFinding[];
     metric: WeakMap<object, string[]>;
     mde: WeakMap<object, string[]>;
     budget: WeakMap<object, string[]>;

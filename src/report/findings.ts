@@ -44,40 +44,44 @@ const CHANGED = new Set<Status>(['regressed', 'improved']);
 /** The targets in the order their benchmarks declare them; bundle files on one side only are
  *  left out (their own section lists them). */
 export function targetFindings(result: Result): TargetFinding[] {
-  const groups = new Map<string, Comparison[]>();
+  // By benchmark, then target (undefined for a benchmark without targets); insertion order.
+  const groups = new Map<string, Map<string | undefined, Comparison[]>>();
   for (const c of result.comparisons) {
     if (isOneSided(c)) continue;
-    const key = JSON.stringify([c.benchmark, c.target ?? null]);
-    const group = groups.get(key);
+    let targets = groups.get(c.benchmark);
+    if (!targets) groups.set(c.benchmark, (targets = new Map()));
+    const group = targets.get(c.target);
     if (group) group.push(c);
-    else groups.set(key, [c]);
+    else targets.set(c.target, [c]);
   }
   const benchmarks = new Set(result.comparisons.map((c) => c.benchmark));
-  return [...groups.values()].map((comparisons) => {
-    const first = comparisons[0]!;
-    const status = comparisons
-      .map((c) => c.status)
-      .reduce((a, b) => (STATUS_RANK[b] < STATUS_RANK[a] ? b : a));
-    const headline = comparisons.find((c) => metricEntry(c.metric)?.headline);
-    const deciding = comparisons.filter((c) => c.status === status);
-    const lead =
-      headline && (headline.status === status || !CHANGED.has(status)) ? headline : deciding[0]!;
-    const name =
-      first.target === undefined
-        ? first.benchmark
-        : benchmarks.size > 1
-          ? `${first.benchmark} › ${first.target}`
-          : first.target;
-    return {
-      benchmark: first.benchmark,
-      target: first.target,
-      name,
-      status,
-      lead,
-      others: comparisons.filter((c) => c !== lead && CHANGED.has(c.status)),
-      comparisons,
-    };
-  });
+  return [...groups.values()]
+    .flatMap((targets) => [...targets.values()])
+    .map((comparisons) => {
+      const first = comparisons[0]!;
+      const status = comparisons
+        .map((c) => c.status)
+        .reduce((a, b) => (STATUS_RANK[b] < STATUS_RANK[a] ? b : a));
+      const headline = comparisons.find((c) => metricEntry(c.metric)?.headline);
+      const deciding = comparisons.filter((c) => c.status === status);
+      const lead =
+        headline && (headline.status === status || !CHANGED.has(status)) ? headline : deciding[0]!;
+      const name =
+        first.target === undefined
+          ? first.benchmark
+          : benchmarks.size > 1
+            ? `${first.benchmark} › ${first.target}`
+            : first.target;
+      return {
+        benchmark: first.benchmark,
+        target: first.target,
+        name,
+        status,
+        lead,
+        others: comparisons.filter((c) => c !== lead && CHANGED.has(c.status)),
+        comparisons,
+      };
+    });
 }
 
 function percent(change: number): string {
@@ -232,8 +236,10 @@ export interface FindingLines {
   unchanged?: string;
 }
 
-export function findingLines(result: Result): FindingLines {
-  const findings = targetFindings(result);
+export function findingLines(
+  result: Result,
+  findings: readonly TargetFinding[] = targetFindings(result),
+): FindingLines {
   const changed = findings
     .filter((f) => f.status === 'regressed' || f.status === 'improved')
     .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status])
@@ -249,8 +255,8 @@ export function findingLines(result: Result): FindingLines {
 }
 
 /** The regressed targets' charts: each target's lead metric (its headline where it regressed). */
-export function chartedComparisons(result: Result): Comparison[] {
-  return targetFindings(result)
+export function chartedComparisons(findings: readonly TargetFinding[]): Comparison[] {
+  return findings
     .filter((f) => f.status === 'regressed' && f.lead.scale !== 'exact')
     .map((f) => f.lead);
 }

@@ -4,7 +4,7 @@
 import { acceptanceState, acceptanceText } from './acceptance.js';
 import type { Context, Layout } from './context.js';
 import { escapeMarkdown, truncate } from './escape.js';
-import { findingLines } from './findings.js';
+import { findingLines, targetFindings } from './findings.js';
 
 const ICON = { regressed: '🔴', improved: '🟢' } as const;
 
@@ -14,7 +14,9 @@ function line(text: string, limit: number): string {
 
 /** The findings as a Markdown list; empty when nothing was compared. */
 export function findingsBlock(ctx: Context, layout: Layout): string[] {
-  const found = findingLines(ctx.result);
+  ctx.memo.targets ??= targetFindings(ctx.result);
+  ctx.memo.findings ??= findingLines(ctx.result, ctx.memo.targets);
+  const found = ctx.memo.findings;
   const items: string[] = [];
   const shown = found.changed.slice(0, layout.rowLimit);
   for (const c of shown) {

@@ -10,7 +10,7 @@ import { oneSidedFiles, oneSidedMetrics, signedSize } from './bundle-files.js';
 import { renderSampleChart } from './chart.js';
 import { type Context, type Layout, remember, sortedComparisons } from './context.js';
 import { escapeInlineMarkdown, escapeMarkdown, escapeTableCell, truncate } from './escape.js';
-import { budgetText, chartedComparisons } from './findings.js';
+import { budgetText, chartedComparisons, targetFindings } from './findings.js';
 import {
   BYTES_BASE_NOTE,
   formatBudgetMargin,
@@ -392,7 +392,8 @@ function notesSection(ctx: Context, layout: Layout): string[] {
 function chartSection(ctx: Context, layout: Layout): string[] {
   if (layout.charts <= 0) return [];
   // One chart per regressed target: its headline metric, or the metric that regressed.
-  const regressed = chartedComparisons(ctx.result);
+  ctx.memo.targets ??= targetFindings(ctx.result);
+  const regressed = chartedComparisons(ctx.memo.targets);
   const charts = regressed
     .slice(0, layout.charts)
     .map((c) => renderSampleChart(c, layout.chartPoints, layout.nameLimit))

@@ -22,9 +22,15 @@ function expectedFixtureBody(): string {
   return [
     '## ❌ perfgate: fail — 1 regression · 1 budget exceeded · 1 improvement · 1 inconclusive · 4 unchanged',
     '',
+    '- 🔴 **api › GET /orders** 31% slower: p50 12.3 → 16.1 ms \\[+25.0%, +37.9%\\] (throughput +12.3%)',
+    '- ⛔ Budget exceeded: web › /: lcp 2.53 s against a 2.50 s budget (+1.2%)',
+    '- 🟡 web › /: no change found; the smallest this run could detect was ±7.0% (lcp)',
+    '- ⚪ Unchanged (within ±5.0%): bundle › total',
+    '',
     'Compared base **main**@`def5678` with head **feature/faster-orders**@`abc1234` · 12 pairs (AB/BA interleaved, 1 warm-up round per side discarded) · 1 min 32 s of sampling within a 2 min budget, stopped once every metric was resolved · 2024-05-14 09:30 UTC',
     '',
-    '### Metrics',
+    '<details>',
+    '<summary>Every metric (7)</summary>',
     '',
     '| Benchmark | Target | Metric | Base | Head | Change | 95% CI | p (adj.) | Status |',
     '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
@@ -44,24 +50,27 @@ function expectedFixtureBody(): string {
     '',
     '</details>',
     '',
-    'Smallest change this run could have detected: ±7.0% (median over the metrics)',
+    '</details>',
     '',
     '<details>',
-    '<summary>Smallest detectable change per metric</summary>',
+    '<summary>Smallest detectable change and time budget per metric</summary>',
     '',
-    '| Benchmark | Target | Metric | Pairs | Smallest detectable change | Threshold δ |',
-    '| --- | --- | --- | ---: | ---: | ---: |',
-    '| api | GET /orders | p50 | 12 | ±4.1% | ±5.0% |',
-    '| api | GET /orders | throughput | 12 | ±3.5% | ±5.0% |',
-    '| web | / | lcp | 12 | ±7.0% | ±5.0% |',
-    '| api | GET /orders | p99 | 12 | ±4.5% | ±5.0% |',
-    '| api | GET /orders | error-rate | 12 | ±0.30 pp | ±0.50 pp |',
-    '| web | / | cls | 12 | ±0.01 | ±0.05 |',
-    '| bundle | total | gzip | 1 | exact | ±5.0% |',
+    'Smallest change this run could have detected: ±7.0% (median over the metrics)',
+    '',
+    '| Benchmark | Target | Metric | Pairs | Smallest detectable change | Threshold δ | Time budget to reach 1.5 × δ |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: |',
+    '| api | GET /orders | p50 | 12 | ±4.1% | ±5.0% | — |',
+    '| api | GET /orders | throughput | 12 | ±3.5% | ±5.0% | — |',
+    '| web | / | lcp | 12 | ±7.0% | ±5.0% | — |',
+    '| api | GET /orders | p99 | 12 | ±4.5% | ±5.0% | — |',
+    '| api | GET /orders | error-rate | 12 | ±0.30 pp | ±0.50 pp | — |',
+    '| web | / | cls | 12 | ±0.01 | ±0.05 | — |',
+    '| bundle | total | gzip | 1 | exact | ±5.0% | — |',
     '',
     '</details>',
     '',
-    '### Budgets',
+    '<details>',
+    '<summary>Budgets (1 of 2 exceeded)</summary>',
     '',
     '| Benchmark | Target | Metric | Head | Limit | Against limit | Status |',
     '| --- | --- | --- | ---: | ---: | ---: | --- |',
@@ -69,6 +78,8 @@ function expectedFixtureBody(): string {
     '| bundle | total | gzip | 183 kB | 200 kB | −8.4% | ✅ within |',
     '',
     "<sub>Head: a timed metric is checked on head's median over the rounds, a size on its exact value.</sub>",
+    '',
+    '</details>',
     '',
     '### Suggested fixes',
     '',
@@ -81,7 +92,7 @@ function expectedFixtureBody(): string {
     '',
     '- One head sample of web / lcp failed (Chrome crashed) and was retried.',
     '',
-    '### Samples of regressed metrics',
+    '### Samples of regressed targets',
     '',
     '**api · GET /orders · p50** (ms): base in blue, head in red, one point per round',
     '',
@@ -141,7 +152,7 @@ describe('renderMarkdown on the fixture', () => {
     result.comparisons.reverse();
     result.budgets.reverse();
     const body = renderMarkdown(result);
-    expect(statusesAfter(body, '### Metrics')).toEqual([
+    expect(statusesAfter(body, '<summary>Every metric')).toEqual([
       '🔴 regressed',
       '🟢 improved',
       '🟡 inconclusive',
@@ -153,7 +164,7 @@ describe('renderMarkdown on the fixture', () => {
       .filter((l) => l.startsWith('| ') && l.endsWith('unchanged |'))
       .map((l) => tableCells(l)[2]);
     expect(metrics).toEqual(['gzip', 'cls', 'error-rate', 'p99']);
-    expect(statusesAfter(body, '### Budgets')).toEqual(['❌ exceeded', '✅ within']);
+    expect(statusesAfter(body, '<summary>Budgets')).toEqual(['❌ exceeded', '✅ within']);
   });
 
   it('says what happened when nothing regressed, nothing was compared or there was no base', () => {
@@ -163,8 +174,10 @@ describe('renderMarkdown on the fixture', () => {
     quiet.budgets = [];
     const body = renderMarkdown(quiet);
     expect(body.split('\n')[0]).toBe('## ✅ perfgate: pass — no regressions · 4 unchanged');
-    expect(body).toContain('### Metrics\n\nEvery metric stayed within its threshold.\n\n<details>');
-    expect(body).not.toContain('### Budgets');
+    expect(body).toContain(
+      '<summary>Every metric (4)</summary>\n\nEvery metric stayed within its threshold.\n\n<details>',
+    );
+    expect(body).not.toContain('<summary>Budgets');
     expect(body).not.toContain('### Samples');
 
     const record = makeResult();
@@ -192,7 +205,7 @@ describe('renderMarkdown on the fixture', () => {
     const body = renderMarkdown(result, OPTIONS);
     expect(body.split('```mermaid').length - 1).toBe(5);
     expect(body).toContain(
-      `Charts for 5 of 12 regressed metrics — all of them in the [job summary](${RUN_URL}) and the artifact perfgate-result.`,
+      `Charts for 5 of 12 regressed targets — all of them in the [job summary](${RUN_URL}) and the artifact perfgate-result.`,
     );
   });
 });
@@ -268,7 +281,7 @@ describe('hostile names', () => {
     expect(body.length).toBeLessThan(65_536);
     expect(markdownProblems(body, OWN_LINKS)).toEqual([]);
 
-    const statuses = statusesAfter(body, '### Metrics');
+    const statuses = statusesAfter(body, '<summary>Every metric');
     expect(statuses.length).toBeGreaterThan(20);
     // 1,000 of the 5,000 regressed: every shown row is a regression.
     expect(new Set(statuses)).toEqual(new Set(['🔴 regressed']));
@@ -280,8 +293,10 @@ describe('hostile names', () => {
       `_Shortened to fit: at most ${statuses.length} rows per table and 5 entries per list are shown. The full report is in the [job summary](${RUN_URL}) and the artifact perfgate-result._`,
     );
     expect(body).not.toContain('```mermaid');
-    expect(body).not.toContain('<details>');
-    expect(statusesAfter(body, '### Budgets').every((s) => s === '❌ exceeded')).toBe(true);
+    // Only the tables' folds are left: no unchanged rows, no per-metric detectable changes.
+    expect(body).not.toContain('unchanged metrics</summary>');
+    expect(body).not.toContain('per metric</summary>');
+    expect(statusesAfter(body, '<summary>Budgets').every((s) => s === '❌ exceeded')).toBe(true);
   });
 
   it('keep a caveat under the title in every stage, the minimal one included', () => {
@@ -342,17 +357,18 @@ describe('shortening in stages', () => {
 
     const noDetails = renderComment(result, { ...OPTIONS, maxLength: noCharts.body.length - 1 });
     expect(noDetails.stage).toBe('no-details');
-    expect(noDetails.body).not.toContain('<details>');
+    expect(noDetails.body).not.toContain('unchanged metrics</summary>');
+    expect(noDetails.body).not.toContain('per metric</summary>');
     expect(noDetails.body).toContain(
       `80 unchanged metrics are listed in the [job summary](${RUN_URL}) and the artifact perfgate-result.`,
     );
-    expect(statusesAfter(noDetails.body, '### Metrics')).toHaveLength(60);
+    expect(statusesAfter(noDetails.body, '<summary>Every metric')).toHaveLength(60);
 
     const maxLength = Math.floor(noDetails.body.length * 0.75);
     const rows = renderComment(result, { ...OPTIONS, maxLength });
     expect(rows.stage).toBe('truncated');
     expect(rows.body.length).toBeLessThanOrEqual(maxLength);
-    const shown = statusesAfter(rows.body, '### Metrics');
+    const shown = statusesAfter(rows.body, '<summary>Every metric');
     expect(shown.length).toBeGreaterThan(20);
     expect(shown.length).toBeLessThan(60);
     // Regressions first: all 20 of them, then the improvements.
@@ -368,7 +384,7 @@ describe('shortening in stages', () => {
 
     // One row more would not have fitted.
     const oneMore = renderComment(result, { ...OPTIONS, maxLength: rows.body.length });
-    expect(statusesAfter(oneMore.body, '### Metrics')).toHaveLength(shown.length);
+    expect(statusesAfter(oneMore.body, '<summary>Every metric')).toHaveLength(shown.length);
   });
 });
 
