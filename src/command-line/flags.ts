@@ -15,6 +15,8 @@ Usage:
   perfgate demo    [options]   run the embedded example service through the whole pipeline
   perfgate merge FILE...       join the result JSONs of shards (--shard i/n) into one result,
                                the correction across metrics redone over all of them
+  perfgate init [--force]      write a starter perfgate.yml (at --config) and the workflows
+                               from what the repository shows; --force overwrites them
 
 Options:
   -c, --config FILE       the config file (default: perfgate.yml)
@@ -45,7 +47,7 @@ Options:
 Exit codes: 0 pass or inconclusive, 1 regression or budget exceeded,
             2 bad usage or config, 3 the measurement itself failed.`;
 
-export const MODES = ['compare', 'collect', 'record', 'demo', 'trend', 'merge'] as const;
+export const MODES = ['compare', 'collect', 'record', 'demo', 'trend', 'merge', 'init'] as const;
 type CliMode = (typeof MODES)[number];
 
 export interface CliArgs {
@@ -65,6 +67,8 @@ export interface CliArgs {
   shard?: string;
   /** merge: the shards' result files. */
   files?: string[];
+  /** init: overwrite existing files. */
+  force?: boolean;
   color: boolean;
 }
 
@@ -90,6 +94,10 @@ export function parseCommandLine(
     throw new UsageError(`unknown mode "${mode}"`, `Expected one of: ${MODES.join(', ')}.`);
   }
   if (mode === 'merge') return mergeArgs(values, rest, io);
+  if (rest.length === 0 && mode === 'init') return initArgs(values, io);
+  if (values.force !== undefined && mode !== 'init') {
+    throw new UsageError(`--force has no meaning for ${mode}; it applies to init`);
+  }
   if (rest.length > 0) {
     throw new UsageError(`unexpected argument "${rest[0]}"`, 'Options start with --; see --help.');
   }
@@ -168,6 +176,25 @@ function mergeArgs(
   return args;
 }
 
+/** init: where the config goes, and --force; nothing that measures. */
+function initArgs(
+  values: ReturnType<typeof parse>['values'],
+  io: Pick<CliIo, 'isTty' | 'env'>,
+): CliArgs {
+  for (const flag of [...MERGE_MEANINGLESS, 'json', 'markdown', 'fail-on'] as const) {
+    if (flag !== 'config' && values[flag] !== undefined) {
+      throw new UsageError(`--${flag} has no meaning for init, which measures nothing`);
+    }
+  }
+  if (values.config === '') throw new UsageError('--config needs a value');
+  return {
+    mode: 'init',
+    config: values.config ?? 'perfgate.yml',
+    force: values.force === true,
+    color: io.isTty && !values['no-color'] && !io.env.NO_COLOR,
+  };
+}
+
 const MERGE_MEANINGLESS = [
   'config',
   'base',
@@ -211,6 +238,7 @@ function parse(argv: string[]) {
       history: { type: 'string' },
       'creep-days': { type: 'string' },
       shard: { type: 'string' },
+      force: { type: 'boolean' },
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },

@@ -15,6 +15,7 @@ import { renderTerminal } from '../report/terminal.js';
 import { VERSION } from '../version.js';
 import { fail } from './failure.js';
 import { type CliArgs, parseCommandLine, USAGE } from './flags.js';
+import { runInit } from './init.js';
 import type { CliIo } from './io.js';
 import { type ProgressDisplay, progressDisplay } from './progress-display.js';
 import { writeMarkdownReport } from './report-files.js';
@@ -38,6 +39,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return EXIT.pass;
   }
 
+  if (args.mode === 'init') {
+    try {
+      return runInit({ config: args.config, force: args.force === true }, io);
+    } catch (error) {
+      return fail(io, error);
+    }
+  }
   const display = progressDisplay(io, { columns: io.columns });
   try {
     const outcome = await runMode(args, cliRequest(args, io), cliDeps(io, display)).finally(() =>
@@ -80,6 +88,9 @@ function runMode(args: CliArgs, request: RunRequest, deps: RunDeps): Promise<Mer
         },
         deps,
       );
+    case 'init':
+      // runCli runs init itself, before any progress display: it measures nothing.
+      throw new Error('init is not a measuring mode');
   }
 }
 
