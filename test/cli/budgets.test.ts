@@ -115,7 +115,7 @@ describe('budgets on http and command benchmarks', () => {
     }
     expect(run.stdout).toMatch(/exceeded +api +GET \/orders +p95/);
     expect(run.stdout).toMatch(/exceeded +api +GET \/users +p95/);
-    expect(md).toContain('### Budgets');
+    expect(md).toContain('<summary>Budgets (2 of 2 exceeded)</summary>');
     expect(md).toMatch(/\| api \| GET \/orders \| p95 \| [^|]+ \| 10\.0 µs \|/);
     expect(md).toMatch(/\| api \| GET \/users \| p95 \| [^|]+ \| 10\.0 µs \|/);
     expect(processesWith(marker)).toEqual([]);

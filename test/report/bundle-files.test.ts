@@ -71,7 +71,7 @@ describe('added and removed files in the PR comment', () => {
 
   it('lists them after the metrics, added first, each largest first', () => {
     const start = body.indexOf('### Added and removed files');
-    expect(body.slice(start, body.indexOf('\n\nSmallest change', start))).toBe(
+    expect(body.slice(start, body.indexOf('\n\n<details>\n<summary>Smallest', start))).toBe(
       [
         '### Added and removed files',
         '',
@@ -82,13 +82,13 @@ describe('added and removed files in the PR comment', () => {
         '| bundle | dist/legacy.js | ➖ removed | −12.0 kB | −5.39 kB | −4.93 kB |',
       ].join('\n'),
     );
-    expect(body.indexOf('### Metrics')).toBeLessThan(start);
+    expect(body.indexOf('<summary>Every metric')).toBeLessThan(start);
   });
 
   it('keeps them out of the metric tables and the per-metric detectable changes', () => {
     const tables = body.slice(0, body.indexOf('### Added and removed files'));
     expect(tables).not.toContain('charting-vendor');
-    const mde = body.slice(body.indexOf('Smallest detectable change per metric'));
+    const mde = body.slice(body.indexOf('Smallest detectable change and time budget per metric'));
     expect(mde).not.toContain('charting-vendor');
     expect(mde).not.toContain('legacy.js');
   });

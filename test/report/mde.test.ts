@@ -57,7 +57,7 @@ describe('no detectable change, with the reason', () => {
     );
     expect(body).not.toContain('not available');
     // The per-metric table says "none at 6 pairs" where it said "—".
-    const table = body.slice(body.indexOf('Smallest detectable change per metric'));
+    const table = body.slice(body.indexOf('Smallest detectable change and time budget per metric'));
     expect(table.match(/\| none at 6 pairs \|/g)).toHaveLength(m);
     const terminal = renderTerminal(result, { color: false, width: 400 });
     expect(terminal).toContain(

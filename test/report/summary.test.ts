@@ -54,7 +54,7 @@ describe('renderSummary', () => {
     expect(stage).toBe('truncated');
     expect(Buffer.byteLength(body, 'utf8')).toBeLessThanOrEqual(SUMMARY_MAX_BYTES);
     expect(markdownProblems(body, OWN_LINKS)).toEqual([]);
-    const metrics = body.slice(body.indexOf('### Metrics')).split('\n');
+    const metrics = body.slice(body.indexOf('<summary>Every metric')).split('\n');
     const first = metrics.findIndex((l) => l.startsWith('| n'));
     expect(tableCells(metrics[first]!).at(-1)).toBe('🔴 regressed');
     expect(body).toContain('full report in the artifact perfgate-result.');
