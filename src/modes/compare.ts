@@ -21,7 +21,7 @@ import {
   writeResult,
 } from './measure.js';
 import type { ModeOutcome } from './outcome.js';
-import { checkTarget, publishStep, startCheck } from './publish.js';
+import { checkTarget, publishStep, startCheck, uploadResult } from './publish.js';
 
 /** A stored baseline of the merge-base stands in for measuring it where the request allows. */
 export function compare(request: RunRequest, deps: RunDeps): Promise<RunOutcome> {
@@ -98,17 +98,12 @@ export async function runCompare(
   if (result !== measured.result) await writeResult(resultPath, result);
 
   const artifactName = resultArtifactName(inputs.reportId);
-  let note: string;
-  let artifactId: number | undefined;
-  try {
-    const profiles = profileFiles(result, resultPath);
-    artifactId = (await deps.upload(artifactName, resultPath, profiles)).id;
-    note = `Result artifact: \`${artifactName}\` (id ${artifactId}).`;
-  } catch (error) {
-    // The comment and summary still carry the report; say that the JSON stayed on the runner.
-    io.warning(`Could not upload the result artifact ${artifactName}: ${getErrorMessage(error)}`);
-    note = `Result artifact: **not uploaded** (${getErrorMessage(error)}); the JSON stayed at \`${resultPath}\` on the runner.`;
-  }
+  const { artifactId, note } = await uploadResult(deps.upload, io, {
+    name: artifactName,
+    label: 'Result artifact',
+    resultPath,
+    more: profileFiles(result, resultPath),
+  });
 
   return publishStep(
     octokit,

@@ -10,7 +10,6 @@ import { shardArtifactPrefix } from '../config/shard.js';
 import { DEFAULT_REPORT_ID, INPUT, resultArtifactName } from '../constants.js';
 import { getErrorMessage } from '../errors.js';
 import { ArtifactError, listRunArtifacts, readArtifactFile } from '../github/artifacts.js';
-import { failedCheckReport, finishCheckRun } from '../github/check-run.js';
 import type { ActionContext } from '../github/context.js';
 import type { GitHubClient } from '../github/octokit.js';
 import { parseResult } from '../report/json.js';
@@ -19,7 +18,7 @@ import { resultPathFor, runUrl } from './action-run.js';
 import { writeResult } from './measure.js';
 import { mergeShards, type ShardInput, ShardMismatchError, withFailOn } from './merge.js';
 import type { ModeOutcome } from './outcome.js';
-import { checkTarget, publishStep } from './publish.js';
+import { publishStep, refusalCheck, uploadResult } from './publish.js';
 import { InconsistentResultError } from './report.js';
 
 export async function runMerge(
@@ -68,13 +67,7 @@ export async function runMerge(
       error instanceof ArtifactError ||
       error instanceof ShardMismatchError ||
       error instanceof InconsistentResultError;
-    if (inputs.checkRun && refused) {
-      await finishCheckRun(
-        octokit,
-        checkTarget(target),
-        failedCheckReport(getErrorMessage(error), 'refused'),
-      ).catch((e) => io.warning(`Could not write the check run: ${getErrorMessage(e)}`));
-    }
+    if (inputs.checkRun && refused) await refusalCheck(octokit, target, error, io);
     throw error;
   }
   io.info(`Merged ${sources.length} shards: verdict ${merged.verdict}.`);
@@ -91,15 +84,11 @@ export async function runMerge(
   const resultPath = resultPathFor(context, inputs.reportId);
   await writeResult(resultPath, result);
   const artifactName = resultArtifactName(inputs.reportId);
-  let note: string;
-  let artifactId: number | undefined;
-  try {
-    artifactId = (await deps.upload(artifactName, resultPath)).id;
-    note = `Merged result artifact: \`${artifactName}\` (id ${artifactId}).`;
-  } catch (error) {
-    io.warning(`Could not upload the merged artifact ${artifactName}: ${getErrorMessage(error)}`);
-    note = `Merged result artifact: **not uploaded** (${getErrorMessage(error)}); the JSON stayed at \`${resultPath}\` on the runner.`;
-  }
+  const { artifactId, note } = await uploadResult(deps.upload, io, {
+    name: artifactName,
+    label: 'Merged result artifact',
+    resultPath,
+  });
   return publishStep(
     octokit,
     result,

@@ -3,7 +3,7 @@
 // report (which read a fork's artifact), and by collect and record for the summary and outputs. A publisher that is refused (HTTP 403, a read-only token) is
 // not a failed run: the log and the job summary say where the report went instead.
 
-import type { ActionIo } from '../action/io.js';
+import type { ActionDeps, ActionIo } from '../action/io.js';
 import {
   type CommentPolicy,
   checkRunName,
@@ -17,6 +17,7 @@ import {
   type CheckRunReport,
   type CheckRunTarget,
   checkRunReport,
+  failedCheckReport,
   finishCheckRun,
   startCheckRun,
 } from '../github/check-run.js';
@@ -108,6 +109,41 @@ export async function startCheck(
   } catch (error) {
     io.warning(`Could not create the check run: ${getErrorMessage(error)}. Measuring anyway.`);
     return undefined;
+  }
+}
+
+/** A result refused as untrusted input (a missing, malformed or forged artifact, shards that do
+ *  not belong together) must not leave the pull request silent: a failing check on its commit
+ *  says why. Best effort: the error itself is what the step fails with. */
+export async function refusalCheck(
+  octokit: GitHubClient,
+  plan: Pick<PublishPlan, 'repo' | 'headSha' | 'reportId' | 'detailsUrl'>,
+  error: unknown,
+  io: ActionIo,
+): Promise<void> {
+  await finishCheckRun(
+    octokit,
+    checkTarget(plan),
+    failedCheckReport(getErrorMessage(error), 'refused'),
+  ).catch((e) => io.warning(`Could not write the check run: ${getErrorMessage(e)}`));
+}
+
+/** Uploads the result artifact. A failed upload is a warning and a note for the summary, not a
+ *  failed step: the comment and the summary still carry the report. */
+export async function uploadResult(
+  upload: ActionDeps['upload'],
+  io: ActionIo,
+  artifact: { name: string; label: string; resultPath: string; more?: string[] },
+): Promise<{ artifactId?: number; note: string }> {
+  const { name, label, resultPath } = artifact;
+  try {
+    const { id } = await upload(name, resultPath, artifact.more ?? []);
+    return { artifactId: id, note: `${label}: \`${name}\` (id ${id}).` };
+  } catch (error) {
+    io.warning(`Could not upload the ${label.toLowerCase()} ${name}: ${getErrorMessage(error)}`);
+    return {
+      note: `${label}: **not uploaded** (${getErrorMessage(error)}); the JSON stayed at \`${resultPath}\` on the runner.`,
+    };
   }
 }
 

@@ -13,7 +13,6 @@ import { INPUT, resultArtifactName } from '../constants.js';
 import { getErrorMessage } from '../errors.js';
 import { type ApiCall, answerShape, apiError, callGitHub } from '../github/api-error.js';
 import { ArtifactError, findRunArtifact, readArtifactFile } from '../github/artifacts.js';
-import { failedCheckReport, finishCheckRun } from '../github/check-run.js';
 import {
   type ActionContext,
   type WorkflowRunContext,
@@ -26,7 +25,7 @@ import { recheckResult } from '../verdict/index.js';
 import { resultPathFor, runUrl } from './action-run.js';
 import { writeResult } from './measure.js';
 import type { ModeOutcome } from './outcome.js';
-import { checkTarget, publishStep } from './publish.js';
+import { publishStep, refusalCheck } from './publish.js';
 
 /**
  * An artifact whose statuses or verdict do not follow from its own numbers: a forged or broken
@@ -216,16 +215,18 @@ export async function runReport(
       error instanceof ArtifactMismatchError ||
       error instanceof InconsistentResultError;
     if (inputs.checkRun && refused) {
-      await finishCheckRun(
+      const detailsUrl = runUrl(context);
+      await refusalCheck(
         octokit,
-        checkTarget({
+        {
           repo: context.repo,
           headSha: run.headSha,
           reportId: inputs.reportId,
-          ...(runUrl(context) ? { detailsUrl: runUrl(context) } : {}),
-        }),
-        failedCheckReport(getErrorMessage(error), 'refused'),
-      ).catch((e) => io.warning(`Could not write the check run: ${getErrorMessage(e)}`));
+          ...(detailsUrl ? { detailsUrl } : {}),
+        },
+        error,
+        io,
+      );
     }
     throw error;
   }
