@@ -3,12 +3,15 @@
 // one-line live progress. Colour is an explicit flag so output is testable and pipes clean.
 // Names come from the PR (or an artifact), so control characters are neutralised: an ESC
 // in a branch name must not reach the terminal.
+
 import pc from 'picocolors';
 import type { Scale, Status } from '../model.js';
 import type { Result } from '../result.js';
+import { acceptanceText, isAccepted } from './acceptance.js';
 import { budgetLegend } from './budget-legend.js';
 import { isOneSided, oneSidedFiles, oneSidedMetrics, signedSize } from './bundle-files.js';
 import { plainText } from './escape.js';
+import { findingLines } from './findings.js';
 import {
   formatBudgetMargin,
   formatChange,
@@ -340,15 +343,40 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
   );
   const verdictPaint =
     result.verdict === 'fail' ? c.red : result.verdict === 'pass' ? c.green : c.yellow;
+  const verdict = isAccepted(result) ? 'accepted' : result.verdict;
   out.push(
     ...wrap(
       describeCounts(result),
       width,
-      `${c.bold(verdictPaint(result.verdict.toUpperCase()))}  `,
+      `${c.bold(verdictPaint(verdict.toUpperCase()))}  `,
       '  ',
     ),
   );
+  out.push(...findingsLines(c, result, width));
   return `${out.join('\n')}\n`;
+}
+
+/** The last lines: one per changed target, exceeded budget, what could not be decided, what is
+ *  unchanged, and the acceptance, as the comment opens with them. */
+function findingsLines(c: Colors, result: Result, width: number): string[] {
+  const found = findingLines(result);
+  const out: string[] = [];
+  const line = (mark: string, text: string) => wrap(plainText(text), width, `  ${mark} `, '    ');
+  for (const f of found.changed) {
+    const paint = statusPaint(c, f.status);
+    out.push(...line(paint(f.status === 'regressed' ? '✗' : '✓'), `${f.name} ${f.rest}`));
+  }
+  for (const b of found.budgets) out.push(...line(c.red('✗'), `budget exceeded: ${b}`));
+  if (found.undecided) out.push(...line(c.yellow('?'), found.undecided));
+  if (found.unchanged) out.push(...line(c.dim('='), found.unchanged).map((l) => c.dim(l)));
+  if (result.acceptance) {
+    const text = acceptanceText(result.acceptance);
+    const paint = result.acceptance.status === 'accepted' ? c.green : c.red;
+    out.push(...line(paint('●'), text.lead));
+    for (const m of text.metrics) out.push(...wrap(plainText(m), width, '      ', '        '));
+    for (const p of text.problems) out.push(...wrap(plainText(p), width, '      ', '        '));
+  }
+  return out;
 }
 
 /** What the sampler reports while it runs; structural so the sampler needs no import. */

@@ -11,7 +11,8 @@ import { makeResult } from './fixture.js';
 
 const ESC = '\u001b';
 
-/** Reviewed by hand: same figures as the Markdown (fixture.ts), regressions first. */
+/** Reviewed by hand: same figures as the Markdown (fixture.ts), regressions first; the last
+ *  lines are the verdict and the findings. */
 const FULL = [
   'perfgate · base main@def5678 → head feature/faster-orders@abc1234 · 12\u00A0pairs · 1\u00A0min\u00A032\u00A0s of 2\u00A0min · stopped once every metric was resolved',
   '',
@@ -40,6 +41,10 @@ const FULL = [
   '',
   'Smallest change this run could have detected: ±7.0% (median over the metrics)',
   'FAIL  1 regression · 1 budget exceeded · 1 improvement · 1 inconclusive · 4 unchanged',
+  '  ✗ api › GET /orders 31% slower: p50 12.3 → 16.1 ms [+25.0%, +37.9%] (throughput +12.3%)',
+  '  ✗ budget exceeded: web › /: lcp 2.53 s against a 2.50 s budget (+1.2%)',
+  '  ? web › /: no change found; the smallest this run could detect was ±7.0% (lcp)',
+  '  = Unchanged (within ±5.0%): bundle › total',
   '',
 ].join('\n');
 
@@ -77,6 +82,11 @@ const NARROW = [
   'Smallest change this run could have detected: ±7.0% (median over the metrics)',
   'FAIL  1 regression · 1 budget exceeded · 1 improvement · 1 inconclusive · 4',
   '  unchanged',
+  '  ✗ api › GET /orders 31% slower: p50 12.3 → 16.1 ms [+25.0%, +37.9%]',
+  '    (throughput +12.3%)',
+  '  ✗ budget exceeded: web › /: lcp 2.53 s against a 2.50 s budget (+1.2%)',
+  '  ? web › /: no change found; the smallest this run could detect was ±7.0% (lcp)',
+  '  = Unchanged (within ±5.0%): bundle › total',
   '',
 ].join('\n');
 
@@ -103,7 +113,8 @@ describe('renderTerminal', () => {
     expect(row('improved')).toContain(`${ESC}[32mimproved    ${ESC}[39m`);
     expect(row('inconclusive')).toContain(`${ESC}[33minconclusive${ESC}[39m`);
     expect(lines.find((l) => l.includes('p99'))).toContain(`${ESC}[2mp99       ${ESC}[22m`);
-    expect(lines.at(-2)).toMatch(
+    // The verdict, then the findings (one line per target, as the comment opens).
+    expect(lines.at(-6)).toMatch(
       new RegExp(`^${ESC}\\[1m${ESC}\\[31mFAIL${ESC}\\[39m${ESC}\\[22m  1 regression`),
     );
     // Without the escapes, the coloured output is the plain one: colour never shifts columns.
