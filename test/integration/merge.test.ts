@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/command-line/run.js';
 import type { Result } from '../../src/result.js';
+import { runPerfgate } from '../helpers/cli.js';
 import { createRepo, type TestRepo } from '../helpers/repo.js';
 
 const work = (rounds: string) => `let s = 0;
@@ -47,22 +47,7 @@ afterAll(() => {
   if (out) rmSync(out, { recursive: true, force: true });
 });
 
-async function perfgate(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    cwd: repo.dir,
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTty: false,
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const perfgate = (args: string[]) => runPerfgate(args, repo.dir);
 
 /** One job of the matrix: shard `i` of 2 on `branch`, its result JSON read back. */
 async function shard(i: number, branch: string): Promise<{ file: string; result: Result }> {

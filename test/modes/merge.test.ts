@@ -6,10 +6,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/command-line/run.js';
 import { mergeShards } from '../../src/modes/merge.js';
 import { serializeResult } from '../../src/report/json.js';
 import type { Result } from '../../src/result.js';
+import { runPerfgate } from '../helpers/cli.js';
 import { metric, shardResult } from './merge-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'perfgate-merge-'));
@@ -22,22 +22,7 @@ function file(result: Result | string): string {
   return path;
 }
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    cwd: dir,
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTty: false,
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runPerfgate(args, dir);
 
 /** Shard 2's nine metrics: no change, 8 pairs each. */
 const quiet = Array.from({ length: 9 }, (_, i) => metric(`quiet-${i + 1}`, 8, 1, 100 + i));
