@@ -28,6 +28,8 @@ export interface Findings {
   bundle?: string[];
   /** The project's own benchmarks as a timed command. */
   command?: string;
+  /** The project's vitest benchmarks, each one compared (kinds/suite). */
+  suite?: { run: string; format: 'vitest'; output: string };
 }
 
 interface PackageJson {
@@ -198,8 +200,9 @@ export function detectProject(dir: string): Findings {
       `${benchFiles.length} benchmark file${benchFiles.length === 1 ? '' : 's'} (${shown})`,
     );
     const vitest = pkg?.devDependencies?.vitest ?? pkg?.dependencies?.vitest;
-    if (!f.command && vitest) {
-      f.command = 'npx vitest bench --run';
+    if (vitest) {
+      const output = 'perfgate-bench.json';
+      f.suite = { run: `npx vitest bench --run --outputJson ${output}`, format: 'vitest', output };
       f.guessed.push('the *.bench files are vitest benchmarks (`vitest bench`)');
     }
   }

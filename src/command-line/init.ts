@@ -61,6 +61,16 @@ export function renderConfig(f: Findings): string {
       `    run: ${quote(f.command)}`,
     );
   }
+  if (f.suite) {
+    lines.push(
+      '  # Your vitest benchmarks, each one compared on its own.',
+      '  - name: micro',
+      '    type: suite',
+      `    run: ${quote(f.suite.run)}`,
+      `    format: ${f.suite.format}`,
+      `    output: ${quote(f.suite.output)}`,
+    );
+  }
   lines.push(
     'gate:',
     '  threshold: 5% # the smallest change that matters',
@@ -132,7 +142,7 @@ ${node ? `${NODE}\n` : ''}      - uses: perfgate/perfgate@v0
 /** Writes the files, or refuses (exit 2) before writing any when one exists without --force. */
 export function runInit(options: InitOptions, io: CliIo): number {
   const f = detectProject(io.cwd);
-  if (!f.http && !f.bundle && !f.lighthouse && !f.command) {
+  if (!f.http && !f.bundle && !f.lighthouse && !f.command && !f.suite) {
     throw new UsageError(
       `perfgate init found nothing to measure in ${io.cwd}${f.found.length ? ` (it saw ${f.found.join('; ')})` : ''}`,
       'Expected a start or serve script, built output (dist/ or build/), static HTML, a size-limit or Lighthouse CI config, or benchmarks; write perfgate.yml by hand from the README.',
@@ -147,7 +157,7 @@ export function runInit(options: InitOptions, io: CliIo): number {
     return EXIT.measurement;
   }
   const node = existsSync(join(io.cwd, 'package.json'));
-  const timed = Boolean(f.http || f.lighthouse || f.command);
+  const timed = Boolean(f.http || f.lighthouse || f.command || f.suite);
   const files: Array<[string, string]> = [
     [options.config, config],
     [PR_WORKFLOW, renderPullRequestWorkflow(options.config, node)],

@@ -154,7 +154,12 @@ writeFileSync('dist/app.js', 'console.log(${JSON.stringify('x'.repeat(2000))});\
     const f = detectProject(repo.dir);
     expect(f.bundle).toEqual(['dist/index.js', 'dist/vendor.js']);
     expect(f.lighthouse).toEqual({ serve: 'dist', pages: ['/', '/about'] });
-    expect(f.command).toBe('npx vitest bench --run');
+    expect(f.suite).toEqual({
+      run: 'npx vitest bench --run --outputJson perfgate-bench.json',
+      format: 'vitest',
+      output: 'perfgate-bench.json',
+    });
+    expect(f.command).toBeUndefined();
     expect(f.build).toBe('npm install && npm run build');
     expect(f.http).toBeUndefined();
     expect(f.found).toEqual([
@@ -163,6 +168,12 @@ writeFileSync('dist/app.js', 'console.log(${JSON.stringify('x'.repeat(2000))});\
       'a Lighthouse CI config (lighthouserc.json): pages /, /about',
       '1 benchmark file (src/sort.bench.ts)',
     ]);
+
+    // Written out, the loader takes each of them: the bundle, the pages and the suite.
+    const written = await cli(repo.dir, 'init');
+    expect(written.code, written.stderr).toBe(0);
+    const config = await loadConfig(join(repo.dir, 'perfgate.yml'));
+    expect(config.benchmarks.map((b) => b.type)).toEqual(['bundle', 'lighthouse', 'suite']);
 
     const empty = repoWith({ 'notes.txt': 'nothing to run\n' });
     const none = await cli(empty.dir, 'init');
