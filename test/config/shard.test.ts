@@ -9,6 +9,7 @@ import { ConfigError, parseConfig, resolveConfig } from '../../src/config/index.
 import { configHash, parseShard, shardArtifactName, shardConfig } from '../../src/config/shard.js';
 import { exitCodeFor } from '../../src/errors.js';
 import type { HttpBenchmarkConfig } from '../../src/model.js';
+import { runPerfgate } from '../helpers/cli.js';
 
 const commands = (names: string[]) =>
   `benchmarks:\n${names.map((n) => `  - { name: ${n}, type: command, run: "true" }`).join('\n')}\n`;
@@ -144,6 +145,23 @@ describe('resolveConfig with a shard', () => {
     await expect(resolveConfig(file, { shard: '1/8' })).rejects.toThrow(
       '--shard: 8 shards but only 7 targets',
     );
+  });
+
+  it('exits 2 on the command line, naming --shard, before anything is measured', async () => {
+    await writeFile(join(dir, 'perfgate.yml'), commands(NAMES));
+    for (const [value, why] of [
+      ['0/2', '"0/2"'],
+      ['3/2', '"3/2"; part 3 of 2 does not exist'],
+      ['x', '"x"'],
+    ]) {
+      const run = await runPerfgate(['collect', '--shard', value!], dir);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`--shard: expected i/n, this job's part i of n parts`);
+      expect(run.stderr).toContain(`got ${why}`);
+    }
+    const record = await runPerfgate(['record', '--shard', '1/2'], dir);
+    expect(record.code).toBe(2);
+    expect(record.stderr).toContain('--shard has no meaning for record');
   });
 });
 
