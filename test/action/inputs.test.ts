@@ -63,7 +63,15 @@ describe('readInputs', () => {
       workingDirectory: '.',
       baseline: 'auto',
       sizeCache: true,
+      acceptLabel: 'perfgate: accept',
     });
+  });
+
+  it('accept-label: a label name GitHub allows (at most 50 characters, one line)', () => {
+    expect(read(runnerEnv({ 'accept-label': 'perf ok' })).acceptLabel).toBe('perf ok');
+    expect(() => read(runnerEnv({ 'accept-label': 'x'.repeat(51) }))).toThrow(
+      /input `accept-label` is "x+"; expected a label name of at most 50 characters/,
+    );
   });
 
   it('size-cache: `true` or `false`, and `false` nowhere it means nothing (report)', () => {
