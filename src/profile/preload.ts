@@ -114,3 +114,15 @@ export function profilerEnvironment(
       : { PERFGATE_PROFILE_CONTROL: how.control }),
   };
 }
+
+/** A benchmark's environment with the profiler on: its NODE_OPTIONS, else perfgate's own, kept. */
+export function withProfiler(
+  env: Record<string, string>,
+  preload: string,
+  how: { run: string } | { control: string },
+): Record<string, string> {
+  return {
+    ...env,
+    ...profilerEnvironment(preload, how, env.NODE_OPTIONS ?? process.env.NODE_OPTIONS),
+  };
+}

@@ -4,7 +4,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandBenchmarkConfig, Tree } from '../../model.js';
-import { profilerEnvironment } from '../../profile/preload.js';
+import { withProfiler } from '../../profile/preload.js';
 import { runCommand } from '../../workspace/build.js';
 
 export interface ProfiledRun {
@@ -21,14 +21,7 @@ export async function profiledCommandRun(
   tree: Tree,
   o: { preload: string; dir: string; signal?: AbortSignal },
 ): Promise<ProfiledRun> {
-  const env = {
-    ...bench.env,
-    ...profilerEnvironment(
-      o.preload,
-      { run: o.dir },
-      bench.env.NODE_OPTIONS ?? process.env.NODE_OPTIONS,
-    ),
-  };
+  const env = withProfiler(bench.env, o.preload, { run: o.dir });
   const result = await runCommand(bench.run, {
     cwd: path.resolve(tree.dir, bench.cwd),
     env,

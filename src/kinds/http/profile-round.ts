@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { HttpBenchmarkConfig, HttpRequestConfig, Side, Tree } from '../../model.js';
 import { startProfiling } from '../../profile/control.js';
-import { profilerEnvironment } from '../../profile/preload.js';
+import { withProfiler } from '../../profile/preload.js';
 import { type RunningServer, startServer } from '../../workspace/server.js';
 import { measureRoute } from './load-round.js';
 
@@ -22,14 +22,7 @@ export async function startProfiledServer(
   tree: Tree,
   profiler: { preload: string; controlDir: string },
 ): Promise<ProfiledServer> {
-  const env = {
-    ...bench.env,
-    ...profilerEnvironment(
-      profiler.preload,
-      { control: profiler.controlDir },
-      bench.env.NODE_OPTIONS ?? process.env.NODE_OPTIONS,
-    ),
-  };
+  const env = withProfiler(bench.env, profiler.preload, { control: profiler.controlDir });
   const server = await startServer({
     command: bench.start,
     cwd: join(tree.dir, bench.cwd),
