@@ -187,6 +187,42 @@ describe('profileAfterDecision', () => {
     ]);
   });
 
+  it('a server started by `npm start`: the node process under npm is profiled', async () => {
+    const server = `require('node:http')
+  .createServer(function answer(req, res) {
+    res.end(JSON.stringify({ path: req.url }));
+  })
+  .listen(Number(process.env.PORT), process.env.HOST);
+`;
+    for (const side of ['base', 'head'] as const) {
+      writeFileSync(join(trees[side].dir, 'server.js'), server);
+      writeFileSync(
+        join(trees[side].dir, 'package.json'),
+        JSON.stringify({ name: 'svc', private: true, scripts: { start: 'node server.js' } }),
+      );
+    }
+    const http: HttpBenchmarkConfig = {
+      name: 'svc',
+      type: 'http',
+      start: 'npm start',
+      readyTimeoutMs: 30_000,
+      env: {},
+      cwd: '.',
+      connections: 1,
+      roundMs: 300,
+      timeoutMs: 2000,
+      requests: [{ name: 'GET /x', method: 'GET', path: '/x', headers: {} }],
+      profile: 'always',
+    };
+    const evidence = await profileAfterDecision({ ...request([http]), rounds: 1 });
+    expect(evidence?.notes).toEqual([]);
+    const [route] = evidence!.profiles;
+    expect(route!.units.base[0]).toBeGreaterThan(0);
+    const answer = route!.functions.find((f) => f.name === 'answer');
+    expect(answer).toMatchObject({ file: 'server.js', own: true, line: 2 });
+    expect(answer!.attributed.head).toBeGreaterThan(0);
+  }, 60_000);
+
   it('a server that is not Node.js: a note, never a failure', async () => {
     const server: HttpBenchmarkConfig = {
       name: 'py',
