@@ -38,6 +38,8 @@ Options:
       --threshold PERCENT smallest change that matters, e.g. 5% (overrides gate.threshold)
       --seed N            seed of every random source (overrides gate.seed)
       --fail-on WHEN      regression, or never to report only (overrides gate.fail-on)
+      --size-cache DIR    where bundle sizes are kept between runs, by content (default:
+                          $XDG_CACHE_HOME/perfgate, else ~/.cache/perfgate); off: none
       --shard I/N         compare, collect: measure only part I of N of the benchmarks (of
                           an http benchmark's routes when there are fewer benchmarks than N)
       --no-color          plain output
@@ -65,6 +67,8 @@ export interface CliArgs {
   history?: string;
   'creep-days'?: number;
   shard?: string;
+  /** A directory, or `off`; absent: the user's cache directory. */
+  'size-cache'?: string;
   /** merge: the shards' result files. */
   files?: string[];
   /** init: overwrite existing files. */
@@ -133,6 +137,7 @@ export function parseCommandLine(
     'baseline',
     'history',
     'shard',
+    'size-cache',
   ] as const) {
     const value = values[key];
     if (value !== undefined) {
@@ -206,6 +211,7 @@ const MERGE_MEANINGLESS = [
   'history',
   'creep-days',
   'shard',
+  'size-cache',
 ] as const;
 
 /** Whole days, 0 (off) to ten years. */
@@ -238,6 +244,7 @@ function parse(argv: string[]) {
       history: { type: 'string' },
       'creep-days': { type: 'string' },
       shard: { type: 'string' },
+      'size-cache': { type: 'string' },
       force: { type: 'boolean' },
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

@@ -2,6 +2,7 @@
 // reports, return the exit code. src/cli.ts only calls this; tests call it directly.
 import { resolve } from 'node:path';
 import { EXIT } from '../errors.js';
+import { defaultSizeCacheRoot, SizeCache } from '../history/size-cache.js';
 import { collect } from '../modes/collect.js';
 import { compare } from '../modes/compare.js';
 import { demo } from '../modes/demo.js';
@@ -48,8 +49,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const display = progressDisplay(io, { columns: io.columns });
   try {
-    const outcome = await runMode(args, cliRequest(args, io), cliDeps(io, display)).finally(() =>
-      display.close(),
+    const outcome = await runMode(args, cliRequest(args, io), cliDeps(io, display, args)).finally(
+      () => display.close(),
     );
     await writeMarkdownReport(outcome.result, args, io);
     io.stdout(renderTerminal(outcome.result, { color: args.color }));
@@ -113,9 +114,18 @@ function cliRequest(args: CliArgs, io: CliIo): RunRequest {
   };
 }
 
-function cliDeps(io: CliIo, display: ProgressDisplay): RunDeps {
+/** --size-cache DIR, or `off`, or the user's cache directory when the environment names one. */
+function cliSizeCache(args: CliArgs, io: CliIo): SizeCache | undefined {
+  const given = args['size-cache'];
+  if (given === 'off') return undefined;
+  const root = given === undefined ? defaultSizeCacheRoot(io.env) : resolve(io.cwd, given);
+  return root === undefined ? undefined : new SizeCache(root);
+}
+
+function cliDeps(io: CliIo, display: ProgressDisplay, args: CliArgs): RunDeps {
+  const sizeCache = cliSizeCache(args, io);
   return {
-    measure: runPipeline,
+    measure: sizeCache ? (options) => runPipeline({ ...options, sizeCache }) : runPipeline,
     progress: display.progress,
     log: display.log,
     ...(display.outputGroup ? { outputGroup: display.outputGroup } : {}),
