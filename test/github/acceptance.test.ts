@@ -234,6 +234,26 @@ describe('accepting a regression', () => {
     expect(written.acceptance).toMatchObject({ status: 'exceeded', by: 'maria' });
   });
 
+  it('a permission look-up GitHub refuses leaves the gate to decide alone, with a warning', async () => {
+    await labelBy(maintainer);
+    await mock.fault({
+      operationId: 'repos/get-collaborator-permission-level',
+      kind: 'status',
+      status: 403,
+      times: -1,
+    });
+    const outcome = await runCompare(inputs(), prContext(labeled), deps(httpResult()));
+    expect(outcomeExitCode(outcome)).toBe(1);
+    expect(io.warnings).toEqual([
+      expect.stringMatching(
+        /^Could not read whether the regressions were accepted: reading the permission of @maria \(GET \/repos\/\{owner\}\/\{repo\}\/collaborators\/\{username\}\/permission\) failed: HTTP 403/,
+      ),
+    ]);
+    const state = await mock.state();
+    expect(state.checkRuns).toEqual([expect.objectContaining({ conclusion: 'failure' })]);
+    expect(renderedText(state.comments[0]!.body)).not.toMatch(/accept/i);
+  });
+
   it('a new regressed target on a later push fails again', async () => {
     await labelBy(maintainer);
     const first = httpResult({ comparisons: [...slowRoute(), ...steadyRoute()] });
