@@ -50,7 +50,8 @@ export interface PipelineOptions {
   baseLabel?: string;
   /** Progress as it goes: each phase, and the sampler's pairs and looks (sampler/progress.ts). */
   onProgress?: (event: RunProgress) => void;
-  /** Where a build's output is shown (a folded group of a CI log); nowhere when absent. */
+  /** Where a build's and a server's start-up output is shown (a folded group of a CI log);
+   *  nowhere when absent. */
   outputGroup?: (title: string) => OutputGroup;
   /** Messages worth saying as they happen (building, starting servers, notes). */
   log?: (line: string) => void;
@@ -297,6 +298,7 @@ async function startProbes(
     note: (line) => measured.notes.push(line),
     ...(options.storedBase ? { storedBase: options.storedBase } : {}),
     ...(options.sizeCache ? { sizeCache: options.sizeCache } : {}),
+    ...(options.outputGroup ? { outputGroup: options.outputGroup } : {}),
   };
   for (const bench of config.benchmarks) {
     const started = await startKind(bench, run);

@@ -3,6 +3,7 @@
 import type { StoredBase } from '../history/bundle-baseline.js';
 import type { SizeCache } from '../history/size-cache.js';
 import type { BundleBenchmarkConfig, MetricSpec, Observation, Side, Tree } from '../model.js';
+import type { OutputGroup } from '../workspace/build.js';
 import type { BundleOutcome } from './bundle/probe.js';
 import type { MetricEntry } from './catalogue.js';
 
@@ -112,6 +113,8 @@ export interface KindRun {
   note?: (line: string) => void;
   /** Compressed sizes kept between runs; the pipeline flushes it. */
   sizeCache?: SizeCache;
+  /** Where a server's start-up output is shown (a folded group of a CI log); nowhere if absent. */
+  outputGroup?: (title: string) => OutputGroup;
 }
 
 /** A started kind: a probe the sampler drives in rounds, or sizes measured once, exactly. */

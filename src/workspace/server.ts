@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Side } from '../model.js';
+import type { OutputGroup } from './build.js';
 import { type ShellExit, type ShellProcess, spawnShell } from './process-group.js';
 
 const HOST = '127.0.0.1';
@@ -107,6 +108,9 @@ export interface StartServerOptions {
   /** Time between SIGTERM and SIGKILL on stop(); 3000 unless given. */
   stopGraceMs?: number;
   onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
+  /** Shown the server's output until it is ready or has failed to start, then ended (a CI
+   *  log's folded group: what a server says once measured would only interleave). */
+  group?: OutputGroup;
 }
 
 export interface ServerExit extends ShellExit {
@@ -160,13 +164,27 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   if (options.ready !== undefined && !options.ready.startsWith('/')) {
     throw new RangeError(`ready must be a path starting with "/", got "${options.ready}"`);
   }
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOnce(options);
-    } catch (error) {
-      const lostPortRace = error instanceof ServerExitedError && /EADDRINUSE/.test(error.output);
-      if (!lostPortRace || attempt >= PORT_ATTEMPTS) throw error;
+  const { group } = options;
+  let grouping = group !== undefined;
+  const attempts: StartServerOptions = {
+    ...options,
+    onOutput: (text, stream) => {
+      options.onOutput?.(text, stream);
+      if (grouping) group?.write(text);
+    },
+  };
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await startOnce(attempts);
+      } catch (error) {
+        const lostPortRace = error instanceof ServerExitedError && /EADDRINUSE/.test(error.output);
+        if (!lostPortRace || attempt >= PORT_ATTEMPTS) throw error;
+      }
     }
+  } finally {
+    grouping = false;
+    group?.end();
   }
 }
 

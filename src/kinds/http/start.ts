@@ -17,6 +17,7 @@ export async function startHttp(bench: HttpBenchmarkConfig, run: KindRun): Promi
       readyTimeoutMs: bench.readyTimeoutMs,
       side,
       name: bench.name,
+      group: run.outputGroup?.(`Server ${bench.name} (${side}): ${bench.start}`),
     });
     run.onDispose(() => server.stop());
     servers[side] = server;
