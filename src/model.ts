@@ -26,6 +26,9 @@ export type Scale = 'ratio' | 'difference' | 'exact';
 export interface GateConfig {
   /** Practical threshold δ for ratio/exact metrics, as a fraction (0.05 is 5%). */
   threshold: number;
+  /** True when perfgate.yml and the flags left `threshold` at its default: a ratio metric whose
+   *  catalogue entry has a δ of its own (`delta`) takes that one then. Absent means false. */
+  thresholdDefaulted?: boolean;
   /** Per-metric overrides of δ keyed by metric name (`p99`, `throughput`, `lcp`) or by
    *  `benchmark/metric` or `benchmark/target/metric`; the most specific wins. */
   thresholds: Record<string, number>;

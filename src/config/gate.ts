@@ -2,6 +2,7 @@
 // and action inputs may override.
 import { z } from 'zod';
 import type { WrittenAs } from '../kinds/catalogue.js';
+import { HTTP_DELTA } from '../kinds/http/catalogue.js';
 import { CATALOGUES, metricEntry } from '../kinds/registry.js';
 import type { GateConfig } from '../model.js';
 import {
@@ -194,8 +195,8 @@ function resolveThresholds(
 export const gate = fields(
   {
     threshold: documented(
-      percent(RANGES.threshold).prefault(DEFAULTS.threshold),
-      `Smallest change that matters (δ), e.g. 5%; changes inside ±δ count as unchanged (default ${DEFAULTS.threshold}; ${rangeText(RANGES.threshold)}).`,
+      percent(RANGES.threshold).optional(),
+      `Smallest change that matters (δ), e.g. 5%; changes inside ±δ count as unchanged (default ${DEFAULTS.threshold}, and ${HTTP_DELTA * 100}% for the latency, throughput and cpu metrics of http benchmarks, as bench/accuracy chose; set here, it applies to every metric; ${rangeText(RANGES.threshold)}).`,
     ),
     thresholds: documented(
       z
@@ -268,7 +269,8 @@ export const gate = fields(
   'a mapping of gate settings',
 ).transform((g): GateConfig => {
   return {
-    threshold: g.threshold,
+    threshold: g.threshold ?? parsePercent(DEFAULTS.threshold),
+    thresholdDefaulted: g.threshold === undefined,
     thresholds: g.thresholds,
     alpha: g.alpha,
     correction: g.correction,

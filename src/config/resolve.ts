@@ -111,7 +111,10 @@ export function applyOverrides(
   };
 
   const threshold = parse('threshold', overridable.threshold);
-  if (threshold !== undefined) gate.threshold = threshold;
+  if (threshold !== undefined) {
+    gate.threshold = threshold;
+    gate.thresholdDefaulted = false;
+  }
   const timeBudget = parse('timeBudget', overridable.timeBudget);
   if (timeBudget !== undefined) gate.timeBudgetMs = timeBudget;
   const seed = parse('seed', overridable.seed, (s) => (/^\d+$/.test(s) ? Number(s) : s));

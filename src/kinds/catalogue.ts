@@ -30,6 +30,13 @@ export interface MetricEntry {
     example: string;
     range: Range;
   };
+  /**
+   * δ of a ratio metric when perfgate.yml and the flags leave gate.threshold at its default: a
+   * kind whose noise and typical changes a bench measured takes the δ that bench chose (the
+   * HTTP kind: bench/RESULTS.md, "HTTP at the defaults"). A gate.threshold that is set, or a
+   * gate.thresholds entry, always wins. Absent: gate.threshold's default.
+   */
+  delta?: number;
   /** The key of an absolute budget under the benchmark's `budgets:`; absent: no budget. */
   budget?: {
     key: string;

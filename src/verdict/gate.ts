@@ -37,7 +37,7 @@ export function defaultDifferenceThreshold(
  */
 export function thresholdFor(
   spec: MetricSpec,
-  gate: Pick<GateConfig, 'threshold' | 'thresholds'>,
+  gate: Pick<GateConfig, 'threshold' | 'thresholds' | 'thresholdDefaulted'>,
 ): number {
   const keys = [
     ...(spec.target === undefined ? [] : [`${spec.benchmark}/${spec.target}/${spec.metric}`]),
@@ -50,6 +50,8 @@ export function thresholdFor(
     }
   }
   if (spec.scale === 'difference') return defaultDifferenceThreshold(spec, gate);
+  const own = spec.scale === 'ratio' ? metricEntry(spec.metric)?.delta : undefined;
+  if (gate.thresholdDefaulted === true && own !== undefined) return own;
   return checkedThreshold('gate.threshold', gate.threshold);
 }
 

@@ -22,6 +22,7 @@ const problems = (text: string, source?: string) => errorOf(text, source).messag
 
 const DEFAULT_GATE: Config['gate'] = {
   threshold: 0.05,
+  thresholdDefaulted: true,
   thresholds: {},
   alpha: 0.01,
   correction: 'westfall-young',
@@ -68,7 +69,7 @@ describe('parseConfig: valid files resolve to the full Config', () => {
           ],
         },
       ],
-      gate: { ...DEFAULT_GATE, timeBudgetMs: 120_000 },
+      gate: { ...DEFAULT_GATE, thresholdDefaulted: false, timeBudgetMs: 120_000 },
     };
     expect(parseConfig(fixture('http.yml'))).toStrictEqual(expected);
   });
@@ -146,6 +147,7 @@ describe('parseConfig: valid files resolve to the full Config', () => {
       ],
       gate: {
         threshold: 0.03,
+        thresholdDefaulted: false,
         thresholds: { 'test-suite/wall': 0.1 },
         alpha: 0.05,
         correction: 'bh',

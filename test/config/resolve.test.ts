@@ -44,6 +44,7 @@ describe('applyOverrides', () => {
     expect(config.gate).toStrictEqual({
       ...base.gate,
       threshold: 0.025,
+      thresholdDefaulted: false,
       timeBudgetMs: 90_000,
       seed: 7,
     });

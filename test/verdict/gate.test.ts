@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
+import { HTTP_DELTA } from '../../src/kinds/http/catalogue.js';
 import type { BudgetCheck, GateConfig, MetricSpec, Verdict } from '../../src/model.js';
 import { applyFailOn } from '../../src/verdict/fail-on.js';
 import { decideVerdict, thresholdFor } from '../../src/verdict/gate.js';
@@ -47,6 +48,25 @@ describe('thresholdFor', () => {
     expect(() => thresholdFor(spec('jank', { scale: 'difference' }), gate)).toThrow(
       /api\/GET \/x\/jank is compared as an absolute difference \(unit ms\) and has no default threshold; set gate.thresholds\["api\/GET \/x\/jank"\]/,
     );
+  });
+
+  it("gives an HTTP ratio metric its kind's own δ only while gate.threshold is left at its default", () => {
+    const defaulted = { threshold: 0.05, thresholds: {}, thresholdDefaulted: true };
+    for (const m of ['p50', 'p95', 'p99', 'mean', 'throughput', 'cpu']) {
+      expect(thresholdFor(spec(m), defaulted)).toBe(HTTP_DELTA);
+    }
+    expect(HTTP_DELTA).toBe(0.03);
+    // Other kinds keep gate.threshold's default; an absolute metric keeps its own.
+    expect(thresholdFor(spec('wall'), defaulted)).toBe(0.05);
+    expect(thresholdFor(spec('lcp'), defaulted)).toBe(0.05);
+    expect(thresholdFor(spec('gzip', { scale: 'exact', unit: 'B' }), defaulted)).toBe(0.05);
+    const errorRate = spec('error-rate', { scale: 'difference', unit: 'fraction' });
+    expect(thresholdFor(errorRate, defaulted)).toBe(0.01);
+    // A threshold the config or a flag set applies to every metric, HTTP's too…
+    expect(thresholdFor(spec('p50'), { ...defaulted, thresholdDefaulted: false })).toBe(0.05);
+    expect(thresholdFor(spec('p50'), { threshold: 0.05, thresholds: {} })).toBe(0.05);
+    // …and a per-metric override wins over both.
+    expect(thresholdFor(spec('p50'), { ...defaulted, thresholds: { p50: 0.1 } })).toBe(0.1);
   });
 
   it('uses the gate threshold for exact metrics and names a bad override', () => {
