@@ -17,7 +17,8 @@
 //          real only: --work-ms X (CPU ms per request of every service chosen; else each
 //          service's default, work.ts) --threshold X% (δ, to compare with a non-default gate)
 //          sim only: --figures FILE (one set of figures instead of each cell's) --resamples N
-//          --noise-scale X --noise-p50 4% --futility off --threshold X% --peers off (perfgate
+//          --noise-scale X --noise-p50 4% --pair-scale X (a what-if: each pair takes X times as
+//          long, e.g. 0.5 for rounds half as long) --futility off --threshold X% --peers off (perfgate
 //          only: the peers' knob sweep is most of a sim's time at the defaults' few pairs)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -220,8 +221,21 @@ async function simCell(
     : Number(values['noise-scale'] ?? '1');
   if (!(scale > 0))
     throw new UsageError(`--noise-scale must be a number > 0, got "${values['noise-scale']}"`);
-  const figures = scaleFigures(measured, +scale.toPrecision(3));
-  const label = scale === 1 ? cell.label : `${cell.label}-noise-x${+scale.toPrecision(3)}`;
+  const pairScale = Number(values['pair-scale'] ?? '1');
+  if (!(pairScale > 0))
+    throw new UsageError(`--pair-scale must be a number > 0, got "${values['pair-scale']}"`);
+  const scaled = scaleFigures(measured, +scale.toPrecision(3));
+  const figures =
+    pairScale === 1
+      ? scaled
+      : {
+          ...scaled,
+          pairMs: scaled.pairMs * pairScale,
+          source: `${scaled.source}, pairs × ${pairScale} as long`,
+        };
+  const label =
+    (scale === 1 ? cell.label : `${cell.label}-noise-x${+scale.toPrecision(3)}`) +
+    (pairScale === 1 ? '' : `-pair-x${pairScale}`);
   const shifts = values.shifts ? shiftList(values.shifts) : SIM_SHIFTS;
   const aaTrials = count('aa-trials', values['aa-trials'] ?? '1000');
   const trials = count('trials', values.trials ?? '200');
@@ -497,6 +511,7 @@ async function main(): Promise<void> {
       resamples: { type: 'string' },
       'noise-scale': { type: 'string' },
       'noise-p50': { type: 'string' },
+      'pair-scale': { type: 'string' },
       figures: { type: 'string' },
       label: { type: 'string' },
       futility: { type: 'string' },
