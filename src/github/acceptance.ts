@@ -90,6 +90,8 @@ export interface AcceptanceInput {
   reportId: string;
   label: string;
   event: AcceptEventContext | undefined;
+  /** False when perfgate writes no comment (`comment: never`): no acceptance is kept there. */
+  kept?: boolean;
 }
 
 /**
@@ -102,7 +104,10 @@ export async function readAcceptance(
   input: AcceptanceInput,
 ): Promise<{ request?: AcceptRequest; previous?: Acceptance }> {
   const { repo, pullRequest, event } = input;
-  const comment = await findMarkedComment(octokit, repo, pullRequest, reportMarker(input.reportId));
+  const comment =
+    input.kept === false
+      ? undefined
+      : await findMarkedComment(octokit, repo, pullRequest, reportMarker(input.reportId));
   const previous = comment ? readAcceptanceState(comment.body) : undefined;
   const out: { request?: AcceptRequest; previous?: Acceptance } = previous ? { previous } : {};
 

@@ -91,6 +91,7 @@ export async function runCompare(
           reportId: inputs.reportId,
           label: inputs.acceptLabel ?? DEFAULT_ACCEPT_LABEL,
           event: context.acceptEvent,
+          kept: inputs.comment !== 'never',
         },
         (m) => io.warning(m),
       )

@@ -67,6 +67,7 @@ describe('readActionContext', () => {
         headSha: head,
         fork: false,
       },
+      acceptEvent: { action: 'opened', labels: [] },
     });
   });
 

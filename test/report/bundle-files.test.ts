@@ -163,7 +163,7 @@ describe('added and removed files in the terminal', () => {
       '  removed  bundle     dist/legacy.js                         −12.0 kB  −5.39 kB  −4.93 kB',
     ]);
     expect(lines.slice(0, start).join('\n')).not.toContain('charting-vendor');
-    expect(lines.at(-2)).toBe(
+    expect(lines.find((l) => l.startsWith('FAIL'))).toBe(
       'FAIL  1 regression · 1 budget exceeded · 2 files added (+27.2 kB gzip) · 1 file removed (−5.39 kB gzip) · 1 improvement · 1 inconclusive · 4 unchanged',
     );
   });
