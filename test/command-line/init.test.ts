@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { detectProject } from '../../src/command-line/init-detect.js';
-import { runCli } from '../../src/command-line/run.js';
 import { loadConfig } from '../../src/config/load.js';
+import { runPerfgate } from '../helpers/cli.js';
 import { createRepo, type TestRepo } from '../helpers/repo.js';
 
 const repos: TestRepo[] = [];
@@ -22,22 +22,7 @@ function repoWith(files: Record<string, string>): TestRepo {
   return repo;
 }
 
-async function cli(dir: string, ...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    cwd: dir,
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTty: false,
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const cli = (dir: string, ...argv: string[]) => runPerfgate(argv, dir);
 
 const SERVER = `import { createServer } from 'node:http';
 createServer((req, res) => res.end('hello')).listen(Number(process.env.PORT), '127.0.0.1');

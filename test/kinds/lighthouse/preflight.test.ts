@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/command-line/run.js';
 import { findChrome } from '../../../src/kinds/lighthouse/chrome.js';
+import { runPerfgate } from '../../helpers/cli.js';
 import { createRepo } from '../../helpers/repo.js';
 
 const out = mkdtempSync(join(tmpdir(), 'perfgate-preflight-'));
@@ -28,16 +28,9 @@ describe('the Lighthouse preflight', () => {
     process.env.CHROME_PATH = join(out, 'no-chrome-here');
     let stderr = '';
     try {
-      const code = await runCli(['compare', '--base', 'main'], {
-        cwd: repo.dir,
-        stdout: () => {},
-        stderr: (t) => {
-          stderr += t;
-        },
-        isTty: false,
-        env: {},
-      });
-      expect(code, stderr).toBe(2);
+      const run = await runPerfgate(['compare', '--base', 'main'], repo.dir);
+      stderr = run.stderr;
+      expect(run.code, stderr).toBe(2);
     } finally {
       if (saved === undefined) delete process.env.CHROME_PATH;
       else process.env.CHROME_PATH = saved;
