@@ -26,6 +26,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { GateConfig } from '../../src/model.js';
+import { thresholdFor } from '../../src/verdict/gate.js';
 import { CALIBRATED_RULES, PEER_RULES } from './catalog.js';
 import { modeledMetrics, type NoiseFigures, scaleFigures } from './noise-model.js';
 import {
@@ -130,8 +131,20 @@ function gateLabel(
   recorded?: Omit<GateConfig, 'seed'>,
 ): string {
   const gate = recorded ?? userGate({ timeBudgetMs: 120_000, seed: 1, threshold, futility });
+  // The δ the routes' latency metrics get: the HTTP kind's own while the gate's is defaulted.
+  const delta = thresholdFor(
+    {
+      key: 'p50',
+      benchmark: 'service',
+      metric: 'p50',
+      unit: 'ms',
+      better: 'lower',
+      scale: 'ratio',
+    },
+    gate,
+  );
   return (
-    `**perfgate** at the user's gate (δ ${pct(gate.threshold, 0)}, α ${gate.alpha}, ${gate.correction}, ` +
+    `**perfgate** at the user's gate (δ ${pct(delta, 0)}, α ${gate.alpha}, ${gate.correction}, ` +
     `${gate.lookPlan}-planned looks${gate.futility ? ', futility stop' : ''})`
   );
 }
