@@ -136,6 +136,7 @@ export function provision(o: ProvisionOptions): Provisioned {
   const caveat = lacking.some((s) => s.need.what === 'Chromium')
     ? chromiumPackage(system)?.caveat
     : undefined;
+  const them = lacking.length === 1 ? 'it' : 'them';
   const stop = (why: string): Provisioned => ({
     ready: false,
     command,
@@ -144,8 +145,8 @@ export function provision(o: ProvisionOptions): Provisioned {
   if (right === false) {
     return stop(
       o.install === false
-        ? 'Installing was turned off (--no-install). Install them with:'
-        : 'Installing needs root or sudo without a password. Install them with:',
+        ? `Installing was turned off (--no-install). Install ${them} with:`
+        : `Installing needs root or sudo without a password. Install ${them} with:`,
     );
   }
 

@@ -21,7 +21,8 @@ export interface ProgressDisplay {
   progress(event: RunProgress): void;
   /** A message, on its own line (above the block on a terminal). */
   log(line: string): void;
-  /** Where a build's output goes: a folded group in a GitHub Actions log, else nowhere. */
+  /** Where a build's (and a server's start-up) output goes: a folded group in a GitHub Actions
+   *  log, else nowhere. */
   outputGroup?: (title: string) => OutputGroup;
   /** Clears the block; the report that follows starts on a clean line. Safe to call twice. */
   close(): void;
