@@ -141,7 +141,12 @@ describe('the registry', () => {
       .parse([{ name: 'sleep', type: 'command', run: 'sleep 0.05' }]);
     const started = await startKind(bench!, run);
     if (!('probe' in started)) throw new Error('expected a probe');
-    expect(started.probe.specs.map((s) => s.key)).toEqual(['sleep/wall']);
+    expect(started.probe.specs.map((s) => s.key)).toEqual([
+      'sleep/wall',
+      'sleep/user',
+      'sleep/system',
+      'sleep/max-rss',
+    ]);
     const observation = await started.probe.measure('head', 0);
     expect(observation['sleep/wall']).toBeGreaterThanOrEqual(45);
     await started.probe.dispose?.();
