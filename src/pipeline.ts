@@ -189,6 +189,7 @@ async function measure(options: PipelineOptions, run: Run): Promise<Result> {
       log,
       keep: options.profileKeep,
       signal: options.signal,
+      onStart: () => options.onProgress?.({ phase: 'profiling' }),
     });
     for (const note of profile?.notes ?? []) say(note);
     const evidence: unknown[] = [];

@@ -68,6 +68,8 @@ export interface ProfileRequest {
   keep?: ProfileKeep | undefined;
   signal?: AbortSignal | undefined;
   log?: (line: string) => void;
+  /** Told once there is something to profile, before the first profiled run. */
+  onStart?: () => void;
 }
 
 interface Target {
@@ -313,6 +315,7 @@ export async function profileAfterDecision(
   if (request.mode !== undefined && !PROFILED_MODES.includes(request.mode)) return undefined;
   const targets = profileTargets(request.benchmarks, request.comparisons);
   if (targets.length === 0) return undefined;
+  request.onStart?.();
   const started = Date.now();
   const notes: string[] = [];
   const profiles: TargetProfile[] = [];

@@ -10,7 +10,8 @@ export type Phase =
   | 'starting servers'
   | 'starting benchmarks'
   | 'warm-up'
-  | 'sampling';
+  | 'sampling'
+  | 'profiling';
 
 /** The pipeline's progress: a new phase, or the sampler's event after each pair. */
 export type RunProgress = { phase: Phase } | { sampled: SamplerProgress };

@@ -126,6 +126,9 @@ describe('blockLines', () => {
   it('says the phase and the clock before sampling, then pairs, budget, next look and metrics', () => {
     const building: BlockState = { phase: 'building base', sampledAt: 0 };
     expect(blockLines(building, 12_500, 0)).toEqual(['building base · 0:12']);
+    expect(blockLines({ phase: 'profiling', sampledAt: 0 }, 83_000, 0)).toEqual([
+      'profiling · 1:23',
+    ]);
     const spec = {
       key: 'api/GET /work/p50',
       benchmark: 'api',
