@@ -35,6 +35,7 @@ import { DEFAULT_PROFILE_POLICY, type ProfilePolicy } from './policy.js';
 import { writeProfilerFiles } from './preload.js';
 import type { ProfileEvidence, TargetProfile } from './schema.js';
 import { readSources } from './source.js';
+import { applySourceMaps } from './source-maps.js';
 
 /** Profiled rounds per side: three give each function a spread of its own. */
 export const PROFILED_ROUNDS = 3;
@@ -131,7 +132,7 @@ async function summariseRound(
   const summary: ProfileSummary = emptySummary();
   let busiest = { file: '', busy: -1 };
   for (const file of files) {
-    const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
+    const profile = applySourceMaps(JSON.parse(await readFile(file, 'utf8')) as CpuProfile, root);
     const own = summariseProfile(profile, root);
     if (own.totals.busyMs > busiest.busy) busiest = { file, busy: own.totals.busyMs };
     summariseProfile(profile, root, summary, mapLine);

@@ -132,10 +132,13 @@ export function frameId(frame: CallFrame, root: string, mapLine?: LineMap): Func
   }
   const pkg = packageOf(file);
   const own = inside && pkg === undefined;
+  // A module's top level starts at 1:0 on both sides, whatever was inserted above its code.
+  const moduleBody =
+    frame.functionName === '' && frame.lineNumber === 0 && frame.columnNumber === 0;
   const id: FunctionId = {
     name,
     file,
-    line: own && mapLine && line > 0 ? (mapLine(file, line) ?? line) : line,
+    line: own && mapLine && line > 0 && !moduleBody ? (mapLine(file, line) ?? line) : line,
     own,
   };
   if (pkg !== undefined) id.package = pkg;
