@@ -48,8 +48,8 @@ export function targetFindings(result: Result): TargetFinding[] {
   const groups = new Map<string, Map<string | undefined, Comparison[]>>();
   for (const c of result.comparisons) {
     if (isOneSided(c)) continue;
-    let targets = groups.get(c.benchmark);
-    if (!targets) groups.set(c.benchmark, (targets = new Map()));
+    const targets = groups.get(c.benchmark) ?? new Map<string | undefined, Comparison[]>();
+    groups.set(c.benchmark, targets);
     const group = targets.get(c.target);
     if (group) group.push(c);
     else targets.set(c.target, [c]);

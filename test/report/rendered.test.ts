@@ -6,6 +6,8 @@
 import { marked, type Token, type Tokens } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderSummary } from '../../src/report/summary.js';
+import { renderTerminal } from '../../src/report/terminal.js';
 import type { Result } from '../../src/result.js';
 import { applyAcceptance } from '../../src/verdict/acceptance.js';
 import { httpResult, slowRoute, steadyRoute } from './findings-fixture.js';
@@ -196,5 +198,21 @@ describe('the comment rendered as GitHub-flavoured Markdown', () => {
     ]);
     expect(r.html).toMatch(/<summary>Budgets \(1 of 1 exceeded\)<\/summary>/);
     expect(r.charts).toBe(0);
+  });
+
+  it('the job summary opens the same way, and the terminal ends with the same findings', () => {
+    const result = httpResult({ comparisons: [...slowRoute(), ...steadyRoute()] });
+    const comment = render(result);
+    const summary = marked.lexer(renderSummary(result), { gfm: true });
+    const list = summary.find((t): t is Tokens.List => t.type === 'list')!;
+    expect(list.items.map((i) => seen(marked.parseInline(i.text) as string))).toEqual(
+      comment.findings,
+    );
+    const lines = renderTerminal(result, { color: false, width: 200 }).trimEnd().split('\n');
+    expect(lines.slice(-3)).toEqual([
+      'FAIL  5 regressions · 5 unchanged',
+      '  ✗ GET /shops/acme 30% slower: p50 2.89 → 3.72 ms [+22.0%, +39.0%] (p95 +31.0%, p99 +33.0%, mean +30.0%, throughput −23.0%)',
+      '  = Unchanged (within ±5.0%): GET /items/42',
+    ]);
   });
 });
