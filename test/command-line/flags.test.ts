@@ -6,6 +6,21 @@ import { UsageError } from '../../src/errors.js';
 const io = { isTty: false, env: {} };
 
 describe('parseCommandLine', () => {
+  it('reads --size-cache (a directory or off), and refuses it for merge, which measures nothing', () => {
+    expect(parseCommandLine(['compare', '--size-cache', 'off'], io)).toMatchObject({
+      'size-cache': 'off',
+    });
+    expect(parseCommandLine(['record', '--size-cache', '.cache/sizes'], io)).toMatchObject({
+      'size-cache': '.cache/sizes',
+    });
+    expect(() => parseCommandLine(['compare', '--size-cache', ''], io)).toThrow(
+      '--size-cache needs a value',
+    );
+    expect(() => parseCommandLine(['merge', 'a.json', '--size-cache', 'off'], io)).toThrow(
+      '--size-cache has no meaning for merge, which measures nothing',
+    );
+  });
+
   it('reads a mode and its overrides, --fail-on included', () => {
     expect(
       parseCommandLine(['compare', '--fail-on', 'never', '--seed', '7', '--base', 'main'], io),
