@@ -88,14 +88,16 @@ describe('live progress', { timeout: 180_000 }, () => {
     expect(live).toContain('\x1b[2K');
     expect(live).toMatch(/sampling · \d+ pairs · \d:\d\d \/ 0:10 · next look at \d+ pairs/);
     // A metric still undecided, with its change and CI, while the run goes on.
-    expect(live).toMatch(/\n {2}task wall [+−]\d+\.\d% \[[+−]\d+\.\d%, [+−]\d+\.\d%\]/);
+    // (which metrics are nearest a call depends on this machine's noise: any of the command's)
+    const pct = '[+−]?[\\d.,]+%';
+    expect(live).toMatch(new RegExp(`\\n {2}task [a-z-]+ ${pct} \\[${pct}, ${pct}\\]`));
     expect(live).toMatch(/building (head|base) · \d:\d\d/);
     // The last frame is erased before the report: no block line between the last erase and it.
     const lastErase = live.lastIndexOf('\x1b[2K');
     expect(live.slice(lastErase)).not.toContain('sampling · ');
     // One line per message, never one per pair.
     expect(live.split('Building both trees').length - 1).toBe(1);
-    expect(looksOf(json).length).toBeGreaterThan(1);
+    expect(looksOf(json).length).toBeGreaterThanOrEqual(1);
   });
 
   it('through pipes: no escape codes and one line per look; in Actions the build is folded', async () => {
