@@ -422,8 +422,8 @@ function footer(ctx: Context): string {
     `perfgate ${escapeInlineMarkdown(truncate(result.tool.version, 50))}`,
     'base and head are medians over the pairs',
     `p adjusted across metrics (${correction}), α = ${formatFixed(gate.alpha, 3).replace(/0+$/, '').replace(/\.$/, '')}`,
-    // Made from a number only: nothing to escape.
-    `threshold δ = ${formatMagnitude(gate.threshold, 'ratio', '').slice(1)} unless set per metric`,
+    // Made from numbers only: nothing to escape.
+    thresholdNote(ctx),
     `seed ${formatFixed(gate.seed, 0).replaceAll(',', '')}`,
   ];
   if (
@@ -433,6 +433,18 @@ function footer(ctx: Context): string {
     parts.push(BYTES_BASE_NOTE);
   }
   return `<sub>${parts.join(' · ')}</sub>`;
+}
+
+/** δ as the rows took it: gate.threshold unless a kind has its own (HTTP routes' 3% while the
+ *  gate's is unset) or the config set some per metric; then each δ the relative rows used. */
+function thresholdNote(ctx: Context): string {
+  const relative = ctx.result.comparisons.filter((c) => c.scale !== 'difference');
+  const used = [...new Set(relative.map((c) => c.threshold))].sort((a, b) => a - b);
+  const shown = (d: number) => formatMagnitude(d, 'ratio', '').slice(1);
+  if (used.length <= 1) {
+    return `threshold δ = ${shown(used[0] ?? ctx.result.gate.threshold)} unless set per metric`;
+  }
+  return `threshold δ = ${used.map(shown).join(', ')} by metric`;
 }
 
 function linksLine(ctx: Context): string | undefined {

@@ -118,6 +118,34 @@ function expectedFixtureBody(): string {
   ].join('\n');
 }
 
+describe('the footer', () => {
+  const footer = (r: Result) =>
+    renderComment(r, OPTIONS)
+      .body.split('\n')
+      .find((l) => l.startsWith('<sub>perfgate'))!;
+
+  it("names the δ the rows took: one δ once, several (HTTP routes' own 3% beside 5%) each", () => {
+    const result = makeResult();
+    expect(footer(result)).toContain('threshold δ = 5.0% unless set per metric');
+    const http = {
+      ...result,
+      comparisons: result.comparisons.map((c) =>
+        c.scale !== 'difference' ? { ...c, threshold: 0.03 } : c,
+      ),
+    };
+    expect(footer(http)).toContain('threshold δ = 3.0% unless set per metric');
+    const mixed = {
+      ...http,
+      comparisons: http.comparisons.map((c, i) => (i === 0 ? { ...c, threshold: 0.05 } : c)),
+    };
+    expect(
+      new Set(mixed.comparisons.filter((c) => c.scale !== 'difference').map((c) => c.threshold))
+        .size,
+    ).toBe(2);
+    expect(footer(mixed)).toContain('threshold δ = 3.0%, 5.0% by metric');
+  });
+});
+
 /** The status column of every row of the first table after `heading`. */
 function statusesAfter(body: string, heading: string): string[] {
   const start = body.indexOf(heading);
