@@ -180,7 +180,7 @@ const median = (xs: number[]) => {
 };
 
 function sameAll(a: Totals[], b: Totals[], what: string): void {
-  a.forEach((x, i) => same(x, b[i]!, `${what} ${i === 0 ? 'base' : 'head'}`));
+  for (const [i, x] of a.entries()) same(x, b[i]!, `${what} ${i === 0 ? 'base' : 'head'}`);
 }
 
 function same(a: Totals, b: Totals, what: string): void {
