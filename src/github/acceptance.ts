@@ -10,7 +10,13 @@ import type { Acceptance, Result } from '../result.js';
 import { type AcceptRequest, applyAcceptance } from '../verdict/acceptance.js';
 import { type ApiCall, answerShape, callGitHub } from './api-error.js';
 import { findMarkedComment } from './comment.js';
-import type { AcceptEventContext, ActionContext, PullRequestContext, RepoRef } from './context.js';
+import {
+  type AcceptEventContext,
+  type ActionContext,
+  pullRequestContext,
+  pullRequestPayload,
+  type RepoRef,
+} from './context.js';
 import type { GitHubClient } from './octokit.js';
 
 /** `/perfgate accept <reason>` on the comment's first line; the reason is the rest of the line. */
@@ -154,16 +160,6 @@ export async function acceptedResult(
   return applyAcceptance(result, found).result;
 }
 
-const pullShape = z.object({
-  number: z.number(),
-  base: z.object({ ref: z.string(), sha: z.string(), repo: z.object({ full_name: z.string() }) }),
-  head: z.object({
-    ref: z.string(),
-    sha: z.string(),
-    repo: z.object({ full_name: z.string() }).nullable(),
-  }),
-});
-
 /**
  * An `issue_comment` event on a pull request carries no pull request: the context with it read
  * through the API (base, head, fork), so compare measures that pull request as `pull_request`
@@ -185,14 +181,6 @@ export async function withCommentPullRequest(
   const { data } = await callGitHub(call, () =>
     octokit.rest.pulls.get({ ...context.repo, pull_number: number }),
   );
-  const pr = answerShape(call, pullShape, data);
-  const pullRequest: PullRequestContext = {
-    number: pr.number,
-    baseRef: pr.base.ref,
-    baseSha: pr.base.sha,
-    headRef: pr.head.ref,
-    headSha: pr.head.sha,
-    fork: pr.head.repo?.full_name !== pr.base.repo.full_name,
-  };
+  const pullRequest = pullRequestContext(answerShape(call, pullRequestPayload, data));
   return { ...context, pullRequest };
 }

@@ -76,7 +76,7 @@ export class EventContextError extends Error {
 }
 
 const sha = z.string().regex(/^[0-9a-f]{40}$|^[0-9a-f]{64}$/);
-const pullRequestPayload = z.object({
+export const pullRequestPayload = z.object({
   number: z.number().int().positive(),
   base: z.object({ ref: z.string(), sha, repo: z.object({ full_name: z.string() }) }),
   head: z.object({
@@ -86,6 +86,18 @@ const pullRequestPayload = z.object({
     repo: z.object({ full_name: z.string() }).nullable(),
   }),
 });
+
+/** A pull request as the event payload or the pulls API give it: what a run needs of it. */
+export function pullRequestContext(pr: z.infer<typeof pullRequestPayload>): PullRequestContext {
+  return {
+    number: pr.number,
+    baseRef: pr.base.ref,
+    baseSha: pr.base.sha,
+    headRef: pr.head.ref,
+    headSha: pr.head.sha,
+    fork: pr.head.repo?.full_name !== pr.base.repo.full_name,
+  };
+}
 const workflowRunPayload = z.object({
   id: z.number().int().positive(),
   name: z.string().nullish(),
@@ -151,15 +163,9 @@ export function readActionContext(env: NodeJS.ProcessEnv = process.env): ActionC
     );
   }
   if (payload.pull_request !== undefined) {
-    const pr = parseField('pull_request', payload.pull_request, pullRequestPayload);
-    context.pullRequest = {
-      number: pr.number,
-      baseRef: pr.base.ref,
-      baseSha: pr.base.sha,
-      headRef: pr.head.ref,
-      headSha: pr.head.sha,
-      fork: pr.head.repo?.full_name !== pr.base.repo.full_name,
-    };
+    context.pullRequest = pullRequestContext(
+      parseField('pull_request', payload.pull_request, pullRequestPayload),
+    );
   }
   context.acceptEvent = acceptEventContext(payload);
   if (payload.workflow_run !== undefined) {
