@@ -191,7 +191,8 @@ describe('node dist/index.js', { timeout: 240_000 }, () => {
     ).toEqual([502, 201]);
     expect(
       state.requests.filter((r) => r.operationId === 'issues/list-comments').map((r) => r.status),
-    ).toEqual([403, 200]);
+      // The rate-limited listing retried (the kept acceptance read), then the comment's own.
+    ).toEqual([403, 200, 200]);
     expect(state.comments).toHaveLength(1);
     expect(state.checkRuns).toEqual([expect.objectContaining({ conclusion: 'failure' })]);
   });
@@ -415,7 +416,7 @@ describe('node dist/index.js', { timeout: 240_000 }, () => {
     });
     expect(step.code).toBe(2);
     expect(step.stdout).toMatch(
-      /^::error::perfgate: input `mode` is "Compare"; expected one of `compare`, `collect`, `report`, `record`, `trend`; did you mean `compare`\?/m,
+      /^::error::perfgate: input `mode` is "Compare"; expected one of `compare`, `collect`, `report`, `record`, `trend`, `merge`; did you mean `compare`\?/m,
     );
     expect((await mock.state()).requests).toEqual([]);
   });
