@@ -189,7 +189,13 @@ gate:
     const result = readResult(json);
     expect(result.mode).toBe('record');
     expect(result.base?.sha).toBe(result.head.sha);
-    expect(result.comparisons.map((c) => c.key)).toEqual(['startup/wall']);
+    // Wall time, and on Linux the command's CPU time and peak memory.
+    expect(result.comparisons.map((c) => c.key)).toEqual([
+      'startup/wall',
+      'startup/user',
+      'startup/system',
+      'startup/max-rss',
+    ]);
     expect(result.comparisons[0]!.samples.head.length).toBe(result.sampling.pairs);
     expect(result.notes.join('\n')).toContain('measured against itself');
   });
