@@ -73,7 +73,7 @@ describe('run', () => {
     process.env.INPUT_MODE = 'benchmark';
     await run();
     expect(errorLines()).toEqual([
-      '::error::perfgate: input `mode` is "benchmark"; expected one of `compare`, `collect`, `report`, `record`, `trend`',
+      '::error::perfgate: input `mode` is "benchmark"; expected one of `compare`, `collect`, `report`, `record`, `trend`, `merge`',
     ]);
     expect(process.exitCode).toBe(2);
   });
