@@ -150,16 +150,16 @@ export const trendSchema = z.strictObject({
 });
 
 /** A regressed metric as it stood when a maintainer accepted it. */
-export const acceptedMetricSchema = z.strictObject({
-  key: shortText,
-  benchmark: shortText,
-  target: shortText.optional(),
-  metric: shortText,
-  unit: z.string().max(32),
-  better: z.enum(['lower', 'higher']),
-  scale: z.enum(['ratio', 'difference', 'exact']),
-  change: finite,
-  ci: z.tuple([finite, finite]),
+export const acceptedMetricSchema = comparisonSchema.pick({
+  key: true,
+  benchmark: true,
+  target: true,
+  metric: true,
+  unit: true,
+  better: true,
+  scale: true,
+  change: true,
+  ci: true,
 });
 
 /** A maintainer's acceptance of an intended regression (label or `/perfgate accept`). */
