@@ -100,6 +100,25 @@ export interface HttpBenchmarkConfig extends ServerConfig {
   budgets?: Record<string, number>;
   /** When its servers are CPU-profiled after the decision (profile/); absent: on-regression. */
   profile?: 'always' | 'on-regression' | 'never';
+  /** The capacity search per route (kinds/http/capacity.ts), on when `slo:` is set. */
+  capacity?: HttpCapacityConfig;
+}
+
+/** The terms a route must meet at a request rate: latencies in ms, an error rate 0..1. */
+export interface HttpSlo {
+  p50?: number;
+  p95?: number;
+  p99?: number;
+  mean?: number;
+  errorRate?: number;
+}
+
+export interface HttpCapacityConfig {
+  slo: HttpSlo;
+  /** The highest rate tried (req/s): a side that meets the SLO there is reported as ≥ it. */
+  maxRate: number;
+  /** How long one rate is offered in the search, in ms. */
+  stepMs: number;
 }
 
 export interface LighthouseBenchmarkConfig {

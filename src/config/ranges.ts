@@ -97,6 +97,33 @@ export const RANGES = {
     max: 10_000_000,
     fields: '`throughput` budget of an `http` benchmark (a floor, in req/s)',
   },
+  /** An SLO latency term of the capacity search: a p95 of 0ms could never be met. */
+  sloLatency: {
+    unit: 'duration',
+    min: 0,
+    minExclusive: true,
+    max: 10 * MINUTE,
+    fields: '`slo` latency terms of an `http` benchmark (p50, p95, p99, mean)',
+  },
+  /** 0% is a legitimate SLO: no failed request at all. */
+  sloErrorRate: {
+    unit: 'percent',
+    min: 0,
+    max: 1,
+    fields: '`slo.error-rate` of an `http` benchmark',
+  },
+  maxRate: {
+    unit: 'number',
+    min: 1,
+    max: 1_000_000,
+    fields: '`max-rate` of an `http` benchmark (req/s)',
+  },
+  stepDuration: {
+    unit: 'duration',
+    min: 100,
+    max: MINUTE,
+    fields: '`step-duration` of an `http` benchmark (one rate of the capacity search)',
+  },
   wallBudget: {
     unit: 'duration',
     min: 0,

@@ -671,3 +671,34 @@ describe('parseConfig: hostile keys, headers and globs', () => {
     ]);
   });
 });
+
+describe('parseConfig: the capacity search of an http benchmark', () => {
+  const api = (extra: string) => parseConfig(http(extra)).benchmarks[0];
+
+  it('turns on with slo, with max-rate and step-duration defaulted', () => {
+    expect(api('    slo: { p95: 100ms, error-rate: 0.1% }\n')).toMatchObject({
+      capacity: { slo: { p95: 100, errorRate: 0.001 }, maxRate: 5000, stepMs: 1000 },
+    });
+    expect(
+      api(
+        '    slo:\n      p99: 1s\n      mean: 20ms\n    max-rate: 800\n    step-duration: 500ms\n',
+      ),
+    ).toMatchObject({ capacity: { slo: { p99: 1000, mean: 20 }, maxRate: 800, stepMs: 500 } });
+    expect(api('')).not.toHaveProperty('capacity');
+  });
+
+  it('refuses an empty slo, an unknown term, and max-rate or step-duration without an slo', () => {
+    expect(problems(http('    slo: {}\n'))).toStrictEqual([
+      'perfgate.yml:6: benchmarks[0].slo: expected at least one SLO term: p50, p95, p99, mean or error-rate',
+    ]);
+    expect(problems(http('    slo: { p90: 100ms }\n'))[0]).toBe(
+      'perfgate.yml:6: benchmarks[0].slo.p90: unknown field; did you mean `p50`?',
+    );
+    expect(problems(http('    max-rate: 900\n'))).toStrictEqual([
+      'perfgate.yml:6: benchmarks[0].max-rate: max-rate is set but slo is not: max-rate bounds the capacity search, which an `slo:` turns on; add one or remove max-rate',
+    ]);
+    expect(problems(http('    slo: { p95: 100 }\n'))[0]).toMatch(
+      /benchmarks\[0\]\.slo\.p95: expected a duration .* got 100; a unit is needed/,
+    );
+  });
+});

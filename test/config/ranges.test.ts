@@ -130,6 +130,26 @@ const FIELDS: Array<{ field: string; range: Range; config: (v: string) => string
     config: (v) => http(`, budgets: { throughput: ${v} }`),
   },
   {
+    field: 'benchmarks[0].slo.p95',
+    range: RANGES.sloLatency,
+    config: (v) => http(`, slo: { p95: ${v} }`),
+  },
+  {
+    field: 'benchmarks[0].slo.error-rate',
+    range: RANGES.sloErrorRate,
+    config: (v) => http(`, slo: { error-rate: ${v} }`),
+  },
+  {
+    field: 'benchmarks[0].max-rate',
+    range: RANGES.maxRate,
+    config: (v) => http(`, slo: { p95: 100ms }, max-rate: ${v}`),
+  },
+  {
+    field: 'benchmarks[0].step-duration',
+    range: RANGES.stepDuration,
+    config: (v) => http(`, slo: { p95: 100ms }, step-duration: ${v}`),
+  },
+  {
     field: 'benchmarks[0].budgets.wall',
     range: RANGES.wallBudget,
     config: (v) => command(`, budgets: { wall: ${v} }`),

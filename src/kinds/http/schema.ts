@@ -10,13 +10,15 @@ import {
   fields,
   headers,
   issue,
+  percent,
+  plainNumber,
   text,
   urlPath,
   wholeNumber,
 } from '../../config/leaves.js';
 import { RANGES, rangeText } from '../../config/ranges.js';
 import { SERVER_DEFAULTS, SERVER_FIELDS } from '../../config/server.js';
-import type { HttpBenchmarkConfig, HttpRequestConfig } from '../../model.js';
+import type { HttpBenchmarkConfig, HttpRequestConfig, HttpSlo } from '../../model.js';
 import { PROFILE_FIELD } from '../../profile/policy.js';
 import { HTTP_METRICS } from './catalogue.js';
 
@@ -25,7 +27,43 @@ export const HTTP_DEFAULTS = {
   roundDuration: '1s',
   requestTimeout: '10s',
   method: 'GET',
+  /** The capacity search's ceiling: beyond a few thousand req/s the load generator, on the same
+   *  runner, becomes the limit it would be measuring. */
+  maxRate: 5000,
+  stepDuration: '1s',
 } as const;
+
+const sloLatency = (name: string) =>
+  documented(
+    duration(RANGES.sloLatency).optional(),
+    `The route's ${name} latency at a rate must be at most this.`,
+  );
+
+const slo = fields(
+  {
+    p50: sloLatency('median'),
+    p95: sloLatency('95th percentile'),
+    p99: sloLatency('99th percentile'),
+    mean: sloLatency('mean'),
+    'error-rate': documented(
+      percent(RANGES.sloErrorRate).optional(),
+      'Failed requests (unexpected status, timeout, socket error) over those sent must be at most this.',
+    ),
+  },
+  'an SLO: a mapping of p50, p95, p99, mean (durations such as 100ms) and error-rate (a percentage such as 0.1%)',
+)
+  .refine((o) => Object.values(o).some((v) => v !== undefined), {
+    error: 'expected at least one SLO term: p50, p95, p99, mean or error-rate',
+  })
+  .transform((o): HttpSlo => {
+    const out: HttpSlo = {};
+    if (o.p50 !== undefined) out.p50 = o.p50;
+    if (o.p95 !== undefined) out.p95 = o.p95;
+    if (o.p99 !== undefined) out.p99 = o.p99;
+    if (o.mean !== undefined) out.mean = o.mean;
+    if (o['error-rate'] !== undefined) out.errorRate = o['error-rate'];
+    return out;
+  });
 
 /** No HEAD: autocannon's response parser waits for the body a HEAD response never has, so every
  *  request would time out (src/kinds/http/probe.ts). */
@@ -152,6 +190,18 @@ export const httpSchema = fields(
       'The routes to load: paths, or mappings with path, method, headers, body.',
     ),
     profile: PROFILE_FIELD,
+    slo: documented(
+      slo.optional(),
+      'Turns on the capacity search: per route, the highest request rate (open-model arrivals) at which every term holds, for base and head, as the `capacity` metric (req/s). E.g. { p95: 100ms, error-rate: 0.1% }.',
+    ),
+    'max-rate': documented(
+      plainNumber('a request rate in req/s', RANGES.maxRate).optional(),
+      `The capacity search's highest rate (default ${HTTP_DEFAULTS.maxRate} req/s): a side that meets the SLO there is reported as at least it. Needs \`slo\`.`,
+    ),
+    'step-duration': documented(
+      duration(RANGES.stepDuration).optional(),
+      `How long the capacity search offers each rate (default ${HTTP_DEFAULTS.stepDuration}; ${rangeText(RANGES.stepDuration)}). Needs \`slo\`.`,
+    ),
     budgets: documented(
       routeBudgets(BUDGETED).optional(),
       'Absolute budgets, each checked on head\'s median over the rounds: p50, p95, p99, mean, cpu (the server\'s CPU time per request; durations), error-rate (a percentage), throughput (a floor, req/s) for every route, or one route\'s as "<route name>/<key>", e.g. "GET /orders/p95": 150ms. Exceeding one fails the gate.',
@@ -173,6 +223,23 @@ export const httpSchema = fields(
   };
   if (b.ready !== undefined) out.ready = b.ready;
   if (b.profile !== undefined) out.profile = b.profile;
+  if (b.slo !== undefined) {
+    out.capacity = {
+      slo: b.slo,
+      maxRate: b['max-rate'] ?? HTTP_DEFAULTS.maxRate,
+      stepMs: b['step-duration'] ?? parseStepDefault(),
+    };
+  } else {
+    for (const field of ['max-rate', 'step-duration'] as const) {
+      if (b[field] !== undefined) {
+        issue(
+          ctx,
+          `${field} is set but slo is not: ${field} bounds the capacity search, which an \`slo:\` turns on; add one or remove ${field}`,
+          [field],
+        );
+      }
+    }
+  }
   if (b.budgets !== undefined) {
     const routes = b.requests.map((r) => r.name);
     const budgets = resolveRouteBudgets(BUDGETED, b.budgets, routes, ctx);
@@ -180,3 +247,8 @@ export const httpSchema = fields(
   }
   return out;
 });
+
+/** HTTP_DEFAULTS.stepDuration in ms, through the same parser as the field. */
+function parseStepDefault(): number {
+  return duration(RANGES.stepDuration).parse(HTTP_DEFAULTS.stepDuration);
+}
