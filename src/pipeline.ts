@@ -4,6 +4,7 @@ import type { SizeCache } from './history/size-cache.js';
 import type { BundleComparison } from './kinds/bundle/compare.js';
 import type { BundleOutcome } from './kinds/bundle/probe.js';
 import { bundleNotes } from './kinds/bundle/rows.js';
+import { isCapacityEvidence } from './kinds/http/capacity-schema.js';
 import { startKind } from './kinds/registry.js';
 import type { KindRun, Probe } from './kinds/types.js';
 import type {
@@ -196,6 +197,7 @@ async function measure(options: PipelineOptions, run: Run): Promise<Result> {
     for (const probe of measured.probes) {
       if (probe.evidence) evidence.push(await probe.evidence());
     }
+    const capacity = evidence.filter(isCapacityEvidence).flatMap((e) => e.routes);
     const comparisons = [...(sampled?.comparisons ?? []), ...measured.exact];
     // Bundle budgets were checked when the sizes were measured (a budget naming no file stops
     // the run before sampling); the timed ones are checked on head's medians.
@@ -248,7 +250,14 @@ async function measure(options: PipelineOptions, run: Run): Promise<Result> {
       advice,
       notes,
       minimumDetectableChange: minimumDetectable(comparisons),
-      ...(profile ? { evidence: { profile } } : {}),
+      ...(profile || capacity.length > 0
+        ? {
+            evidence: {
+              ...(profile ? { profile } : {}),
+              ...(capacity.length > 0 ? { capacity } : {}),
+            },
+          }
+        : {}),
     };
   } finally {
     unregister();

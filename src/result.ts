@@ -1,7 +1,9 @@
 // The result JSON: the artifact format and the contract of shared/DESIGN.md.
 // One zod schema is the source of the TypeScript type, the validation of artifacts
 // read back (report mode, history) and the published JSON Schema.
+
 import { z } from 'zod';
+import { capacityEvidenceSchema } from './kinds/http/capacity-schema.js';
 import { profileEvidenceSchema } from './profile/schema.js';
 import { REPORT_ID } from './report/comment-marker.js';
 
@@ -239,7 +241,13 @@ export const resultSchema = z.strictObject({
   trend: trendSchema.optional(),
   /** What was measured beside the samples: `profile`, the CPU profiles' per-function diff of
    *  the targets profiled after the decision (profile/). Optional and additive. */
-  evidence: z.strictObject({ profile: profileEvidenceSchema.optional() }).optional(),
+  evidence: z
+    .strictObject({
+      profile: profileEvidenceSchema.optional(),
+      /** The capacity searches of http benchmarks with an `slo` (kinds/http/capacity.ts). */
+      capacity: z.array(capacityEvidenceSchema).max(1000).optional(),
+    })
+    .optional(),
   /** A maintainer's acceptance of a regression (PR comment or label). Optional and additive:
    *  schemaVersion stays 1. */
   acceptance: acceptanceSchema.optional(),

@@ -160,6 +160,7 @@ export function mergeShards(inputs: readonly ShardInput[]): Result {
     advice: shards.flatMap((s) => s.result.advice).slice(0, 200),
     notes: mergedNotes(shards, label, redone.notes),
     minimumDetectableChange: mdes.length > 0 ? median(mdes) : null,
+    ...mergedEvidence(shards.map((s) => s.result)),
   };
   // The merged rows must pass the recheck every artifact gets; they were decided with its rules.
   const { disagreement } = recheckResult({
@@ -302,4 +303,25 @@ function checkedShards(inputs: readonly ShardInput[]): ShardOf[] {
     }
   }
   return [...byIndex.entries()].sort(([a], [b]) => a - b).map(([, s]) => s);
+}
+
+/** Each shard's evidence joined: its CPU profiles and capacity searches are of its own targets. */
+function mergedEvidence(results: readonly Result[]): Pick<Result, 'evidence'> {
+  const profiles = results.flatMap((r) => (r.evidence?.profile ? [r.evidence.profile] : []));
+  const capacity = results.flatMap((r) => r.evidence?.capacity ?? []);
+  if (profiles.length === 0 && capacity.length === 0) return {};
+  return {
+    evidence: {
+      ...(profiles.length > 0
+        ? {
+            profile: {
+              profiles: profiles.flatMap((p) => p.profiles).slice(0, 100),
+              notes: profiles.flatMap((p) => p.notes).slice(0, 50),
+              elapsedMs: Math.max(...profiles.map((p) => p.elapsedMs)),
+            },
+          }
+        : {}),
+      ...(capacity.length > 0 ? { capacity: capacity.slice(0, 1000) } : {}),
+    },
+  };
 }

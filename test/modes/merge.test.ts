@@ -111,6 +111,32 @@ describe('merging shards', () => {
     expect(slow.status).toBe('inconclusive');
   });
 
+  it('keeps every shard’s capacity searches in the merged evidence', () => {
+    const one = shardResult({ index: 1, count: 2, metrics: [metric('slow', 8, 1.3, 1)] });
+    const two = shardResult({ index: 2, count: 2, metrics: quiet });
+    const search = (route: string) => ({
+      benchmark: 'api',
+      route,
+      slo: { p95: 100 },
+      term: 'p95' as const,
+      maxRate: 5000,
+      stepMs: 1000,
+      base: { estimates: [900, 910], atMax: [false, false], steps: [] },
+      head: { estimates: [600, 610], atMax: [false, false], steps: [] },
+    });
+    const merged = mergeShards([
+      { source: 'one.json', result: { ...one, evidence: { capacity: [search('GET /a')] } } },
+      { source: 'two.json', result: { ...two, evidence: { capacity: [search('GET /b')] } } },
+    ]);
+    expect(merged.evidence?.capacity?.map((c) => c.route)).toEqual(['GET /a', 'GET /b']);
+    expect(
+      mergeShards([
+        { source: 'one.json', result: one },
+        { source: 'two.json', result: two },
+      ]).evidence,
+    ).toBeUndefined();
+  });
+
   it('redoes a configured Holm over all metrics', () => {
     const one = shardResult({
       index: 1,

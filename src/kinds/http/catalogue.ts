@@ -73,6 +73,16 @@ export const HTTP_METRICS = [
     delta: HTTP_DELTA,
     budget: { key: 'throughput', writtenAs: 'number', range: RANGES.throughputBudget },
   },
+  // The capacity search's result (capacity.ts), only where `slo:` is set: the highest request
+  // rate at which the route meets every SLO term. Its steps are coarse (a bisection to about 3%)
+  // and its noise is the knee's, so it keeps gate.threshold's δ rather than the routes' 3%.
+  {
+    metric: 'capacity',
+    label: 'capacity within the SLO',
+    unit: 'req/s',
+    better: 'higher',
+    scale: 'ratio',
+  },
   // A fraction 0..1 (shown as a percentage) that is often 0: differences, not log-ratios. δ is
   // one percentage point.
   {

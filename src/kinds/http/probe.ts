@@ -8,6 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpBenchmarkConfig, MetricSpec, Observation, Side } from '../../model.js';
 import { cpuSource, ProcessCpuError, startTreeCpu } from '../../workspace/process-cpu.js';
 import { catalogueSpec, disposalGuard, metricKey, type Probe, ProbeError } from '../types.js';
+import { NoCapacityError } from './capacity.js';
+import { type CapacityRun, createCapacityRun } from './capacity-run.js';
 import { HTTP_METRICS } from './catalogue.js';
 import { HttpRouteError, type HttpRouteFailure, measureRoute, routeUrl } from './load-round.js';
 import { type OptionalHttpMetric, type RouteSample, routeMetrics } from './round-summary.js';
@@ -103,12 +105,12 @@ export function createHttpProbe(
     }
     names.add(r.name);
   }
-  let without: OptionalHttpMetric[] = [];
-  if (o.serverCpu === false) without = ['cpu'];
+  const without: OptionalHttpMetric[] = bench.capacity ? [] : ['capacity'];
+  if (o.serverCpu === false) without.push('cpu');
   else {
     const why = serverCpuUnavailable(servers);
     if (why !== undefined) {
-      without = ['cpu'];
+      without.push('cpu');
       o.log?.(
         `benchmark "${bench.name}": server CPU time per request (cpu) is not measured: ${why}`,
       );
@@ -118,6 +120,12 @@ export function createHttpProbe(
   const specs = bench.requests.flatMap((r) => routeSpecs(bench.name, r.name, without));
   const guard = disposalGuard(bench.name, o.signal);
   const { signal } = guard;
+  const capacity: CapacityRun | undefined = bench.capacity
+    ? createCapacityRun({ ...bench, capacity: bench.capacity }, servers, {
+        signal,
+        serverCpu: !without.includes('cpu'),
+      })
+    : undefined;
   const exitGraceMs = o.exitGraceMs ?? 500;
 
   // A crashed server shows first as refused connections; its exit may reach this process a
@@ -135,7 +143,7 @@ export function createHttpProbe(
     }
   }
 
-  async function measure(side: Side): Promise<Observation> {
+  async function measure(side: Side, round: number): Promise<Observation> {
     const server = servers[side];
     const obs: Observation = {};
     for (const route of bench.requests) {
@@ -199,7 +207,30 @@ export function createHttpProbe(
           { ...data, reason: 'server-cpu' },
         );
       }
-      const values = routeMetrics(sample);
+      const values: Partial<Record<string, number>> = routeMetrics(sample);
+      if (capacity) {
+        try {
+          values.capacity = await capacity.estimate(side, round, route.name);
+        } catch (err) {
+          if (signal.aborted) throw err;
+          const exited = await exitedCause(server, true);
+          if (exited !== undefined) {
+            throw new HttpProbeError(
+              `${where}: the server exited during the capacity search: ${errorText(exited)}`,
+              { ...data, reason: 'server-exited' },
+              { cause: exited },
+            );
+          }
+          if (err instanceof NoCapacityError) {
+            throw new HttpProbeError(
+              `${where}: ${err.message}`,
+              { ...data, reason: 'no-response' },
+              { cause: err },
+            );
+          }
+          throw err;
+        }
+      }
       for (const m of metrics) {
         const value = values[m.metric];
         // measureRoute reads the CPU time whenever asked, or throws: never a gap.
@@ -213,7 +244,8 @@ export function createHttpProbe(
   return {
     benchmark: bench.name,
     specs,
-    measure: (side) => guard.round(() => measure(side)),
+    measure: (side, round) => guard.round(() => measure(side, round)),
+    ...(capacity ? { evidence: async () => capacity.evidence() } : {}),
     dispose: guard.dispose,
   };
 }

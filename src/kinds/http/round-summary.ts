@@ -3,8 +3,10 @@
 import type { HTTP_METRICS } from './catalogue.js';
 
 export type HttpMetric = (typeof HTTP_METRICS)[number]['metric'];
-/** Metrics a round has only where the probe can read them: the server's CPU time needs /proc. */
-export type OptionalHttpMetric = 'cpu';
+/** Metrics a round has only where the probe can read them (the server's CPU time needs /proc),
+ *  or only where they are asked for (capacity needs an slo; it comes from capacity.ts, not from
+ *  the round). */
+export type OptionalHttpMetric = 'cpu' | 'capacity';
 export type HttpMetricValues = Record<Exclude<HttpMetric, OptionalHttpMetric>, number> &
   Partial<Record<OptionalHttpMetric, number>>;
 
