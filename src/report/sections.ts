@@ -7,6 +7,7 @@ import { MIN_T_PAIRS, rankTestFloor, rankTestPairsFor } from '../stats/mde.js';
 import { isAccepted } from './acceptance.js';
 import { budgetLegend } from './budget-legend.js';
 import { oneSidedFiles, oneSidedMetrics, signedSize } from './bundle-files.js';
+import { capacitySection } from './capacity.js';
 import { renderSampleChart } from './chart.js';
 import { type Context, type Layout, remember, sortedComparisons } from './context.js';
 import { escapeInlineMarkdown, escapeMarkdown, escapeTableCell, truncate } from './escape.js';
@@ -466,6 +467,7 @@ export function renderWith(ctx: Context, layout: Layout): string {
     ...oneSidedSection(ctx, layout),
     ...mdeSection(ctx, layout),
     ...budgetSection(ctx, layout),
+    ...capacitySection(ctx, layout),
     ...profileEvidenceSection(ctx, layout),
     ...adviceSection(ctx, layout),
     ...notesSection(ctx, layout),

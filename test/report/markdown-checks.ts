@@ -92,11 +92,12 @@ const MERMAID_LINES = [
   /^config:$/,
   /^ {2}themeVariables:$/,
   /^ {4}xyChart:$/,
-  /^ {6}plotColorPalette: "#[0-9a-f]{6}, #[0-9a-f]{6}"$/,
+  /^ {6}plotColorPalette: "#[0-9a-f]{6}, #[0-9a-f]{6}(, #[0-9a-f]{6})?"$/,
   /^xychart-beta$/,
   /^ {2}title "[\p{L}\p{N} ._/:,+()…-]*"$/u,
   /^ {2}x-axis "round" 1 --> \d+$/,
   /^ {2}x-axis "round \(1 in \d+\)" \[[\d, ]+\]$/,
+  /^ {2}x-axis "offered load \(req\/s\)" \[[\d., ]+\]$/,
   /^ {2}y-axis "[\p{L}\p{N} ._/:,+()-]*"$/u,
   /^ {2}line \[[-\d., ]*\]$/,
 ];
