@@ -83,23 +83,29 @@ function sustains(s: SideCapacity, maxRate: number): string {
   return `${rate(s.median)} req/s${ci}`;
 }
 
-/** "head sustains 1,240 req/s within p95 ≤ 100 ms, base 1,810 (−31%)", as Markdown. */
+/** "head sustains 1,240 req/s within p95 ≤ 100 ms, base 1,810 (−31%)", in plain text after
+ *  the route's name. */
+export function capacitySentence(e: CapacityEvidence, c: Comparison | undefined): string {
+  const base = sideCapacity(e.base, e.maxRate);
+  const head = sideCapacity(e.head, e.maxRate);
+  const within = sloText(e.slo);
+  if (base.atMax && head.atMax) {
+    return `both sides meet ${within} at the highest rate tried, ${rate(e.maxRate)} req/s (max-rate): capacity ≥ max-rate on both, not compared beyond it`;
+  }
+  const change = c
+    ? ` (${formatChange(c.change, c.scale, c.unit)}, CI ${formatInterval(c.ci, c.scale, c.unit)}, ${formatStatus(c.status)})`
+    : '';
+  return `head sustains ${sustains(head, e.maxRate)} within ${within}, base ${sustains(base, e.maxRate)}${change}`;
+}
+
+/** The sentence as Markdown, led by the route's name in bold. */
 export function capacityLine(
   e: CapacityEvidence,
   c: Comparison | undefined,
   limit: number,
 ): string {
-  const base = sideCapacity(e.base, e.maxRate);
-  const head = sideCapacity(e.head, e.maxRate);
   const name = escapeMarkdown(truncate(`${e.benchmark} · ${e.route}`, limit));
-  const within = escapeMarkdown(sloText(e.slo));
-  if (base.atMax && head.atMax) {
-    return `**${name}**: both sides meet ${within} at the highest rate tried, ${rate(e.maxRate)} req/s (max-rate): capacity ≥ max-rate on both, not compared beyond it`;
-  }
-  const change = c
-    ? ` (${formatChange(c.change, c.scale, c.unit)}, CI ${formatInterval(c.ci, c.scale, c.unit)}, ${formatStatus(c.status)})`
-    : '';
-  return `**${name}**: head sustains ${sustains(head, e.maxRate)} within ${within}, base ${sustains(base, e.maxRate)}${change}`;
+  return `**${name}**: ${escapeMarkdown(capacitySentence(e, c))}`;
 }
 
 /** What broke at a side's knee: the terms, the server's CPU use, the failures by kind. */

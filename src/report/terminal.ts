@@ -10,6 +10,7 @@ import type { Result } from '../result.js';
 import { acceptanceText, isAccepted } from './acceptance.js';
 import { budgetLegend } from './budget-legend.js';
 import { isOneSided, oneSidedFiles, oneSidedMetrics, signedSize } from './bundle-files.js';
+import { capacitySentence, kneeText } from './capacity.js';
 import { plainText } from './escape.js';
 import { findingLines } from './findings.js';
 import {
@@ -316,6 +317,25 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
     ]);
     out.push(...renderTable(c, columns, rows, width, '  '));
     out.push(...wrap(budgetLegend(budgets), width, '  ', '  ').map((line) => c.dim(line)));
+  }
+
+  const capacity = result.evidence?.capacity ?? [];
+  if (capacity.length > 0) {
+    out.push('', c.bold('capacity within the SLO'));
+    for (const e of capacity) {
+      const key = `${e.benchmark}/${e.route}/capacity`;
+      const sentence = capacitySentence(
+        e,
+        result.comparisons.find((x) => x.key === key),
+      );
+      out.push(
+        ...wrap(plainText(`${e.benchmark} · ${e.route}: ${sentence}`), width, '  • ', '    '),
+      );
+      for (const side of ['base', 'head'] as const) {
+        const knee = kneeText(e, side);
+        if (knee) out.push(...wrap(plainText(knee), width, '    knee: ', '      '));
+      }
+    }
   }
 
   if (result.advice.length > 0) {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { CapacityEvidence } from '../../src/kinds/http/capacity-schema.js';
 import { capacityChart, kneeText, sideCapacity } from '../../src/report/capacity.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderTerminal } from '../../src/report/terminal.js';
 import { resultSchema } from '../../src/result.js';
 import { comparison, makeResult } from './fixture.js';
 import { HOSTILE } from './hostile.js';
@@ -98,7 +99,7 @@ describe('the capacity section', () => {
     const md = renderMarkdown(result);
     expect(md).toContain('### Capacity within the SLO');
     expect(md).toContain(
-      '**api · GET /orders**: head sustains 1,243 req/s (95% CI 1,210–1,270) within p95 ≤ 100 ms, error rate ≤ 0.10%, base 1,815 req/s (95% CI 1,760–1,850) (−31.0%, CI [−33.0%, −29.0%], 🔴 regressed)\n',
+      '**api · GET /orders**: head sustains 1,243 req/s (95% CI 1,210–1,270) within p95 ≤ 100 ms, error rate ≤ 0.10%, base 1,815 req/s (95% CI 1,760–1,850) (−31.0%, CI \\[−33.0%, −29.0%\\], 🔴 regressed)\n',
     );
     expect(md).toContain(
       'At the knee: head at 1,290 req/s: p95 143 ms &gt; 100 ms; server CPU 0.97 cores: CPU-bound; failures 12× HTTP 503, 3× timeout',
@@ -147,6 +148,13 @@ describe('the capacity section', () => {
     expect(series[0][0]).toBeLessThan(100);
     expect(series[1][7]).toBeGreaterThan(100);
     expect(series[0][7]).toBeLessThan(100);
+  });
+
+  it('gives the terminal the same sentence and the knee, in plain text', () => {
+    const out = renderTerminal(withCapacity([evidence('GET /orders')]), { color: false });
+    expect(out).toContain(
+      'capacity within the SLO\n  • api · GET /orders: head sustains 1,243 req/s (95% CI 1,210–1,270) within p95 ≤ 100 ms, error rate ≤ 0.10%, base 1,815 req/s (95% CI 1,760–1,850) (−31.0%, CI [−33.0%, −29.0%], 🔴 regressed)\n    knee: head at 1,290 req/s: p95 143 ms > 100 ms; server CPU 0.97 cores: CPU-bound; failures 12× HTTP 503, 3× timeout\n',
+    );
   });
 
   it('keeps hostile route names out of the Markdown’s structure and the chart', () => {
