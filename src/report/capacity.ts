@@ -62,6 +62,11 @@ export function sideCapacity(e: CapacityEvidence['base'], maxRate: number): Side
   return { median: mid, ci, atMax: n > 0 && mid >= maxRate, rounds: n };
 }
 
+/** A duration as the SLO was written: `50 ms`, `1 s`, `12.5 ms`, without padding zeros. */
+function plainDuration(ms: number): string {
+  return formatDurationMs(ms).replace(/\.0+ /, ' ').replace(/(\.\d*?)0+ /, '$1 ');
+}
+
 function rate(value: number): string {
   return formatSignificant(Math.round(value));
 }
@@ -70,7 +75,7 @@ function sloText(slo: CapacityEvidence['slo']): string {
   const terms: string[] = [];
   for (const term of ['p50', 'p95', 'p99', 'mean'] as const) {
     const bound = slo[term];
-    if (bound !== undefined) terms.push(`${term} ≤ ${formatDurationMs(bound)}`);
+    if (bound !== undefined) terms.push(`${term} ≤ ${plainDuration(bound)}`);
   }
   if (slo.errorRate !== undefined) terms.push(`error rate ≤ ${formatPercentValue(slo.errorRate)}`);
   return terms.join(', ');
@@ -179,7 +184,7 @@ export function capacityChart(e: CapacityEvidence, limit: number): string {
   const title = mermaidText(`${e.route} ${e.term} vs offered load`, 80);
   const caption =
     `${escapeMarkdown(truncate(`${e.benchmark} · ${e.route}`, limit))}: ${e.term} (ms) against offered load (req/s), ` +
-    `base in blue, head in red${bound !== undefined ? `, the SLO (${formatDurationMs(bound)}) in grey; above ${CAP}× the SLO drawn at ${CAP}×` : ''}; ` +
+    `base in blue, head in red${bound !== undefined ? `, the SLO (${plainDuration(bound)}) in grey; above ${CAP}× the SLO drawn at ${CAP}×` : ''}; ` +
     'the median of the steps run in each band of rates';
   return [
     caption,
@@ -224,7 +229,7 @@ export function capacitySection(ctx: Context, layout: Layout): string[] {
   }
   const first = routes[0]!;
   out.push(
-    `<sub>Requests arrive at a fixed rate (an open model: latency counts from when each was due) for ${formatDurationMs(first.stepMs)} a step; ` +
+    `<sub>Requests arrive at a fixed rate (an open model: latency counts from when each was due) for ${plainDuration(first.stepMs)} a step; ` +
       `every round bisects each side's knee, base and head steps alternating; a side's capacity is the median over ${pluralize(sideCapacity(first.base, first.maxRate).rounds, 'round')}, its interval distribution-free.</sub>`,
   );
   return out;
