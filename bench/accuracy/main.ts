@@ -16,6 +16,7 @@
 //          (per shift) --budget 2m --shifts 0,5,10,20 (percent) --seed N --label NAME
 //          real only: --work-ms X (CPU ms per request of every service chosen; else each
 //          service's default, work.ts) --threshold X% (δ, to compare with a non-default gate)
+//          --round-duration 500ms (the http benchmark's, to compare with the default)
 //          sim only: --figures FILE (one set of figures instead of each cell's) --resamples N
 //          --noise-scale X --noise-p50 4% --pair-scale X (a what-if: each pair takes X times as
 //          long, e.g. 0.5 for rounds half as long) --futility off --threshold X% --peers off (perfgate
@@ -364,6 +365,9 @@ function realOptions(values: Values): RealOptions {
     timeBudgetMs: duration('budget', values.budget ?? DEFAULT_BUDGET),
     ...(workMs !== undefined ? { workMs: Object.fromEntries(chosen.map((s) => [s, workMs])) } : {}),
     ...(values.threshold ? { threshold: percent('threshold', values.threshold) } : {}),
+    ...(values['round-duration']
+      ? { roundMs: duration('round-duration', values['round-duration']) }
+      : {}),
     seed: count('seed', values.seed ?? '1'),
     logFile: join(RESULTS, `real-trials${label ? `-${label}` : ''}.jsonl`),
     onLine: (line: string) => process.stderr.write(`  ${line}\n`),
@@ -518,6 +522,7 @@ async function main(): Promise<void> {
       trials: { type: 'string' },
       budget: { type: 'string' },
       threshold: { type: 'string' },
+      'round-duration': { type: 'string' },
       shifts: { type: 'string' },
       seed: { type: 'string' },
       'work-ms': { type: 'string' },

@@ -71,6 +71,8 @@ export interface RealOptions {
   seed: number;
   /** δ for a comparison against a non-default gate; the product's default when absent. */
   threshold?: number;
+  /** round-duration (ms) for a comparison against the default's; the default when absent. */
+  roundMs?: number;
   /** JSON lines, one per trial, appended as they finish. */
   logFile?: string;
   onLine?: (line: string) => void;
@@ -208,6 +210,7 @@ export async function runRealTrial(
       timeBudgetMs: o.timeBudgetMs,
       seed,
       ...(o.threshold !== undefined ? { threshold: o.threshold } : {}),
+      ...(o.roundMs !== undefined ? { roundMs: o.roundMs } : {}),
     });
     const bench = userBenchmark(config);
     if (bench.requests.map((r) => r.name).join() !== ROUTES.join()) {

@@ -22,10 +22,14 @@ export interface UserConfigOptions {
   /** Set only to compare against a non-default gate (--threshold, --futility off). */
   threshold?: number;
   futility?: boolean;
+  /** The http benchmark's round-duration (ms), set only to compare against the default. */
+  roundMs?: number;
 }
 
 /** The perfgate.yml a user writes, as the object its YAML parses to. */
-export function userConfigFile(o: Pick<UserConfigOptions, 'timeBudgetMs' | 'futility'>) {
+export function userConfigFile(
+  o: Pick<UserConfigOptions, 'timeBudgetMs' | 'futility' | 'roundMs'>,
+) {
   const gate: Record<string, unknown> = { 'time-budget': `${Math.round(o.timeBudgetMs)}ms` };
   if (o.futility === false) gate.futility = false;
   return {
@@ -36,6 +40,7 @@ export function userConfigFile(o: Pick<UserConfigOptions, 'timeBudgetMs' | 'futi
         start: `node ${JSON.stringify(SERVICES_FILE)}`,
         ready: '/health',
         requests: [...ROUTE_PATHS],
+        ...(o.roundMs !== undefined ? { 'round-duration': `${o.roundMs}ms` } : {}),
       },
     ],
     gate,
