@@ -161,6 +161,25 @@ describe('CapacitySearch', () => {
     expect(Math.abs(last.base.value / 3000 - 1)).toBeLessThan(0.04);
   });
 
+  it('closes the bracket in on the estimates seen, which saves steps, without losing the knee', async () => {
+    const sim = simulated({ base: 1000, head: 1100 });
+    const search = new CapacitySearch({ slo: { p95: 100 }, maxRate: 5000, step: sim.step });
+    await search.round('base');
+    const ramped = search.range!;
+    await search.round('head');
+    const before = sim.calls.length;
+    const e = await search.round('base');
+    const narrowed = search.range!;
+    // From the ramp's [640, 2560] to about [1000 / 1.25, 1100 × 1.25].
+    expect(ramped.hi / ramped.lo).toBeGreaterThan(3.9);
+    expect(narrowed.lo).toBeGreaterThan(780);
+    expect(narrowed.hi).toBeLessThan(1400);
+    // Five bisection steps a side instead of six, and the knees still within the resolution.
+    expect(sim.calls.length - before).toBe(10);
+    expect(Math.abs(e.base.value / 1000 - 1)).toBeLessThan(0.035);
+    expect(Math.abs(e.head.value / 1100 - 1)).toBeLessThan(0.035);
+  });
+
   it('gives estimates whose spread follows the noise of the knee, and whose ratio is unbiased', async () => {
     // 200 seeded rounds with a knee that moves ±10% per step: the median ratio head/base stays
     // within 2% of the true 0.67, and the estimates spread no wider than the noise allows.
