@@ -83,6 +83,10 @@ function ms(value: number): string {
   return `${value >= 100 ? Math.round(value) : Number(value.toPrecision(3))} ms`;
 }
 
+function finiteOrNull(value: number | null): number | null {
+  return value !== null && Number.isFinite(value) ? value : null;
+}
+
 /** Whether a step met every SLO term, and the ones it broke. */
 export function judgeStep(step: LoadStep, slo: HttpSlo): CapacityStep {
   const broken: string[] = [];
@@ -101,11 +105,15 @@ export function judgeStep(step: LoadStep, slo: HttpSlo): CapacityStep {
     rate: step.rate,
     ok: broken.length === 0,
     broken,
-    latency: step[chartTerm(slo)],
+    // Only a finite latency is kept: the result refuses anything else, and losing the run's
+    // result for one step's figure would lose every row measured.
+    latency: finiteOrNull(step[chartTerm(slo)]),
     errorRate: step.errorRate,
     errors: step.errors,
   };
-  if (step.serverCores !== undefined) out.serverCores = step.serverCores;
+  if (step.serverCores !== undefined && Number.isFinite(step.serverCores)) {
+    out.serverCores = step.serverCores;
+  }
   return out;
 }
 

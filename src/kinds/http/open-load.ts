@@ -8,7 +8,6 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { HttpRequestConfig } from '../../model.js';
 import { routeUrl } from './load-round.js';
-import { quantile } from './round-summary.js';
 
 export interface LoadStepOptions {
   /** Requests per second offered. */
@@ -194,12 +193,15 @@ export async function loadStep(
   const late = total - latencies.length - (failed - countErrorsWithLatency(errors));
   const answered = latencies.length;
   const all = Float64Array.from(latencies).sort();
-  // Late requests sort above every answer: a quantile that lands on one is unbounded.
+  // Requests without an answer (late, timed out, failed) sort above every answer: a quantile
+  // that reaches one of them is unbounded. Otherwise Hyndman & Fan's definition 7, as
+  // round-summary.ts's quantile, over all the requests sent.
   const at = (p: number): number | null => {
-    if (total === 1) return late > 0 ? null : (all[0] ?? null);
     const h = (total - 1) * p;
-    if (Math.ceil(h) >= all.length) return null;
-    return quantile(padTo(all, total), p);
+    const lo = Math.floor(h);
+    const hi = Math.ceil(h);
+    if (hi >= all.length) return null;
+    return all[lo]! + (h - lo) * (all[hi]! - all[lo]!);
   };
   let sum = 0;
   for (const v of all) sum += v;
@@ -224,13 +226,4 @@ function countErrorsWithLatency(errors: Record<string, number>): number {
   let n = 0;
   for (const [kind, count] of Object.entries(errors)) if (kind.startsWith('HTTP ')) n += count;
   return n;
-}
-
-/** The answered latencies followed by +∞ for the requests without one (timed out, failed, late):
- *  quantile() reads only the order statistics it lands between. */
-function padTo(sorted: Float64Array, n: number): Float64Array {
-  if (sorted.length >= n) return sorted;
-  const out = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
-  out.set(sorted);
-  return out;
 }

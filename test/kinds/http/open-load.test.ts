@@ -58,6 +58,20 @@ describe('loadStep', () => {
     expect(stats.openSockets).toBe(0);
   });
 
+  it('reads a quantile that falls exactly on the last answer as that answer, the next as unbounded', async () => {
+    // 21 requests, the 21st never answers: p95's position (20 × 0.95 = 19) is the 20th answer,
+    // p99's (19.8) lies between it and the unanswered one.
+    const s = await loadStep(server.url, get('/hang?every=21'), {
+      ...step,
+      rate: 42,
+      drainMs: 150,
+    });
+    expect(s.sent).toBe(21);
+    expect(s.late).toBe(1);
+    expect(Number.isFinite(s.p95)).toBe(true);
+    expect(s.p99).toBeNull();
+  });
+
   it('counts unexpected statuses and timeouts by kind in the error rate', async () => {
     const bad = await loadStep(server.url, get('/status?code=503'), { ...step, rate: 40 });
     expect(bad.errors).toEqual({ 'HTTP 503': 20 });
