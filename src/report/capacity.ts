@@ -64,7 +64,9 @@ export function sideCapacity(e: CapacityEvidence['base'], maxRate: number): Side
 
 /** A duration as the SLO was written: `50 ms`, `1 s`, `12.5 ms`, without padding zeros. */
 function plainDuration(ms: number): string {
-  return formatDurationMs(ms).replace(/\.0+ /, ' ').replace(/(\.\d*?)0+ /, '$1 ');
+  return formatDurationMs(ms)
+    .replace(/\.0+ /, ' ')
+    .replace(/(\.\d*?)0+ /, '$1 ');
 }
 
 function rate(value: number): string {
