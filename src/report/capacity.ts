@@ -6,7 +6,7 @@ import type { CapacityEvidence } from '../kinds/http/capacity-schema.js';
 import { metricKey } from '../kinds/types.js';
 import type { Side } from '../model.js';
 import type { Comparison } from '../result.js';
-import { chartNumber } from './chart.js';
+import { chartNumber, xyChartStart } from './chart.js';
 import type { Context, Layout } from './context.js';
 import { escapeMarkdown, mermaidText, truncate } from './escape.js';
 import {
@@ -23,7 +23,7 @@ import {
 const BINS = 10;
 /** Latencies above this multiple of the SLO term are drawn at it, so the knee stays readable. */
 const CAP = 3;
-const SLO_COLOR = '#57606a';
+const SLO_COLOR = '#57606a' as const;
 
 export interface SideCapacity {
   median: number;
@@ -191,14 +191,7 @@ export function capacityChart(e: CapacityEvidence, limit: number): string {
   return [
     caption,
     '',
-    '```mermaid',
-    '---',
-    'config:',
-    '  themeVariables:',
-    '    xyChart:',
-    `      plotColorPalette: "#0969da, #cf222e, ${SLO_COLOR}"`,
-    '---',
-    'xychart-beta',
+    ...xyChartStart(SLO_COLOR),
     `  title "${title}"`,
     `  x-axis "offered load (req/s)" [${labels.join(', ')}]`,
     `  y-axis "${e.term} (ms)"`,

@@ -8,15 +8,16 @@ import { unitKind } from './format.js';
 const BASE_COLOR = '#0969da';
 const HEAD_COLOR = '#cf222e';
 
-/** The opening lines of a Mermaid xy chart whose first line is blue and second red. */
-export function xyChartStart(): string[] {
+/** The opening lines of a Mermaid xy chart whose first line is blue and second red; `more`
+ *  colours the lines after them (a reference line). */
+export function xyChartStart(...more: `#${string}`[]): string[] {
   return [
     '```mermaid',
     '---',
     'config:',
     '  themeVariables:',
     '    xyChart:',
-    `      plotColorPalette: "${BASE_COLOR}, ${HEAD_COLOR}"`,
+    `      plotColorPalette: "${[BASE_COLOR, HEAD_COLOR, ...more].join(', ')}"`,
     '---',
     'xychart-beta',
   ];
