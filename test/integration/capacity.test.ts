@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/command-line/run.js';
 import type { Result } from '../../src/result.js';
+import { runPerfgate } from '../helpers/cli.js';
 import { createRepo, type TestRepo } from '../helpers/repo.js';
 
 /** Hashes of 16 kB per request (~25 µs each on the CI machine): /orders 160 on base. */
@@ -71,18 +71,9 @@ describe('capacity within an SLO', () => {
     async () => {
       const json = join(out, 'result.json');
       const markdown = join(out, 'comment.md');
-      let stderr = '';
-      const code = await runCli(
+      const { code, stderr } = await runPerfgate(
         ['compare', '--base', 'main', '--json', json, '--markdown', markdown],
-        {
-          cwd: repo.dir,
-          stdout: () => {},
-          stderr: (t) => {
-            stderr += t;
-          },
-          isTty: false,
-          env: {},
-        },
+        repo.dir,
       );
       expect(existsSync(json), `exit ${code}: ${stderr}`).toBe(true);
       const result = JSON.parse(readFileSync(json, 'utf8')) as Result;

@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/command-line/run.js';
 import type { Result } from '../../src/result.js';
+import { runPerfgate } from '../helpers/cli.js';
 import { createRepo, type TestRepo } from '../helpers/repo.js';
 
 const BASE_SERVER = `'use strict';
@@ -79,18 +79,9 @@ describe('a route that now derives a key synchronously', () => {
     async () => {
       const json = join(out, 'result.json');
       const markdown = join(out, 'comment.md');
-      let stderr = '';
-      const code = await runCli(
+      const { code, stderr } = await runPerfgate(
         ['compare', '--base', 'main', '--json', json, '--markdown', markdown],
-        {
-          cwd: repo.dir,
-          stdout: () => {},
-          stderr: (t) => {
-            stderr += t;
-          },
-          isTty: false,
-          env: {},
-        },
+        repo.dir,
       );
       expect(existsSync(json), `exit ${code}: ${stderr}`).toBe(true);
       const result = JSON.parse(readFileSync(json, 'utf8')) as Result;

@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/command-line/run.js';
 import type { Result } from '../../src/result.js';
+import { runPerfgate } from '../helpers/cli.js';
 import { createRepo, type TestRepo } from '../helpers/repo.js';
 
 const WORK = readFileSync(new URL('../fixtures/slow/work.js', import.meta.url), 'utf8');
@@ -51,19 +51,10 @@ afterAll(() => {
 async function compare(branch: string) {
   repo.git('checkout', '-q', branch);
   const json = join(out, `${branch}.json`);
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['compare', '--base', 'main', '--json', json], {
-    cwd: repo.dir,
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTty: false,
-    env: {},
-  });
+  const { code, stdout, stderr } = await runPerfgate(
+    ['compare', '--base', 'main', '--json', json],
+    repo.dir,
+  );
   expect(existsSync(json), `exit ${code}: ${stderr}`).toBe(true);
   const result = JSON.parse(readFileSync(json, 'utf8')) as Result;
   const wall = result.comparisons.find((c) => c.key === 'crunch/wall');

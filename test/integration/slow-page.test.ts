@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/command-line/run.js';
 import type { Result } from '../../src/result.js';
+import { runPerfgate } from '../helpers/cli.js';
 import { createRepo, type TestRepo } from '../helpers/repo.js';
 
 const PAGE = readFileSync(new URL('../fixtures/slow/page/index.html', import.meta.url), 'utf8');
@@ -50,16 +50,10 @@ describe('a page in a 60 s budget', () => {
     'head blocking the main thread for 300 ms with the same bytes fails the gate on a timing metric',
     async () => {
       const json = join(out, 'result.json');
-      let stderr = '';
-      const code = await runCli(['compare', '--base', 'main', '--json', json], {
-        cwd: repo.dir,
-        stdout: () => {},
-        stderr: (t) => {
-          stderr += t;
-        },
-        isTty: false,
-        env: {},
-      });
+      const { code, stderr } = await runPerfgate(
+        ['compare', '--base', 'main', '--json', json],
+        repo.dir,
+      );
       expect(existsSync(json), `exit ${code}: ${stderr}`).toBe(true);
       const result = JSON.parse(readFileSync(json, 'utf8')) as Result;
       const metric = (name: string) => result.comparisons.find((c) => c.metric === name);

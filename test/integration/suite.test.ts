@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/command-line/run.js';
 import type { Result } from '../../src/result.js';
 import {
   BASE_PARSE,
@@ -16,6 +15,7 @@ import {
   suiteConfig,
   vitestSuite,
 } from '../fixtures/suite/vitest-suite.js';
+import { runPerfgate } from '../helpers/cli.js';
 import { createRepo, type TestRepo } from '../helpers/repo.js';
 
 const NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url));
@@ -55,16 +55,10 @@ describe('a vitest bench suite, head slowing one benchmark by 30%', () => {
     'that benchmark regressed, the others not, the new one listed as added, exit 1',
     async () => {
       const json = join(out, 'result.json');
-      let stderr = '';
-      const code = await runCli(['compare', '--base', 'main', '--json', json], {
-        cwd: repo.dir,
-        stdout: () => {},
-        stderr: (t) => {
-          stderr += t;
-        },
-        isTty: false,
-        env: {},
-      });
+      const { code, stderr } = await runPerfgate(
+        ['compare', '--base', 'main', '--json', json],
+        repo.dir,
+      );
       expect(existsSync(json), `exit ${code}: ${stderr}`).toBe(true);
       const result = JSON.parse(readFileSync(json, 'utf8')) as Result;
       const rows = Object.fromEntries(result.comparisons.map((c) => [c.key, c]));
