@@ -73,6 +73,8 @@ export class NoCapacityError extends Error {
 }
 
 const LATENCY_TERMS = ['p50', 'p95', 'p99', 'mean'] as const;
+/** Failure kinds kept per step (the result allows 50). */
+const MAX_ERROR_KINDS = 20;
 
 /** The latency the report charts against offered load: the SLO's first latency term, else p95. */
 export function chartTerm(slo: HttpSlo): (typeof LATENCY_TERMS)[number] {
@@ -81,6 +83,19 @@ export function chartTerm(slo: HttpSlo): (typeof LATENCY_TERMS)[number] {
 
 function ms(value: number): string {
   return `${value >= 100 ? Math.round(value) : Number(value.toPrecision(3))} ms`;
+}
+
+/** The most frequent failure kinds, at most MAX_ERROR_KINDS, names cut to 100 characters: a
+ *  server answering with every status code there is cannot make the result too large to keep. */
+function topErrors(errors: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [kind, n] of Object.entries(errors)
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, MAX_ERROR_KINDS)) {
+    const name = kind.slice(0, 100);
+    out[name] = (out[name] ?? 0) + n;
+  }
+  return out;
 }
 
 function finiteOrNull(value: number | null): number | null {
@@ -109,7 +124,7 @@ export function judgeStep(step: LoadStep, slo: HttpSlo): CapacityStep {
     // result for one step's figure would lose every row measured.
     latency: finiteOrNull(step[chartTerm(slo)]),
     errorRate: step.errorRate,
-    errors: step.errors,
+    errors: topErrors(step.errors),
   };
   if (step.serverCores !== undefined && Number.isFinite(step.serverCores)) {
     out.serverCores = step.serverCores;

@@ -70,6 +70,16 @@ describe('judgeStep', () => {
     });
   });
 
+  it('keeps the 20 most frequent failure kinds, so any server’s answers fit the result', () => {
+    const errors = Object.fromEntries(
+      Array.from({ length: 400 }, (_, i) => [`HTTP ${100 + i}`, i + 1]),
+    );
+    const judged = judgeStep({ ...stepAt(10, 50), errors, errorRate: 1 }, { errorRate: 0.01 });
+    expect(Object.keys(judged.errors)).toHaveLength(20);
+    expect(judged.errors['HTTP 499']).toBe(400);
+    expect(judged.errors['HTTP 100']).toBeUndefined();
+  });
+
   it('charts p95 when the SLO has only an error rate', () => {
     expect(chartTerm({ errorRate: 0.01 })).toBe('p95');
     expect(chartTerm({ p99: 10, p95: 5 })).toBe('p95');
