@@ -6,6 +6,7 @@ import type { CapacityEvidence } from '../kinds/http/capacity-schema.js';
 import { metricKey } from '../kinds/types.js';
 import type { Side } from '../model.js';
 import type { Comparison } from '../result.js';
+import { median } from '../stats/summary.js';
 import { chartNumber, xyChartStart } from './chart.js';
 import type { Context, Layout } from './context.js';
 import { escapeMarkdown, mermaidText, truncate } from './escape.js';
@@ -50,8 +51,7 @@ function binomialHalfCdf(n: number, k: number): number {
 export function sideCapacity(e: CapacityEvidence['base'], maxRate: number): SideCapacity {
   const sorted = [...e.estimates].sort((a, b) => a - b);
   const n = sorted.length;
-  const mid =
-    n === 0 ? Number.NaN : (sorted[Math.floor((n - 1) / 2)]! + sorted[Math.ceil((n - 1) / 2)]!) / 2;
+  const mid = n === 0 ? Number.NaN : median(sorted);
   let ci: [number, number] | null = null;
   for (let j = Math.floor(n / 2); j >= 1; j--) {
     if (1 - 2 * binomialHalfCdf(n, j - 1) >= 0.95) {

@@ -5,6 +5,7 @@
 // in a branch name must not reach the terminal.
 
 import pc from 'picocolors';
+import { metricKey } from '../kinds/types.js';
 import type { Scale, Status } from '../model.js';
 import type { Result } from '../result.js';
 import { acceptanceText, isAccepted } from './acceptance.js';
@@ -323,7 +324,7 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
   if (capacity.length > 0) {
     out.push('', c.bold('capacity within the SLO'));
     for (const e of capacity) {
-      const key = `${e.benchmark}/${e.route}/capacity`;
+      const key = metricKey(e.benchmark, e.route, 'capacity');
       const sentence = capacitySentence(
         e,
         result.comparisons.find((x) => x.key === key),
