@@ -16,7 +16,8 @@
 //          (per shift) --budget 2m --shifts 0,5,10,20 (percent) --seed N --label NAME
 //          real only: --work-ms X (CPU ms per request of every service chosen; else each
 //          service's default, work.ts) --threshold X% (δ, to compare with a non-default gate)
-//          --round-duration 500ms (the http benchmark's, to compare with the default)
+//          --round-duration 500ms --connections 4 (the http benchmark's, to compare with the
+//          default; lists such as 1s,500ms and 10,4 cross into variants interleaved like the cells)
 //          sim only: --figures FILE (one set of figures instead of each cell's) --resamples N
 //          --noise-scale X --noise-p50 4% --pair-scale X (a what-if: each pair takes X times as
 //          long, e.g. 0.5 for rounds half as long) --futility off --threshold X% --peers off (perfgate
@@ -44,6 +45,7 @@ import {
   runReal,
   slowRouteOf,
   tallyTrials,
+  type Variant,
 } from './real.js';
 import {
   type CellOverview,
@@ -347,6 +349,34 @@ function summaryJson(tally: Tally, shifts: number[], settings: object) {
   return { date: new Date().toISOString(), shifts, settings, cells: rows };
 }
 
+/** --round-duration 1s,500ms --connections 10,4: their cross, each a variant named after what it
+ *  sets (`rd500ms-c4`) when there are several; one value of each sets every trial alike, as before. */
+function variantsOf(values: Values): Pick<RealOptions, 'variants'> {
+  const rounds = (values['round-duration'] ?? '').split(',').filter((x) => x.trim() !== '');
+  const conns = (values.connections ?? '').split(',').filter((x) => x.trim() !== '');
+  if (rounds.length === 0 && conns.length === 0) return {};
+  const roundMs: Array<number | undefined> = rounds.length
+    ? rounds.map((r) => duration('round-duration', r))
+    : [undefined];
+  const connections: Array<number | undefined> = conns.length
+    ? conns.map((c) => count('connections', c))
+    : [undefined];
+  const several = roundMs.length * connections.length > 1;
+  const variants: Variant[] = roundMs.flatMap((r) =>
+    connections.map((c) => {
+      const name = [r !== undefined ? `rd${r}ms` : '', c !== undefined ? `c${c}` : '']
+        .filter(Boolean)
+        .join('-');
+      return {
+        ...(several ? { name } : {}),
+        ...(r !== undefined ? { roundMs: r } : {}),
+        ...(c !== undefined ? { connections: c } : {}),
+      };
+    }),
+  );
+  return { variants };
+}
+
 function realOptions(values: Values): RealOptions {
   const chosen = services(values);
   const workMs = values['work-ms'] === undefined ? undefined : Number(values['work-ms']);
@@ -365,9 +395,7 @@ function realOptions(values: Values): RealOptions {
     timeBudgetMs: duration('budget', values.budget ?? DEFAULT_BUDGET),
     ...(workMs !== undefined ? { workMs: Object.fromEntries(chosen.map((s) => [s, workMs])) } : {}),
     ...(values.threshold ? { threshold: percent('threshold', values.threshold) } : {}),
-    ...(values['round-duration']
-      ? { roundMs: duration('round-duration', values['round-duration']) }
-      : {}),
+    ...variantsOf(values),
     seed: count('seed', values.seed ?? '1'),
     logFile: join(RESULTS, `real-trials${label ? `-${label}` : ''}.jsonl`),
     onLine: (line: string) => process.stderr.write(`  ${line}\n`),
@@ -441,7 +469,10 @@ function realReport(
   const budgets = [...new Set(trials.map((t) => t.budgetMs / 1000))].join(', ');
   // The settings the trials ran with, as recorded (the product's defaults may have changed since).
   const settings = trials.find((t) => t.settings)?.settings;
-  const mixed = new Set(trials.map((t) => JSON.stringify(t.settings ?? null))).size > 1;
+  // Variants differ in connections and round duration: name every value the trials ran with.
+  const seen = (f: (x: NonNullable<RealTrial['settings']>) => number) =>
+    [...new Set(trials.flatMap((t) => (t.settings ? [f(t.settings)] : [])))].join(' or ');
+  const mixedGate = new Set(trials.map((t) => JSON.stringify(t.settings?.gate ?? null))).size > 1;
   const gateText = gateLabel(o.threshold, true, settings?.gate).replace('**perfgate** at ', '');
   const overview: CellOverview[] = [];
   const sections: string[] = [];
@@ -485,8 +516,8 @@ function realReport(
     '',
     `\`${o.command}\` — ${trials.length} trials, service × condition × shift interleaved in a seeded ` +
       `random order, fresh server processes per trial, time budget ${budgets} s; ` +
-      `${gateText}${settings ? `, ${settings.connections} connections, ${settings.roundMs} ms rounds` : ''}` +
-      `${mixed ? ' (as recorded by the first trial; the trials ran with differing settings)' : ''}. ${o.header} ` +
+      `${gateText}${mixedGate ? ' (as the first trial recorded it; the trials ran with differing gates)' : ''}` +
+      `${settings ? `, ${seen((x) => x.connections)} connections, ${seen((x) => x.roundMs)} ms rounds` : ''}. ${o.header} ` +
       `1-minute load average before the trials: median ${loads[Math.floor(loads.length / 2)]?.toFixed(1)}, ` +
       `min ${loads[0]?.toFixed(1)}, max ${loads[loads.length - 1]?.toFixed(1)} (${cpus().length} cores).`,
     '',
@@ -523,6 +554,7 @@ async function main(): Promise<void> {
       budget: { type: 'string' },
       threshold: { type: 'string' },
       'round-duration': { type: 'string' },
+      connections: { type: 'string' },
       shifts: { type: 'string' },
       seed: { type: 'string' },
       'work-ms': { type: 'string' },

@@ -71,12 +71,21 @@ export interface RealOptions {
   seed: number;
   /** δ for a comparison against a non-default gate; the product's default when absent. */
   threshold?: number;
-  /** round-duration (ms) for a comparison against the default's; the default when absent. */
-  roundMs?: number;
+  /** The http settings compared, interleaved like the cells (--round-duration 1s,500ms
+   *  --connections 10,4 cross into four); one variant, or none, runs every trial alike. */
+  variants?: Variant[];
   /** JSON lines, one per trial, appended as they finish. */
   logFile?: string;
   onLine?: (line: string) => void;
   signal?: AbortSignal;
+}
+
+/** Settings of the http benchmark other than the default's, compared within one run. */
+export interface Variant {
+  /** Part of the cell's name when a run compares more than one variant (`rd500ms-c4`). */
+  name?: string;
+  roundMs?: number;
+  connections?: number;
 }
 
 export interface RecordedSamples extends Pick<MetricSamples, 'base' | 'head' | 'order'> {
@@ -98,6 +107,8 @@ export interface RealTrial {
   /** Absent in trials saved before issue #12: the loop service, idle, tuned knobs. */
   service?: ServiceName;
   condition?: Condition;
+  /** The variant's name when the run compared several (see RealOptions.variants). */
+  variant?: string;
   shift: number;
   index: number;
   seed: number;
@@ -195,10 +206,10 @@ function cpuPerRequest(s: ServerStats | undefined, route: string): number {
 
 export async function runRealTrial(
   o: RealOptions,
-  cell: { service: ServiceName; condition: Condition; shift: number; index: number },
+  cell: PlannedTrial,
   units: number,
 ): Promise<RealTrial> {
-  const { service, condition, shift, index } = cell;
+  const { service, condition, shift, index, variant } = cell;
   const seed = deriveSeed(o.seed, 'real', service, condition, shift, index);
   const root = mkdtempSync(join(tmpdir(), 'perfgate-accuracy-'));
   const dirs = { base: join(root, 'base'), head: join(root, 'head') };
@@ -210,7 +221,8 @@ export async function runRealTrial(
       timeBudgetMs: o.timeBudgetMs,
       seed,
       ...(o.threshold !== undefined ? { threshold: o.threshold } : {}),
-      ...(o.roundMs !== undefined ? { roundMs: o.roundMs } : {}),
+      ...(variant?.roundMs !== undefined ? { roundMs: variant.roundMs } : {}),
+      ...(variant?.connections !== undefined ? { connections: variant.connections } : {}),
     });
     const bench = userBenchmark(config);
     if (bench.requests.map((r) => r.name).join() !== ROUTES.join()) {
@@ -256,6 +268,7 @@ export async function runRealTrial(
     const t: RealTrial = {
       service,
       condition,
+      ...(variant?.name !== undefined ? { variant: variant.name } : {}),
       shift,
       index,
       seed,
@@ -319,20 +332,31 @@ async function stopAll(stops: Array<() => Promise<unknown>>): Promise<void> {
 export interface PlannedTrial {
   service: ServiceName;
   condition: Condition;
+  variant?: Variant;
   shift: number;
   index: number;
 }
 
-/** The trials of every service × condition × shift, in a seeded random order. */
+/** The trials of every service × condition × variant × shift, in a seeded random order. A trial's
+ *  seed does not depend on its variant, so the variants' trials of one index share their block
+ *  orders. */
 export function interleavedPlan(
-  o: Pick<RealOptions, 'services' | 'conditions' | 'shifts' | 'aaTrials' | 'trials' | 'seed'>,
+  o: Pick<
+    RealOptions,
+    'services' | 'conditions' | 'shifts' | 'aaTrials' | 'trials' | 'seed' | 'variants'
+  >,
 ): PlannedTrial[] {
   const plan: PlannedTrial[] = [];
+  const variants: Array<Variant | undefined> = o.variants?.length ? o.variants : [undefined];
   for (const service of o.services) {
     for (const condition of o.conditions) {
-      for (const shift of o.shifts) {
-        const n = shift === 0 ? o.aaTrials : o.trials;
-        for (let index = 0; index < n; index++) plan.push({ service, condition, shift, index });
+      for (const variant of variants) {
+        for (const shift of o.shifts) {
+          const n = shift === 0 ? o.aaTrials : o.trials;
+          for (let index = 0; index < n; index++) {
+            plan.push({ service, condition, ...(variant ? { variant } : {}), shift, index });
+          }
+        }
       }
     }
   }
@@ -344,13 +368,22 @@ export function interleavedPlan(
   return plan;
 }
 
-/** A trial's service × condition; trials saved before issue #12 were the loop service, idle. */
-export function cellOf(t: RealTrial): { service: ServiceName; condition: Condition } {
-  return { service: t.service ?? 'loop', condition: t.condition ?? 'idle' };
+/** A trial's service × condition (× variant, when its run compared several); trials saved before
+ *  issue #12 were the loop service, idle. */
+export function cellOf(t: RealTrial): {
+  service: ServiceName;
+  condition: Condition;
+  variant?: string;
+} {
+  return {
+    service: t.service ?? 'loop',
+    condition: t.condition ?? 'idle',
+    ...(t.variant !== undefined ? { variant: t.variant } : {}),
+  };
 }
 
-export const cellName = (c: { service: string; condition: string }): string =>
-  `${c.service}-${c.condition}`;
+export const cellName = (c: { service: string; condition: string; variant?: string }): string =>
+  `${c.service}-${c.condition}${c.variant !== undefined ? `-${c.variant}` : ''}`;
 
 /** The route and metric of a recorded series (older trials have only the key,
  *  `benchmark/route/metric`). */
@@ -499,7 +532,7 @@ export async function runReal(o: RealOptions): Promise<RealResult> {
     const pctText = (x: number | undefined) =>
       x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)}%`;
     o.onLine?.(
-      `[${k + 1}/${plan.length}] ${cellName(cell)} shift ${pctText(cell.shift)}: ${t.verdict}` +
+      `[${k + 1}/${plan.length}] ${cellName(cellOf(t))} shift ${pctText(cell.shift)}: ${t.verdict}` +
         `${t.regressed.length ? ` (regressed ${t.regressed.join(', ')})` : ''} · ${t.pairs} pairs · ` +
         `${(t.elapsedMs / 1000).toFixed(1)} s · ${t.stoppedBy} · realized p50 ${pctText(t.realizedShift)}, ` +
         `work CPU ${pctText(t.cpuShift)} · load ${t.loadBefore.toFixed(1)}`,

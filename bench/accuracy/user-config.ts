@@ -24,11 +24,13 @@ export interface UserConfigOptions {
   futility?: boolean;
   /** The http benchmark's round-duration (ms), set only to compare against the default. */
   roundMs?: number;
+  /** The http benchmark's connections, set only to compare against the default. */
+  connections?: number;
 }
 
 /** The perfgate.yml a user writes, as the object its YAML parses to. */
 export function userConfigFile(
-  o: Pick<UserConfigOptions, 'timeBudgetMs' | 'futility' | 'roundMs'>,
+  o: Pick<UserConfigOptions, 'timeBudgetMs' | 'futility' | 'roundMs' | 'connections'>,
 ) {
   const gate: Record<string, unknown> = { 'time-budget': `${Math.round(o.timeBudgetMs)}ms` };
   if (o.futility === false) gate.futility = false;
@@ -41,6 +43,7 @@ export function userConfigFile(
         ready: '/health',
         requests: [...ROUTE_PATHS],
         ...(o.roundMs !== undefined ? { 'round-duration': `${o.roundMs}ms` } : {}),
+        ...(o.connections !== undefined ? { connections: o.connections } : {}),
       },
     ],
     gate,

@@ -11,6 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generateTrial, type NoiseFigures } from '../../bench/accuracy/noise-model.js';
 import {
   callsOf,
+  cellName,
+  cellOf,
   figuresFromTrials,
   interleavedPlan,
   NEIGHBOUR,
@@ -53,6 +55,35 @@ describe('the interleaved plan', () => {
     expect(again).toEqual(plan);
     // Interleaved, not grouped: the first half is not all one service.
     expect(new Set(plan.slice(0, 10).map((p) => p.service)).size).toBe(2);
+  });
+
+  it('crosses the variants compared with every cell and interleaves them too', () => {
+    const variants = [
+      { name: 'rd1000ms', roundMs: 1000 },
+      { name: 'rd500ms', roundMs: 500 },
+    ];
+    const plan = interleavedPlan({
+      services: ['io'],
+      conditions: ['idle', 'noisy'],
+      shifts: [0, 0.1],
+      aaTrials: 4,
+      trials: 1,
+      seed: 2,
+      variants,
+    });
+    expect(plan).toHaveLength(2 * 2 * (4 + 1));
+    for (const v of variants) {
+      for (const condition of ['idle', 'noisy']) {
+        const cell = plan.filter((p) => p.variant === v && p.condition === condition);
+        expect(cell.filter((p) => p.shift === 0)).toHaveLength(4);
+        expect(cell.filter((p) => p.shift === 0.1)).toHaveLength(1);
+      }
+    }
+    expect(new Set(plan.slice(0, 6).map((p) => p.variant?.name)).size).toBe(2);
+    // A trial's cell carries its variant, so each variant's noise is fitted apart.
+    const trial = { service: 'io', condition: 'idle', variant: 'rd500ms' } as RealTrial;
+    expect(cellName(cellOf(trial))).toBe('io-idle-rd500ms');
+    expect(cellName(cellOf({ service: 'io', condition: 'idle' } as RealTrial))).toBe('io-idle');
   });
 });
 
