@@ -16,12 +16,16 @@
 //          (per shift) --budget 2m --shifts 0,5,10,20 (percent) --seed N --label NAME
 //          real only: --work-ms X (CPU ms per request of every service chosen; else each
 //          service's default, work.ts) --threshold X% (δ, to compare with a non-default gate)
+//          --futility off (A/A runs go on to the budget: long runs for the between-process SD)
 //          --round-duration 500ms --connections 4 (the http benchmark's, to compare with the
 //          default; lists such as 1s,500ms and 10,4 cross into variants interleaved like the cells)
 //          sim only: --figures FILE (one set of figures instead of each cell's) --resamples N
 //          --noise-scale X --noise-p50 4% --pair-scale X (a what-if: each pair takes X times as
 //          long, e.g. 0.5 for rounds half as long) --futility off --threshold X% --peers off (perfgate
 //          only: the peers' knob sweep is most of a sim's time at the defaults' few pairs)
+//          --process-sd 3% (the between-process SD instead of the figures')
+//          --restart-every N --restart-ms 2500ms (servers restarted every N pairs, each restart
+//          a fresh process offset and that much of the budget)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -240,7 +244,17 @@ async function simCell(
   const pairScale = Number(values['pair-scale'] ?? '1');
   if (!(pairScale > 0))
     throw new UsageError(`--pair-scale must be a number > 0, got "${values['pair-scale']}"`);
-  const scaled = scaleFigures(measured, +scale.toPrecision(3));
+  const processSd = values['process-sd'] ? percent('process-sd', values['process-sd']) : undefined;
+  const restartEvery =
+    values['restart-every'] !== undefined
+      ? count('restart-every', values['restart-every'])
+      : undefined;
+  const restartMs =
+    restartEvery !== undefined ? duration('restart-ms', values['restart-ms'] ?? '0ms') : undefined;
+  const scaled = scaleFigures(
+    processSd === undefined ? measured : { ...measured, processSd },
+    +scale.toPrecision(3),
+  );
   const figures =
     pairScale === 1
       ? scaled
@@ -251,7 +265,9 @@ async function simCell(
         };
   const label =
     (scale === 1 ? cell.label : `${cell.label}-noise-x${+scale.toPrecision(3)}`) +
-    (pairScale === 1 ? '' : `-pair-x${pairScale}`);
+    (pairScale === 1 ? '' : `-pair-x${pairScale}`) +
+    (processSd === undefined ? '' : `-procsd${+(processSd * 100).toPrecision(3)}`) +
+    (restartEvery === undefined ? '' : `-restart${restartEvery}`);
   const shifts = values.shifts ? shiftList(values.shifts) : SIM_SHIFTS;
   const aaTrials = count('aa-trials', values['aa-trials'] ?? '1000');
   const trials = count('trials', values.trials ?? '200');
@@ -273,6 +289,7 @@ async function simCell(
     seed,
     bootstrapResamples,
     futility,
+    ...(restartEvery !== undefined ? { restartEvery, restartMs } : {}),
     ...(peers ? { knobs: true } : { rules: [] }),
     onTrial: (done) => {
       const now = Date.now();
@@ -298,6 +315,9 @@ async function simCell(
     '',
     `\`${command}\` — ${aaTrials} A/A trials and ${trials} per shift, seed ${seed}, ${bootstrapResamples} bootstrap resamples; ` +
       `${gateLabel(threshold, futility).replace('**perfgate** at ', '')}; time budget ${timeBudgetMs / 1000} s = ${result.maxPairs} pairs at ${figures.pairMs.toFixed(0)} ms per pair; ` +
+      (restartEvery === undefined
+        ? ''
+        : `servers restarted every ${restartEvery} pairs, ${restartMs} ms a restart (a fresh process offset each); `) +
       `metrics modelled: ${modelled}; ran in ${(result.elapsedMs / 1000).toFixed(0)} s on ${machineLine()}.`,
     '',
     'Noise of the synthetic rounds:',
@@ -395,6 +415,7 @@ function realOptions(values: Values): RealOptions {
     timeBudgetMs: duration('budget', values.budget ?? DEFAULT_BUDGET),
     ...(workMs !== undefined ? { workMs: Object.fromEntries(chosen.map((s) => [s, workMs])) } : {}),
     ...(values.threshold ? { threshold: percent('threshold', values.threshold) } : {}),
+    ...(values.futility === 'off' ? { futility: false } : {}),
     ...variantsOf(values),
     seed: count('seed', values.seed ?? '1'),
     logFile: join(RESULTS, `real-trials${label ? `-${label}` : ''}.jsonl`),
@@ -517,7 +538,7 @@ function realReport(
     `\`${o.command}\` — ${trials.length} trials, service × condition × shift interleaved in a seeded ` +
       `random order, fresh server processes per trial, time budget ${budgets} s; ` +
       `${gateText}${mixedGate ? ' (as the first trial recorded it; the trials ran with differing gates)' : ''}` +
-      `${settings ? `, ${seen((x) => x.connections)} connections, ${seen((x) => x.roundMs)} ms rounds` : ''}. ${o.header} ` +
+      `${settings ? `, ${seen((x) => x.connections)} connections, ${seen((x) => x.roundMs)} ms rounds, servers restarted every ${seen((x) => x.restartEvery ?? 0)} pairs (0: never)` : ''}. ${o.header} ` +
       `1-minute load average before the trials: median ${loads[Math.floor(loads.length / 2)]?.toFixed(1)}, ` +
       `min ${loads[0]?.toFixed(1)}, max ${loads[loads.length - 1]?.toFixed(1)} (${cpus().length} cores).`,
     '',
@@ -566,6 +587,9 @@ async function main(): Promise<void> {
       label: { type: 'string' },
       futility: { type: 'string' },
       peers: { type: 'string' },
+      'process-sd': { type: 'string' },
+      'restart-every': { type: 'string' },
+      'restart-ms': { type: 'string' },
     },
   });
   const mode = positionals[0] ?? 'sim';

@@ -16,7 +16,8 @@
 //         (realized change over nominal, fitted from shifted real trials: an I/O-bound route's
 //         latency moves by a fraction of its CPU work's change; 1 when not measured);
 //   plus, per trial, a persistent offset of each side's process, N(0, processSd²/2) (so that the
-//   two processes differ by processSd), on every metric of every route.
+//   two processes differ by processSd), on every metric of every route; drawn again at every
+//   restart of the servers when the trial restarts them (restartEvery).
 // sₘ = kₘ·sdPairₘ/√2, kₘ calibrated (coreScale) so that the paired log-ratio of metric m, outliers
 // included, has robust SD sdPairₘ as fitted: the real runs' robust SD includes their outliers,
 // so a core of the whole sdPairₘ plus outliers on top would be noisier than what was measured. Throughput
@@ -143,6 +144,9 @@ export interface TrialSpec {
   /** Rounds to generate (an upper bound on what any rule will ask for). */
   rounds: number;
   seed: number;
+  /** The servers restart before every round r > 1 with (r − 1) a multiple of this (round 0 is
+   *  the warm-up, as the sampler counts): each side's process offset is drawn again. */
+  restartEvery?: number;
 }
 
 /** One route's metrics for one side of one round, before the order effect (the figures'
@@ -230,13 +234,18 @@ export function generateTrial(spec: TrialSpec): SyntheticTrial {
   const logShift = Math.log1p(spec.shift);
   const metrics = modeledMetrics(f);
   const values: SyntheticTrial['values'] = [];
-  const processOffset = {
-    base: ((f.processSd ?? 0) / Math.SQRT2) * rng.normal(),
-    head: ((f.processSd ?? 0) / Math.SQRT2) * rng.normal(),
-  };
+  const drawOffsets = (from: Rng) => ({
+    base: ((f.processSd ?? 0) / Math.SQRT2) * from.normal(),
+    head: ((f.processSd ?? 0) / Math.SQRT2) * from.normal(),
+  });
+  let processOffset = drawOffsets(rng);
+  // A restart's offsets come from their own stream, so that every other draw stays as it was
+  // without restarts (and the results saved before restarts were modelled reproduce).
+  const restartRng = createRng((spec.seed ^ 0x9e3779b9) >>> 0);
   let d = sigmaD * rng.normal();
   const innovation = sigmaD * Math.sqrt(1 - phi * phi);
   for (let i = 0; i < spec.rounds; i++) {
+    if (isRestart(i, spec.restartEvery)) processOffset = drawOffsets(restartRng);
     d = phi * d + innovation * rng.normal();
     const round = { base: {}, head: {} } as SyntheticTrial['values'][number];
     const outliers = Object.fromEntries(routes.map((r) => [r, pairOutlier(f, rng)]));
@@ -260,6 +269,11 @@ export function generateTrial(spec: TrialSpec): SyntheticTrial {
     values.push(round);
   }
   return { routes, metrics, values, orderEffect: f.orderEffect };
+}
+
+/** Whether the servers restart before round i of a trial (round 0 is the warm-up). */
+export function isRestart(i: number, every: number | undefined): boolean {
+  return every !== undefined && every > 0 && i > 1 && (i - 1) % every === 0;
 }
 
 /** A route's values as observed, with the order effect applied to the side measured second. */

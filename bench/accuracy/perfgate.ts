@@ -4,7 +4,7 @@
 // probe with a fake clock.
 import type { GateConfig, MetricSamples, Observation, Side, Status } from '../../src/model.js';
 import { runSampler, type SamplerProbe, type StoppedBy } from '../../src/sampler/index.js';
-import { type ModelMetric, observed, type SyntheticTrial } from './noise-model.js';
+import { isRestart, type ModelMetric, observed, type SyntheticTrial } from './noise-model.js';
 import { serviceSpecs } from './series.js';
 import { userGate } from './user-config.js';
 
@@ -67,6 +67,9 @@ export function syntheticProbe(
   trial: SyntheticTrial,
   clock: { now: number },
   pairMs: number,
+  /** The trial's server restarts (its rows' offsets drawn again there): each side's restart
+   *  takes half of ms on the clock, as the real probe restarts a side before its round. */
+  restarts?: { every: number; ms: number },
 ): SamplerProbe {
   const modelled = new Set<string>(trial.metrics);
   const specs = serviceSpecs(trial.routes).filter(
@@ -79,6 +82,7 @@ export function syntheticProbe(
       const other: Side = side === 'base' ? 'head' : 'base';
       const second = calls[side] < calls[other];
       const row = trial.values[calls[side]];
+      if (restarts && isRestart(calls[side], restarts.every)) clock.now += restarts.ms / 2;
       calls[side]++;
       if (row === undefined) {
         throw new RangeError(`synthetic trial has ${trial.values.length} rounds; raise its length`);

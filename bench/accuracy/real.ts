@@ -71,6 +71,9 @@ export interface RealOptions {
   seed: number;
   /** δ for a comparison against a non-default gate; the product's default when absent. */
   threshold?: number;
+  /** false: no futility stop, so A/A runs go on to the budget (long runs measure the
+   *  between-process offset); the product's default when absent. */
+  futility?: boolean;
   /** The http settings compared, interleaved like the cells (--round-duration 1s,500ms
    *  --connections 10,4 cross into four); one variant, or none, runs every trial alike. */
   variants?: Variant[];
@@ -121,6 +124,8 @@ export interface RealTrial {
     gate: Omit<GateConfig, 'seed'>;
     connections: number;
     roundMs: number;
+    /** Pairs between server restarts, 0 never; absent in trials saved before restarts. */
+    restartEvery?: number;
   };
   regressed: string[];
   statuses: Record<string, string>;
@@ -221,6 +226,7 @@ export async function runRealTrial(
       timeBudgetMs: o.timeBudgetMs,
       seed,
       ...(o.threshold !== undefined ? { threshold: o.threshold } : {}),
+      ...(o.futility === false ? { futility: false } : {}),
       ...(variant?.roundMs !== undefined ? { roundMs: variant.roundMs } : {}),
       ...(variant?.connections !== undefined ? { connections: variant.connections } : {}),
     });
@@ -279,6 +285,7 @@ export async function runRealTrial(
         gate: (({ seed: _, ...rest }) => rest)(config.gate),
         connections: bench.connections,
         roundMs: bench.roundMs,
+        restartEvery: bench.restartEvery ?? 0,
       },
       regressed,
       statuses: Object.fromEntries(outcome.statuses),

@@ -21,8 +21,9 @@
 // difference by design. The head's slowed routes do round(units · (1 + shift)).
 //
 // On SIGTERM (perfgate's stop) it writes ./service-stats.json: per route, the requests served
-// and the CPU time of their synchronous work (process.cpuUsage around it), so the harness can
-// report the realized CPU shift beside the nominal one.
+// and the CPU time of their synchronous work (process.cpuUsage around it), added to what the
+// tree's earlier processes wrote (perfgate restarts servers), so the harness can report the
+// realized CPU shift beside the nominal one.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { jsonWork, loopWork, seededRandom } from './service-work.mjs';
@@ -106,7 +107,24 @@ server.keepAliveTimeout = 60_000;
 server.listen(Number(process.env.PORT), process.env.HOST || '127.0.0.1');
 process.on('SIGTERM', () => {
   try {
-    writeFileSync('service-stats.json', JSON.stringify({ service, routeUnits, stats }));
+    // perfgate restarts the servers during a run: add this process's counts to those of the
+    // processes before it in the same tree.
+    let total = stats;
+    try {
+      const before = JSON.parse(readFileSync('service-stats.json', 'utf8')).stats;
+      total = Object.fromEntries(
+        [...new Set([...Object.keys(before), ...Object.keys(stats)])].map((route) => [
+          route,
+          {
+            requests: (before[route]?.requests ?? 0) + (stats[route]?.requests ?? 0),
+            cpuMicros: (before[route]?.cpuMicros ?? 0) + (stats[route]?.cpuMicros ?? 0),
+          },
+        ]),
+      );
+    } catch {
+      // The first process of the tree: nothing before it.
+    }
+    writeFileSync('service-stats.json', JSON.stringify({ service, routeUnits, stats: total }));
   } finally {
     process.exit(0);
   }

@@ -28,6 +28,10 @@ export interface SimulationOptions {
   knobs?: boolean;
   /** perfgate's futility stop; on unless false (to measure what it costs). */
   futility?: boolean;
+  /** Restart the servers every this many pairs (a fresh process offset each), each restart
+   *  taking restartMs of the budget; none when absent. */
+  restartEvery?: number;
+  restartMs?: number;
   /** Bootstrap resamples of perfgate's intervals (the sampler's default when absent). */
   bootstrapResamples?: number;
   onTrial?: (done: number, total: number) => void;
@@ -60,12 +64,15 @@ export async function simulateTrial(
     shift,
     rounds,
     seed,
+    ...(o.restartEvery !== undefined ? { restartEvery: o.restartEvery } : {}),
   });
   const pairMs = o.figures.pairMs;
 
   const clock = { now: 0 };
+  const restarts =
+    o.restartEvery !== undefined ? { every: o.restartEvery, ms: o.restartMs ?? 0 } : undefined;
   const run = await runPerfgate(
-    syntheticProbe(trial, clock, pairMs),
+    syntheticProbe(trial, clock, pairMs, restarts),
     benchGate({
       timeBudgetMs: o.timeBudgetMs,
       seed,
