@@ -92,6 +92,9 @@ export interface HttpBenchmarkConfig extends ServerConfig {
   connections: number;
   /** Load per route per round: a duration in ms. */
   roundMs: number;
+  /** Both servers are restarted every this many pairs (0: never). The config's parser always
+   *  sets it (its default is the bench's); absent, as in hand-built configs, means never. */
+  restartEvery?: number;
   /** Per-request timeout in ms; a timed-out request counts as an error. */
   timeoutMs: number;
   requests: HttpRequestConfig[];

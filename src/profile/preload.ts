@@ -12,7 +12,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-/** V8's sampling interval in µs: 0.5 ms puts a few hundred samples in a 1 s round at little cost. */
+/** V8's sampling interval in µs: 0.5 ms puts a few hundred samples in a 500 ms round of a busy
+ *  server at little cost. */
 export const SAMPLING_INTERVAL_US = 500;
 
 export const PRELOAD_SOURCE = `'use strict';

@@ -197,6 +197,7 @@ describe('schema/perfgate.schema.json', () => {
       'cwd',
       'connections',
       'round-duration',
+      'restart-every',
       'timeout',
     ]);
     const minimal = { benchmarks: [{ name: 'api', type: 'http', start: 's', requests: ['/'] }] };

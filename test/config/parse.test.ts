@@ -55,7 +55,8 @@ describe('parseConfig: valid files resolve to the full Config', () => {
           env: {},
           cwd: '.',
           connections: 10,
-          roundMs: 1000,
+          roundMs: 500,
+          restartEvery: 8,
           timeoutMs: 10_000,
           requests: [
             { name: 'GET /products', method: 'GET', path: '/products', headers: {} },
@@ -182,7 +183,8 @@ benchmarks:
           env: {},
           cwd: '.',
           connections: 10,
-          roundMs: 1000,
+          roundMs: 500,
+          restartEvery: 8,
           timeoutMs: 10_000,
           requests: [{ name: 'GET /', method: 'GET', path: '/', headers: {} }],
         },
@@ -305,6 +307,9 @@ describe('parseConfig: errors name the line, the field, the value and what was e
     ]);
     expect(problems(http('    round-duration: 0s\n'))).toStrictEqual([
       'perfgate.yml:6: benchmarks[0].round-duration: "0s" is below the minimum of 100ms (the range is from 100ms to 10m)',
+    ]);
+    expect(problems(http('    restart-every: 2.5\n'))).toStrictEqual([
+      'perfgate.yml:6: benchmarks[0].restart-every: expected a whole number of pairs from 0 to 10000, got 2.5',
     ]);
     expect(
       problems(

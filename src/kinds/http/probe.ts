@@ -57,6 +57,9 @@ export interface HttpProbeOptions {
   serverCpu?: boolean;
   /** Told why a metric is left out. */
   log?: (line: string) => void;
+  /** Stops a side's server and starts a fresh one of the same tree; the probe calls it every
+   *  `restartEvery` pairs of the benchmark. Without it the servers are never restarted. */
+  restart?: (side: Side) => Promise<HttpServerHandle>;
 }
 
 /** The metrics createHttpProbe reports for one route, in the catalogue's order; `without`
@@ -143,7 +146,27 @@ export function createHttpProbe(
     }
   }
 
+  // A persistent difference between two processes of the same code (heap layout, JIT
+  // decisions) would pass for a change however many pairs a run takes; fresh processes every
+  // `restartEvery` pairs turn it into noise the pairs average out (bench/RESULTS.md, issue 12).
+  const restartedAt: Record<Side, number> = { base: 0, head: 0 };
+  async function restartIfDue(side: Side, round: number): Promise<void> {
+    const every = bench.restartEvery ?? 0;
+    if (!o.restart || every <= 0 || round <= 0 || round % every !== 0) return;
+    if (restartedAt[side] === round) return;
+    restartedAt[side] = round;
+    servers[side] = await o.restart(side);
+    // The fresh process's first requests run cold: one round per route, thrown away, as the
+    // sampler's warm-up does for the first processes.
+    await loadRoutes(side, round, false);
+  }
+
   async function measure(side: Side, round: number): Promise<Observation> {
+    await restartIfDue(side, round);
+    return loadRoutes(side, round, true);
+  }
+
+  async function loadRoutes(side: Side, round: number, keep: boolean): Promise<Observation> {
     const server = servers[side];
     const obs: Observation = {};
     for (const route of bench.requests) {
@@ -207,6 +230,7 @@ export function createHttpProbe(
           { ...data, reason: 'server-cpu' },
         );
       }
+      if (!keep) continue;
       const values: Partial<Record<string, number>> = routeMetrics(sample);
       if (capacity) {
         try {

@@ -24,7 +24,15 @@ import { HTTP_METRICS } from './catalogue.js';
 
 export const HTTP_DEFAULTS = {
   connections: 10,
-  roundDuration: '1s',
+  /** Half-second rounds: a pair (two sides of every route) takes half as long and, in five of
+   *  the bench's six service × machine cells, is less than √2 noisier than with 1 s rounds, so
+   *  a 2-minute budget's twice as many pairs gain power: +10% caught in 92–100% of runs
+   *  against 62–100% with 1 s, at about the same A/A cost (bench/RESULTS.md, issue 12, "Round
+   *  duration"). */
+  roundDuration: '500ms',
+  /** Fresh server processes every 8 pairs: two processes of the same code can differ by a few
+   *  percent for as long as they live (bench/RESULTS.md, issue 12, "Between-process offset"). */
+  restartEvery: 8,
   requestTimeout: '10s',
   method: 'GET',
   /** The capacity search's ceiling: beyond a few thousand req/s the load generator, on the same
@@ -181,6 +189,10 @@ export const httpSchema = fields(
       duration(RANGES.roundDuration).prefault(HTTP_DEFAULTS.roundDuration),
       `Load per route per round (default ${HTTP_DEFAULTS.roundDuration}; ${rangeText(RANGES.roundDuration)}).`,
     ),
+    'restart-every': documented(
+      wholeNumber('a whole number of pairs', 0, 10_000).prefault(HTTP_DEFAULTS.restartEvery),
+      `Restart both servers every this many pairs, each fresh process warmed up by a round that is not counted, so that a difference between two processes of the same code averages out instead of passing for a change; 0 never restarts them (default ${HTTP_DEFAULTS.restartEvery}).`,
+    ),
     timeout: documented(
       duration(RANGES.requestTimeout).prefault(HTTP_DEFAULTS.requestTimeout),
       `Per-request timeout; a timed-out request counts as an error (default ${HTTP_DEFAULTS.requestTimeout}; ${rangeText(RANGES.requestTimeout)}).`,
@@ -218,6 +230,7 @@ export const httpSchema = fields(
     cwd: b.cwd,
     connections: b.connections,
     roundMs: b['round-duration'],
+    restartEvery: b['restart-every'],
     timeoutMs: b.timeout,
     requests: b.requests,
   };
