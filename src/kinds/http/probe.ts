@@ -154,8 +154,10 @@ export function createHttpProbe(
     const every = bench.restartEvery ?? 0;
     if (!o.restart || every <= 0 || round <= 0 || round % every !== 0) return;
     if (restartedAt[side] === round) return;
-    restartedAt[side] = round;
+    // Marked once the fresh server is up: a restart that failed is tried again by the
+    // sampler's retry of the round, rather than the round going on with the stopped server.
     servers[side] = await o.restart(side);
+    restartedAt[side] = round;
     // The fresh process's first requests run cold: one round per route, thrown away, as the
     // sampler's warm-up does for the first processes.
     await loadRoutes(side, round, false);

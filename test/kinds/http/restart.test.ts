@@ -3,9 +3,11 @@
 // disposal stops the restarted servers too. Real servers on loopback, in their own processes.
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHttpProbe } from '../../../src/kinds/http/probe.js';
 import { startHttp } from '../../../src/kinds/http/start.js';
 import type { Probe } from '../../../src/kinds/types.js';
 import type { HttpBenchmarkConfig } from '../../../src/model.js';
+import { type RunningServer, startServer } from '../../../src/workspace/server.js';
 import { processesWith } from '../../helpers/processes.js';
 
 const ROUND_MS = 400;
@@ -93,5 +95,39 @@ describe('http servers restarted every k pairs', () => {
     }
     expect(processesWith(marker).sort()).toEqual(first);
     expect(disposers).toHaveLength(2);
+  });
+
+  it('tries a failed restart again when the sampler retries the round', async () => {
+    const marker = `retry-${process.pid}-${Date.now()}`;
+    const b = bench(marker, 2);
+    const serve = async (side: 'base' | 'head'): Promise<RunningServer> => {
+      const server = await startServer({
+        command: b.start,
+        cwd: FIXTURES,
+        env: b.env,
+        ready: '/stats',
+        readyTimeoutMs: 10_000,
+        side,
+        name: 'api',
+      });
+      disposers.push(() => server.stop());
+      return server;
+    };
+    const servers = { base: await serve('base'), head: await serve('head') };
+    let attempts = 0;
+    const probe = createHttpProbe(b, servers, {
+      restart: async (side) => {
+        attempts++;
+        await servers[side].stop();
+        if (attempts === 1) throw new Error('the fresh server did not come up');
+        return serve(side);
+      },
+    });
+    await probe.measure('base', 1);
+    await expect(probe.measure('base', 2)).rejects.toThrow(/did not come up/);
+    // The retry restarts again and measures the fresh server, not the stopped one.
+    const obs = await probe.measure('base', 2);
+    expect(obs['api/GET /delay/p50']).toBeGreaterThan(0);
+    expect(attempts).toBe(2);
   });
 });
