@@ -249,8 +249,10 @@ async function simCell(
     values['restart-every'] !== undefined
       ? count('restart-every', values['restart-every'])
       : undefined;
-  const restartMs =
-    restartEvery !== undefined ? duration('restart-ms', values['restart-ms'] ?? '0ms') : undefined;
+  const restarts =
+    restartEvery !== undefined
+      ? { every: restartEvery, ms: duration('restart-ms', values['restart-ms'] ?? '0ms') }
+      : undefined;
   const scaled = scaleFigures(
     processSd === undefined ? measured : { ...measured, processSd },
     +scale.toPrecision(3),
@@ -289,7 +291,7 @@ async function simCell(
     seed,
     bootstrapResamples,
     futility,
-    ...(restartEvery !== undefined ? { restartEvery, restartMs } : {}),
+    ...(restarts ? { restarts } : {}),
     ...(peers ? { knobs: true } : { rules: [] }),
     onTrial: (done) => {
       const now = Date.now();
@@ -315,9 +317,9 @@ async function simCell(
     '',
     `\`${command}\` — ${aaTrials} A/A trials and ${trials} per shift, seed ${seed}, ${bootstrapResamples} bootstrap resamples; ` +
       `${gateLabel(threshold, futility).replace('**perfgate** at ', '')}; time budget ${timeBudgetMs / 1000} s = ${result.maxPairs} pairs at ${figures.pairMs.toFixed(0)} ms per pair; ` +
-      (restartEvery === undefined
-        ? ''
-        : `servers restarted every ${restartEvery} pairs, ${restartMs} ms a restart (a fresh process offset each); `) +
+      (restarts
+        ? `servers restarted every ${restarts.every} pairs, ${restarts.ms} ms a restart (a fresh process offset each); `
+        : '') +
       `metrics modelled: ${modelled}; ran in ${(result.elapsedMs / 1000).toFixed(0)} s on ${machineLine()}.`,
     '',
     'Noise of the synthetic rounds:',

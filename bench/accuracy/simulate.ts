@@ -29,9 +29,8 @@ export interface SimulationOptions {
   /** perfgate's futility stop; on unless false (to measure what it costs). */
   futility?: boolean;
   /** Restart the servers every this many pairs (a fresh process offset each), each restart
-   *  taking restartMs of the budget; none when absent. */
-  restartEvery?: number;
-  restartMs?: number;
+   *  taking ms of the budget; none when absent. */
+  restarts?: { every: number; ms: number };
   /** Bootstrap resamples of perfgate's intervals (the sampler's default when absent). */
   bootstrapResamples?: number;
   onTrial?: (done: number, total: number) => void;
@@ -64,15 +63,13 @@ export async function simulateTrial(
     shift,
     rounds,
     seed,
-    ...(o.restartEvery !== undefined ? { restartEvery: o.restartEvery } : {}),
+    ...(o.restarts ? { restartEvery: o.restarts.every } : {}),
   });
   const pairMs = o.figures.pairMs;
 
   const clock = { now: 0 };
-  const restarts =
-    o.restartEvery !== undefined ? { every: o.restartEvery, ms: o.restartMs ?? 0 } : undefined;
   const run = await runPerfgate(
-    syntheticProbe(trial, clock, pairMs, restarts),
+    syntheticProbe(trial, clock, pairMs, o.restarts),
     benchGate({
       timeBudgetMs: o.timeBudgetMs,
       seed,
