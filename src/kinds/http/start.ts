@@ -31,10 +31,10 @@ export async function startHttp(bench: HttpBenchmarkConfig, run: KindRun): Promi
   const probe = createHttpProbe(bench, servers as Record<Side, RunningServer>, {
     signal: run.signal,
     log: run.log,
+    // The probe keeps `servers` current: it puts each fresh server in place of the old.
     restart: async (side) => {
       await servers[side]!.stop();
-      servers[side] = await start(side, true);
-      return servers[side];
+      return start(side, true);
     },
   });
   return { probe };
