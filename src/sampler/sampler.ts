@@ -147,9 +147,12 @@ export { smallRunTest } from './look-plan.js';
  *   metric is resolved (gate.earlyStop 'regression', the default); with 'resolved', only once
  *   every metric is resolved. Futility stop (unless gate.futility is false) at a look where no
  *   metric is regressed and none can still be called regressed by the planned pairs.
- * - Budget: after each block, stop if the elapsed time plus the longest of the last three
+ * - Budget: after each block, stop if the elapsed time plus the longest of the last sixteen
  *   block durations (with the analysis of their looks) plus the final analysis (estimated from
- *   the last look's) would pass gate.timeBudgetMs. The first block always runs.
+ *   the last look's) would pass gate.timeBudgetMs. The first block always runs. The pairs still
+ *   to come are planned at the blocks' mean pace, keeping room for one longest block: a probe
+ *   whose blocks differ in length (a server restarted every k pairs) is neither planned as if
+ *   every block were its longest nor let overrun the budget by its longest.
  * - Exact metrics need one value per side; a probe with only exact metrics runs in the first
  *   block only, and exact metrics never hold up early stopping.
  * - A failed measurement (the probe throws or reports a missing, non-finite or, on the ratio
@@ -306,9 +309,10 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
     pairs++;
     const elapsed = now() - started;
     // Earlier entries include the analysis of their looks, so the estimate allows for it.
-    const nextBlock = estimateBlockMs([...durations, now() - blockStart]);
+    const pace = blockPace([...durations, now() - blockStart]);
     const left = gate.timeBudgetMs - elapsed - estimateAnalysisMs(analysis, pairs + 1);
-    const budgetEnds = nextBlock > left;
+    const budgetEnds = pace.longestMs > left;
+    const fitting = Math.min(maxPairs, pairs + blocksFitting(pace, left));
 
     let progressLook: LookProgress | undefined;
     // The spending before this block's look, for the plan of a run that ends at it.
@@ -327,7 +331,7 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
       progressLook = look(spending.final(), true, pairs);
       stoppedBy = pairs >= maxPairs ? 'max-pairs' : 'budget';
     } else if (lookAt.has(pairs)) {
-      const planned = Math.min(maxPairs, pairs + Math.floor(left / Math.max(nextBlock, 1e-9)));
+      const planned = fitting;
       plannedNow = planned;
       progressLook = look(spending.look(pairs, planned), false, planned);
       if (statuses.every(isResolved)) stoppedBy = 'resolved';
@@ -347,7 +351,7 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
           plannedPairs: final ? pairs : plannedNow,
           maxPairs,
           final,
-          pairMs: nextBlock,
+          pairMs: pace.meanMs,
           setupMs,
           state: final ? before : { ...before, pairs, spent: spending.spent },
           metrics: headlineMetrics(tracked, thresholds),
@@ -356,14 +360,11 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
     }
     if (pairs === 1 && timePlanned && tested) {
       const pairMs = now() - blockStart;
-      const fit = Math.min(maxPairs, 1 + Math.floor(Math.max(0, left) / Math.max(nextBlock, 1e-9)));
+      const fit = Math.min(maxPairs, 1 + blocksFitting(pace, left));
       notes.push(planNote({ pairMs, pairs: fit, budgetMs: gate.timeBudgetMs, looks: [...lookAt] }));
     }
     durations.push(now() - blockStart);
-    const fits = Math.min(
-      maxPairs,
-      pairs + Math.floor(Math.max(0, left) / Math.max(nextBlock, 1e-9)),
-    );
+    const fits = fitting;
     const nextLook = Math.min(fits, ...[...lookAt].filter((at) => at > pairs));
     o.onProgress?.({
       pairs,
@@ -419,13 +420,34 @@ function sidesIn(order: Order): [Side, Side] {
   return order === 'AB' ? ['base', 'head'] : ['head', 'base'];
 }
 
-/** The longest of the last three blocks after the first (which may include the one-off runs of
- *  exact-only probes and a cold start); the first block's own duration until there are others.
- *  The longest rather than the mean: the budget is a limit, and an overrun is worse than one
- *  block fewer. */
-function estimateBlockMs(durations: readonly number[]): number {
-  const later = durations.length > 1 ? durations.slice(1) : durations;
-  return Math.max(...later.slice(-3));
+/** Blocks after the first (which may include the one-off runs of exact-only probes and a cold
+ *  start) kept for the estimate: enough to span a probe's periodic long block (a restart every
+ *  8 pairs) twice, few enough to forget a one-off stall. */
+const PACE_WINDOW = 16;
+
+interface BlockPace {
+  /** Mean block duration: what the pairs still to come cost each, on average. */
+  meanMs: number;
+  /** Longest block: the room kept before the budget ends, an overrun being worse than one
+   *  block fewer. */
+  longestMs: number;
+}
+
+/** The pace of the last PACE_WINDOW blocks after the first; the first block's own duration
+ *  until there are others. */
+function blockPace(durations: readonly number[]): BlockPace {
+  const later = (durations.length > 1 ? durations.slice(1) : durations).slice(-PACE_WINDOW);
+  return {
+    meanMs: later.reduce((sum, ms) => sum + ms, 0) / later.length,
+    longestMs: Math.max(...later),
+  };
+}
+
+/** Blocks that fit in `leftMs`: none unless a longest block does, then one plus as many more as
+ *  fit at the mean pace. */
+function blocksFitting(pace: BlockPace, leftMs: number): number {
+  if (!(leftMs >= pace.longestMs)) return 0;
+  return 1 + Math.floor((leftMs - pace.longestMs) / Math.max(pace.meanMs, 1e-9));
 }
 
 /** The final analysis at `pairs`, from the last look's: the bootstrap of the HL estimate grows a

@@ -270,7 +270,7 @@ describe('the notes', () => {
       true,
     );
     expect(out.notes).toContain(
-      "No change was detectable at the last look (6 pairs) for any tested metric: the signed-rank test's smallest p-value at 6 pairs, 0.031, is not below the level of that look, 2.4e-4 (its α over 6 tested metrics); it gets below it from 14 pairs.",
+      "No change was detectable at the last look (6 pairs) for any tested metric: the signed-rank test's smallest p-value at 6 pairs, 0.031, is not below the level of that look, 2.1e-4 (its α over 6 tested metrics); it gets below it from 14 pairs.",
     );
   });
 });

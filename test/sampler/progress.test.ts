@@ -45,10 +45,12 @@ describe('the sampler’s progress hook', () => {
     });
     expect(phases).toEqual(['warm-up at 0 pairs', 'sampling at 0 pairs']);
     expect(events).toHaveLength(out.pairs);
-    // Before the first look the next one is at 10 pairs, and about 28 pairs fit in 60 s.
+    // Before the first look the next one is at 10 pairs, and 29 pairs fit in 60 s (this run
+    // with earlyStop 'resolved' stops at the budget after 29); the plan, from two blocks' pace,
+    // is within two of that.
     expect(events[2]).toMatchObject({ pairs: 3, nextLook: 10, budgetMs: 60_000 });
-    expect(events[2]!.plannedPairs).toBeGreaterThanOrEqual(25);
-    expect(events[2]!.plannedPairs).toBeLessThanOrEqual(30);
+    expect(events[2]!.plannedPairs).toBeGreaterThanOrEqual(27);
+    expect(events[2]!.plannedPairs).toBeLessThanOrEqual(31);
     expect(events[2]!.look).toBeUndefined();
     const first = events[9]!.look!;
     expect(first.pairs).toBe(10);
