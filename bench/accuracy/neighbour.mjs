@@ -6,7 +6,8 @@
 // also takes a second core through a worker thread. Every draw comes from SEED, so two runs with
 // one seed burst alike (their timing against the measurements still differs).
 //
-// Prints `ready` once running. Environment: SEED (integer), BURST_MS "lo-hi", GAP_MS "lo-hi", BOTH (0..1).
+// Prints `ready` once running, and exits when its standard input ends (the harness holds it open,
+// so a harness killed without stopping it does not leave it burning CPU). Environment: SEED (integer), BURST_MS "lo-hi", GAP_MS "lo-hi", BOTH (0..1).
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { seededRandom } from './service-work.mjs';
 
@@ -25,6 +26,8 @@ if (!isMainThread) {
   });
 } else {
   process.on('SIGTERM', () => process.exit(0));
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.resume();
   const range = (name, fallback) => {
     const text = process.env[name] ?? fallback;
     const m = /^(\d+)-(\d+)$/.exec(text);

@@ -167,7 +167,8 @@ function medianLogRatio(s: { base: readonly number[]; head: readonly number[] })
 async function startNeighbour(seed: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [NEIGHBOUR], {
     env: { ...process.env, SEED: String(seed) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // Its stdin stays open while this process lives: the neighbour exits when it ends.
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
     let out = '';

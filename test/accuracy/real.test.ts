@@ -240,7 +240,8 @@ function run(file: string, cwd: string, env: Record<string, string>) {
   const child = spawn(process.execPath, [file], {
     cwd,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // stdin held open, as the harness holds it: the neighbour exits when it ends.
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   started.push(child);
   let stdout = '';
@@ -317,7 +318,7 @@ describe('services.mjs', () => {
 });
 
 describe('neighbour.mjs', () => {
-  it('runs until SIGTERM and then exits cleanly, and refuses a reversed burst range', async () => {
+  it('runs until SIGTERM or the end of its stdin, then exits cleanly, and refuses a reversed burst range', async () => {
     const { child, exited, ready } = run(NEIGHBOUR, tmpdir(), {
       SEED: '5',
       BURST_MS: '20-40',
@@ -330,6 +331,13 @@ describe('neighbour.mjs', () => {
     expect(child.exitCode).toBeNull();
     child.kill('SIGTERM');
     expect((await exited).code).toBe(0);
+    // A harness that dies without stopping it closes its stdin: it goes too.
+    const orphan = run(NEIGHBOUR, tmpdir(), { SEED: '6', BURST_MS: '20-40', GAP_MS: '10-20' });
+    await orphan.ready();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(orphan.child.exitCode).toBeNull();
+    orphan.child.stdin!.end();
+    expect((await orphan.exited).code).toBe(0);
     const bad = await run(NEIGHBOUR, tmpdir(), { BURST_MS: '800-100' }).exited;
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('BURST_MS must be "lo-hi" in ms with lo ≤ hi, got "800-100"');
