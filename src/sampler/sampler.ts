@@ -364,13 +364,12 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
       notes.push(planNote({ pairMs, pairs: fit, budgetMs: gate.timeBudgetMs, looks: [...lookAt] }));
     }
     durations.push(now() - blockStart);
-    const fits = fitting;
-    const nextLook = Math.min(fits, ...[...lookAt].filter((at) => at > pairs));
+    const nextLook = Math.min(fitting, ...[...lookAt].filter((at) => at > pairs));
     o.onProgress?.({
       pairs,
       elapsedMs: now() - started,
       budgetMs: gate.timeBudgetMs,
-      plannedPairs: stoppedBy === undefined ? fits : pairs,
+      plannedPairs: stoppedBy === undefined ? fitting : pairs,
       ...(stoppedBy === undefined && nextLook > pairs ? { nextLook } : {}),
       ...(progressLook ? { look: progressLook } : {}),
     });
