@@ -29,6 +29,7 @@ import {
   type SpendingState,
   smallRunTest,
 } from './look-plan.js';
+import { blockPace, blocksFitting, estimateAnalysisMs } from './pace.js';
 import {
   exactVariation,
   headlineMetrics,
@@ -331,13 +332,12 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
       progressLook = look(spending.final(), true, pairs);
       stoppedBy = pairs >= maxPairs ? 'max-pairs' : 'budget';
     } else if (lookAt.has(pairs)) {
-      const planned = fitting;
-      plannedNow = planned;
-      progressLook = look(spending.look(pairs, planned), false, planned);
+      plannedNow = fitting;
+      progressLook = look(spending.look(pairs, fitting), false, fitting);
       if (statuses.every(isResolved)) stoppedBy = 'resolved';
       else if (gate.earlyStop !== 'resolved' && statuses.includes('regressed')) {
         stoppedBy = 'regression';
-      } else if (gate.futility !== false && futile(tracked, statuses, thresholds, planned)) {
+      } else if (gate.futility !== false && futile(tracked, statuses, thresholds, fitting)) {
         stoppedBy = 'futility';
       }
     }
@@ -360,8 +360,9 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
     }
     if (pairs === 1 && timePlanned && tested) {
       const pairMs = now() - blockStart;
-      const fit = Math.min(maxPairs, 1 + blocksFitting(pace, left));
-      notes.push(planNote({ pairMs, pairs: fit, budgetMs: gate.timeBudgetMs, looks: [...lookAt] }));
+      notes.push(
+        planNote({ pairMs, pairs: fitting, budgetMs: gate.timeBudgetMs, looks: [...lookAt] }),
+      );
     }
     durations.push(now() - blockStart);
     const nextLook = Math.min(fitting, ...[...lookAt].filter((at) => at > pairs));
@@ -417,43 +418,6 @@ function drawOrder(rng: Rng): Order {
 
 function sidesIn(order: Order): [Side, Side] {
   return order === 'AB' ? ['base', 'head'] : ['head', 'base'];
-}
-
-/** Blocks after the first (which may include the one-off runs of exact-only probes and a cold
- *  start) kept for the estimate: enough to span a probe's periodic long block (a restart every
- *  8 pairs) twice, few enough to forget a one-off stall. */
-const PACE_WINDOW = 16;
-
-interface BlockPace {
-  /** Mean block duration: what the pairs still to come cost each, on average. */
-  meanMs: number;
-  /** Longest block: the room kept before the budget ends, an overrun being worse than one
-   *  block fewer. */
-  longestMs: number;
-}
-
-/** The pace of the last PACE_WINDOW blocks after the first; the first block's own duration
- *  until there are others. */
-function blockPace(durations: readonly number[]): BlockPace {
-  const later = (durations.length > 1 ? durations.slice(1) : durations).slice(-PACE_WINDOW);
-  return {
-    meanMs: later.reduce((sum, ms) => sum + ms, 0) / later.length,
-    longestMs: Math.max(...later),
-  };
-}
-
-/** Blocks that fit in `leftMs`: none unless a longest block does, then one plus as many more as
- *  fit at the mean pace. */
-function blocksFitting(pace: BlockPace, leftMs: number): number {
-  if (!(leftMs >= pace.longestMs)) return 0;
-  return 1 + Math.floor((leftMs - pace.longestMs) / Math.max(pace.meanMs, 1e-9));
-}
-
-/** The final analysis at `pairs`, from the last look's: the bootstrap of the HL estimate grows a
- *  little faster than n·log n, so scale by (n/n₀)² to stay on the safe side. 0 before any look. */
-function estimateAnalysisMs(last: { pairs: number; ms: number }, pairs: number): number {
-  if (last.pairs === 0) return 0;
-  return last.ms * Math.max(1, (pairs / last.pairs) ** 2);
 }
 
 /** measure(p, side, round) with validation and one retry; retries are noted. */
