@@ -104,6 +104,8 @@ export interface RecordedSamples extends Pick<MetricSamples, 'base' | 'head' | '
 export interface ServerStats {
   routeUnits: Record<string, number>;
   stats: Record<string, { requests: number; cpuMicros: number }>;
+  /** How many processes served the tree (perfgate restarts servers); absent in older records. */
+  processes?: number;
 }
 
 export interface RealTrial {

@@ -23,7 +23,13 @@
 // On SIGTERM (perfgate's stop) it writes ./service-stats.json: per route, the requests served
 // and the CPU time of their synchronous work (process.cpuUsage around it), added to what the
 // tree's earlier processes wrote (perfgate restarts servers), so the harness can report the
-// realized CPU shift beside the nominal one.
+// realized CPU shift beside the nominal one, and the number of processes the tree has had.
+//
+// The per-request draws (io's wait, tail's misses) come from the seed and the process's place in
+// its tree (the processes before it, from ./service-stats.json): each fresh process draws anew,
+// as a real service's luck would, while a run stays reproducible from its seed. Every process of a
+// side replaying one sequence would give that side the same draws after each restart, a
+// difference between the sides that the restarts could not average out.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { jsonWork, loopWork, seededRandom } from './service-work.mjs';
@@ -58,7 +64,16 @@ const slow = new Set(slowRoutes);
 const routeUnits = Object.fromEntries(
   ROUTES.map((r) => [r, Math.round(units * (slow.has(r) ? 1 + shift : 1))]),
 );
-const random = seededRandom(seed);
+/** What the tree's earlier processes counted (perfgate restarts servers), or undefined. */
+function earlierStats() {
+  try {
+    return JSON.parse(readFileSync('service-stats.json', 'utf8'));
+  } catch {
+    return undefined; // The first process of the tree.
+  }
+}
+const generation = earlierStats()?.processes ?? 0;
+const random = seededRandom((seed + Math.imul(generation, 0x9e3779b9)) >>> 0);
 const stats = Object.fromEntries(ROUTES.map((r) => [r, { requests: 0, cpuMicros: 0 }]));
 
 /** The route's synchronous work, its CPU time counted. */
@@ -107,24 +122,21 @@ server.keepAliveTimeout = 60_000;
 server.listen(Number(process.env.PORT), process.env.HOST || '127.0.0.1');
 process.on('SIGTERM', () => {
   try {
-    // perfgate restarts the servers during a run: add this process's counts to those of the
-    // processes before it in the same tree.
-    let total = stats;
-    try {
-      const before = JSON.parse(readFileSync('service-stats.json', 'utf8')).stats;
-      total = Object.fromEntries(
-        [...new Set([...Object.keys(before), ...Object.keys(stats)])].map((route) => [
-          route,
-          {
-            requests: (before[route]?.requests ?? 0) + (stats[route]?.requests ?? 0),
-            cpuMicros: (before[route]?.cpuMicros ?? 0) + (stats[route]?.cpuMicros ?? 0),
-          },
-        ]),
-      );
-    } catch {
-      // The first process of the tree: nothing before it.
-    }
-    writeFileSync('service-stats.json', JSON.stringify({ service, routeUnits, stats: total }));
+    // Add this process's counts to those of the processes before it in the same tree.
+    const before = earlierStats()?.stats ?? {};
+    const total = Object.fromEntries(
+      [...new Set([...Object.keys(before), ...Object.keys(stats)])].map((route) => [
+        route,
+        {
+          requests: (before[route]?.requests ?? 0) + (stats[route]?.requests ?? 0),
+          cpuMicros: (before[route]?.cpuMicros ?? 0) + (stats[route]?.cpuMicros ?? 0),
+        },
+      ]),
+    );
+    writeFileSync(
+      'service-stats.json',
+      JSON.stringify({ service, routeUnits, processes: generation + 1, stats: total }),
+    );
   } finally {
     process.exit(0);
   }

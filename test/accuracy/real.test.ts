@@ -301,6 +301,43 @@ describe('services.mjs', () => {
     }
   });
 
+  it('draws anew in each process of a tree (a restart is fresh luck), reproducibly from the seed', async () => {
+    // tail with half the requests missing: a miss answers for units × missFactor records, which
+    // the body's count shows.
+    const misses = async (dir: string): Promise<string> => {
+      const port = await freePort();
+      const { child, exited } = run(SERVICES_FILE, dir, { PORT: String(port) });
+      let pattern = '';
+      for (let i = 0; i < 24; i++) {
+        const { body } = await get(`http://127.0.0.1:${port}/steady`);
+        pattern += body.startsWith('100:') ? 'M' : body.startsWith('10:') ? '.' : '?';
+      }
+      child.kill('SIGTERM');
+      expect((await exited).code).toBe(0);
+      return pattern;
+    };
+    const tree = () => {
+      const dir = mkdtempSync(join(tmpdir(), 'perfgate-accuracy-test-'));
+      dirs.push(dir);
+      const params = { service: 'tail', units: 10, seed: 7, missRate: 0.5, missFactor: 10 };
+      writeFileSync(join(dir, 'service.json'), JSON.stringify(params));
+      return dir;
+    };
+    const one = tree();
+    const first = await misses(one);
+    const second = await misses(one);
+    expect(first).toMatch(/^[M.]{24}$/);
+    expect(first).toContain('M');
+    expect(first).toContain('.');
+    // The restarted process does not replay the first one's draws…
+    expect(second).not.toBe(first);
+    expect(JSON.parse(readFileSync(join(one, 'service-stats.json'), 'utf8')).processes).toBe(2);
+    // …and another tree with the same seed draws as the first tree did, process by process.
+    const other = tree();
+    expect(await misses(other)).toBe(first);
+    expect(await misses(other)).toBe(second);
+  });
+
   it('refuses a service.json without a valid service or units, naming the field and the value', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'perfgate-accuracy-test-'));
     dirs.push(dir);
