@@ -187,7 +187,14 @@ export function undecidedLine(result: Result, undecided: readonly TargetFinding[
   const withMde = leads.filter((c) => c.mde !== null);
   if (withMde.length === 0) {
     const n = Math.min(...leads.map((c) => Math.min(c.base.n, c.head.n)));
-    return `${subject}: no change found; no change could be called at ${pluralize(n, 'pair')}`;
+    // Other targets called at these pairs: a change was callable, its size is not estimated
+    // (sections.ts noDetectableReason).
+    const calledElsewhere = result.comparisons.some(
+      (c) => c.status === 'regressed' || c.status === 'improved',
+    );
+    return calledElsewhere
+      ? `${subject}: no change found; the smallest detectable change is not estimated at ${pluralize(n, 'pair')}`
+      : `${subject}: no change found; no change could be called at ${pluralize(n, 'pair')}`;
   }
   // The worst detectable change: the one a longer budget must be planned for.
   const worst = withMde.reduce((a, b) =>

@@ -212,17 +212,35 @@ function formatLevel(p: number): string {
  */
 export function noDetectableReason(c: Comparison, result: Result, short = false): string {
   const n = Math.min(c.base.n, c.head.n);
-  const none = `none at ${pluralize(n, 'pair')}`;
+  const testedAll = result.comparisons.filter((x) => x.scale !== 'exact');
+  const order = c.samples.order;
+  const oneOrder = order.length === n && order.every((o) => o === order[0]);
+  // The estimate holds each metric to its look's level over the tested metrics; the correction
+  // across metrics (Westfall–Young counts metrics that move together about once) can call below
+  // that bound. Where it did, "none" would contradict the calls: the estimate is only not made.
+  const called = testedAll.filter((x) => x.status === 'regressed' || x.status === 'improved');
+  const bounded = n >= MIN_T_PAIRS && called.length > 0 && !oneOrder;
+  const none = bounded
+    ? `not estimated at ${pluralize(n, 'pair')}`
+    : `none at ${pluralize(n, 'pair')}`;
   if (short) return none;
+  if (bounded) {
+    return (
+      `${none}: the estimate holds each metric to the last look's level over the ` +
+      `${pluralize(testedAll.length, 'tested metric')} (at most ` +
+      `${formatLevel(result.gate.alpha / testedAll.length)}), which was below the rank test's ` +
+      `smallest p-value at ${pluralize(n, 'pair')} (${formatLevel(rankTestFloor(n))}), yet the ` +
+      `correction across metrics, less strict for metrics that move together, called ` +
+      `${called.length} of them`
+    );
+  }
   if (c.scale === 'ratio' && c.better === 'higher' && c.threshold >= 1) {
     return `none: a fall of ${formatMagnitude(c.threshold, 'ratio', '').slice(1)} or more cannot be measured as a ratio`;
   }
   if (n < MIN_T_PAIRS)
     return `${none}: no test can call a change from fewer than ${MIN_T_PAIRS} pairs`;
-  const tested = Math.max(1, result.comparisons.filter((x) => x.scale !== 'exact').length);
+  const tested = Math.max(1, testedAll.length);
   const bound = result.gate.alpha / tested;
-  const order = c.samples.order;
-  const oneOrder = order.length === n && order.every((o) => o === order[0]);
   const parts: string[] = [];
   if (rankTestFloor(n) >= bound) {
     parts.push(

@@ -68,6 +68,12 @@ export function undetectable(
   if (!last) return [];
   const n = last.pairs;
   const level = last.alpha / Math.max(testedCount, 1);
+  // Metrics the correction across metrics rejected at this look: a change of theirs was plainly
+  // detectable. Westfall–Young (or BH) can reject below the bound the estimate uses, α over the
+  // tested metrics, when metrics move together; the rank floor is then no reason at all.
+  const rejected = tracked.filter(
+    (t, i) => t.spec.scale !== 'exact' && (analyses[i]?.adjustedPValue ?? 1) <= last.alpha,
+  ).length;
   const reason = (t: Tracked, a: MetricAnalysis): string => {
     if (n < 3) return 'no test can call a change from fewer than 3 pairs';
     if (!(level > 0)) {
@@ -77,6 +83,14 @@ export function undetectable(
       return (
         `every pair ran in the same order (${t.samples.order[0]}), so the order-adjusted t used ` +
         'at few pairs could not tell a change from an order effect'
+      );
+    }
+    if (a.test !== 't' && rankTestFloor(n) >= level && rejected > 0) {
+      return (
+        `it is estimated at the look's level over the ${testedCount} tested metrics, ` +
+        `${formatP(level)}, below the signed-rank test's smallest p-value at ${n} pairs ` +
+        `(${formatP(rankTestFloor(n))}); the correction across metrics, less strict for metrics ` +
+        `that move together, called ${rejected} of them at this look, so that bound is conservative here`
       );
     }
     if (a.test !== 't' && rankTestFloor(n) >= level) {
@@ -92,6 +106,7 @@ export function undetectable(
   tracked.forEach((t, i) => {
     const a = analyses[i];
     if (t.spec.scale === 'exact' || !a || a.mde !== null) return;
+    if ((a.adjustedPValue ?? 1) <= last.alpha) return;
     const why = reason(t, a);
     byReason.set(why, [...(byReason.get(why) ?? []), t.spec.key]);
   });
@@ -101,7 +116,9 @@ export function undetectable(
       keys.length === testedCount
         ? 'any tested metric'
         : keys.slice(0, 3).join(', ') + (keys.length > 3 ? ` and ${keys.length - 3} more` : '');
-    return `No change was detectable ${at} for ${which}: ${why}.`;
+    return rejected > 0
+      ? `No smallest detectable change is given ${at} for ${which}: ${why}.`
+      : `No change was detectable ${at} for ${which}: ${why}.`;
   });
 }
 

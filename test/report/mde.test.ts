@@ -9,8 +9,15 @@ import type { Comparison, Result } from '../../src/result.js';
 import { makeResult, summarize } from './fixture.js';
 
 /** The fixture with every tested metric cut to `n` pairs in the given orders and no detectable
- *  change, as the sampler leaves it when a run stops below what its test can reach. */
-function undetected(n: number, order: (i: number) => Order, over: Partial<Result> = {}): Result {
+ *  change, as the sampler leaves it when a run stops below what its test can reach: nothing
+ *  called (`called` keeps the fixture's statuses, as when the correction across metrics called
+ *  some below the estimate's bound). */
+function undetected(
+  n: number,
+  order: (i: number) => Order,
+  over: Partial<Result> = {},
+  called = false,
+): Result {
   const result = makeResult();
   const comparisons = result.comparisons.map((c): Comparison => {
     if (c.scale === 'exact') return c;
@@ -21,6 +28,7 @@ function undetected(n: number, order: (i: number) => Order, over: Partial<Result
       base: summarize(base),
       head: summarize(head),
       mde: null,
+      ...(called ? {} : { status: 'inconclusive' as const }),
       samples: { base, head, order: base.map((_, i) => order(i)) },
     };
   });
@@ -63,6 +71,41 @@ describe('no detectable change, with the reason', () => {
     expect(terminal).toContain(
       `Smallest change this run could have detected: ${reason} — sampling`,
     );
+  });
+
+  it('does not say "none" where the correction across metrics called some below the estimate’s bound', () => {
+    // At 6 pairs the rank test's floor, 2^−5 = 0.031, is above α/m = 0.05/6 = 0.0083; the same
+    // reason holds where α/m is above the floor but the last look's share of it was not.
+    const result = undetected(
+      6,
+      alternate,
+      {
+        sampling: {
+          pairs: 6,
+          warmup: 1,
+          looks: [4, 5, 6],
+          stoppedBy: 'regression',
+          elapsedMs: 14_000,
+        },
+      },
+      true,
+    );
+    const called = tested(result).filter(
+      (c) => c.status === 'regressed' || c.status === 'improved',
+    );
+    expect(called.length).toBeGreaterThan(0);
+    const reason = `not estimated at 6 pairs: the estimate holds each metric to the last look's level over the 6 tested metrics (at most 0.0083), which was below the rank test's smallest p-value at 6 pairs (0.031), yet the correction across metrics, less strict for metrics that move together, called ${called.length} of them`;
+    expect(noDetectableReason(tested(result)[0]!, result)).toBe(reason);
+    expect(detectableSummary(result)).toBe(reason);
+    const body = renderMarkdown(result);
+    expect(body).not.toContain('none at 6 pairs');
+    expect(body).not.toContain('no change could be called');
+    // A target with nothing called says its size is not estimated (findings.ts undecidedLine).
+    expect(body).toMatch(
+      /no change found; the smallest detectable change is not estimated at 6 pairs/,
+    );
+    const table = body.slice(body.indexOf('Smallest detectable change and time budget per metric'));
+    expect(table.match(/\| not estimated at 6 pairs \|/g)).toHaveLength(tested(result).length);
   });
 
   it('says no test calls anything from fewer than 3 pairs', () => {
