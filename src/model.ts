@@ -54,7 +54,7 @@ export interface GateConfig {
    *  (the full picture, at the cost of a failing gate running to its budget). Absent means
    *  `regression`, as in the config's defaults. */
   earlyStop?: 'resolved' | 'regression';
-  /** `time`: looks at 4, 6, 9, 14, … pairs (×1.5) below the pairs the budget allows, the last of
+  /** `time`: looks at 4, 5, 7, 9, 12, … pairs (×1.25) below the pairs the budget allows, the last of
    *  `looks` capping the pairs (sampler/look-plan.ts); `fixed`: looks at `looks`. Absent means
    *  `fixed` here; the config's default is `time`. */
   lookPlan?: 'time' | 'fixed';

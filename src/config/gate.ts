@@ -243,7 +243,7 @@ export const gate = fields(
     ),
     'look-plan': documented(
       choice(['time', 'fixed']).prefault(DEFAULTS.lookPlan),
-      `Where the sampler looks: time, at 4, 6, 9, 14, … pairs (each about 1.5 times the last) below what the time budget allows, measured from the pair duration, so that slow benchmarks get early looks; fixed, at the pair counts of looks (default ${DEFAULTS.lookPlan}).`,
+      `Where the sampler looks: time, at 4, 5, 7, 9, 12, … pairs (each about 1.25 times the last) below what the time budget allows, measured from the pair duration, so that slow benchmarks get early looks; fixed, at the pair counts of looks (default ${DEFAULTS.lookPlan}).`,
     ),
     futility: documented(
       z.boolean({ error: expecting('true or false') }).prefault(DEFAULTS.futility),

@@ -141,7 +141,7 @@ export { smallRunTest } from './look-plan.js';
  * - Blocks: one order (AB: base then head, BA: head then base) drawn per block from the seeded
  *   source, used for every probe; a probe's base and head runs are adjacent, so slow drift
  *   cancels in the pair and the random order turns any order effect into noise.
- * - Looks at the pair counts of gate.looks, or (gate.lookPlan 'time') at 4, 6, 9, 14, … pairs
+ * - Looks at the pair counts of gate.looks, or (gate.lookPlan 'time') at 4, 5, 7, 9, 12, … pairs
  *   below the pair limit (look-plan.ts), each testing at the α the spending rule gives it
  *   (stats/sequential.ts); the final look, forced by the budget or the pair limit, spends
  *   whatever is left. Early stop at the first look that calls a regression or once every

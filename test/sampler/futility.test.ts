@@ -31,9 +31,10 @@ describe('predictive power', () => {
 });
 
 describe('time-planned looks', () => {
-  it('start at 4 pairs and grow by about 1.5, below the pair limit', () => {
-    expect(plannedLooks(6)).toEqual([4]);
-    expect(plannedLooks(100)).toEqual([4, 6, 9, 14, 21, 32, 48, 72]);
+  it('start at 4 pairs and grow by about 1.25, below the pair limit', () => {
+    expect(plannedLooks(5)).toEqual([4]);
+    expect(plannedLooks(6)).toEqual([4, 5]);
+    expect(plannedLooks(100)).toEqual([4, 5, 7, 9, 12, 15, 19, 24, 30, 38, 48, 60, 75, 94]);
     expect(plannedLooks(4)).toEqual([]);
   });
 });

@@ -67,14 +67,14 @@ describe('decidingLooks', () => {
   it('gives the last interim look and the final one levels that spend exactly what is left', () => {
     const s = state();
     const looks = decidingLooks(28, s);
-    expect(looks.map((l) => l.pairs)).toEqual([21, 28]);
-    // Together with what the looks up to 14 pairs spend, exactly α.
-    expect(looks[0]!.level + looks[1]!.level + cumulativeAlpha(0.05, 14 / 28)).toBeCloseTo(
+    expect(looks.map((l) => l.pairs)).toEqual([24, 28]);
+    // Together with what the looks up to 19 pairs spend, exactly α.
+    expect(looks[0]!.level + looks[1]!.level + cumulativeAlpha(0.05, 19 / 28)).toBeCloseTo(
       0.05,
       15,
     );
-    // 21 of 28: A(21/28) − A(14/28) at the interim look, the rest at the final one.
-    expect(looks[0]!.level).toBeCloseTo(0.05 * ((21 / 28) ** 2 - (14 / 28) ** 2), 15);
+    // 24 of 28: A(24/28) − A(19/28) at the interim look, the rest at the final one.
+    expect(looks[0]!.level).toBeCloseTo(0.05 * ((24 / 28) ** 2 - (19 / 28) ** 2), 15);
     // No interim look ahead: the final look spends everything not yet spent.
     expect(decidingLooks(5, state())).toEqual([{ pairs: 5, level: 0.05 - state().spent }]);
   });
@@ -265,12 +265,12 @@ describe('the notes', () => {
       now: clock.now,
       bootstrapResamples: 100,
     });
-    expect(out).toMatchObject({ stoppedBy: 'futility', pairs: 6 });
+    expect(out).toMatchObject({ stoppedBy: 'futility', pairs: 5 });
     expect(out.comparisons.filter((c) => c.scale !== 'exact').every((c) => c.mde === null)).toBe(
       true,
     );
     expect(out.notes).toContain(
-      "No change was detectable at the last look (6 pairs) for any tested metric: the signed-rank test's smallest p-value at 6 pairs, 0.031, is not below the level of that look, 2.1e-4 (its α over 6 tested metrics); it gets below it from 14 pairs.",
+      "No change was detectable at the last look (5 pairs) for any tested metric: the signed-rank test's smallest p-value at 5 pairs, 0.063, is not below the level of that look, 9.6e-5 (its α over 6 tested metrics); it gets below it from 15 pairs.",
     );
   });
 });
