@@ -30,6 +30,17 @@ export function plannedLooks(maxPairs: number): number[] {
   return looks;
 }
 
+/**
+ * Whether a time plan takes its interim look at `pairs` when `planned` pairs fit: not within one
+ * growth step of the end. There a look would leave the final look, which the budget forces, a
+ * sliver of α (a look at 12 of 13 pairs leaves it 15% of α; one at 9, 52%), so a change that the
+ * last pairs bring within reach would not be called (test/sampler/look-plan.test.ts). Reads pair
+ * counts only, as the looks must.
+ */
+export function interimLookTaken(pairs: number, planned: number): boolean {
+  return pairs * LOOK_GROWTH <= planned;
+}
+
 /** The plan as said after the first block: how long a pair takes, how many fit, where the looks
  *  are. `pairs` is what the budget allows (the estimate at that point). */
 export function planNote(o: {
@@ -38,7 +49,7 @@ export function planNote(o: {
   budgetMs: number;
   looks: readonly number[];
 }): string {
-  const looks = o.looks.filter((n) => n < o.pairs);
+  const looks = o.looks.filter((n) => n < o.pairs && interimLookTaken(n, o.pairs));
   return (
     `A pair takes about ${seconds(o.pairMs)}: about ${o.pairs} pair${o.pairs === 1 ? '' : 's'} fit in the ` +
     `${seconds(o.budgetMs)} budget; looks at ${[...looks, o.pairs].join(', ')} pair${o.pairs === 1 ? '' : 's'}, stopping early ` +

@@ -24,6 +24,7 @@ import { checkObservation, checkOptions, probeName } from './checks.js';
 import { SampleError, SamplerInputError } from './errors.js';
 import {
   detectableNote,
+  interimLookTaken,
   planNote,
   plannedLooks,
   type SpendingState,
@@ -190,6 +191,10 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
   const spending = new AlphaSpending(gate.alpha);
   const timePlanned = gate.lookPlan === 'time';
   const lookAt = new Set(timePlanned ? plannedLooks(maxPairs) : gate.looks);
+  // The interim looks still to be taken when `planned` pairs fit: a time plan skips one within a
+  // growth step of the end (look-plan.ts interimLookTaken); fixed looks are the user's.
+  const looksBelow = (planned: number): number[] =>
+    [...lookAt].filter((n) => !timePlanned || interimLookTaken(n, planned));
   const measure = measurer(o, notes);
 
   if (gate.warmup > 0 && tested) o.onPhase?.('warm-up');
@@ -247,7 +252,7 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
       elapsedMs: now() - started,
       resolved: statuses.filter(isResolved).length,
     });
-    const ahead = [...lookAt].filter((at) => at > pairs && at < plannedPairs).length;
+    const ahead = looksBelow(plannedPairs).filter((at) => at > pairs && at < plannedPairs).length;
     return {
       pairs,
       alpha,
@@ -320,7 +325,7 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
     const before: SpendingState = {
       alpha: gate.alpha,
       tested: testedCount,
-      looks: [...lookAt],
+      looks: looksBelow(fitting),
       pairs: looks.at(-1)?.pairs ?? 0,
       spent: spending.spent,
     };
@@ -331,7 +336,7 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
     } else if (pairs >= maxPairs || budgetEnds) {
       progressLook = look(spending.final(), true, pairs);
       stoppedBy = pairs >= maxPairs ? 'max-pairs' : 'budget';
-    } else if (lookAt.has(pairs)) {
+    } else if (lookAt.has(pairs) && (!timePlanned || interimLookTaken(pairs, fitting))) {
       plannedNow = fitting;
       progressLook = look(spending.look(pairs, fitting), false, fitting);
       if (statuses.every(isResolved)) stoppedBy = 'resolved';
@@ -365,7 +370,7 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
       );
     }
     durations.push(now() - blockStart);
-    const nextLook = Math.min(fitting, ...[...lookAt].filter((at) => at > pairs));
+    const nextLook = Math.min(fitting, ...looksBelow(fitting).filter((at) => at > pairs));
     o.onProgress?.({
       pairs,
       elapsedMs: now() - started,

@@ -5,6 +5,7 @@ import type { Better, MetricSpec, Observation, Side } from '../../src/model.js';
 import { runSampler, type SamplerProbe } from '../../src/sampler/index.js';
 import {
   decidingLooks,
+  interimLookTaken,
   PLAN_TARGET_FACTOR,
   type PlannedMetric,
   pairsToReach,
@@ -174,6 +175,39 @@ describe('roundBudget', () => {
     expect(roundBudget(330_000)).toBe('6 min');
     expect(roundBudget(23 * 60_000)).toBe('25 min');
     expect(roundBudget(90 * 60_000)).toBe('1.5 h');
+  });
+});
+
+describe('the interim looks near the end', () => {
+  it('skips a look within one growth step of the pairs that fit, so the final look keeps its share of α', async () => {
+    expect(interimLookTaken(9, 13)).toBe(true);
+    expect(interimLookTaken(12, 13)).toBe(false);
+    expect(interimLookTaken(4, 5)).toBe(true);
+    const clock = fakeClock();
+    // 2 s a pair and a 26.5 s budget: 13 pairs fit. Without the rule the run looked at 12 and
+    // left the final look 0.05 · (1 − (12/13)²) = 0.0074.
+    const out = await runSampler({
+      gate: gateConfig({
+        seed: 2,
+        alpha: 0.05,
+        threshold: 0.05,
+        timeBudgetMs: 26_500,
+        lookPlan: 'time',
+        looks: [320],
+        warmup: 0,
+        futility: false,
+      }),
+      thresholds: [0.05],
+      probes: [
+        oneMetric({ seed: 77, clock, better: 'lower', scale: 'ratio', runSd: 0.06, shift: 0 }),
+      ],
+      now: clock.now,
+      bootstrapResamples: 100,
+    });
+    expect(out.looks.map((l) => l.pairs)).toEqual([4, 5, 7, 9, 13]);
+    expect(out.looks.at(-1)!.final).toBe(true);
+    expect(out.looks.at(-1)!.alpha).toBeCloseTo(0.05 * (1 - (9 / 13) ** 2), 12);
+    expect(out.notes[0]).toContain('looks at 4, 5, 7, 9, 13 pairs');
   });
 });
 
