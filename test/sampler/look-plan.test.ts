@@ -178,32 +178,49 @@ describe('roundBudget', () => {
   });
 });
 
+/** One ratio (or difference) metric without a change, at 2 s a pair, under a time plan. */
+const run = async (o: {
+  budgetMs: number;
+  better?: Better;
+  scale?: 'ratio' | 'difference';
+  runSd?: number;
+}) => {
+  const clock = fakeClock();
+  return runSampler({
+    gate: gateConfig({
+      seed: 2,
+      alpha: 0.05,
+      threshold: 0.05,
+      timeBudgetMs: o.budgetMs,
+      lookPlan: 'time',
+      looks: [320],
+      warmup: 0,
+      futility: false,
+    }),
+    thresholds: [o.scale === 'difference' ? 0.01 : 0.05],
+    probes: [
+      oneMetric({
+        seed: 77,
+        clock,
+        better: o.better ?? 'lower',
+        scale: o.scale ?? 'ratio',
+        runSd: o.runSd ?? 0.06,
+        shift: 0,
+      }),
+    ],
+    now: clock.now,
+    bootstrapResamples: 100,
+  });
+};
+
 describe('the interim looks near the end', () => {
   it('skips a look within one growth step of the pairs that fit, so the final look keeps its share of α', async () => {
     expect(interimLookTaken(9, 13)).toBe(true);
     expect(interimLookTaken(12, 13)).toBe(false);
     expect(interimLookTaken(4, 5)).toBe(true);
-    const clock = fakeClock();
     // 2 s a pair and a 26.5 s budget: 13 pairs fit. Without the rule the run looked at 12 and
     // left the final look 0.05 · (1 − (12/13)²) = 0.0074.
-    const out = await runSampler({
-      gate: gateConfig({
-        seed: 2,
-        alpha: 0.05,
-        threshold: 0.05,
-        timeBudgetMs: 26_500,
-        lookPlan: 'time',
-        looks: [320],
-        warmup: 0,
-        futility: false,
-      }),
-      thresholds: [0.05],
-      probes: [
-        oneMetric({ seed: 77, clock, better: 'lower', scale: 'ratio', runSd: 0.06, shift: 0 }),
-      ],
-      now: clock.now,
-      bootstrapResamples: 100,
-    });
+    const out = await run({ budgetMs: 26_500 });
     expect(out.looks.map((l) => l.pairs)).toEqual([4, 5, 7, 9, 13]);
     expect(out.looks.at(-1)!.final).toBe(true);
     expect(out.looks.at(-1)!.alpha).toBeCloseTo(0.05 * (1 - (9 / 13) ** 2), 12);
@@ -212,40 +229,6 @@ describe('the interim looks near the end', () => {
 });
 
 describe('the notes', () => {
-  const run = async (o: {
-    budgetMs: number;
-    better?: Better;
-    scale?: 'ratio' | 'difference';
-    runSd?: number;
-  }) => {
-    const clock = fakeClock();
-    return runSampler({
-      gate: gateConfig({
-        seed: 2,
-        alpha: 0.05,
-        threshold: 0.05,
-        timeBudgetMs: o.budgetMs,
-        lookPlan: 'time',
-        looks: [320],
-        warmup: 0,
-        futility: false,
-      }),
-      thresholds: [o.scale === 'difference' ? 0.01 : 0.05],
-      probes: [
-        oneMetric({
-          seed: 77,
-          clock,
-          better: o.better ?? 'lower',
-          scale: o.scale ?? 'ratio',
-          runSd: o.runSd ?? 0.06,
-          shift: 0,
-        }),
-      ],
-      now: clock.now,
-      bootstrapResamples: 100,
-    });
-  };
-
   it('say at the first look what the budget can call and the budget that reaches 1.5 × δ', async () => {
     const out = await run({ budgetMs: 40_000 });
     const note = out.notes.find((n) => n.startsWith('At the first look'))!;
