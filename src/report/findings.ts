@@ -188,7 +188,7 @@ export function undecidedLine(result: Result, undecided: readonly TargetFinding[
   if (withMde.length === 0) {
     const n = Math.min(...leads.map((c) => Math.min(c.base.n, c.head.n)));
     // Other targets called at these pairs: a change was callable, its size is not estimated
-    // (sections.ts noDetectableReason).
+    // (detectable.ts noDetectableReason).
     const calledElsewhere = result.comparisons.some(
       (c) => c.status === 'regressed' || c.status === 'improved',
     );

@@ -12,6 +12,7 @@ import { acceptanceText, isAccepted } from './acceptance.js';
 import { budgetLegend } from './budget-legend.js';
 import { isOneSided, oneSidedFiles, oneSidedMetrics, signedSize } from './bundle-files.js';
 import { capacitySentence, kneeText } from './capacity.js';
+import { detectableSummary } from './detectable.js';
 import { plainText } from './escape.js';
 import { findingLines } from './findings.js';
 import {
@@ -27,7 +28,6 @@ import {
   pluralize,
   STOPPED_BY,
 } from './format.js';
-import { detectableSummary } from './sections.js';
 import { describeCounts, sortBudgets, sortComparisons } from './statuses.js';
 import { trendLines } from './trend.js';
 

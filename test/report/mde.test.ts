@@ -2,8 +2,8 @@
 // headline line of every report and in the per-metric table.
 import { describe, expect, it } from 'vitest';
 import type { Order } from '../../src/model.js';
+import { detectableSummary, noDetectableReason } from '../../src/report/detectable.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
-import { detectableSummary, noDetectableReason } from '../../src/report/sections.js';
 import { renderTerminal } from '../../src/report/terminal.js';
 import type { Comparison, Result } from '../../src/result.js';
 import { makeResult, summarize } from './fixture.js';
