@@ -203,6 +203,12 @@ function readFigures(file: string): NoiseFigures {
   return figures;
 }
 
+/** Figures without the fitted offset's upper bound, for when --process-sd sets the offset. */
+function withoutOffsetBound(f: NoiseFigures): NoiseFigures {
+  const { processSdUpper: _upper, processSdRuns: _runs, ...rest } = f;
+  return rest;
+}
+
 /** The sims to run: one --figures file, or each chosen service × condition's fitted figures. */
 function simCells(values: Values): Array<{ label: string; figures: NoiseFigures }> {
   const label = labelOf(values);
@@ -254,7 +260,7 @@ async function simCell(
       ? { every: restartEvery, ms: duration('restart-ms', values['restart-ms'] ?? '0ms') }
       : undefined;
   const scaled = scaleFigures(
-    processSd === undefined ? measured : { ...measured, processSd },
+    processSd === undefined ? measured : { ...withoutOffsetBound(measured), processSd },
     +scale.toPrecision(3),
   );
   const figures =

@@ -25,6 +25,7 @@
 // measured second in a pair gets the order effect added (measured: cache, scheduler warmth).
 import { createRng, type Rng } from '../../src/stats/random.js';
 import { mad, median } from '../../src/stats/summary.js';
+import { processOffset } from './process-offset.js';
 
 export const LATENCY_METRICS = ['p50', 'p95', 'p99', 'mean'] as const;
 /** cpu (server CPU time per request) is modelled when the figures have it: from real runs of a
@@ -68,8 +69,12 @@ export interface NoiseFigures {
   errorRate: number;
   /** SD across A/A runs of the run's median p50 log-ratio, beyond what the rounds' noise within
    *  a run explains: a persistent difference between two fresh server processes of the same
-   *  code (placement, JIT, scheduling), which no pairing of rounds can cancel. */
+   *  code (placement, JIT, scheduling), which no pairing of rounds can cancel. The
+   *  DerSimonian–Laird estimate over the runs (process-offset.ts), 0 without enough runs. */
   processSd?: number;
+  /** Its one-sided 95% upper bound, and the runs it was taken from (runs of ≥ 5 pairs). */
+  processSdUpper?: number;
+  processSdRuns?: number;
   /** How loaded the machine was while the figures were taken (1-minute load average). */
   loadAverage?: number;
   runs?: number;
@@ -115,6 +120,7 @@ export function scaleFigures(f: NoiseFigures, factor: number): NoiseFigures {
     outlierScale: f.outlierScale * factor,
     orderEffect: f.orderEffect * factor,
     processSd: (f.processSd ?? 0) * factor,
+    ...(f.processSdUpper !== undefined ? { processSdUpper: f.processSdUpper * factor } : {}),
     source: `${f.source}, noise × ${factor}`,
   };
 }
@@ -329,34 +335,6 @@ function logRatios(s: PairedSeries): number[] {
   return s.base.map((b, i) => Math.log(s.head[i]! / b));
 }
 
-/**
- * The between-process SD as the covariance of the two halves of each run: the median p50
- * log-ratio of a run's first half and of its second half share the processes' offset and
- * nothing else (short-range autocorrelation aside), so across runs
- *   cov(m₁, m₂) = σ²_process,  while var(mᵢ) = σ²_process + (noise of a half's median).
- * Small runs and a covariance below 0 give 0.
- */
-function processSd(series: readonly PairedSeries[]): number {
-  const halves = series
-    .filter((s) => s.base.length >= 10)
-    .map((s) => {
-      const r = logRatios(s);
-      const mid = Math.floor(r.length / 2);
-      return [median(r.slice(0, mid)), median(r.slice(mid))] as const;
-    });
-  if (halves.length < 5) return 0;
-  const c = correlation(
-    halves.map((h) => h[0]),
-    halves.map((h) => h[1]),
-  );
-  const sd = (x: number[]) => {
-    const m = x.reduce((a, b) => a + b, 0) / x.length;
-    return Math.sqrt(x.reduce((a, b) => a + (b - m) ** 2, 0) / (x.length - 1));
-  };
-  const cov = c * sd(halves.map((h) => h[0])) * sd(halves.map((h) => h[1]));
-  return Math.sqrt(Math.max(0, cov));
-}
-
 function pooledMedian(values: number[]): number {
   return values.length === 0 ? 0 : median(values);
 }
@@ -372,7 +350,8 @@ const MIN_PAIRS = 3;
  * differs between two fresh processes. One side's spread is pooled from the deviations of each
  * run's log values from that run's mean (each run has its own level), corrected for the mean's
  * degree of freedom. The correlation between metrics and the outliers are taken on the pooled
- * log-ratios too; lag-1 and the between-process SD need longer runs and are 0 without them.
+ * log-ratios too; lag-1 needs longer runs, and the between-process SD (process-offset.ts) three
+ * runs of at least 5 pairs: each is 0 without them.
  */
 export function measureFigures(
   runs: Array<Record<string, Partial<Record<ModelMetric | 'error-rate', PairedSeries>>>>,
@@ -449,6 +428,23 @@ export function measureFigures(
   const errorRates = runs.flatMap((run) =>
     Object.values(run).flatMap((route) => route['error-rate']?.base ?? []),
   );
+  // One offset on every route, as the model puts it: each pair's p50 log-ratio averaged over the
+  // routes the run measured.
+  const offset = processOffset(
+    runs.flatMap((run) => {
+      const routes = Object.values(run).flatMap((route) =>
+        route.p50 ? [logRatios(route.p50)] : [],
+      );
+      if (routes.length === 0) return [];
+      const pairs = Math.min(...routes.map((r) => r.length));
+      return [
+        Array.from(
+          { length: pairs },
+          (_, i) => routes.reduce((a, r) => a + r[i]!, 0) / routes.length,
+        ),
+      ];
+    }),
+  );
   const figures: NoiseFigures = {
     source: extra.source,
     pairMs: extra.pairMs,
@@ -462,7 +458,8 @@ export function measureFigures(
     orderEffect: pooledMedian(order),
     errorRate:
       errorRates.length > 0 ? errorRates.reduce((a, b) => a + b, 0) / errorRates.length : 0,
-    processSd: processSd(p50Series),
+    processSd: offset?.sd ?? 0,
+    ...(offset ? { processSdUpper: offset.upper, processSdRuns: offset.runs } : {}),
     runs: runs.length,
     pairs: p50Series.reduce((a, s) => a + s.base.length, 0),
   };
