@@ -9,6 +9,15 @@ function formatLevel(p: number): string {
   return p >= 0.001 ? String(Number(p.toPrecision(2))) : p.toExponential(1);
 }
 
+/** The tested metrics (not exact ones) the run called regressed or improved. Where there are any,
+ *  a change was callable at these pairs, so no metric's lack of an estimate may read as "nothing
+ *  was detectable" (the estimate's Bonferroni bound is stricter than Westfall–Young's calls). */
+export function calledTested(result: Result): Comparison[] {
+  return result.comparisons.filter(
+    (x) => x.scale !== 'exact' && (x.status === 'regressed' || x.status === 'improved'),
+  );
+}
+
 /**
  * Why a tested metric has no detectable change (its `mde` is null), from what the result holds:
  * its pairs and orders, gate.alpha and the number of tested metrics. The level of the last look
@@ -24,7 +33,7 @@ export function noDetectableReason(c: Comparison, result: Result, short = false)
   // The estimate holds each metric to its look's level over the tested metrics; the correction
   // across metrics (Westfall–Young counts metrics that move together about once) can call below
   // that bound. Where it did, "none" would contradict the calls: the estimate is only not made.
-  const called = testedAll.filter((x) => x.status === 'regressed' || x.status === 'improved');
+  const called = calledTested(result);
   const bounded = n >= MIN_T_PAIRS && called.length > 0 && !oneOrder;
   const none = bounded
     ? `not estimated at ${pluralize(n, 'pair')}`

@@ -7,6 +7,7 @@ import { metricEntry } from '../kinds/registry.js';
 import type { Status } from '../model.js';
 import type { Comparison, Result } from '../result.js';
 import { isOneSided } from './bundle-files.js';
+import { calledTested } from './detectable.js';
 import {
   formatBudgetMargin,
   formatChange,
@@ -187,12 +188,8 @@ export function undecidedLine(result: Result, undecided: readonly TargetFinding[
   const withMde = leads.filter((c) => c.mde !== null);
   if (withMde.length === 0) {
     const n = Math.min(...leads.map((c) => Math.min(c.base.n, c.head.n)));
-    // Other targets called at these pairs: a change was callable, its size is not estimated
-    // (detectable.ts noDetectableReason).
-    const calledElsewhere = result.comparisons.some(
-      (c) => c.status === 'regressed' || c.status === 'improved',
-    );
-    return calledElsewhere
+    // Other targets called at these pairs: a change was callable, its size is not estimated.
+    return calledTested(result).length > 0
       ? `${subject}: no change found; the smallest detectable change is not estimated at ${pluralize(n, 'pair')}`
       : `${subject}: no change found; no change could be called at ${pluralize(n, 'pair')}`;
   }

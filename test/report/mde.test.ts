@@ -108,6 +108,25 @@ describe('no detectable change, with the reason', () => {
     expect(table.match(/\| not estimated at 6 pairs \|/g)).toHaveLength(tested(result).length);
   });
 
+  it('counts only tested metrics as called: an exact metric that changed leaves the undecided at "no change could be called"', () => {
+    const result = undetected(6, alternate, {
+      sampling: { pairs: 6, warmup: 1, looks: [4, 6], stoppedBy: 'futility', elapsedMs: 14_000 },
+    });
+    const exact = result.comparisons.filter((c) => c.scale === 'exact');
+    expect(exact.length).toBeGreaterThan(0);
+    const withExactCalled: Result = {
+      ...result,
+      comparisons: result.comparisons.map((c) =>
+        c.scale === 'exact' ? { ...c, status: 'regressed' as const } : c,
+      ),
+    };
+    // A size measured exactly has no sampling noise: its call says nothing about what the tested
+    // metrics' pairs could detect, in the table or in the undecided targets' line.
+    const body = renderMarkdown(withExactCalled);
+    expect(body).toMatch(/no change found; no change could be called at 6 pairs/);
+    expect(body).not.toContain('not estimated');
+  });
+
   it('says no test calls anything from fewer than 3 pairs', () => {
     const result = undetected(1, alternate, {
       sampling: { pairs: 1, warmup: 1, looks: [1], stoppedBy: 'budget', elapsedMs: 3_000 },
