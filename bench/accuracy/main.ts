@@ -205,7 +205,7 @@ function readFigures(file: string): NoiseFigures {
 
 /** Figures without the fitted offset's upper bound, for when --process-sd sets the offset. */
 function withoutOffsetBound(f: NoiseFigures): NoiseFigures {
-  const { processSdUpper: _upper, processSdRuns: _runs, ...rest } = f;
+  const { processSdUpper: _upper, processSdRuns: _runs, processSdNote: _note, ...rest } = f;
   return rest;
 }
 

@@ -75,6 +75,8 @@ export interface NoiseFigures {
   /** Its one-sided 95% upper bound, and the runs it was taken from (runs of ≥ 5 pairs). */
   processSdUpper?: number;
   processSdRuns?: number;
+  /** Why processSd was not estimated from these runs (it is then 0 and wants --process-sd). */
+  processSdNote?: string;
   /** How loaded the machine was while the figures were taken (1-minute load average). */
   loadAverage?: number;
   runs?: number;
@@ -360,6 +362,9 @@ export function measureFigures(
     loadAverage?: number;
     source: string;
     sensitivity?: Partial<Record<ModelMetric, number>>;
+    /** Why the runs cannot give the between-process SD, when their lengths depended on their
+     *  values (a futility or early stop): absent when every run ran to its budget. */
+    lengthsSelected?: string;
   },
 ): NoiseFigures {
   const seriesOf = (m: ModelMetric) =>
@@ -429,22 +434,28 @@ export function measureFigures(
     Object.values(run).flatMap((route) => route['error-rate']?.base ?? []),
   );
   // One offset on every route, as the model puts it: each pair's p50 log-ratio averaged over the
-  // routes the run measured.
-  const offset = processOffset(
-    runs.flatMap((run) => {
-      const routes = Object.values(run).flatMap((route) =>
-        route.p50 ? [logRatios(route.p50)] : [],
-      );
-      if (routes.length === 0) return [];
-      const pairs = Math.min(...routes.map((r) => r.length));
-      return [
-        Array.from(
-          { length: pairs },
-          (_, i) => routes.reduce((a, r) => a + r[i]!, 0) / routes.length,
-        ),
-      ];
-    }),
-  );
+  // routes the run measured. Only from runs that ran to their budget: where a stop chose a run's
+  // length from its values, its median is chosen too (the futility stop ends A/A runs whose
+  // estimate fell low, and those that go on are the ones whose estimate rose), and that spread
+  // between runs reads as an offset the processes do not have.
+  const offset =
+    extra.lengthsSelected !== undefined
+      ? undefined
+      : processOffset(
+          runs.flatMap((run) => {
+            const routes = Object.values(run).flatMap((route) =>
+              route.p50 ? [logRatios(route.p50)] : [],
+            );
+            if (routes.length === 0) return [];
+            const pairs = Math.min(...routes.map((r) => r.length));
+            return [
+              Array.from(
+                { length: pairs },
+                (_, i) => routes.reduce((a, r) => a + r[i]!, 0) / routes.length,
+              ),
+            ];
+          }),
+        );
   const figures: NoiseFigures = {
     source: extra.source,
     pairMs: extra.pairMs,
@@ -460,6 +471,7 @@ export function measureFigures(
       errorRates.length > 0 ? errorRates.reduce((a, b) => a + b, 0) / errorRates.length : 0,
     processSd: offset?.sd ?? 0,
     ...(offset ? { processSdUpper: offset.upper, processSdRuns: offset.runs } : {}),
+    ...(extra.lengthsSelected !== undefined ? { processSdNote: extra.lengthsSelected } : {}),
     runs: runs.length,
     pairs: p50Series.reduce((a, s) => a + s.base.length, 0),
   };

@@ -12,7 +12,9 @@
 // came out positive in 54% of the sets (mean 1.24%), this one in 38% (mean 0.77%, median 0); at
 // a true 3% their medians were 2.92% and 2.62% (test/accuracy/process-offset.test.ts checks this
 // one's side). Neither pins τ within ±2% from a dozen runs: the upper bound says how far it may
-// go. bench/accuracy/process-offset.py is the same estimate in Python, which the results of
+// go. Both need runs whose lengths did not depend on their values: the futility stop ends the
+// A/A runs whose estimate fell low and lets the others go on, which spreads the runs' medians by
+// their lengths (real.ts figuresFromTrials takes τ only from runs that ran to their budget). bench/accuracy/process-offset.py is the same estimate in Python, which the results of
 // 2026-12-03 were first read with.
 import { createRng, type Rng } from '../../src/stats/random.js';
 import { logGamma } from '../../src/stats/student-t.js';

@@ -515,7 +515,16 @@ export function figuresFromTrials(trials: readonly RealTrial[], label = ''): Noi
       aa.reduce((s, t) => s + t.pairs + 1, 0),
     );
   const loads = trials.map((t) => (t.loadBefore + t.loadAfter) / 2);
+  // A run that ended before its budget had its length, and so its median, chosen by its values.
+  const early = aa.filter((t) => t.stoppedBy !== 'budget' && t.stoppedBy !== 'max-pairs');
+  const lengthsSelected =
+    early.length > 0
+      ? `not estimated: ${early.length} of ${aa.length} A/A runs ended before their budget ` +
+        `(${[...new Set(early.map((t) => t.stoppedBy))].join(', ')}), so their lengths and medians ` +
+        `depend on their values; fixed-length runs (--futility off) measure it`
+      : undefined;
   return measureFigures(runs, {
+    ...(lengthsSelected !== undefined ? { lengthsSelected } : {}),
     pairMs,
     loadAverage: loads.length ? loads.reduce((a, b) => a + b, 0) / loads.length : undefined,
     source: `real run ${new Date().toISOString().slice(0, 10)}${label ? `, ${label}` : ''} (${aa.length} A/A trials)`,

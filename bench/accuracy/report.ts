@@ -179,10 +179,12 @@ export function figuresTable(f: NoiseFigures): string {
       `outliers (> 5 robust SD) ${pct(f.outlierRate, 2)} of pairs, typical size ${pct(f.outlierScale, 1)} · ` +
       `correlation between latency metrics ${f.metricCorrelation.toFixed(2)} · order effect ` +
       `${pct(f.orderEffect, 2)} · error rate ${pct(f.errorRate, 3)}` +
-      ` · between-process SD of the run's median p50 change ${pct(f.processSd ?? 0, 2)}` +
-      (f.processSdUpper !== undefined
-        ? ` (95% upper bound ${pct(f.processSdUpper, 2)}, ${f.processSdRuns} runs)`
-        : '') +
+      (f.processSdNote !== undefined
+        ? ` · between-process SD of the run's median p50 change ${f.processSdNote}`
+        : ` · between-process SD of the run's median p50 change ${pct(f.processSd ?? 0, 2)}` +
+          (f.processSdUpper !== undefined
+            ? ` (95% upper bound ${pct(f.processSdUpper, 2)}, ${f.processSdRuns} runs)`
+            : '')) +
       (f.loadAverage !== undefined
         ? ` · load average ${f.loadAverage.toFixed(1)} on 2 cores`
         : '') +

@@ -56,8 +56,19 @@ describe('processOffset', () => {
   });
 
   it('needs three runs of five pairs', () => {
-    expect(processOffset([[0.1, 0.2, 0.3, 0.1, 0.2], [0.1, 0.2, 0.1, 0.3, 0.2]])).toBeUndefined();
-    expect(processOffset([[0.1, 0.2, 0.3, 0.1], [0.1, 0.2], [0.3, 0.1, 0.2, 0.1]])).toBeUndefined();
+    expect(
+      processOffset([
+        [0.1, 0.2, 0.3, 0.1, 0.2],
+        [0.1, 0.2, 0.1, 0.3, 0.2],
+      ]),
+    ).toBeUndefined();
+    expect(
+      processOffset([
+        [0.1, 0.2, 0.3, 0.1],
+        [0.1, 0.2],
+        [0.3, 0.1, 0.2, 0.1],
+      ]),
+    ).toBeUndefined();
     const three = processOffset([
       [0.1, 0.2, 0.3, 0.1, 0.2],
       [0.1, 0.2, 0.1, 0.3, 0.2],

@@ -187,6 +187,43 @@ describe('noise figures fitted from recorded trials', () => {
   });
 });
 
+describe('the between-process offset fitted from recorded trials', () => {
+  const truth: NoiseFigures = {
+    source: 'test',
+    pairMs: 2000,
+    metrics: { p50: { level: 5, sdPair: 0.05, sdSide: 0.05 } },
+    lag1: 0,
+    outlierRate: 0,
+    outlierScale: 0,
+    metricCorrelation: 0,
+    orderEffect: 0,
+    errorRate: 0,
+    processSd: 0.04,
+  };
+  const trials = Array.from({ length: 12 }, (_, i) => recorded(truth, 0, 400 + i, 30));
+
+  it('is estimated from A/A runs that all ran to their budget, with its upper bound', () => {
+    const fitted = figuresFromTrials(trials);
+    expect(fitted.processSdNote).toBeUndefined();
+    expect(fitted.processSd).toBeGreaterThan(0.02);
+    expect(fitted.processSd).toBeLessThan(0.07);
+    expect(fitted.processSdUpper).toBeGreaterThan(fitted.processSd!);
+    expect(fitted.processSdRuns).toBe(12);
+  });
+
+  it('is not estimated where a stop chose some runs’ lengths from their values', () => {
+    const stopped = trials.map((t, i) => (i < 3 ? { ...t, stoppedBy: 'futility' } : t));
+    const fitted = figuresFromTrials(stopped);
+    expect(fitted.processSd).toBe(0);
+    expect(fitted.processSdUpper).toBeUndefined();
+    expect(fitted.processSdNote).toMatch(
+      /^not estimated: 3 of 12 A\/A runs ended before their budget \(futility\)/,
+    );
+    // The rest of the figures are fitted as before.
+    expect(fitted.metrics.p50.sdPair).toBeCloseTo(figuresFromTrials(trials).metrics.p50.sdPair, 10);
+  });
+});
+
 describe('calls of a recorded trial', () => {
   it('tell the slowed route from a false regression on the unchanged one', () => {
     const base = recorded(
