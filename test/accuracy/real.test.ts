@@ -87,6 +87,21 @@ describe('the interleaved plan', () => {
   });
 });
 
+/** Figures of p50 alone, with `sd` per pair and nothing else (no drift, outliers, order). */
+function p50Only(sd: number, pairMs: number, level = 5): NoiseFigures {
+  return {
+    source: 'test',
+    pairMs,
+    metrics: { p50: { level, sdPair: sd, sdSide: sd } },
+    lag1: 0,
+    outlierRate: 0,
+    outlierScale: 0,
+    metricCorrelation: 0,
+    orderEffect: 0,
+    errorRate: 0,
+  };
+}
+
 /** A recorded trial made of synthetic rounds, as real.ts records them. */
 function recorded(figures: NoiseFigures, shift: number, seed: number, rounds = 40): RealTrial {
   const t = generateTrial({
@@ -168,18 +183,9 @@ describe('noise figures fitted from recorded trials', () => {
   });
 
   it('use the short A/A runs a futility stop leaves: 4 pairs each give the paired spread too', () => {
-    const truth: NoiseFigures = {
-      source: 'test',
-      pairMs: 4000,
-      metrics: { p50: { level: 5, sdPair: 0.1, sdSide: 0.1 } },
-      lag1: 0,
-      outlierRate: 0,
-      outlierScale: 0,
-      metricCorrelation: 0,
-      orderEffect: 0,
-      errorRate: 0,
-    };
-    const trials = Array.from({ length: 40 }, (_, i) => recorded(truth, 0, 300 + i, 4));
+    const trials = Array.from({ length: 40 }, (_, i) =>
+      recorded(p50Only(0.1, 4000), 0, 300 + i, 4),
+    );
     const fitted = figuresFromTrials(trials);
     expect(fitted.pairs).toBe(40 * 4 * ROUTES.length);
     expect(fitted.metrics.p50.sdPair).toBeGreaterThan(0.08);
@@ -188,18 +194,7 @@ describe('noise figures fitted from recorded trials', () => {
 });
 
 describe('the between-process offset fitted from recorded trials', () => {
-  const truth: NoiseFigures = {
-    source: 'test',
-    pairMs: 2000,
-    metrics: { p50: { level: 5, sdPair: 0.05, sdSide: 0.05 } },
-    lag1: 0,
-    outlierRate: 0,
-    outlierScale: 0,
-    metricCorrelation: 0,
-    orderEffect: 0,
-    errorRate: 0,
-    processSd: 0.04,
-  };
+  const truth: NoiseFigures = { ...p50Only(0.05, 2000), processSd: 0.04 };
   const trials = Array.from({ length: 12 }, (_, i) => recorded(truth, 0, 400 + i, 30));
 
   it('is estimated from A/A runs that all ran to their budget, with its upper bound', () => {
@@ -226,22 +221,7 @@ describe('the between-process offset fitted from recorded trials', () => {
 
 describe('calls of a recorded trial', () => {
   it('tell the slowed route from a false regression on the unchanged one', () => {
-    const base = recorded(
-      {
-        source: 'test',
-        pairMs: 1000,
-        metrics: { p50: { level: 1, sdPair: 0.02, sdSide: 0.02 } },
-        lag1: 0,
-        outlierRate: 0,
-        outlierScale: 0,
-        metricCorrelation: 0,
-        orderEffect: 0,
-        errorRate: 0,
-      },
-      0.1,
-      1,
-      5,
-    );
+    const base = recorded(p50Only(0.02, 1000, 1), 0.1, 1, 5);
     expect(callsOf({ ...base, regressed: [`service/${SLOW}/p50`] })).toEqual({
       detected: true,
       unchangedCalled: false,
