@@ -431,6 +431,22 @@ function realOptions(values: Values): RealOptions {
   };
 }
 
+/** What a real run said of itself (its command, its work and machine), kept beside its trials so
+ *  that real-report regenerates the tables under the command that measured them. */
+interface RealRunRecord {
+  command: string;
+  header: string;
+}
+
+function runRecordFile(label: string): string {
+  return join(RESULTS, `real-run${label ? `-${label}` : ''}.json`);
+}
+
+function readRunRecord(label: string): RealRunRecord | undefined {
+  const file = runRecordFile(label);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RealRunRecord) : undefined;
+}
+
 async function realMode(values: Values, command: string): Promise<string> {
   const o = realOptions(values);
   writeFileSync(o.logFile!, '');
@@ -443,14 +459,14 @@ async function realMode(values: Values, command: string): Promise<string> {
         `${o.workMs?.[s as ServiceName] ?? DEFAULT_WORK_MS[s as ServiceName]} ms`,
     )
     .join('; ');
-  return realReport(result.trials, {
+  const record: RealRunRecord = {
     command,
-    label: labelOf(values),
-    threshold: o.threshold,
     header:
       `Work per request, calibrated once and given to both sides: ${units}. ` +
       `Took ${(result.elapsedMs / 60_000).toFixed(1)} min. Machine at start: ${machineBefore}.`,
-  });
+  };
+  writeFileSync(runRecordFile(labelOf(values)), `${JSON.stringify(record, null, 2)}\n`);
+  return realReport(result.trials, { ...record, label: labelOf(values), threshold: o.threshold });
 }
 
 function toView(t: RealTrial): TrialView {
@@ -615,12 +631,14 @@ async function main(): Promise<void> {
   if (mode === 'real-report') {
     const label = labelOf(values);
     const o = realOptions(values);
+    // The command that measured the trials, when the run kept it; this one only regenerates.
+    const run = readRunRecord(label);
     console.log(
       realReport(readTrials(label), {
-        command,
+        command: run?.command ?? command,
         label,
         threshold: o.threshold,
-        header: 'Regenerated from the recorded trials.',
+        header: `${run ? `${run.header} ` : ''}Regenerated from the recorded trials by \`${command}\`.`,
       }),
     );
   }
