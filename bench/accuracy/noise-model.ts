@@ -306,7 +306,8 @@ function robustSd(x: readonly number[]): number {
   return x.length < 3 ? 0 : mad(x);
 }
 
-function correlation(x: readonly number[], y: readonly number[]): number {
+/** Pearson's correlation of the first min(|x|, |y|) values; 0 below 3 or without spread. */
+export function correlation(x: readonly number[], y: readonly number[]): number {
   const n = Math.min(x.length, y.length);
   if (n < 3) return 0;
   let mx = 0;

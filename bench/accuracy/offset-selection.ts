@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from '../../src/stats/summary.js';
-import { generateTrial, type NoiseFigures } from './noise-model.js';
+import { correlation, generateTrial, type NoiseFigures } from './noise-model.js';
 import { benchGate, runPerfgate, syntheticProbe } from './perfgate.js';
 import { processOffset } from './process-offset.js';
 import { ROUTES, SLOW_ROUTES } from './series.js';
@@ -28,20 +28,6 @@ const figures: NoiseFigures = {
   ) as NoiseFigures),
   processSd: 0,
 };
-
-function correlation(x: readonly number[], y: readonly number[]): number {
-  const mx = x.reduce((a, b) => a + b, 0) / x.length;
-  const my = y.reduce((a, b) => a + b, 0) / y.length;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < x.length; i++) {
-    sxy += (x[i]! - mx) * (y[i]! - my);
-    sxx += (x[i]! - mx) ** 2;
-    syy += (y[i]! - my) ** 2;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
-}
 
 const taus: number[] = [];
 const rejected: boolean[] = [];

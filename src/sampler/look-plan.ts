@@ -42,14 +42,15 @@ export function interimLookTaken(pairs: number, planned: number): boolean {
 }
 
 /** The plan as said after the first block: how long a pair takes, how many fit, where the looks
- *  are. `pairs` is what the budget allows (the estimate at that point). */
+ *  are. `pairs` is what the budget allows (the estimate at that point); `looks` the interim ones
+ *  the sampler will take (interimLookTaken applied). */
 export function planNote(o: {
   pairMs: number;
   pairs: number;
   budgetMs: number;
   looks: readonly number[];
 }): string {
-  const looks = o.looks.filter((n) => n < o.pairs && interimLookTaken(n, o.pairs));
+  const looks = o.looks.filter((n) => n < o.pairs);
   return (
     `A pair takes about ${seconds(o.pairMs)}: about ${o.pairs} pair${o.pairs === 1 ? '' : 's'} fit in the ` +
     `${seconds(o.budgetMs)} budget; looks at ${[...looks, o.pairs].join(', ')} pair${o.pairs === 1 ? '' : 's'}, stopping early ` +

@@ -336,7 +336,7 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
     } else if (pairs >= maxPairs || budgetEnds) {
       progressLook = look(spending.final(), true, pairs);
       stoppedBy = pairs >= maxPairs ? 'max-pairs' : 'budget';
-    } else if (lookAt.has(pairs) && (!timePlanned || interimLookTaken(pairs, fitting))) {
+    } else if (looksBelow(fitting).includes(pairs)) {
       plannedNow = fitting;
       progressLook = look(spending.look(pairs, fitting), false, fitting);
       if (statuses.every(isResolved)) stoppedBy = 'resolved';
@@ -366,7 +366,12 @@ export async function runSampler(o: SamplerOptions): Promise<SamplerOutcome> {
     if (pairs === 1 && timePlanned && tested) {
       const pairMs = now() - blockStart;
       notes.push(
-        planNote({ pairMs, pairs: fitting, budgetMs: gate.timeBudgetMs, looks: [...lookAt] }),
+        planNote({
+          pairMs,
+          pairs: fitting,
+          budgetMs: gate.timeBudgetMs,
+          looks: looksBelow(fitting),
+        }),
       );
     }
     durations.push(now() - blockStart);
